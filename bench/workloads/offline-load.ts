@@ -1,0 +1,41 @@
+import { startCofferServer } from '../../src/server/server';
+import { median, percentile } from '../stats';
+import { metric, type Workload } from '../types';
+
+/**
+ * `offline_load_ms`: from navigation to the first screen being interactive, with the server
+ * gone, so every byte comes from the service worker's cache.
+ */
+export const offlineLoadWorkload: Workload = {
+  title: 'offline load from the service worker',
+  async run({ browser, distDir, repeats }) {
+    const server = await startCofferServer({ root: distDir, port: 0 });
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+      const url = server.url;
+      await server.close();
+      await context.setOffline(true);
+      const samples: number[] = [];
+      for (let i = 0; i < Math.max(3, repeats); i++) {
+        const started = performance.now();
+        await page.goto(url);
+        await page.getByRole('heading', { name: 'Coffer' }).waitFor();
+        samples.push(performance.now() - started);
+      }
+      return {
+        offline_load_ms: metric(
+          median(samples),
+          'ms',
+          undefined,
+          `median of ${samples.length}; p95 ${percentile(samples, 95).toFixed(1)} ms`,
+        ),
+      };
+    } finally {
+      await context.close();
+      await server.close().catch(() => {});
+    }
+  },
+};

@@ -1,0 +1,139 @@
+/**
+ * Playwright fixtures for Coffer's browser and end-to-end tests.
+ *
+ * - `app`: the built app (dist/) served by the project's own server on a free port, with the
+ *   signaling relay and a transcript of everything the relay received.
+ * - `harness`: the browser-test harness (dist-harness/), a page that exposes core modules.
+ * - `openTabs(n)`: n pages of one browser context: tabs sharing storage, locks and workers.
+ * - `launchDevice(name)`: a separate Chromium process with its own profile directory: another
+ *   device. It can be restarted with its data kept.
+ * - `offlineApp`: an app server of the test's own, so the test can take the network away for real
+ *   (`goOffline()` stops the server and sets the context offline).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, test as base, chromium, type Page } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium';
+import { type CofferServer, startCofferServer } from '../src/server/server';
+
+const distDir = new URL('../dist', import.meta.url).pathname;
+const harnessDir = new URL('../dist-harness', import.meta.url).pathname;
+
+export interface ServedApp {
+  readonly url: string;
+  readonly server: CofferServer;
+  /** Every message the signaling relay received, in order. */
+  readonly transcript: string[];
+}
+
+export interface Device {
+  readonly name: string;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Closes the browser and starts it again on the same profile directory. */
+  restart(): Promise<Device>;
+}
+
+export interface OfflineApp extends ServedApp {
+  goOffline(context: BrowserContext): Promise<void>;
+  goOnline(context: BrowserContext): Promise<void>;
+}
+
+async function serve(root: string): Promise<ServedApp> {
+  const transcript: string[] = [];
+  const server = await startCofferServer({
+    root,
+    port: 0,
+    signaling: { onMessage: (message) => transcript.push(message) },
+  });
+  return { url: server.url, server, transcript };
+}
+
+async function launchDeviceAt(name: string, profileDir: string): Promise<Device> {
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: chromiumPath,
+    args: [...chromiumArgs],
+    serviceWorkers: 'allow',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    name,
+    context,
+    page,
+    async restart() {
+      await context.close();
+      return launchDeviceAt(name, profileDir);
+    },
+  };
+}
+
+export const test = base.extend<
+  {
+    openTabs: (count: number) => Promise<Page[]>;
+    launchDevice: (name: string) => Promise<Device>;
+    offlineApp: OfflineApp;
+  },
+  { app: ServedApp; harness: ServedApp }
+>({
+  app: [
+    async ({}, use) => {
+      const served = await serve(distDir);
+      await use(served);
+      await served.server.close();
+    },
+    { scope: 'worker' },
+  ],
+  harness: [
+    async ({}, use) => {
+      const served = await serve(harnessDir);
+      await use(served);
+      await served.server.close();
+    },
+    { scope: 'worker' },
+  ],
+  openTabs: async ({ context }, use) => {
+    await use(async (count) => Promise.all(Array.from({ length: count }, () => context.newPage())));
+  },
+  launchDevice: async ({}, use) => {
+    const devices: Device[] = [];
+    const dirs: string[] = [];
+    await use(async (name) => {
+      const dir = await mkdtemp(join(tmpdir(), `coffer-device-${name}-`));
+      dirs.push(dir);
+      const device = await launchDeviceAt(name, dir);
+      devices.push(device);
+      const restart = device.restart.bind(device);
+      return {
+        ...device,
+        async restart() {
+          const restarted = await restart();
+          devices.push(restarted);
+          return restarted;
+        },
+      };
+    });
+    await Promise.all(devices.map((device) => device.context.close().catch(() => {})));
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  },
+  offlineApp: async ({}, use) => {
+    const served = await serve(distDir);
+    let server: CofferServer | undefined = served.server;
+    const port = served.server.port;
+    await use({
+      ...served,
+      async goOffline(context) {
+        await context.setOffline(true);
+        await server?.close();
+        server = undefined;
+      },
+      async goOnline(context) {
+        server ??= await startCofferServer({ root: distDir, port });
+        await context.setOffline(false);
+      },
+    });
+    await server?.close();
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,97 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import solid from 'vite-plugin-solid';
+import { contentSecurityPolicyMeta } from './src/server/csp.ts';
+
+/**
+ * The production page carries the same CSP as the server's header, so it stays protected on any
+ * static host. Dev mode is left alone: Vite's dev server injects inline styles for hot reload.
+ */
+function contentSecurityPolicyMetaTag(): Plugin {
+  return {
+    name: 'coffer:csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicyMeta },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
+
+const themeColor = '#1f3a5f';
+
+export default defineConfig(({ mode }) => {
+  // `--mode harness` builds the browser-test harness: a page that exposes core modules to
+  // Playwright. It is built to its own directory and never ships with the app.
+  if (mode === 'harness') {
+    return {
+      root: fileURLToPath(new URL('./tests/browser/harness', import.meta.url)),
+      plugins: [contentSecurityPolicyMetaTag()],
+      build: {
+        outDir: fileURLToPath(new URL('./dist-harness', import.meta.url)),
+        emptyOutDir: true,
+        target: 'es2022',
+        sourcemap: true,
+      },
+      worker: { format: 'es' },
+    };
+  }
+  return {
+    plugins: [
+      solid(),
+      contentSecurityPolicyMetaTag(),
+      VitePWA({
+        registerType: 'prompt',
+        injectRegister: false,
+        includeAssets: ['favicon.svg'],
+        manifest: {
+          name: 'Coffer',
+          short_name: 'Coffer',
+          description: 'A local-first vault for secrets and configuration.',
+          theme_color: themeColor,
+          background_color: '#ffffff',
+          display: 'standalone',
+          start_url: '/',
+          scope: '/',
+          icons: [
+            { src: 'pwa-192.png', sizes: '192x192', type: 'image/png' },
+            { src: 'pwa-512.png', sizes: '512x512', type: 'image/png' },
+            { src: 'maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          ],
+        },
+        workbox: {
+          globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+          navigateFallback: '/index.html',
+          // The signaling relay is live traffic, never cached.
+          navigateFallbackDenylist: [/^\/signal/],
+          cleanupOutdatedCaches: true,
+          // Take control of the first page at once; updates still wait for the user's "Reload".
+          clientsClaim: true,
+        },
+      }),
+    ],
+    build: { target: 'es2022', sourcemap: true },
+    worker: { format: 'es' },
+    test: {
+      environment: 'node',
+      // Node-side code (core, server) is tested without the Solid plugin, whose `browser`
+      // resolve condition would hand Node packages such as `ws` their browser builds.
+      projects: [
+        {
+          test: {
+            name: 'unit',
+            include: ['tests/unit/**/*.test.ts'],
+            environment: 'node',
+            testTimeout: 30_000,
+          },
+        },
+      ],
+      reporters: process.env.COFFER_TEST_REPORT_DIR ? ['default', 'json'] : ['default'],
+      outputFile: { json: `${process.env.COFFER_TEST_REPORT_DIR ?? '.'}/vitest.json` },
+    },
+  };
+});
