@@ -1,0 +1,97 @@
+/**
+ * Errors of the crypto module. They carry data, never key material or plaintext.
+ */
+
+/** The envelope's format byte or algorithm byte is not one this version understands. */
+export class UnsupportedFormatError extends Error {
+  override readonly name = 'UnsupportedFormatError';
+  constructor(
+    readonly field: 'format' | 'algorithm' | 'kdf',
+    readonly value: number,
+  ) {
+    super(`unsupported ${field} ${value}: this version of Coffer cannot read it`);
+  }
+}
+
+/** The envelope is shorter than its fixed header and tag, so it cannot be an envelope. */
+export class MalformedEnvelopeError extends Error {
+  override readonly name = 'MalformedEnvelopeError';
+  constructor(
+    readonly length: number,
+    readonly minimum: number,
+  ) {
+    super(`an envelope needs at least ${minimum} bytes, this one has ${length}`);
+  }
+}
+
+/**
+ * The envelope names a different key than the one offered: it was sealed for another key, or
+ * its key id was damaged. Raised before any decryption is attempted.
+ */
+export class KeyMismatchError extends Error {
+  override readonly name = 'KeyMismatchError';
+  constructor() {
+    super('the envelope was sealed with a different key');
+  }
+}
+
+/**
+ * The key matches but the ciphertext, its header or its associated data does not authenticate:
+ * the record was damaged, swapped, replayed or truncated.
+ */
+export class AuthenticationError extends Error {
+  override readonly name = 'AuthenticationError';
+  constructor() {
+    super('the envelope failed authentication: it was modified, truncated or moved');
+  }
+}
+
+/** Stored KDF parameters are below the floor this version accepts: refused, never used. */
+export class KdfParamsBelowFloorError extends Error {
+  override readonly name = 'KdfParamsBelowFloorError';
+  constructor(
+    readonly params: {
+      readonly algorithm: string;
+      readonly logN: number;
+      readonly r: number;
+      readonly p: number;
+    },
+    readonly floor: { readonly logN: number; readonly r: number; readonly p: number },
+  ) {
+    super(
+      `the stored key derivation parameters (scrypt N=2^${params.logN}, r=${params.r}, p=${params.p}) are below the accepted floor (N=2^${floor.logN}, r=${floor.r}, p=${floor.p}); refusing to use them`,
+    );
+  }
+}
+
+/** The passphrase does not derive the key this profile was sealed with. Nothing was unlocked. */
+export class WrongPassphraseError extends Error {
+  override readonly name = 'WrongPassphraseError';
+  constructor() {
+    super('wrong passphrase');
+  }
+}
+
+/** A passphrase that cannot be used (empty, or not a string). Says why; never echoes it. */
+export class InvalidPassphraseError extends Error {
+  override readonly name = 'InvalidPassphraseError';
+  constructor(readonly reason: 'empty' | 'not-a-string' | 'too-long') {
+    super(
+      reason === 'empty'
+        ? 'the passphrase is empty'
+        : reason === 'too-long'
+          ? 'the passphrase is longer than 1024 characters'
+          : 'the passphrase must be a string',
+    );
+  }
+}
+
+/** The stored keyring failed its checksum or does not have the keyring's layout. */
+export class KeyringDamagedError extends Error {
+  override readonly name = 'KeyringDamagedError';
+  constructor(
+    readonly reason: 'length' | 'magic' | 'checksum' | 'wrapped-key' | 'implausible-params',
+  ) {
+    super(`the stored keyring is damaged (${reason})`);
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Coffer's cryptography (docs/crypto.md is its specification).
+ *
+ * Contract:
+ * - Passphrase (NFC, UTF-8) -> scrypt -> key-encryption key -> random profile key (the keyring)
+ *   -> random per-vault keys -> per-purpose subkeys by HKDF-SHA-256 with distinct labels.
+ * - Everything at rest or in transit is a sealed envelope: XChaCha20-Poly1305 with a random
+ *   24-byte nonce, a key id checked before decrypting, and associated data that binds the
+ *   record to its place. `open` never returns unauthenticated bytes.
+ * - Errors say what happened: WrongPassphraseError, KeyMismatchError (another key's envelope),
+ *   AuthenticationError (damaged or moved), UnsupportedFormatError (unknown version),
+ *   KdfParamsBelowFloorError (refused, no downgrade), KeyringDamagedError.
+ * - The KDF runs wherever the KdfRunner says: `inProcessKdf` (Node, tests), or
+ *   `createWorkerKdfRunner` (the browser, in a Worker, with progress).
+ */
+export { type AssociatedField, associatedData } from './associated-data';
+export {
+  bytesEqual,
+  concat,
+  fromBase64url,
+  fromUtf8,
+  randomBytes,
+  toBase64url,
+  utf8,
+  wipe,
+} from './bytes';
+export {
+  algorithmXChaCha20Poly1305,
+  type EnvelopeHeader,
+  envelopeFormat,
+  envelopeOverhead,
+  open,
+  readEnvelopeHeader,
+  seal,
+  sealWithNonce,
+} from './envelope';
+export {
+  AuthenticationError,
+  InvalidPassphraseError,
+  KdfParamsBelowFloorError,
+  KeyMismatchError,
+  KeyringDamagedError,
+  MalformedEnvelopeError,
+  UnsupportedFormatError,
+  WrongPassphraseError,
+} from './errors';
+export {
+  defaultKdfPolicy,
+  inProcessKdf,
+  type KdfPolicy,
+  type KdfProgress,
+  type KdfRequest,
+  type KdfRunner,
+  normalizePassphrase,
+  runScrypt,
+  type ScryptParams,
+  scryptFloor,
+} from './kdf';
+export {
+  createKeyring,
+  type KeyringOptions,
+  keyringLength,
+  type ParsedKeyring,
+  type ProfileId,
+  parseKeyring,
+  rewrapKeyring,
+  unlockKeyring,
+} from './keyring';
+export {
+  asKey,
+  deriveSubkey,
+  generateKey,
+  hkdfLabel,
+  type KeyEncryptionKey,
+  type KeyId,
+  type KeyPurpose,
+  keyIdOf,
+  type ProfileKey,
+  type StorageKey,
+  type SymmetricKey,
+  type VaultKey,
+} from './keys';
+export { createWorkerKdfRunner, KdfWorkerError, type WorkerLike } from './worker-kdf';

@@ -1,0 +1,28 @@
+/**
+ * The profile: the passphrase-protected store of one browser, and its vaults.
+ *
+ * Contract:
+ * - `new Coffer({ db, kdf, mutex })` is locked. `createProfile` / `unlock` give a Session,
+ *   which holds the profile key in memory until `lock()` closes every open vault and drops it.
+ * - Vault names are unique in the profile, compared ignoring case (after NFC). Names live in
+ *   the encrypted catalog, so renaming works while the vault is open elsewhere.
+ * - `openVault(name, options)` takes the vault's single-opener lock (waiting, `ifAvailable`,
+ *   `signal`, `steal`) and returns a VaultHandle; `withVault` closes it in `finally`.
+ * - Errors: NoProfileError, ProfileExistsError, ProfileLockedError, VaultNotFoundError,
+ *   VaultNameTakenError, plus the crypto, storage, lock and vault modules' errors.
+ */
+export {
+  NoProfileError,
+  ProfileExistsError,
+  ProfileLockedError,
+  VaultNameTakenError,
+  VaultNotFoundError,
+} from './errors';
+export { asVaultId, newVaultId, type VaultId } from './ids';
+export {
+  Coffer,
+  type CofferOptions,
+  type CreateVaultOptions,
+  Session,
+  type VaultSummary,
+} from './session';

@@ -1,0 +1,89 @@
+import Dexie, { type Table } from 'dexie';
+
+/**
+ * Coffer's IndexedDB schema: the one place that says what is stored. At rest there are only
+ * opaque ids, sequence numbers and sealed envelopes (docs/crypto.md, "Records"): no name,
+ * kind, value or timestamp is ever stored in the clear.
+ */
+
+/** The keyring (docs/crypto.md, "Keyring"): the profile key sealed under the passphrase. */
+export interface KeyringRow {
+  readonly id: 'keyring';
+  readonly bytes: Uint8Array;
+}
+
+/** One vault in the catalog: its random id, and its key and metadata sealed under the profile key. */
+export interface VaultRow {
+  readonly id: string;
+  readonly sealed: Uint8Array;
+}
+
+/** One change to a vault's document: an encrypted Yjs update at a sequence number. */
+export interface UpdateRow {
+  readonly vault: string;
+  readonly seq: number;
+  readonly bytes: Uint8Array;
+}
+
+/** A vault's compacted state: the encrypted document, covering every update up to `seq`. */
+export interface SnapshotRow {
+  readonly vault: string;
+  readonly seq: number;
+  readonly bytes: Uint8Array;
+}
+
+export type StoreName = 'keyring' | 'vaults' | 'updates' | 'snapshots';
+
+/** What IndexedDB looks like to Dexie: the browser's, or fake-indexeddb's in Node. */
+export interface IndexedDbPlatform {
+  readonly indexedDB: IDBFactory;
+  readonly IDBKeyRange: typeof IDBKeyRange;
+}
+
+export class CofferDexie extends Dexie {
+  keyring!: Table<KeyringRow, 'keyring'>;
+  vaults!: Table<VaultRow, string>;
+  updates!: Table<UpdateRow, [string, number]>;
+  snapshots!: Table<SnapshotRow, string>;
+
+  constructor(name: string, platform: IndexedDbPlatform, durability: 'strict' | 'relaxed') {
+    super(name, {
+      indexedDB: platform.indexedDB,
+      IDBKeyRange: platform.IDBKeyRange,
+      chromeTransactionDurability: durability,
+    });
+    this.version(1).stores({
+      keyring: 'id',
+      vaults: 'id',
+      updates: '[vault+seq]',
+      snapshots: 'vault',
+    });
+  }
+}
+
+/**
+ * Two connections to one database. IndexedDB sets durability per transaction but Dexie per
+ * connection, so keys and the catalog go through `strict` (flushed to disk before the promise
+ * resolves) and the update log through `relaxed` (handed to the OS: it survives a tab or browser
+ * crash; docs/architecture.md says why that is the trade).
+ */
+export interface CofferDatabase {
+  readonly name: string;
+  readonly strict: CofferDexie;
+  readonly relaxed: CofferDexie;
+  close(): void;
+}
+
+export function openCofferDatabase(platform: IndexedDbPlatform, name = 'coffer'): CofferDatabase {
+  const strict = new CofferDexie(name, platform, 'strict');
+  const relaxed = new CofferDexie(name, platform, 'relaxed');
+  return {
+    name,
+    strict,
+    relaxed,
+    close() {
+      strict.close();
+      relaxed.close();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Coffer's storage: the Dexie schema and the records kept in it.
+ *
+ * Contract:
+ * - At rest there are only opaque ids, sequence numbers and sealed envelopes (see db.ts).
+ * - A write resolves once IndexedDB has committed it: keys and the catalog with `strict`
+ *   durability, update rows with `relaxed` (they survive a crash of the tab or browser).
+ * - A vault's log is append-only; compaction replaces the rows it covers with one snapshot in
+ *   one transaction. Damaged records are reported as CorruptDataError naming them, and every
+ *   other record still loads.
+ * - IndexedDB failures are mapped: quota -> StorageFullError (nothing saved is lost), others ->
+ *   StorageUnavailableError saying what was being done.
+ */
+export {
+  type CofferDatabase,
+  CofferDexie,
+  type IndexedDbPlatform,
+  type KeyringRow,
+  openCofferDatabase,
+  type SnapshotRow,
+  type StoreName,
+  type UpdateRow,
+  type VaultRow,
+} from './db';
+export {
+  CorruptDataError,
+  type CorruptionReason,
+  mapStorageError,
+  type RecordRef,
+  StorageFullError,
+  StorageUnavailableError,
+} from './errors';
+export {
+  deleteVaultRecords,
+  type OpenedVaultRecord,
+  openVaultRecord,
+  readKeyring,
+  readVaultRows,
+  sealVaultRecord,
+  type VaultMetadata,
+  writeKeyring,
+  writeVaultRow,
+} from './records';
+export { type LoadedLog, LogClosedError, VaultLog, type VaultLogOptions } from './vault-log';

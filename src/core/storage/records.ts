@@ -1,0 +1,143 @@
+import {
+  asKey,
+  associatedData,
+  concat,
+  fromUtf8,
+  open,
+  type ProfileKey,
+  seal,
+  utf8,
+  type VaultKey,
+} from '../crypto';
+import type { CofferDatabase, VaultRow } from './db';
+import { CorruptDataError, mapStorageError } from './errors';
+
+/**
+ * The keyring row and the vault catalog rows (docs/crypto.md, "Records").
+ *
+ * A vault row is `{ id, sealed }` with
+ *   sealed = seal(profile key, vault key (32 bytes) || UTF-8 JSON metadata, ad("vault", id))
+ * so the vault's name, settings and creation time are as opaque at rest as its entries.
+ */
+
+/** What the catalog knows about a vault: nothing here is ever stored in the clear. */
+export interface VaultMetadata {
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+export interface OpenedVaultRecord {
+  readonly id: string;
+  readonly key: VaultKey;
+  readonly metadata: VaultMetadata;
+}
+
+const vaultContext = (vaultId: string) => associatedData('vault', vaultId);
+
+export function sealVaultRecord(
+  profileKey: ProfileKey,
+  id: string,
+  key: VaultKey,
+  metadata: VaultMetadata,
+): VaultRow {
+  const plaintext = concat(
+    key,
+    utf8(JSON.stringify({ name: metadata.name, createdAt: metadata.createdAt })),
+  );
+  return { id, sealed: seal(profileKey, plaintext, vaultContext(id)) };
+}
+
+function isMetadata(value: unknown): value is VaultMetadata {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return typeof record.name === 'string' && typeof record.createdAt === 'number';
+}
+
+/** Opens a catalog row, or rejects with a CorruptDataError naming it. */
+export function openVaultRecord(profileKey: ProfileKey, row: VaultRow): OpenedVaultRecord {
+  const ref = { store: 'vaults', vaultId: row.id } as const;
+  let plaintext: Uint8Array;
+  try {
+    if (!(row.sealed instanceof Uint8Array)) throw new TypeError('not bytes');
+    plaintext = open(profileKey, row.sealed, vaultContext(row.id));
+  } catch (error) {
+    const name = (error as Error).name;
+    const reason =
+      name === 'KeyMismatchError'
+        ? 'key-mismatch'
+        : name === 'UnsupportedFormatError'
+          ? 'unsupported-format'
+          : name === 'AuthenticationError'
+            ? 'authentication'
+            : 'malformed';
+    throw new CorruptDataError(ref, reason, { cause: error });
+  }
+  try {
+    const metadata: unknown = JSON.parse(fromUtf8(plaintext.subarray(32)));
+    if (plaintext.length < 32 || !isMetadata(metadata))
+      throw new TypeError('metadata has the wrong shape');
+    return {
+      id: row.id,
+      key: asKey(plaintext.slice(0, 32), 'vault'),
+      metadata: { name: metadata.name, createdAt: metadata.createdAt },
+    };
+  } catch (error) {
+    throw new CorruptDataError(ref, 'malformed', { cause: error });
+  } finally {
+    plaintext.fill(0);
+  }
+}
+
+export async function readKeyring(db: CofferDatabase): Promise<Uint8Array | undefined> {
+  try {
+    return (await db.strict.keyring.get('keyring'))?.bytes;
+  } catch (error) {
+    throw mapStorageError(error, 'reading the keyring');
+  }
+}
+
+/** One put of one row: a change of passphrase is atomic because this is. */
+export async function writeKeyring(db: CofferDatabase, bytes: Uint8Array): Promise<void> {
+  try {
+    await db.strict.keyring.put({ id: 'keyring', bytes });
+  } catch (error) {
+    throw mapStorageError(error, 'saving the keyring');
+  }
+}
+
+export async function readVaultRows(db: CofferDatabase): Promise<VaultRow[]> {
+  try {
+    return await db.strict.vaults.toArray();
+  } catch (error) {
+    throw mapStorageError(error, 'reading the vault list');
+  }
+}
+
+export async function writeVaultRow(
+  db: CofferDatabase,
+  row: VaultRow,
+  operation: string,
+): Promise<void> {
+  try {
+    await db.strict.vaults.put(row);
+  } catch (error) {
+    throw mapStorageError(error, operation);
+  }
+}
+
+/** Deletes a vault's catalog row, snapshot and update rows in one durable transaction. */
+export async function deleteVaultRecords(db: CofferDatabase, vaultId: string): Promise<void> {
+  const { strict } = db;
+  try {
+    await strict.transaction('rw', [strict.vaults, strict.snapshots, strict.updates], async () => {
+      await strict.vaults.delete(vaultId);
+      await strict.snapshots.delete(vaultId);
+      await strict.updates
+        .where('[vault+seq]')
+        .between([vaultId, 0], [vaultId, Number.MAX_SAFE_INTEGER], true, true)
+        .delete();
+    });
+  } catch (error) {
+    throw mapStorageError(error, 'deleting the vault');
+  }
+}

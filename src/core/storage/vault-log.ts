@@ -1,0 +1,286 @@
+import {
+  AuthenticationError,
+  associatedData,
+  KeyMismatchError,
+  MalformedEnvelopeError,
+  open,
+  type StorageKey,
+  seal,
+  UnsupportedFormatError,
+} from '../crypto';
+import type { CofferDatabase, UpdateRow } from './db';
+import { CorruptDataError, type CorruptionReason, mapStorageError, type RecordRef } from './errors';
+
+/**
+ * A vault's encrypted, append-only log of Yjs updates, with atomic compaction into a snapshot.
+ *
+ * - `append` seals before the IndexedDB transaction opens (awaiting anything but IndexedDB
+ *   inside a transaction lets it commit half done), then adds one row; the promise resolves
+ *   once the transaction has committed.
+ * - Rows are added, never overwritten: if another holder (a tab that stole the vault while our
+ *   write was in flight) took our sequence number, we read what it wrote, hand it to
+ *   `onExternalUpdates`, and retry at the next number.
+ * - `compact` writes a snapshot of the whole state and deletes the rows it covers in one
+ *   transaction, and refuses to replace a newer snapshot.
+ */
+
+const updateContext = (vaultId: string, seq: number) => associatedData('update', vaultId, seq);
+const snapshotContext = (vaultId: string, seq: number) => associatedData('snapshot', vaultId, seq);
+
+function reasonOf(error: unknown): CorruptionReason {
+  if (error instanceof KeyMismatchError) return 'key-mismatch';
+  if (error instanceof UnsupportedFormatError) return 'unsupported-format';
+  if (error instanceof AuthenticationError) return 'authentication';
+  if (error instanceof MalformedEnvelopeError) return 'malformed';
+  return 'malformed';
+}
+
+function openRecord(
+  key: StorageKey,
+  bytes: unknown,
+  context: Uint8Array,
+  record: RecordRef,
+): Uint8Array {
+  try {
+    if (!(bytes instanceof Uint8Array)) throw new MalformedEnvelopeError(0, 0);
+    return open(key, bytes, context);
+  } catch (error) {
+    throw new CorruptDataError(record, reasonOf(error), { cause: error });
+  }
+}
+
+/** The decrypted contents of a vault's storage, in the order they must be applied. */
+export interface LoadedLog {
+  /** The snapshot's state (if any) first, then every readable update in sequence order. */
+  readonly updates: readonly Uint8Array[];
+  /** Records that failed to open; everything else was loaded. */
+  readonly damaged: readonly CorruptDataError[];
+  readonly headSeq: number;
+  readonly snapshotSeq: number;
+  /** Stored bytes of the snapshot and the rows, for compaction decisions and tests. */
+  readonly storedBytes: number;
+}
+
+export interface VaultLogOptions {
+  readonly db: CofferDatabase;
+  readonly vaultId: string;
+  readonly key: StorageKey;
+  /** Updates written by another holder that we discovered while appending. */
+  readonly onExternalUpdates?: (updates: readonly Uint8Array[]) => void;
+  /** Checked before every write: false once our hold on the vault is gone. */
+  readonly mayWrite?: () => boolean;
+}
+
+/** Raised when the vault log is asked to write after its holder lost the vault. */
+export class LogClosedError extends Error {
+  override readonly name = 'LogClosedError';
+  constructor(readonly vaultId: string) {
+    super(`vault ${vaultId} is no longer held here, so nothing more is written to it`);
+  }
+}
+
+export class VaultLog {
+  #head: number;
+  #snapshotSeq: number;
+  #rowsSinceSnapshot: number;
+  #bytesSinceSnapshot: number;
+  #snapshotBytes: number;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly options: VaultLogOptions,
+    loaded: LoadedLog,
+    rowCount: number,
+    rowBytes: number,
+    snapshotBytes: number,
+  ) {
+    this.#head = loaded.headSeq;
+    this.#snapshotSeq = loaded.snapshotSeq;
+    this.#rowsSinceSnapshot = rowCount;
+    this.#bytesSinceSnapshot = rowBytes;
+    this.#snapshotBytes = snapshotBytes;
+  }
+
+  /** Reads and decrypts a vault's snapshot and updates. Damaged records are reported, not fatal. */
+  static async load(options: VaultLogOptions): Promise<{ log: VaultLog; loaded: LoadedLog }> {
+    const { db, vaultId, key } = options;
+    let snapshot: { seq: number; bytes: Uint8Array } | undefined;
+    let rows: UpdateRow[];
+    try {
+      [snapshot, rows] = await db.relaxed.transaction(
+        'r',
+        db.relaxed.snapshots,
+        db.relaxed.updates,
+        async () => {
+          const snap = await db.relaxed.snapshots.get(vaultId);
+          const after = snap?.seq ?? 0;
+          const list = await db.relaxed.updates
+            .where('[vault+seq]')
+            .between([vaultId, after + 1], [vaultId, Number.MAX_SAFE_INTEGER], true, true)
+            .toArray();
+          return [snap, list] as const;
+        },
+      );
+    } catch (error) {
+      throw mapStorageError(error, `reading vault ${vaultId}`);
+    }
+    const updates: Uint8Array[] = [];
+    const damaged: CorruptDataError[] = [];
+    let snapshotSeq = 0;
+    let snapshotBytes = 0;
+    if (snapshot) {
+      snapshotSeq = snapshot.seq;
+      snapshotBytes = snapshot.bytes?.length ?? 0;
+      try {
+        updates.push(
+          openRecord(key, snapshot.bytes, snapshotContext(vaultId, snapshot.seq), {
+            store: 'snapshots',
+            vaultId,
+            seq: snapshot.seq,
+          }),
+        );
+      } catch (error) {
+        damaged.push(error as CorruptDataError);
+      }
+    }
+    let head = snapshotSeq;
+    let rowBytes = 0;
+    for (const row of rows) {
+      head = Math.max(head, row.seq);
+      rowBytes += row.bytes?.length ?? 0;
+      try {
+        updates.push(
+          openRecord(key, row.bytes, updateContext(vaultId, row.seq), {
+            store: 'updates',
+            vaultId,
+            seq: row.seq,
+          }),
+        );
+      } catch (error) {
+        damaged.push(error as CorruptDataError);
+      }
+    }
+    const loaded: LoadedLog = {
+      updates,
+      damaged,
+      headSeq: head,
+      snapshotSeq,
+      storedBytes: snapshotBytes + rowBytes,
+    };
+    return { log: new VaultLog(options, loaded, rows.length, rowBytes, snapshotBytes), loaded };
+  }
+
+  get headSeq(): number {
+    return this.#head;
+  }
+
+  /** Rows written since the last snapshot: what compaction would remove. */
+  get rowsSinceSnapshot(): number {
+    return this.#rowsSinceSnapshot;
+  }
+
+  get bytesSinceSnapshot(): number {
+    return this.#bytesSinceSnapshot;
+  }
+
+  get snapshotBytes(): number {
+    return this.#snapshotBytes;
+  }
+
+  #serialize<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(work, work);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  #assertMayWrite(): void {
+    if (this.options.mayWrite && !this.options.mayWrite())
+      throw new LogClosedError(this.options.vaultId);
+  }
+
+  /** Appends one update; resolves with its sequence number once it is committed. */
+  append(update: Uint8Array): Promise<number> {
+    return this.#serialize(async () => {
+      const { db, vaultId, key } = this.options;
+      for (let attempt = 0; ; attempt++) {
+        this.#assertMayWrite();
+        const seq = this.#head + 1;
+        const bytes = seal(key, update, updateContext(vaultId, seq));
+        try {
+          await db.relaxed.updates.add({ vault: vaultId, seq, bytes });
+          this.#head = seq;
+          this.#rowsSinceSnapshot++;
+          this.#bytesSinceSnapshot += bytes.length;
+          return seq;
+        } catch (error) {
+          if ((error as Error)?.name !== 'ConstraintError' || attempt >= 10) {
+            throw mapStorageError(error, 'saving a change');
+          }
+          await this.#catchUp();
+        }
+      }
+    });
+  }
+
+  /** Reads rows another holder appended after our head and hands them over. */
+  async #catchUp(): Promise<void> {
+    const { db, vaultId, key } = this.options;
+    const rows = await db.relaxed.updates
+      .where('[vault+seq]')
+      .between([vaultId, this.#head + 1], [vaultId, Number.MAX_SAFE_INTEGER], true, true)
+      .toArray();
+    const updates: Uint8Array[] = [];
+    for (const row of rows) {
+      this.#head = Math.max(this.#head, row.seq);
+      try {
+        updates.push(
+          openRecord(key, row.bytes, updateContext(vaultId, row.seq), {
+            store: 'updates',
+            vaultId,
+            seq: row.seq,
+          }),
+        );
+      } catch {
+        // A damaged row from another writer is skipped here; reopening the vault reports it.
+      }
+    }
+    if (updates.length > 0) this.options.onExternalUpdates?.(updates);
+  }
+
+  /**
+   * Replaces the snapshot and the rows it covers with `state`, the encoding of the whole
+   * document as of our head. Atomic: either all of it happens or none.
+   */
+  compact(state: Uint8Array): Promise<void> {
+    return this.#serialize(async () => {
+      this.#assertMayWrite();
+      const { db, vaultId, key } = this.options;
+      const seq = this.#head;
+      const bytes = seal(key, state, snapshotContext(vaultId, seq));
+      const tables = [db.relaxed.snapshots, db.relaxed.updates];
+      try {
+        await db.relaxed.transaction('rw', tables, async () => {
+          const current = await db.relaxed.snapshots.get(vaultId);
+          // Never replace a newer snapshot (another holder's), whose covered rows are gone.
+          if (current && current.seq >= seq) return;
+          await db.relaxed.snapshots.put({ vault: vaultId, seq, bytes });
+          await db.relaxed.updates
+            .where('[vault+seq]')
+            .between([vaultId, 0], [vaultId, seq], true, true)
+            .delete();
+        });
+      } catch (error) {
+        throw mapStorageError(error, 'compacting the vault');
+      }
+      this.#snapshotSeq = seq;
+      this.#rowsSinceSnapshot = 0;
+      this.#bytesSinceSnapshot = 0;
+      this.#snapshotBytes = bytes.length;
+    });
+  }
+
+  /** Resolves when every write queued so far has finished (successfully or not). */
+  flush(): Promise<void> {
+    return this.#queue.then(() => undefined);
+  }
+}
