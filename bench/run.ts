@@ -15,8 +15,9 @@ import { chromiumArgs, chromiumPath } from '../scripts/chromium';
 import type { BenchContext, Metric, Workload } from './types';
 import { bundleWorkload } from './workloads/bundle';
 import { offlineLoadWorkload } from './workloads/offline-load';
+import { vaultCoreWorkload } from './workloads/vault-core';
 
-const workloads: readonly Workload[] = [bundleWorkload, offlineLoadWorkload];
+const workloads: readonly Workload[] = [bundleWorkload, offlineLoadWorkload, vaultCoreWorkload];
 
 const { values } = parseArgs({
   options: {

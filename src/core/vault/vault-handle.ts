@@ -130,6 +130,16 @@ export class VaultHandle implements AsyncDisposable {
     return this.#damaged;
   }
 
+  /**
+   * True when some stored changes decrypted but wait for a damaged one they build on (Yjs
+   * applies a device's changes in order). They are kept, not compacted away, so a synced peer
+   * that still has the damaged change can fill the gap.
+   */
+  get heldBackChanges(): boolean {
+    const store = this.#doc.store;
+    return store.pendingStructs !== null || store.pendingDs !== null;
+  }
+
   /** Calls `listener` once when the handle closes, with the reason. Returns an unsubscribe. */
   onClose(listener: (reason: VaultCloseReason) => void): () => void {
     this.#closeListeners.add(listener);
@@ -245,9 +255,11 @@ export class VaultHandle implements AsyncDisposable {
   }
 
   async #reload(): Promise<void> {
-    const previous = this.#doc;
+    const previousDoc = this.#doc;
+    const previousStore = this.#store;
     await this.#load();
-    previous.destroy();
+    previousStore.dispose();
+    previousDoc.destroy();
   }
 
   async #compactNow(): Promise<void> {
@@ -296,6 +308,31 @@ export class VaultHandle implements AsyncDisposable {
         value,
         ...(options.writeOnly !== undefined ? { writeOnly: options.writeOnly } : {}),
       } as never);
+    });
+  }
+
+  /**
+   * Creates or replaces many entries as one change (one row, one durable write): for imports.
+   * All are validated first; if any is invalid, none is written.
+   * @example
+   * await vault.setMany([{ name: 'DB_HOST', value: 'db.internal' }, { name: 'DB_PASSWORD', value: 'pw', kind: 'secret' }]);
+   */
+  setMany(
+    entries: ReadonlyArray<{ name: string; value: JsonValue | ConnectionValue } & SetOptions>,
+  ): Promise<void> {
+    return this.#mutate(`saving ${entries.length} entries`, (store) => {
+      const inputs = entries.map((entry) => {
+        const kind = entry.kind ?? store.get(entry.name)?.kind ?? 'item';
+        return {
+          name: entry.name,
+          input: {
+            kind,
+            value: entry.value,
+            ...(entry.writeOnly !== undefined ? { writeOnly: entry.writeOnly } : {}),
+          },
+        };
+      });
+      store.setMany(inputs as never);
     });
   }
 
@@ -361,6 +398,7 @@ export class VaultHandle implements AsyncDisposable {
     }
     await this.#queue;
     await this.#parts.lease.release();
+    this.#store.dispose();
     this.#doc.destroy();
   }
 

@@ -4,6 +4,7 @@
  * It is built to dist-harness/ by `npm run build:harness` and never ships with the app.
  * Each area keeps its bindings in a file of its own; this file only gathers them.
  */
+import { core } from './core';
 import { locks } from './locks';
 import { joinPlainRoom } from './plain-room';
 
@@ -12,6 +13,7 @@ const harness = {
   joinPlainRoom,
   rooms: new Map<string, ReturnType<typeof joinPlainRoom>>(),
   locks,
+  core,
 };
 
 declare global {

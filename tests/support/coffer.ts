@@ -1,0 +1,35 @@
+import type { KdfPolicy } from '../../src/core/crypto';
+import { inProcessKdf } from '../../src/core/crypto';
+import { createMemoryLockManager, createVaultMutex } from '../../src/core/lock';
+import { Coffer } from '../../src/core/profile';
+import type { CofferDatabase } from '../../src/core/storage';
+import { memoryDatabase } from './memory-db';
+
+/** Low scrypt cost so tests that create many profiles stay fast; floor tests use the real one. */
+export const fastPolicy: KdfPolicy = {
+  floor: { algorithm: 'scrypt', logN: 10, r: 8, p: 1 },
+  target: { algorithm: 'scrypt', logN: 10, r: 8, p: 1 },
+};
+
+export interface TestCoffer {
+  readonly coffer: Coffer;
+  readonly db: CofferDatabase;
+  /** Another "tab": a Coffer over the same database and lock space. */
+  anotherTab(label?: string): Coffer;
+}
+
+export function testCoffer(
+  options: { policy?: KdfPolicy; db?: CofferDatabase; clock?: () => number } = {},
+): TestCoffer {
+  const db = options.db ?? memoryDatabase();
+  const locks = createMemoryLockManager();
+  const make = (label: string) =>
+    new Coffer({
+      db,
+      kdf: inProcessKdf,
+      mutex: createVaultMutex({ locks: locks.forClient(label), holderLabel: label }),
+      kdfPolicy: options.policy ?? fastPolicy,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+  return { coffer: make('tab-1'), db, anotherTab: (label = 'tab-2') => make(label) };
+}
