@@ -26,14 +26,14 @@ import {
   writeKeyring,
   writeVaultRow,
 } from '../storage';
-import type { NameStyle } from '../vault/entry-model';
-import { validateVaultName } from '../vault/names';
 import {
   type CompactionPolicy,
   defaultCompactionPolicy,
+  type NameStyle,
   type OpenVaultOptions,
   VaultHandle,
-} from '../vault/vault-handle';
+  validateVaultName,
+} from '../vault';
 import {
   NoProfileError,
   ProfileExistsError,

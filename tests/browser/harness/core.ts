@@ -6,7 +6,7 @@
 import { createBrowserPlatform, spawnKdfWorker } from '../../../src/app/platform';
 import { createWorkerKdfRunner, type KdfPolicy } from '../../../src/core/crypto';
 import type { Session } from '../../../src/core/profile';
-import type { VaultHandle } from '../../../src/core/vault/vault-handle';
+import type { VaultHandle } from '../../../src/core/vault';
 
 /** Low scrypt cost for tests that create many profiles; the floor test uses the real one. */
 export const fastPolicy: KdfPolicy = {

@@ -8,7 +8,7 @@ import {
   VaultNotFoundError,
 } from '../../../src/core/profile';
 import { CorruptDataError, StorageFullError } from '../../../src/core/storage';
-import { VaultClosedError } from '../../../src/core/vault/vault-handle';
+import { VaultClosedError } from '../../../src/core/vault';
 import { fastPolicy, testCoffer } from '../../support/coffer';
 import { injectWriteFault } from '../../support/faults';
 import { memoryDatabase } from '../../support/memory-db';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { VaultHandle } from '../../../src/core/vault/vault-handle';
+import type { VaultHandle } from '../../../src/core/vault';
 import { testCoffer } from '../../support/coffer';
 
 type Op =
