@@ -5,7 +5,7 @@
  * doc.getMap('meta')     nameStyle: 'default' | 'environment'
  * doc.getMap('entries')  EntryId -> Y.Map {
  *   name: string, kind: 'item' | 'secret' | 'connection', createdAt: number, updatedAt: number,
- *   value: string       (item, secret: the value's canonical JSON text)
+ *   value: [number, string]  (item, secret: when it was set, and the value's canonical JSON text)
  *   writeOnly: boolean  (secret)
  *   type: string        (connection)
  *   fields: Y.Map       (connection: field name -> { value: string | null, secret: boolean })
@@ -18,6 +18,12 @@
  * lib0's encoding is not faithful to JSON: it turns -0 into 0, decodes a `"__proto__"` key by
  * assignment (changing the prototype instead), and re-encodes unpaired surrogates as U+FFFD.
  * The text round-trips exactly, and what is measured is what is stored.
+ *
+ * The value carries its own time, and changing only the value does not touch `updatedAt`: a
+ * change is then one register write, so repeated overwrites of an entry form one chain of
+ * items that Yjs merges into a single tombstone. (Writing `value` and `updatedAt` each time
+ * interleaves two chains that cannot merge: 10,000 overwrites kept ~200 KB of tombstones.)
+ * An entry's updatedAt is the later of `updatedAt` and the value's time.
  */
 import * as Y from 'yjs';
 import type { PreparedEntry } from './entry-input';
@@ -108,13 +114,20 @@ export function readNameStyle(meta: Y.Map<unknown>): NameStyle {
 
 const kindOf = (entry: EntryMap) => entry.get(EntryKey.kind) as EntryKind;
 
+/** The `[time, JSON text]` register of an item or secret, or undefined if unreadable. */
+function readValueRegister(raw: unknown): { at: number; text: string } | undefined {
+  if (!Array.isArray(raw) || raw.length !== 2) return undefined;
+  const [at, text] = raw as [unknown, unknown];
+  if (typeof at !== 'number' || !Number.isFinite(at) || typeof text !== 'string') return undefined;
+  return { at, text };
+}
+
 function timesOf(entry: EntryMap): { createdAt: number; updatedAt: number } {
   const createdAt = entry.get(EntryKey.createdAt) as number;
   const updatedAt: unknown = entry.get(EntryKey.updatedAt);
-  return {
-    createdAt,
-    updatedAt: typeof updatedAt === 'number' && Number.isFinite(updatedAt) ? updatedAt : createdAt,
-  };
+  const valueAt = readValueRegister(entry.get(EntryKey.value))?.at ?? Number.NEGATIVE_INFINITY;
+  const keyAt = typeof updatedAt === 'number' && Number.isFinite(updatedAt) ? updatedAt : createdAt;
+  return { createdAt, updatedAt: Math.max(keyAt, valueAt) };
 }
 
 function readField(raw: unknown): ConnectionField | undefined {
@@ -181,11 +194,11 @@ export function readEntry(id: EntryId, entry: EntryMap, name: string): Entry {
     }
     return { id, name, kind, value: { type, fields }, writeOnly: false, ...times };
   }
-  const text: unknown = entry.get(EntryKey.value);
-  if (typeof text !== 'string') throw malformed(EntryKey.value, 'is missing');
+  const register = readValueRegister(entry.get(EntryKey.value));
+  if (register === undefined) throw malformed(EntryKey.value, 'is missing');
   let value: JsonValue;
   try {
-    value = JSON.parse(text) as JsonValue;
+    value = JSON.parse(register.text) as JsonValue;
   } catch {
     // No `cause`: engines quote the text they failed on, and this text is a secret.
     throw malformed(EntryKey.value, 'is not JSON text');
@@ -208,6 +221,7 @@ export function readEntry(id: EntryId, entry: EntryMap, name: string): Entry {
  */
 export function writeEntry(entry: EntryMap, prepared: PreparedEntry, now: number): boolean {
   let changed = false;
+  let valueChanged = false;
   const previousKind: unknown = entry.get(EntryKey.kind);
   const kindChanged = previousKind !== prepared.kind;
   const put = (key: string, value: string | boolean) => {
@@ -224,14 +238,20 @@ export function writeEntry(entry: EntryMap, prepared: PreparedEntry, now: number
       }
     }
   };
+  const putValue = (text: string) => {
+    if (kindChanged || readValueRegister(entry.get(EntryKey.value))?.text !== text) {
+      entry.set(EntryKey.value, [now, text]);
+      valueChanged = true;
+    }
+  };
   put(EntryKey.kind, prepared.kind);
   switch (prepared.kind) {
     case 'item':
-      put(EntryKey.value, prepared.text);
+      putValue(prepared.text);
       drop(EntryKey.writeOnly, EntryKey.type, EntryKey.fields);
       break;
     case 'secret': {
-      put(EntryKey.value, prepared.text);
+      putValue(prepared.text);
       const keep = previousKind === 'secret' && entry.get(EntryKey.writeOnly) === true;
       put(EntryKey.writeOnly, prepared.writeOnly ?? keep);
       drop(EntryKey.type, EntryKey.fields);
@@ -250,8 +270,9 @@ export function writeEntry(entry: EntryMap, prepared: PreparedEntry, now: number
       break;
     }
   }
+  // A change of the value alone is dated by the value's own register (see the top of the file).
   if (changed) entry.set(EntryKey.updatedAt, now);
-  return changed;
+  return changed || valueChanged;
 }
 
 function writeFields(

@@ -45,7 +45,13 @@ export {
   ValueTooLargeError,
 } from './errors';
 export { asEntryId, type EntryId, isEntryId } from './ids';
-export { type JsonValue, MAX_JSON_DEPTH, MAX_VALUE_BYTES, parseJsonText, validateJsonValue } from './json';
+export {
+  type JsonValue,
+  MAX_JSON_DEPTH,
+  MAX_VALUE_BYTES,
+  parseJsonText,
+  validateJsonValue,
+} from './json';
 export {
   isValidEntryName,
   MAX_ENTRY_NAME_LENGTH,

@@ -49,15 +49,24 @@ export interface SetOptions {
   readonly writeOnly?: boolean;
 }
 
-/** When the handle compacts its log into a snapshot. */
+/**
+ * When the handle compacts its log into a snapshot: once the rows since the last snapshot
+ * number `everyRows`, or weigh more than the snapshot itself (and at least `minBytes`). Stored
+ * bytes then stay within about twice the compacted state plus `minBytes`, and the cost of
+ * compacting (proportional to the vault) is spread over as many writes as the vault is big.
+ */
 export interface CompactionPolicy {
-  /** Compact once this many rows have been written since the last snapshot. */
   readonly everyRows: number;
-  /** On close, compact if at least this many rows are waiting. */
+  readonly minBytes: number;
+  /** On close, compact if at least this many rows are waiting, so the next open is fast. */
   readonly onCloseRows: number;
 }
 
-export const defaultCompactionPolicy: CompactionPolicy = { everyRows: 200, onCloseRows: 16 };
+export const defaultCompactionPolicy: CompactionPolicy = {
+  everyRows: 500,
+  minBytes: 8192,
+  onCloseRows: 16,
+};
 
 interface HandleParts {
   readonly db: CofferDatabase;
@@ -260,6 +269,15 @@ export class VaultHandle implements AsyncDisposable {
     await this.#load();
     previousStore.dispose();
     previousDoc.destroy();
+  }
+
+  #compactionDue(): boolean {
+    const { everyRows, minBytes } = this.#parts.compaction;
+    const log = this.#log;
+    return (
+      log.rowsSinceSnapshot >= everyRows ||
+      log.bytesSinceSnapshot >= Math.max(minBytes, log.snapshotBytes)
+    );
   }
 
   async #compactNow(): Promise<void> {

@@ -4,6 +4,7 @@
  * It is built to dist-harness/ by `npm run build:harness` and never ships with the app.
  * Each area keeps its bindings in a file of its own; this file only gathers them.
  */
+import { bench } from './bench';
 import { core } from './core';
 import { locks } from './locks';
 import { joinPlainRoom } from './plain-room';
@@ -14,6 +15,7 @@ const harness = {
   rooms: new Map<string, ReturnType<typeof joinPlainRoom>>(),
   locks,
   core,
+  bench,
 };
 
 declare global {

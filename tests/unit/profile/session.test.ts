@@ -217,6 +217,30 @@ describe('the vault handle', () => {
     await reopened.close();
   });
 
+  it('keeps storage bounded: 10,000 overwrites of one entry stay within a small multiple of the live size', async () => {
+    const { coffer, db } = testCoffer();
+    const session = await coffer.createProfile('pw');
+    await session.createVault('v');
+    const vault = await session.openVault('v');
+    await vault.set('other', { unrelated: true });
+    let value = { counter: 0, note: 'overwritten again and again' };
+    for (let i = 0; i < 10_000; i++) {
+      value = { counter: i, note: 'overwritten again and again' };
+      await vault.set('counter', value);
+    }
+    await vault.close();
+    const rows = await db.relaxed.updates.toArray();
+    const snapshots = await db.relaxed.snapshots.toArray();
+    const stored = [...rows, ...snapshots].reduce((sum, row) => sum + row.bytes.length, 0);
+    const live = JSON.stringify({ counter: value, other: { unrelated: true } }).length;
+    // Envelope overheads, ids, names and times make a floor of a few hundred bytes; what must not
+    // happen is growth with the number of overwrites (it was ~200 KB before values carried their time).
+    expect(stored, `${stored} bytes stored for ${live} live`).toBeLessThan(live * 20);
+    const reopened = await session.openVault('v');
+    expect(await reopened.get('counter')).toEqual(value);
+    await reopened.close();
+  }, 120_000);
+
   it('rejects bad input saying what is wrong, and keeps what was there', async () => {
     const { coffer } = testCoffer();
     const session = await coffer.createProfile('pw');

@@ -357,13 +357,12 @@ describe('one action, one update; unchanged keys are not rewritten', () => {
     ).toHaveLength(0);
   });
 
-  it('a value change writes only value and updatedAt', () => {
-    const r = replica();
+  it('a value change writes only the value register, which carries its own time', () => {
+    const r = replica({ time: 1000 });
     r.store.set('a', secret('v1', true));
-    expect(keysWritten(r.doc, () => r.store.set('a', secret('v2')))).toEqual([
-      'updatedAt',
-      'value',
-    ]);
+    r.at(2000);
+    expect(keysWritten(r.doc, () => r.store.set('a', secret('v2')))).toEqual(['value']);
+    expect(r.store.get('a')).toMatchObject({ createdAt: 1000, updatedAt: 2000 });
   });
 
   it('a rename writes only name and updatedAt', () => {
