@@ -36,13 +36,13 @@ export const vaultCoreWorkload: Workload = {
           median(result.open),
           'ms',
           undefined,
-          `N=${n}; median of ${result.open.length}, p95 ${percentile(result.open, 95).toFixed(1)} ms`,
+          `N=${n} (${(result.vaultBytes / 1024).toFixed(0)} KiB stored); median of ${result.open.length}, p95 ${percentile(result.open, 95).toFixed(1)} ms`,
         ),
         storage_ratio: metric(
           result.stored / result.live,
           'x',
           undefined,
-          `${result.stored} bytes stored for ${result.live} live bytes after ${overwrites} overwrites`,
+          `${result.stored} bytes at rest for ${result.live} live bytes after ${overwrites} overwrites; at most ${result.peakWhileOpen} while open`,
         ),
       };
     } finally {

@@ -1,6 +1,10 @@
 import type { KdfPolicy } from '../../src/core/crypto';
 import { inProcessKdf } from '../../src/core/crypto';
-import { createMemoryLockManager, createVaultMutex } from '../../src/core/lock';
+import {
+  createMemoryChannelHub,
+  createMemoryLockManager,
+  createVaultMutex,
+} from '../../src/core/lock';
 import { Coffer } from '../../src/core/profile';
 import type { CofferDatabase } from '../../src/core/storage';
 import { memoryDatabase } from './memory-db';
@@ -23,11 +27,17 @@ export function testCoffer(
 ): TestCoffer {
   const db = options.db ?? memoryDatabase();
   const locks = createMemoryLockManager();
+  const channels = createMemoryChannelHub();
   const make = (label: string) =>
     new Coffer({
       db,
       kdf: inProcessKdf,
-      mutex: createVaultMutex({ locks: locks.forClient(label), holderLabel: label }),
+      mutex: createVaultMutex({
+        locks: locks.forClient(label),
+        channel: channels.channel(),
+        holderLabel: label,
+        ...(options.clock ? { clock: options.clock } : {}),
+      }),
       kdfPolicy: options.policy ?? fastPolicy,
       ...(options.clock ? { clock: options.clock } : {}),
     });

@@ -13,7 +13,7 @@ import {
   unlockKeyring,
   wipe,
 } from '../crypto';
-import type { VaultMutex } from '../lock';
+import type { HolderInfo, VaultMutex } from '../lock';
 import {
   type CofferDatabase,
   CorruptDataError,
@@ -258,6 +258,18 @@ export class Session {
     } finally {
       await lease.release();
     }
+  }
+
+  /**
+   * Who has the vault open, if anyone: which tab (its label) and since when, for a waiting
+   * screen such as "Open in another tab since 10:42". `heldHere` is true for this tab.
+   * @example
+   * const holder = await session.whoHolds('my-vault');
+   * if (holder && !holder.heldHere) show(`Open in ${holder.label} since ${new Date(holder.since!).toLocaleTimeString()}`);
+   */
+  async whoHolds(name: string): Promise<HolderInfo | undefined> {
+    const target = await this.#find(name, 'checking who has a vault open');
+    return this.options.mutex.whoHolds(lockNameFor(target.id));
   }
 
   /**

@@ -64,7 +64,7 @@ export interface CompactionPolicy {
 
 export const defaultCompactionPolicy: CompactionPolicy = {
   everyRows: 500,
-  minBytes: 8192,
+  minBytes: 2048,
   onCloseRows: 16,
 };
 
@@ -250,8 +250,7 @@ export class VaultHandle implements AsyncDisposable {
         if (this.#closeReason) throw new VaultClosedError(this.#parts.vaultName, this.#closeReason);
         throw error;
       }
-      if (this.#log.rowsSinceSnapshot >= this.#parts.compaction.everyRows)
-        void this.#enqueue(() => this.#compactNow());
+      if (this.#compactionDue()) void this.#enqueue(() => this.#compactNow());
       return result;
     };
     return this.#enqueue(run, operation);

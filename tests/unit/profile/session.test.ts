@@ -182,6 +182,21 @@ describe('the vault handle', () => {
     await vault.close();
   });
 
+  it('a waiter can see who holds the vault, and since when', async () => {
+    let now = 1_000;
+    const { coffer, anotherTab } = testCoffer({ clock: () => now });
+    const session = await coffer.createProfile('pw');
+    await session.createVault('v');
+    expect(await session.whoHolds('v')).toBeUndefined();
+    const vault = await session.openVault('v');
+    now = 5_000;
+    const other = await anotherTab('tab-2').unlock('pw');
+    expect(await other.whoHolds('v')).toMatchObject({ label: 'tab-1', heldHere: false });
+    expect(await session.whoHolds('v')).toMatchObject({ heldHere: true });
+    await vault.close();
+    expect(await other.whoHolds('v')).toBeUndefined();
+  });
+
   it('withVault closes the vault even when the function throws', async () => {
     const { coffer } = testCoffer();
     const session = await coffer.createProfile('pw');
