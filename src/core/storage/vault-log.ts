@@ -49,6 +49,38 @@ function openRecord(
   }
 }
 
+/** The update rows of a vault after `afterSeq`, in sequence order. */
+function rowsAfter(db: CofferDatabase, vaultId: string, afterSeq: number): Promise<UpdateRow[]> {
+  return db.relaxed.updates
+    .where('[vault+seq]')
+    .between([vaultId, afterSeq + 1], [vaultId, Number.MAX_SAFE_INTEGER], true, true)
+    .toArray();
+}
+
+/** Opens update rows in order: the readable ones' plaintexts, and an error per damaged one. */
+function openRows(
+  key: StorageKey,
+  vaultId: string,
+  rows: readonly UpdateRow[],
+): { updates: Uint8Array[]; damaged: CorruptDataError[] } {
+  const updates: Uint8Array[] = [];
+  const damaged: CorruptDataError[] = [];
+  for (const row of rows) {
+    try {
+      updates.push(
+        openRecord(key, row.bytes, updateContext(vaultId, row.seq), {
+          store: 'updates',
+          vaultId,
+          seq: row.seq,
+        }),
+      );
+    } catch (error) {
+      damaged.push(error as CorruptDataError);
+    }
+  }
+  return { updates, damaged };
+}
+
 /** The decrypted contents of a vault's storage, in the order they must be applied. */
 export interface LoadedLog {
   /** The snapshot's state (if any) first, then every readable update in sequence order. */
@@ -113,12 +145,7 @@ export class VaultLog {
         db.relaxed.updates,
         async () => {
           const snap = await db.relaxed.snapshots.get(vaultId);
-          const after = snap?.seq ?? 0;
-          const list = await db.relaxed.updates
-            .where('[vault+seq]')
-            .between([vaultId, after + 1], [vaultId, Number.MAX_SAFE_INTEGER], true, true)
-            .toArray();
-          return [snap, list] as const;
+          return [snap, await rowsAfter(db, vaultId, snap?.seq ?? 0)] as const;
         },
       );
     } catch (error) {
@@ -143,23 +170,11 @@ export class VaultLog {
         damaged.push(error as CorruptDataError);
       }
     }
-    let head = snapshotSeq;
-    let rowBytes = 0;
-    for (const row of rows) {
-      head = Math.max(head, row.seq);
-      rowBytes += row.bytes?.length ?? 0;
-      try {
-        updates.push(
-          openRecord(key, row.bytes, updateContext(vaultId, row.seq), {
-            store: 'updates',
-            vaultId,
-            seq: row.seq,
-          }),
-        );
-      } catch (error) {
-        damaged.push(error as CorruptDataError);
-      }
-    }
+    const opened = openRows(key, vaultId, rows);
+    updates.push(...opened.updates);
+    damaged.push(...opened.damaged);
+    const head = rows.reduce((max, row) => Math.max(max, row.seq), snapshotSeq);
+    const rowBytes = rows.reduce((sum, row) => sum + (row.bytes?.length ?? 0), 0);
     const loaded: LoadedLog = {
       updates,
       damaged,
@@ -225,25 +240,10 @@ export class VaultLog {
   /** Reads rows another holder appended after our head and hands them over. */
   async #catchUp(): Promise<void> {
     const { db, vaultId, key } = this.options;
-    const rows = await db.relaxed.updates
-      .where('[vault+seq]')
-      .between([vaultId, this.#head + 1], [vaultId, Number.MAX_SAFE_INTEGER], true, true)
-      .toArray();
-    const updates: Uint8Array[] = [];
-    for (const row of rows) {
-      this.#head = Math.max(this.#head, row.seq);
-      try {
-        updates.push(
-          openRecord(key, row.bytes, updateContext(vaultId, row.seq), {
-            store: 'updates',
-            vaultId,
-            seq: row.seq,
-          }),
-        );
-      } catch {
-        // A damaged row from another writer is skipped here; reopening the vault reports it.
-      }
-    }
+    const rows = await rowsAfter(db, vaultId, this.#head);
+    this.#head = rows.reduce((max, row) => Math.max(max, row.seq), this.#head);
+    // A damaged row from another writer is skipped here; reopening the vault reports it.
+    const { updates } = openRows(key, vaultId, rows);
     if (updates.length > 0) this.options.onExternalUpdates?.(updates);
   }
 
