@@ -3,10 +3,47 @@
  */
 import { createComponent, render } from 'solid-js/web';
 import { App } from '../ui/components/App';
+import { createAppState } from '../ui/state/app-state';
 import { createAppUpdates } from '../ui/state/app-updates';
+import { createClipboardService } from '../ui/state/clipboard';
+import { AppContext } from '../ui/state/context';
+import { createStorageStatus } from '../ui/state/storage-status';
 import '../ui/styles.css';
+import { createBrowserPlatform } from './platform';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
-render(() => createComponent(App, { updates: createAppUpdates() }), root);
+const platform = createBrowserPlatform();
+const app = createAppState({
+  coffer: platform.coffer,
+  channel: new BroadcastChannel('coffer/session'),
+  activityTarget: document,
+  setInterval: (fn, ms) => window.setInterval(fn, ms),
+});
+const clipboard = createClipboardService({
+  writeText: (text) => navigator.clipboard.writeText(text),
+  readText: () => navigator.clipboard.readText(),
+  setTimeout: (fn, ms) => window.setTimeout(fn, ms),
+  clearTimeout: (handle) => window.clearTimeout(handle as number),
+  now: () => Date.now(),
+});
+
+render(
+  () =>
+    createComponent(AppContext.Provider, {
+      get value() {
+        return {
+          app,
+          updates: createAppUpdates(),
+          clipboard,
+          storage: createStorageStatus(navigator.storage),
+        };
+      },
+      get children() {
+        return createComponent(App, {});
+      },
+    }),
+  root,
+);
+void app.start();

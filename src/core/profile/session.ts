@@ -21,9 +21,11 @@ import {
   type OpenedVaultRecord,
   openVaultRecord,
   readKeyring,
+  readSettings,
   readVaultRows,
   sealVaultRecord,
   writeKeyring,
+  writeSettings,
   writeVaultRow,
 } from '../storage';
 import {
@@ -340,6 +342,21 @@ export class Session {
       ...(progress?.onProgress ? { onProgress: progress.onProgress } : {}),
     });
     await writeKeyring(this.options.db, rewrapped);
+  }
+
+  /**
+   * The profile's settings as saved (a JSON object), or `undefined`. Sealed like everything
+   * else: even preferences are not readable at rest.
+   * @example
+   * const settings = { autoLockMinutes: 5, ...((await session.loadSettings()) as object) };
+   */
+  async loadSettings(): Promise<unknown> {
+    return readSettings(this.options.db, this.#key('reading settings'));
+  }
+
+  /** Saves the profile's settings (any JSON object), replacing what was saved. */
+  async saveSettings(settings: Record<string, unknown>): Promise<void> {
+    await writeSettings(this.options.db, this.#key('saving settings'), settings);
   }
 
   /** Closes every open vault and drops the keys from memory. */

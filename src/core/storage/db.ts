@@ -18,6 +18,12 @@ export interface VaultRow {
   readonly sealed: Uint8Array;
 }
 
+/** Profile-wide records sealed under the profile key (settings), by a fixed id. */
+export interface ProfileRow {
+  readonly id: 'settings';
+  readonly sealed: Uint8Array;
+}
+
 /** One change to a vault's document: an encrypted Yjs update at a sequence number. */
 export interface UpdateRow {
   readonly vault: string;
@@ -32,7 +38,7 @@ export interface SnapshotRow {
   readonly bytes: Uint8Array;
 }
 
-export type StoreName = 'keyring' | 'vaults' | 'updates' | 'snapshots';
+export type StoreName = 'keyring' | 'profile' | 'vaults' | 'updates' | 'snapshots';
 
 /** What IndexedDB looks like to Dexie: the browser's, or fake-indexeddb's in Node. */
 export interface IndexedDbPlatform {
@@ -42,6 +48,7 @@ export interface IndexedDbPlatform {
 
 export class CofferDexie extends Dexie {
   keyring!: Table<KeyringRow, 'keyring'>;
+  profile!: Table<ProfileRow, 'settings'>;
   vaults!: Table<VaultRow, string>;
   updates!: Table<UpdateRow, [string, number]>;
   snapshots!: Table<SnapshotRow, string>;
@@ -58,6 +65,8 @@ export class CofferDexie extends Dexie {
       updates: '[vault+seq]',
       snapshots: 'vault',
     });
+    // Version 2 adds the profile's sealed settings.
+    this.version(2).stores({ profile: 'id' });
   }
 }
 

@@ -22,7 +22,9 @@ const describeRecord = (record: RecordRef): string =>
     ? `${record.store === 'updates' ? 'update' : 'snapshot'} ${record.seq} of vault ${record.vaultId}`
     : record.store === 'vaults'
       ? `vault record ${record.vaultId}`
-      : 'the keyring';
+      : record.store === 'profile'
+        ? 'the settings record'
+        : 'the keyring';
 
 /**
  * A stored record failed to open. It names the record; the other records still open.

@@ -16,6 +16,7 @@ export {
   CofferDexie,
   type IndexedDbPlatform,
   type KeyringRow,
+  type ProfileRow,
   openCofferDatabase,
   type SnapshotRow,
   type StoreName,
@@ -35,10 +36,12 @@ export {
   type OpenedVaultRecord,
   openVaultRecord,
   readKeyring,
+  readSettings,
   readVaultRows,
   sealVaultRecord,
   type VaultMetadata,
   writeKeyring,
+  writeSettings,
   writeVaultRow,
 } from './records';
 export { type LoadedLog, LogClosedError, VaultLog, type VaultLogOptions } from './vault-log';

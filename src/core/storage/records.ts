@@ -88,6 +88,37 @@ export function openVaultRecord(profileKey: ProfileKey, row: VaultRow): OpenedVa
   }
 }
 
+const settingsContext = () => associatedData('settings');
+
+/**
+ * Reads the profile's settings (any JSON object), or `undefined` if none were saved. A damaged
+ * record is reported as CorruptDataError; callers fall back to defaults.
+ */
+export async function readSettings(db: CofferDatabase, profileKey: ProfileKey): Promise<unknown> {
+  let row: { sealed: Uint8Array } | undefined;
+  try {
+    row = await db.strict.profile.get('settings');
+  } catch (error) {
+    throw mapStorageError(error, 'reading settings');
+  }
+  if (!row) return undefined;
+  try {
+    return JSON.parse(fromUtf8(open(profileKey, row.sealed, settingsContext())));
+  } catch (error) {
+    const name = (error as Error).name;
+    throw new CorruptDataError({ store: 'profile' }, name === 'KeyMismatchError' ? 'key-mismatch' : name === 'AuthenticationError' ? 'authentication' : 'malformed', { cause: error });
+  }
+}
+
+export async function writeSettings(db: CofferDatabase, profileKey: ProfileKey, settings: unknown): Promise<void> {
+  const sealed = seal(profileKey, utf8(JSON.stringify(settings)), settingsContext());
+  try {
+    await db.strict.profile.put({ id: 'settings', sealed });
+  } catch (error) {
+    throw mapStorageError(error, 'saving settings');
+  }
+}
+
 export async function readKeyring(db: CofferDatabase): Promise<Uint8Array | undefined> {
   try {
     return (await db.strict.keyring.get('keyring'))?.bytes;

@@ -1,24 +1,38 @@
-import { Show } from 'solid-js';
-import type { AppUpdates } from '../state/app-updates';
+import { createEffect, Match, Switch } from 'solid-js';
+import { useServices } from '../state/context';
+import { FirstRun } from './FirstRun';
+import { Unlock } from './Unlock';
 import { UpdatePrompt } from './UpdatePrompt';
+import { Workspace } from './Workspace';
 
-/** The application shell. */
-export function App(props: { updates: AppUpdates }) {
+/** The application shell: one screen per phase of the profile. */
+export function App() {
+  const { app, updates } = useServices();
+  // 'system' follows the OS; an explicit choice wins over it (see styles.css).
+  createEffect(() => {
+    const theme = app.settings().theme;
+    if (theme === 'system') delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+  });
   return (
-    <div class="app">
-      <header class="app-header">
-        <img src="/favicon.svg" alt="" width="28" height="28" />
-        <h1>Coffer</h1>
-      </header>
-      <main class="app-main">
-        <p>Your vaults stay encrypted in this browser.</p>
-        <Show when={props.updates.offlineReady()}>
-          <p class="offline-ready" role="status">
-            Ready to work offline.
-          </p>
-        </Show>
-      </main>
-      <UpdatePrompt updates={props.updates} />
-    </div>
+    <>
+      <Switch>
+        <Match when={app.phase().name === 'starting'}>
+          <main class="center-screen" aria-busy="true">
+            <p>Opening Coffer…</p>
+          </main>
+        </Match>
+        <Match when={app.phase().name === 'first-run'}>
+          <FirstRun />
+        </Match>
+        <Match when={app.phase().name === 'locked'}>
+          <Unlock />
+        </Match>
+        <Match when={app.phase().name === 'unlocked'}>
+          <Workspace />
+        </Match>
+      </Switch>
+      <UpdatePrompt updates={updates} />
+    </>
   );
 }

@@ -274,3 +274,17 @@ describe('the vault handle', () => {
     await vault.close();
   });
 });
+
+describe('settings', () => {
+  it('are sealed under the profile key and survive a lock', async () => {
+    const { coffer, db } = testCoffer();
+    const session = await coffer.createProfile('pw');
+    expect(await session.loadSettings()).toBeUndefined();
+    await session.saveSettings({ autoLockMinutes: 7, theme: 'dark-canary' });
+    const row = (await db.strict.profile.get('settings'))!;
+    expect(new TextDecoder().decode(row.sealed)).not.toContain('dark-canary');
+    await session.lock();
+    await expect(session.loadSettings()).rejects.toBeInstanceOf(ProfileLockedError);
+    expect(await (await coffer.unlock('pw')).loadSettings()).toEqual({ autoLockMinutes: 7, theme: 'dark-canary' });
+  });
+});

@@ -1,0 +1,8 @@
+/** Placeholder: replaced by the screen's implementation. */
+export function Workspace() {
+  return (
+    <main class="center-screen">
+      <h1>Coffer</h1>
+    </main>
+  );
+}

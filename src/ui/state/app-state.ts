@@ -1,0 +1,164 @@
+import { type Accessor, batch, createSignal } from 'solid-js';
+import type { Coffer, Session } from '../../core/profile';
+import { defaultSettings, parseSettings, type Settings } from './settings';
+
+export type Phase =
+  | { readonly name: 'starting' }
+  | { readonly name: 'first-run' }
+  | { readonly name: 'locked' }
+  | { readonly name: 'unlocked'; readonly session: Session };
+
+export type LockReason = 'manual' | 'idle' | 'other-tab';
+
+/** What the session channel carries between tabs. Never a key or a secret. */
+type SessionMessage = { type: 'lock' } | { type: 'activity'; at: number };
+
+export interface AppStateOptions {
+  readonly coffer: Coffer;
+  /** Tabs of this browser profile: "lock all" and activity travel on it. */
+  readonly channel: {
+    postMessage(message: unknown): void;
+    addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  };
+  readonly clock?: () => number;
+  /** Where user activity is observed (the document). */
+  readonly activityTarget: {
+    addEventListener(type: string, listener: () => void, options?: AddEventListenerOptions): void;
+  };
+  readonly setInterval: (fn: () => void, ms: number) => unknown;
+}
+
+export interface AppState {
+  readonly phase: Accessor<Phase>;
+  /** 0..1 while the passphrase is being turned into a key, else null. */
+  readonly kdfProgress: Accessor<number | null>;
+  readonly settings: Accessor<Settings>;
+  /** Why the profile was last locked, for the unlock screen to say. */
+  readonly lastLockReason: Accessor<LockReason | null>;
+  start(): Promise<void>;
+  createProfile(passphrase: string): Promise<void>;
+  unlock(passphrase: string): Promise<void>;
+  lock(reason?: LockReason): Promise<void>;
+  updateSettings(patch: Partial<Settings>): Promise<void>;
+  /** The unlocked session; throws when locked (components only call it while unlocked). */
+  session(): Session;
+}
+
+const activityBroadcastMs = 10_000;
+const idleCheckMs = 5_000;
+
+/**
+ * The profile's lifecycle for the UI: first run, locked, unlocked; "lock all" across tabs;
+ * auto-lock after idle minutes counted across every tab.
+ */
+export function createAppState(options: AppStateOptions): AppState {
+  const clock = options.clock ?? Date.now;
+  const [phase, setPhase] = createSignal<Phase>({ name: 'starting' });
+  const [kdfProgress, setKdfProgress] = createSignal<number | null>(null);
+  const [settings, setSettings] = createSignal<Settings>(defaultSettings);
+  const [lastLockReason, setLastLockReason] = createSignal<LockReason | null>(null);
+  let lastActivity = clock();
+  let lastBroadcast = 0;
+
+  const post = (message: SessionMessage) => options.channel.postMessage(message);
+
+  async function enter(session: Session): Promise<void> {
+    let saved: unknown;
+    try {
+      saved = await session.loadSettings();
+    } catch {
+      // A damaged settings record must not keep anyone out: defaults apply until saved again.
+      saved = undefined;
+    }
+    lastActivity = clock();
+    batch(() => {
+      setSettings(parseSettings(saved));
+      setLastLockReason(null);
+      setPhase({ name: 'unlocked', session });
+    });
+  }
+
+  async function withProgress<T>(
+    work: (onProgress: (fraction: number) => void) => Promise<T>,
+  ): Promise<T> {
+    setKdfProgress(0);
+    try {
+      return await work((fraction) => setKdfProgress(fraction));
+    } finally {
+      setKdfProgress(null);
+    }
+  }
+
+  async function lockHere(reason: LockReason): Promise<void> {
+    const current = phase();
+    if (current.name !== 'unlocked') return;
+    batch(() => {
+      setLastLockReason(reason);
+      setSettings(defaultSettings);
+      setPhase({ name: 'locked' });
+    });
+    await current.session.lock();
+  }
+
+  options.channel.addEventListener('message', (event: MessageEvent) => {
+    const message = event.data as SessionMessage;
+    if (message?.type === 'lock') void lockHere('other-tab');
+    else if (message?.type === 'activity' && typeof message.at === 'number')
+      lastActivity = Math.max(lastActivity, message.at);
+  });
+
+  const onActivity = () => {
+    const now = clock();
+    lastActivity = now;
+    if (phase().name === 'unlocked' && now - lastBroadcast > activityBroadcastMs) {
+      lastBroadcast = now;
+      post({ type: 'activity', at: now });
+    }
+  };
+  for (const type of ['pointerdown', 'keydown', 'wheel', 'touchstart']) {
+    options.activityTarget.addEventListener(type, onActivity, { passive: true, capture: true });
+  }
+  options.setInterval(() => {
+    if (phase().name !== 'unlocked') return;
+    if (clock() - lastActivity >= settings().autoLockMinutes * 60_000) {
+      post({ type: 'lock' });
+      void lockHere('idle');
+    }
+  }, idleCheckMs);
+
+  return {
+    phase,
+    kdfProgress,
+    settings,
+    lastLockReason,
+    async start() {
+      setPhase((await options.coffer.hasProfile()) ? { name: 'locked' } : { name: 'first-run' });
+    },
+    async createProfile(passphrase) {
+      const session = await withProgress((onProgress) =>
+        options.coffer.createProfile(passphrase, { onProgress }),
+      );
+      await enter(session);
+    },
+    async unlock(passphrase) {
+      const session = await withProgress((onProgress) =>
+        options.coffer.unlock(passphrase, { onProgress }),
+      );
+      await enter(session);
+    },
+    async lock(reason = 'manual') {
+      post({ type: 'lock' });
+      await lockHere(reason);
+    },
+    async updateSettings(patch) {
+      const next = { ...settings(), ...patch };
+      await this.session().saveSettings({ ...next });
+      setSettings(next);
+    },
+    session() {
+      const current = phase();
+      if (current.name !== 'unlocked') throw new Error('the profile is locked');
+      return current.session;
+    },
+  };
+}
