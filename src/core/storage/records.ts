@@ -106,11 +106,23 @@ export async function readSettings(db: CofferDatabase, profileKey: ProfileKey): 
     return JSON.parse(fromUtf8(open(profileKey, row.sealed, settingsContext())));
   } catch (error) {
     const name = (error as Error).name;
-    throw new CorruptDataError({ store: 'profile' }, name === 'KeyMismatchError' ? 'key-mismatch' : name === 'AuthenticationError' ? 'authentication' : 'malformed', { cause: error });
+    throw new CorruptDataError(
+      { store: 'profile' },
+      name === 'KeyMismatchError'
+        ? 'key-mismatch'
+        : name === 'AuthenticationError'
+          ? 'authentication'
+          : 'malformed',
+      { cause: error },
+    );
   }
 }
 
-export async function writeSettings(db: CofferDatabase, profileKey: ProfileKey, settings: unknown): Promise<void> {
+export async function writeSettings(
+  db: CofferDatabase,
+  profileKey: ProfileKey,
+  settings: unknown,
+): Promise<void> {
   const sealed = seal(profileKey, utf8(JSON.stringify(settings)), settingsContext());
   try {
     await db.strict.profile.put({ id: 'settings', sealed });

@@ -1,8 +1,89 @@
-/** Placeholder: replaced by the screen's implementation. */
+import { createSignal, Show } from 'solid-js';
+import { useServices } from '../state/context';
+import { KeyProgress } from './KeyProgress';
+import { PassphraseInput } from './PassphraseInput';
+
+function describeError(error: unknown): string {
+  const name = error instanceof Error ? error.name : '';
+  switch (name) {
+    case 'WrongPassphraseError':
+      return 'That passphrase is not right. Check Caps Lock and try again.';
+    case 'CorruptDataError':
+      return 'The stored profile is damaged and cannot be opened.';
+    case 'UnsupportedFormatError':
+      return 'This profile was saved by a newer version of Coffer: reload to update.';
+    case 'KdfParamsBelowFloorError':
+      return 'The stored key settings are weaker than Coffer accepts, so the profile was not opened.';
+    default:
+      return `Could not unlock: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+const lockMessages = {
+  manual: 'Locked.',
+  idle: 'Locked after a while without activity.',
+  'other-tab': 'Locked from another tab.',
+} as const;
+
+/** The unlock screen. */
 export function Unlock() {
+  const { app } = useServices();
+  const [passphrase, setPassphrase] = createSignal('');
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    if (!passphrase()) {
+      setError('Enter your passphrase.');
+      return;
+    }
+    setError(null);
+    setBusy(true);
+    try {
+      await app.unlock(passphrase());
+      setPassphrase('');
+    } catch (caught) {
+      setError(describeError(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <main class="center-screen">
-      <h1>Coffer</h1>
+      <form class="card" onSubmit={submit} noValidate>
+        <div class="brand">
+          <img src="/favicon.svg" alt="" />
+          <h1>Unlock Coffer</h1>
+        </div>
+        <Show when={app.lastLockReason()}>
+          {(reason) => (
+            <p class="notice" role="status">
+              {lockMessages[reason()]}
+            </p>
+          )}
+        </Show>
+        <PassphraseInput
+          id="passphrase"
+          label="Passphrase"
+          value={passphrase()}
+          onInput={setPassphrase}
+          autocomplete="current-password"
+          describedBy={error() ? 'unlock-error' : undefined}
+          invalid={!!error()}
+          autofocus
+        />
+        <KeyProgress progress={app.kdfProgress()} label="Unlocking" />
+        <Show when={error()}>
+          <p id="unlock-error" class="error-text" role="alert">
+            {error()}
+          </p>
+        </Show>
+        <div class="button-row">
+          <button type="submit" disabled={busy()}>
+            Unlock
+          </button>
+        </div>
+      </form>
     </main>
   );
 }

@@ -285,6 +285,9 @@ describe('settings', () => {
     expect(new TextDecoder().decode(row.sealed)).not.toContain('dark-canary');
     await session.lock();
     await expect(session.loadSettings()).rejects.toBeInstanceOf(ProfileLockedError);
-    expect(await (await coffer.unlock('pw')).loadSettings()).toEqual({ autoLockMinutes: 7, theme: 'dark-canary' });
+    expect(await (await coffer.unlock('pw')).loadSettings()).toEqual({
+      autoLockMinutes: 7,
+      theme: 'dark-canary',
+    });
   });
 });

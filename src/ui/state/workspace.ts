@@ -1,0 +1,25 @@
+import { type Accessor, createContext, createSignal, useContext } from 'solid-js';
+
+export type WorkspaceView =
+  | { readonly name: 'vault'; readonly vault: string }
+  | { readonly name: 'settings' }
+  | { readonly name: 'home' };
+
+/** Which screen of the unlocked workspace is showing. */
+export interface Workspace {
+  readonly view: Accessor<WorkspaceView>;
+  show(view: WorkspaceView): void;
+}
+
+export function createWorkspace(): Workspace {
+  const [view, setView] = createSignal<WorkspaceView>({ name: 'home' });
+  return { view, show: setView };
+}
+
+export const WorkspaceContext = createContext<Workspace>();
+
+export function useWorkspace(): Workspace {
+  const workspace = useContext(WorkspaceContext);
+  if (!workspace) throw new Error('useWorkspace() outside <WorkspaceContext.Provider>');
+  return workspace;
+}

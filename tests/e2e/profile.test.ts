@@ -1,0 +1,35 @@
+import { expect, test } from '../fixtures';
+import { createProfile, passphrase, unlock, watchCsp } from './support';
+
+test('first run creates the profile; lock and unlock; a wrong passphrase is refused', async ({
+  page,
+  app,
+}) => {
+  const csp = await watchCsp(page);
+  await page.goto(app.url);
+  await expect(page.getByRole('heading', { name: 'Create your Coffer profile' })).toBeVisible();
+  // A weak passphrase is rated and refused, saying why.
+  await page.getByLabel('Passphrase', { exact: true }).fill('password1');
+  await expect(page.getByText(/Too weak|Weak/).first()).toBeVisible();
+  await page.getByLabel('Repeat passphrase', { exact: true }).fill('password1');
+  await page.getByLabel('I understand that a forgotten passphrase cannot be recovered').check();
+  await page.getByRole('button', { name: 'Create profile' }).click();
+  await expect(page.getByRole('alert')).toContainText('stronger passphrase');
+  // Mismatch is pointed out as you type.
+  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+  await page.getByLabel('Repeat passphrase', { exact: true }).fill(`${passphrase}x`);
+  await expect(page.getByText('The two passphrases are not the same.').first()).toBeVisible();
+  await createProfile(page, app.url);
+
+  await page.getByRole('button', { name: 'Lock' }).click();
+  await expect(page.getByText('Locked.')).toBeVisible();
+  await page.getByLabel('Passphrase', { exact: true }).fill('not my passphrase');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('alert')).toContainText('not right', { timeout: 20_000 });
+  await unlock(page);
+
+  // The keyboard shortcut locks too.
+  await page.keyboard.press('Control+Shift+L');
+  await expect(page.getByRole('heading', { name: 'Unlock Coffer' })).toBeVisible();
+  expect(csp).toEqual([]);
+});
