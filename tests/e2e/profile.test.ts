@@ -33,3 +33,28 @@ test('first run creates the profile; lock and unlock; a wrong passphrase is refu
   await expect(page.getByRole('heading', { name: 'Unlock Coffer' })).toBeVisible();
   expect(csp).toEqual([]);
 });
+
+test('where the browser does not persist storage, the workspace says it may evict the data', async ({
+  page,
+  app,
+}) => {
+  // The browser's answer is the input here; Chromium grants persistence to installed apps only.
+  await page.addInitScript(() => {
+    Object.defineProperty(navigator.storage, 'persisted', { value: () => Promise.resolve(false) });
+    Object.defineProperty(navigator.storage, 'persist', { value: () => Promise.resolve(false) });
+  });
+  await createProfile(page, app.url);
+  const notice = page.getByRole('region', { name: 'Storage warning' });
+  await expect(notice).toContainText('may delete Coffer');
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice).toBeHidden();
+});
+
+test('where the browser persists storage, there is no eviction warning', async ({ page, app }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(navigator.storage, 'persisted', { value: () => Promise.resolve(true) });
+  });
+  await createProfile(page, app.url);
+  await expect(page.getByRole('heading', { name: 'Choose a vault' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Storage warning' })).toHaveCount(0);
+});

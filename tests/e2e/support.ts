@@ -14,14 +14,18 @@ export async function createProfile(page: Page, url: string, secret = passphrase
   await page.getByLabel('Repeat passphrase', { exact: true }).fill(secret);
   await page.getByLabel('I understand that a forgotten passphrase cannot be recovered').check();
   await page.getByRole('button', { name: 'Create profile' }).click();
-  await expect(page.getByRole('button', { name: 'Lock' })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('button', { name: 'Lock', exact: true })).toBeVisible({
+    timeout: 20_000,
+  });
 }
 
 export async function unlock(page: Page, secret = passphrase): Promise<void> {
   await expect(page.getByRole('heading', { name: 'Unlock Coffer' })).toBeVisible();
   await page.getByLabel('Passphrase', { exact: true }).fill(secret);
   await page.getByRole('button', { name: 'Unlock' }).click();
-  await expect(page.getByRole('button', { name: 'Lock' })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('button', { name: 'Lock', exact: true })).toBeVisible({
+    timeout: 20_000,
+  });
 }
 
 /** Collects Content Security Policy violations the page reports, for an "empty" assertion. */

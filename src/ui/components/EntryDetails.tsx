@@ -1,8 +1,18 @@
+import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
+import { entryView } from '../state/entry-form';
 import type { OpenVault } from '../state/open-vault';
+import { Dialog } from './Dialog';
+import { EntrySecretValue } from './EntrySecretValue';
+import '../styles/entries.css';
+
+function timeText(ms: number): string {
+  return new Date(ms).toLocaleString();
+}
 
 /**
- * Placeholder for one entry's view. Contract: shows entry `name` of `vault`; `onEdit` opens the
- * edit dialog; `onDeleted` after a confirmed delete; `onClose` returns to the list.
+ * One entry: its name and kind, its value as the kind allows (items as pretty JSON text,
+ * secrets masked until shown, write-only secrets never), times, Edit and Delete (confirmed).
+ * The entry is reloaded whenever the vault's list says it changed.
  */
 export function EntryDetails(props: {
   vault: OpenVault;
@@ -11,5 +21,176 @@ export function EntryDetails(props: {
   onDeleted: () => void;
   onClose: () => void;
 }) {
-  return <h3>{props.name}</h3>;
+  const headingId = `entry-details-${Math.random().toString(36).slice(2)}`;
+  const [confirming, setConfirming] = createSignal(false);
+  const [deleting, setDeleting] = createSignal(false);
+  const [deleteError, setDeleteError] = createSignal<string | null>(null);
+  const [view] = createResource(
+    () => {
+      const summary = props.vault.entries().find((entry) => entry.name === props.name);
+      return { name: props.name, id: summary?.id, updatedAt: summary?.updatedAt };
+    },
+    async (source) => {
+      const entry = await props.vault.get(source.name);
+      // The view keeps no value of a write-only secret: entryView drops it here.
+      return entry ? entryView(entry) : null;
+    },
+  );
+  const remove = async () => {
+    setDeleting(true);
+    setDeleteError(null);
+    try {
+      await props.vault.remove(props.name);
+      setConfirming(false);
+      props.onDeleted();
+    } catch (error) {
+      setDeleteError(`Could not delete: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      setDeleting(false);
+    }
+  };
+  return (
+    <section class="entry-details" aria-labelledby={headingId}>
+      <Switch fallback={<p>Loading…</p>}>
+        <Match when={view.error}>
+          <h3 id={headingId}>{props.name}</h3>
+          <p class="notice danger" role="alert">
+            Could not open this entry:{' '}
+            {view.error instanceof Error ? view.error.message : String(view.error)}
+          </p>
+        </Match>
+        <Match when={view.state !== 'pending' && view.latest === null}>
+          <h3 id={headingId}>{props.name}</h3>
+          <p class="notice">There is no entry named “{props.name}” any more.</p>
+          <button type="button" class="secondary" onClick={() => props.onClose()}>
+            Close
+          </button>
+        </Match>
+        <Match when={view.latest} keyed>
+          {(entry) => (
+            <>
+              <header class="entry-details-head">
+                <h3 id={headingId}>
+                  <span class="entry-title">{entry.name}</span>{' '}
+                  <span class="badge">{entry.kindLabel}</span>
+                  <Show
+                    when={
+                      entry.kind === 'connection' &&
+                      entry.fields.some((field) => field.value === null)
+                    }
+                  >
+                    {' '}
+                    <span class="badge warning">missing credentials</span>
+                  </Show>
+                </h3>
+                <div class="button-row">
+                  <button type="button" class="secondary" onClick={() => props.onEdit()}>
+                    Edit
+                  </button>
+                  <button type="button" class="secondary" onClick={() => setConfirming(true)}>
+                    Delete
+                  </button>
+                  <button type="button" class="quiet" onClick={() => props.onClose()}>
+                    Close
+                  </button>
+                </div>
+              </header>
+
+              <Switch>
+                <Match when={entry.kind === 'item' && entry}>
+                  {(item) => <pre class="value-view">{item().text}</pre>}
+                </Match>
+                <Match when={entry.kind === 'secret' && entry.writeOnly}>
+                  <p class="notice">Write-only: this value cannot be shown.</p>
+                  <button type="button" class="secondary" onClick={() => props.onEdit()}>
+                    Replace
+                  </button>
+                </Match>
+                <Match when={entry.kind === 'secret' && !entry.writeOnly && entry}>
+                  {(secret) => (
+                    <EntrySecretValue
+                      value={'text' in secret() ? (secret() as { text: string }).text : ''}
+                      block={(secret() as { text: string }).text.includes('\n')}
+                    />
+                  )}
+                </Match>
+                <Match when={entry.kind === 'connection' && entry}>
+                  {(connection) => {
+                    const data = connection() as Extract<typeof entry, { kind: 'connection' }>;
+                    return (
+                      <dl class="connection-fields">
+                        <dt>Type</dt>
+                        <dd>{data.typeLabel}</dd>
+                        <For each={data.fields}>
+                          {(field) => (
+                            <>
+                              <dt>{field.label}</dt>
+                              <dd>
+                                <Switch>
+                                  <Match when={field.value === null}>
+                                    <span class="badge warning">missing</span>
+                                  </Match>
+                                  <Match when={field.secret}>
+                                    <EntrySecretValue
+                                      value={field.value ?? ''}
+                                      label={field.label}
+                                    />
+                                  </Match>
+                                  <Match when={!field.secret}>
+                                    <span class="connection-text">{field.value}</span>
+                                  </Match>
+                                </Switch>
+                              </dd>
+                            </>
+                          )}
+                        </For>
+                      </dl>
+                    );
+                  }}
+                </Match>
+              </Switch>
+
+              <dl class="entry-meta">
+                <dt>Created</dt>
+                <dd>
+                  <time datetime={new Date(entry.createdAt).toISOString()}>
+                    {timeText(entry.createdAt)}
+                  </time>
+                </dd>
+                <dt>Updated</dt>
+                <dd>
+                  <time datetime={new Date(entry.updatedAt).toISOString()}>
+                    {timeText(entry.updatedAt)}
+                  </time>
+                </dd>
+              </dl>
+
+              <Dialog
+                open={confirming()}
+                title="Delete entry"
+                onClose={() => setConfirming(false)}
+                actions={
+                  <>
+                    <button type="button" class="secondary" onClick={() => setConfirming(false)}>
+                      Cancel
+                    </button>
+                    <button type="button" class="danger" disabled={deleting()} onClick={remove}>
+                      Delete
+                    </button>
+                  </>
+                }
+              >
+                <p>Delete “{entry.name}”? This cannot be undone.</p>
+                <Show when={deleteError()}>
+                  <p class="notice danger" role="alert">
+                    {deleteError()}
+                  </p>
+                </Show>
+              </Dialog>
+            </>
+          )}
+        </Match>
+      </Switch>
+    </section>
+  );
 }

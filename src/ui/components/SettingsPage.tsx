@@ -1,4 +1,27 @@
-/** Placeholder: the settings screen. */
+import { useServices } from '../state/context';
+import '../styles/settings.css';
+import { SettingsPassphrase } from './SettingsPassphrase';
+import { SettingsPreferences } from './SettingsPreferences';
+import { SettingsStorage } from './SettingsStorage';
+
+/** The settings screen: preferences, locking, the passphrase, and what the browser keeps. */
 export function SettingsPage() {
-  return <h2>Settings</h2>;
+  const { app } = useServices();
+  return (
+    <div class="settings">
+      <h2>Settings</h2>
+      <SettingsPreferences />
+      <section class="settings-section" aria-labelledby="settings-lock">
+        <h3 id="settings-lock">Lock</h3>
+        <p>Locking drops the keys from memory in every tab. Unlocking needs your passphrase.</p>
+        <div class="button-row">
+          <button type="button" onClick={() => void app.lock('manual')}>
+            Lock now
+          </button>
+        </div>
+      </section>
+      <SettingsPassphrase />
+      <SettingsStorage />
+    </div>
+  );
 }

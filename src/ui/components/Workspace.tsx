@@ -1,6 +1,7 @@
 import { Match, onCleanup, onMount, Switch } from 'solid-js';
 import { useServices } from '../state/context';
 import { createWorkspace, WorkspaceContext } from '../state/workspace';
+import { EvictionNotice } from './EvictionNotice';
 import { SettingsPage } from './SettingsPage';
 import { VaultPane } from './VaultPane';
 import { VaultSidebar } from './VaultSidebar';
@@ -47,6 +48,7 @@ export function Workspace() {
           <VaultSidebar />
         </nav>
         <main class="main">
+          <EvictionNotice />
           <Switch>
             <Match when={workspace.view().name === 'settings'}>
               <SettingsPage />
@@ -57,7 +59,7 @@ export function Workspace() {
             <Match when={workspace.view().name === 'home'}>
               <div class="empty-state">
                 <h2>Choose a vault</h2>
-                <p>Pick a vault on the left, or create one to start storing secrets.</p>
+                <p>Pick a vault from the list, or create one to start storing secrets.</p>
               </div>
             </Match>
           </Switch>

@@ -11,7 +11,7 @@ export type Phase =
 export type LockReason = 'manual' | 'idle' | 'other-tab';
 
 /** What the session channel carries between tabs. Never a key or a secret. */
-type SessionMessage = { type: 'lock' } | { type: 'activity'; at: number };
+type SessionMessage = { type: 'lock'; reason?: LockReason } | { type: 'activity'; at: number };
 
 export interface AppStateOptions {
   readonly coffer: Coffer;
@@ -102,7 +102,8 @@ export function createAppState(options: AppStateOptions): AppState {
 
   options.channel.addEventListener('message', (event: MessageEvent) => {
     const message = event.data as SessionMessage;
-    if (message?.type === 'lock') void lockHere('other-tab');
+    // An idle lock is idle for every tab (activity is shared); any other lock came from elsewhere.
+    if (message?.type === 'lock') void lockHere(message.reason === 'idle' ? 'idle' : 'other-tab');
     else if (message?.type === 'activity' && typeof message.at === 'number')
       lastActivity = Math.max(lastActivity, message.at);
   });
@@ -121,7 +122,7 @@ export function createAppState(options: AppStateOptions): AppState {
   options.setInterval(() => {
     if (phase().name !== 'unlocked') return;
     if (clock() - lastActivity >= settings().autoLockMinutes * 60_000) {
-      post({ type: 'lock' });
+      post({ type: 'lock', reason: 'idle' });
       void lockHere('idle');
     }
   }, idleCheckMs);

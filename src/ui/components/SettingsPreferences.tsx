@@ -1,0 +1,64 @@
+import { useServices } from '../state/context';
+import {
+  autoLockChoices,
+  clipboardChoices,
+  pageSizeChoices,
+  type Settings,
+} from '../state/settings';
+import { SettingsSelect } from './SettingsSelect';
+
+const themeOptions = [
+  { value: 'system', label: 'Same as the system' },
+  { value: 'light', label: 'Light' },
+  { value: 'dark', label: 'Dark' },
+] as const;
+
+function minutes(count: number): string {
+  return count === 1 ? '1 minute' : `${count} minutes`;
+}
+
+/** The four preferences, each saved (sealed in the profile) the moment it changes. */
+export function SettingsPreferences() {
+  const { app } = useServices();
+  const save = (patch: Partial<Settings>) => app.updateSettings(patch);
+  return (
+    <section class="settings-section" aria-labelledby="settings-preferences">
+      <h3 id="settings-preferences">Preferences</h3>
+      <SettingsSelect
+        id="setting-auto-lock"
+        label="Lock after inactivity"
+        hint="Every tab locks after this long without a key press, click or scroll in any of them."
+        value={String(app.settings().autoLockMinutes)}
+        options={autoLockChoices.map((value) => ({ value: String(value), label: minutes(value) }))}
+        onSave={(value) => save({ autoLockMinutes: Number(value) })}
+      />
+      <SettingsSelect
+        id="setting-clipboard"
+        label="Clear copied values after"
+        hint="A copied value is wiped from the clipboard after this delay, unless you copied something else since."
+        value={String(app.settings().clipboardClearSeconds)}
+        options={clipboardChoices.map((value) => ({
+          value: String(value),
+          label: `${value} seconds`,
+        }))}
+        onSave={(value) => save({ clipboardClearSeconds: Number(value) })}
+      />
+      <SettingsSelect
+        id="setting-page-size"
+        label="Entries per page"
+        hint="How many entries a vault's list shows at once."
+        value={String(app.settings().pageSize)}
+        options={pageSizeChoices.map((value) => ({ value: String(value), label: String(value) }))}
+        onSave={(value) => save({ pageSize: Number(value) })}
+      />
+      <SettingsSelect
+        id="setting-theme"
+        label="Theme"
+        hint="Light or dark, or follow this device's setting."
+        value={app.settings().theme}
+        options={themeOptions}
+        onSave={(value) => save({ theme: value as Settings['theme'] })}
+      />
+    </section>
+  );
+}

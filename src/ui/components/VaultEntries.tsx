@@ -1,0 +1,131 @@
+import { createSignal, createUniqueId, For, Match, Show, Switch } from 'solid-js';
+import { useServices } from '../state/context';
+import type { OpenVault } from '../state/open-vault';
+import { createEntriesView } from '../state/vault-view';
+import { EntryDetails } from './EntryDetails';
+import { EntryDialog } from './EntryDialog';
+import { VaultEntryRow } from './VaultEntryRow';
+import { VaultPagination } from './VaultPagination';
+
+type EntryDialogMode =
+  | { readonly mode: 'create' }
+  | { readonly mode: 'edit'; readonly name: string };
+
+/**
+ * An open vault's entries: filter as you type, one page at a time, and one entry's details.
+ * Filtering is in memory over `entries()` and only the current page is in the DOM, so a vault
+ * of 10,000 entries stays quick.
+ */
+export function VaultEntries(props: { vault: OpenVault }) {
+  const { app } = useServices();
+  const filterId = createUniqueId();
+  const view = createEntriesView(
+    () => props.vault.entries(),
+    () => app.settings().pageSize || 10,
+  );
+  const [details, setDetails] = createSignal<string | undefined>();
+  const [dialog, setDialog] = createSignal<EntryDialogMode | undefined>();
+  const total = () => props.vault.entries().length;
+
+  const count = () => {
+    const shown = view.filtered().length;
+    const noun = (n: number) => (n === 1 ? 'entry' : 'entries');
+    return view.query().trim() === ''
+      ? `${total()} ${noun(total())}`
+      : `${shown} of ${total()} ${noun(total())} match`;
+  };
+
+  return (
+    <>
+      {/* New entry stays at hand while an entry is shown; the filter belongs to the list. */}
+      <div class="toolbar">
+        <Show
+          when={details() === undefined}
+          fallback={
+            <div class="grow">
+              <button type="button" class="secondary" onClick={() => setDetails(undefined)}>
+                <span aria-hidden="true">←</span> Back to entries
+              </button>
+            </div>
+          }
+        >
+          <div class="grow">
+            <label for={filterId} class="visually-hidden">
+              Filter entries
+            </label>
+            <input
+              id={filterId}
+              type="search"
+              placeholder="Filter entries"
+              autocomplete="off"
+              spellcheck={false}
+              value={view.query()}
+              onInput={(event) => view.setQuery(event.currentTarget.value)}
+            />
+          </div>
+        </Show>
+        <button type="button" onClick={() => setDialog({ mode: 'create' })}>
+          New entry
+        </button>
+      </div>
+      <Show
+        when={details()}
+        keyed
+        fallback={
+          <Switch>
+            <Match when={total() === 0}>
+              <p class="empty-state">
+                No entries yet. Choose New entry to add an item, a secret or a connection.
+              </p>
+            </Match>
+            <Match when={view.filtered().length === 0}>
+              <p class="empty-state" role="status">
+                No entries match “{view.query().trim()}”.
+              </p>
+            </Match>
+            <Match when={true}>
+              <p class="muted entry-count" role="status">
+                {count()}
+              </p>
+              <ul class="entry-list" aria-label="Entries">
+                <For each={view.visible()}>
+                  {(entry) => <VaultEntryRow entry={entry} onOpen={setDetails} />}
+                </For>
+              </ul>
+              <VaultPagination window={view.window()} buttons={view.buttons()} onGo={view.goTo} />
+            </Match>
+          </Switch>
+        }
+      >
+        {(name) => (
+          <>
+            <EntryDetails
+              vault={props.vault}
+              name={name}
+              onEdit={() => setDialog({ mode: 'edit', name })}
+              onDeleted={() => setDetails(undefined)}
+              onClose={() => setDetails(undefined)}
+            />
+          </>
+        )}
+      </Show>
+      <Show when={dialog()} keyed>
+        {(current) => (
+          <EntryDialog
+            open
+            mode={current.mode}
+            vault={props.vault}
+            {...(current.mode === 'edit' ? { entryName: current.name } : {})}
+            onClose={() => setDialog(undefined)}
+            onSaved={(name) => {
+              setDialog(undefined);
+              // The list is fresh (OpenVault.save re-reads it); put the saved entry in view.
+              view.reveal(name);
+              setDetails(name);
+            }}
+          />
+        )}
+      </Show>
+    </>
+  );
+}

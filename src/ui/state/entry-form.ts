@@ -1,0 +1,415 @@
+/**
+ * The logic of the entry dialog and the entry view, as plain functions over plain data so it is
+ * tested in Node: validating what the user typed with the core's own validators, turning the
+ * form into what OpenVault.save takes, mapping every core error to the field it is about, and
+ * turning an Entry into what the view may show (never the value of a write-only secret).
+ */
+import type { ConnectionValue, Entry, EntryKind, JsonValue, NameStyle } from '../../core/vault';
+import {
+  InvalidEntryError,
+  InvalidJsonError,
+  InvalidNameError,
+  MAX_VALUE_BYTES,
+  NameTakenError,
+  parseJsonText,
+  suggestEnvironmentName,
+  ValueTooLargeError,
+  validateEntryName,
+} from '../../core/vault';
+import {
+  connectionFieldLabel,
+  connectionFieldSpecs,
+  connectionTypeLabel,
+  connectionTypeSpec,
+  connectionValueFromForm,
+  DEFAULT_CONNECTION_TYPE,
+} from './connection-types';
+import type { EntryDraft, OpenVault } from './open-vault';
+
+export const KIND_LABELS: Readonly<Record<EntryKind, string>> = {
+  item: 'Item',
+  secret: 'Secret',
+  connection: 'Connection',
+};
+
+/** What the dialog holds. Each kind keeps its own draft, so switching kind loses nothing typed. */
+export interface EntryForm {
+  readonly name: string;
+  readonly kind: EntryKind;
+  readonly itemText: string;
+  readonly secretText: string;
+  /** The secret being edited holds JSON rather than a string (set through the API). */
+  readonly secretIsJson: boolean;
+  readonly writeOnly: boolean;
+  readonly connectionType: string;
+  /** Field name -> text; '' is an empty field. */
+  readonly connectionTexts: Readonly<Record<string, string>>;
+}
+
+/** The entry an edit started from. It never holds the value of a write-only secret. */
+export interface EntryOrigin {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: EntryKind;
+  readonly writeOnly: boolean;
+  /** For connections: the type and the fields' shape, with values dropped. */
+  readonly connection?: ConnectionValue;
+}
+
+/** Messages by where they belong; `form` is shown at the top of the dialog. */
+export interface FormErrors {
+  name?: string;
+  /** A suggested valid name (environment-style vaults). */
+  nameSuggestion?: string;
+  value?: string;
+  /** Where the JSON problem is, to put the caret there. */
+  valueOffset?: number;
+  fields?: Record<string, string>;
+  form?: string;
+}
+
+export function emptyEntryForm(): EntryForm {
+  return {
+    name: '',
+    kind: 'item',
+    itemText: '{}',
+    secretText: '',
+    secretIsJson: false,
+    writeOnly: false,
+    connectionType: DEFAULT_CONNECTION_TYPE,
+    connectionTexts: {},
+  };
+}
+
+/** The form for editing `entry`. A write-only secret's value is not copied: the field starts empty. */
+export function entryFormFromEntry(entry: Entry): { form: EntryForm; origin: EntryOrigin } {
+  const base = { ...emptyEntryForm(), name: entry.name, kind: entry.kind };
+  const origin = { id: entry.id, name: entry.name, kind: entry.kind, writeOnly: entry.writeOnly };
+  switch (entry.kind) {
+    case 'item':
+      return { form: { ...base, itemText: JSON.stringify(entry.value, null, 2) }, origin };
+    case 'secret': {
+      if (entry.writeOnly) return { form: { ...base, writeOnly: true }, origin };
+      const isText = typeof entry.value === 'string';
+      return {
+        form: {
+          ...base,
+          secretText: isText ? (entry.value as string) : JSON.stringify(entry.value, null, 2),
+          secretIsJson: !isText,
+        },
+        origin,
+      };
+    }
+    case 'connection': {
+      const texts: Record<string, string> = {};
+      const shape: Record<string, { value: null; secret: boolean }> = {};
+      for (const [name, field] of Object.entries(entry.value.fields)) {
+        texts[name] = field.value ?? '';
+        shape[name] = { value: null, secret: field.secret };
+      }
+      return {
+        form: { ...base, connectionType: entry.value.type, connectionTexts: texts },
+        origin: { ...origin, connection: { type: entry.value.type, fields: shape } },
+      };
+    }
+  }
+}
+
+/** The naming rule of a style, as a hint under the Name field. */
+export function nameRuleHint(style: NameStyle): string {
+  return style === 'environment'
+    ? 'Uppercase letters, digits and "_", starting with a letter, like API_KEY.'
+    : 'A letter, then letters, digits, "_", "-" or ".", like my-item or API_KEY.';
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Why a name is refused in this style (the rule that failed), or null. */
+export function nameProblem(
+  name: string,
+  style: NameStyle,
+): { message: string; suggestion?: string } | null {
+  try {
+    validateEntryName(name, style);
+    return null;
+  } catch (error) {
+    if (!(error instanceof InvalidNameError)) throw error;
+    const suggestion = style === 'environment' ? suggestEnvironmentName(name) : undefined;
+    return {
+      message: capitalize(error.message),
+      ...(suggestion !== undefined ? { suggestion } : {}),
+    };
+  }
+}
+
+/** "Line 3, column 7: expected ..." for an InvalidJsonError from text; its message otherwise. */
+export function describeJsonError(error: InvalidJsonError): string {
+  const problem = error.message.replace(/^Invalid JSON at (line \d+, column \d+|\S+): /, '');
+  if (error.line !== undefined && error.column !== undefined) {
+    return `Line ${error.line}, column ${error.column}: ${problem}`;
+  }
+  return capitalize(error.message);
+}
+
+/** Parses editor text; the problem (with line and column) and where it is, or null if valid. */
+export function jsonTextProblem(text: string): { message: string; offset: number } | null {
+  try {
+    parseJsonText(text);
+    return null;
+  } catch (error) {
+    if (!(error instanceof InvalidJsonError)) throw error;
+    return { message: describeJsonError(error), offset: error.offset ?? 0 };
+  }
+}
+
+/** Pretty-prints valid JSON text with two spaces; throws InvalidJsonError if it does not parse. */
+export function formatJsonText(text: string): string {
+  return JSON.stringify(parseJsonText(text), null, 2);
+}
+
+/**
+ * Whether saving keeps the current value of a write-only secret: the user is editing one, it
+ * stays a secret, and the value field was left empty ("Enter a new value to replace it").
+ */
+export function keepsWriteOnlyValue(form: EntryForm, origin: EntryOrigin | undefined): boolean {
+  return (
+    origin !== undefined &&
+    origin.kind === 'secret' &&
+    origin.writeOnly &&
+    form.kind === 'secret' &&
+    form.secretText === ''
+  );
+}
+
+export function hasErrors(errors: FormErrors): boolean {
+  return (
+    errors.name !== undefined ||
+    errors.value !== undefined ||
+    errors.form !== undefined ||
+    Object.keys(errors.fields ?? {}).length > 0
+  );
+}
+
+/** Everything that can be checked before saving, with the same rules the core applies. */
+export function checkEntryForm(
+  form: EntryForm,
+  origin: EntryOrigin | undefined,
+  style: NameStyle,
+): FormErrors {
+  const errors: FormErrors = {};
+  const name = nameProblem(form.name, style);
+  if (name) {
+    errors.name = name.message;
+    if (name.suggestion !== undefined) errors.nameSuggestion = name.suggestion;
+  }
+  if (form.kind === 'item') {
+    const problem = jsonTextProblem(form.itemText);
+    if (problem) {
+      errors.value = problem.message;
+      errors.valueOffset = problem.offset;
+    }
+  } else if (form.kind === 'secret') {
+    if (keepsWriteOnlyValue(form, origin)) {
+      // Unticking write-only with the old value kept would make a write-only value readable.
+      if (!form.writeOnly) {
+        errors.value =
+          'To make this secret readable, enter a new value: the current value stays write-only.';
+      }
+    } else if (form.secretText === '') {
+      errors.value = 'Enter the secret value.';
+    } else if (form.secretIsJson) {
+      const problem = jsonTextProblem(form.secretText);
+      if (problem) {
+        errors.value = problem.message;
+        errors.valueOffset = problem.offset;
+      }
+    }
+  }
+  return errors;
+}
+
+/** The value to save; `kept` is the current value of a write-only secret left unchanged. */
+export function entryDraftFromForm(
+  form: EntryForm,
+  origin: EntryOrigin | undefined,
+  kept?: JsonValue,
+): EntryDraft {
+  switch (form.kind) {
+    case 'item':
+      return { name: form.name, kind: 'item', value: parseJsonText(form.itemText) };
+    case 'secret': {
+      const value =
+        kept !== undefined && keepsWriteOnlyValue(form, origin)
+          ? kept
+          : form.secretIsJson
+            ? parseJsonText(form.secretText)
+            : form.secretText;
+      return { name: form.name, kind: 'secret', value, writeOnly: form.writeOnly };
+    }
+    case 'connection': {
+      const specs = connectionFieldSpecs(form.connectionType, origin?.connection);
+      return {
+        name: form.name,
+        kind: 'connection',
+        value: connectionValueFromForm(form.connectionType, specs, form.connectionTexts),
+      };
+    }
+  }
+}
+
+/** Puts a core error from saving next to the field it is about, or at the top. */
+export function errorsFromSaveError(error: unknown, form: EntryForm): FormErrors {
+  if (error instanceof InvalidNameError || error instanceof NameTakenError) {
+    return { name: capitalize(error.message) };
+  }
+  if (error instanceof InvalidJsonError) {
+    return {
+      value: describeJsonError(error),
+      ...(error.offset !== undefined ? { valueOffset: error.offset } : {}),
+    };
+  }
+  if (error instanceof ValueTooLargeError) {
+    const message = `The value is too large: ${error.size.toLocaleString('en')} bytes as JSON; the limit is ${MAX_VALUE_BYTES.toLocaleString('en')} bytes (1 MiB).`;
+    return form.kind === 'connection' ? { form: message } : { value: message };
+  }
+  if (error instanceof InvalidEntryError) {
+    const field = /^value\.fields\.(.+)\.(value|secret)$/.exec(error.field)?.[1];
+    if (field !== undefined && form.kind === 'connection') {
+      return { fields: { [field]: capitalize(error.message) } };
+    }
+    return { form: capitalize(error.message) };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { form: `Could not save: ${message}` };
+}
+
+export type SaveOutcome =
+  | { readonly ok: true; readonly name: string }
+  | {
+      readonly ok: false;
+      readonly errors: FormErrors;
+      /** Set when a rename went through before the rest failed: edit continues under this name. */
+      readonly origin?: EntryOrigin;
+    };
+
+/**
+ * Checks and saves the form. Nothing is written if a check fails; the caller keeps the form as
+ * typed either way.
+ *
+ * - Creating refuses a name that exists (OpenVault.save replaces, which would lose the entry).
+ * - A write-only secret left empty keeps its value: the current value is read here, in memory
+ *   only, and saved back unchanged. The store writes only keys whose content changes, so this
+ *   saves just the rename, kind or flag; the value never reaches the form or the DOM.
+ */
+export async function saveEntryForm(
+  vault: OpenVault,
+  form: EntryForm,
+  origin: EntryOrigin | undefined,
+): Promise<SaveOutcome> {
+  const errors = checkEntryForm(form, origin, vault.nameStyle());
+  if (hasErrors(errors)) return { ok: false, errors };
+  try {
+    if (origin === undefined || origin.name !== form.name) {
+      const existing = await vault.get(form.name);
+      if (existing !== undefined && existing.id !== origin?.id) {
+        return { ok: false, errors: { name: capitalize(new NameTakenError(form.name).message) } };
+      }
+    }
+    let kept: JsonValue | undefined;
+    if (origin !== undefined && keepsWriteOnlyValue(form, origin)) {
+      const current = await vault.get(origin.name);
+      if (current === undefined || current.id !== origin.id || current.kind !== 'secret') {
+        return {
+          ok: false,
+          errors: {
+            form: 'This entry was deleted or replaced meanwhile; enter a new value to save it.',
+          },
+        };
+      }
+      kept = current.value;
+    }
+    await vault.save(entryDraftFromForm(form, origin, kept), origin?.name);
+    return { ok: true, name: form.name };
+  } catch (error) {
+    const errors = errorsFromSaveError(error, form);
+    if (origin !== undefined && origin.name !== form.name) {
+      // OpenVault.save renames before it writes the value: if the rename went through, the
+      // entry now has the new name, and a retry must start from it.
+      const renamed = await vault.get(form.name).catch(() => undefined);
+      if (renamed?.id === origin.id)
+        return { ok: false, errors, origin: { ...origin, name: form.name } };
+    }
+    return { ok: false, errors };
+  }
+}
+
+/** What the entry view shows. A write-only secret has no value here at all. */
+export type EntryView = {
+  readonly name: string;
+  readonly kindLabel: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+} & (
+  | { readonly kind: 'item'; readonly text: string }
+  | { readonly kind: 'secret'; readonly writeOnly: true }
+  | { readonly kind: 'secret'; readonly writeOnly: false; readonly text: string }
+  | {
+      readonly kind: 'connection';
+      readonly type: string;
+      readonly typeLabel: string;
+      readonly fields: readonly ConnectionFieldView[];
+    }
+);
+
+export interface ConnectionFieldView {
+  readonly name: string;
+  readonly label: string;
+  readonly value: string | null;
+  readonly secret: boolean;
+}
+
+/** A type's own fields in the type's order (username before password), then the others. */
+function fieldOrder(type: string, name: string): number {
+  const index = connectionTypeSpec(type)?.fields.findIndex((spec) => spec.name === name) ?? -1;
+  return index < 0 ? Number.MAX_SAFE_INTEGER : index;
+}
+
+export function entryView(entry: Entry): EntryView {
+  const base = {
+    name: entry.name,
+    kindLabel: KIND_LABELS[entry.kind],
+    createdAt: entry.createdAt,
+    updatedAt: entry.updatedAt,
+  };
+  switch (entry.kind) {
+    case 'item':
+      return { ...base, kind: 'item', text: JSON.stringify(entry.value, null, 2) };
+    case 'secret':
+      if (entry.writeOnly) return { ...base, kind: 'secret', writeOnly: true };
+      return {
+        ...base,
+        kind: 'secret',
+        writeOnly: false,
+        text: typeof entry.value === 'string' ? entry.value : JSON.stringify(entry.value, null, 2),
+      };
+    case 'connection':
+      return {
+        ...base,
+        kind: 'connection',
+        type: entry.value.type,
+        typeLabel: connectionTypeLabel(entry.value.type),
+        fields: Object.entries(entry.value.fields)
+          .map(([name, field]) => ({
+            name,
+            label: connectionFieldLabel(entry.value.type, name),
+            value: field.value,
+            secret: field.secret,
+          }))
+          .sort(
+            (a, b) => fieldOrder(entry.value.type, a.name) - fieldOrder(entry.value.type, b.name),
+          ),
+      };
+  }
+}
