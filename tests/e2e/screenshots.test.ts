@@ -60,5 +60,42 @@ test('screenshots of every screen', async ({ page, app }, testInfo) => {
   await expect(page.getByRole('heading', { name: 'Unlock Coffer' })).toBeVisible();
   await shoot(page, testInfo, 'unlock');
   await unlock(page);
+
+  // A vault with an item and a masked secret: what a user sees most of the time.
+  await page.setViewportSize(sizes[0]);
+  await page.getByRole('button', { name: 'Create vault' }).click();
+  await page.getByRole('dialog').getByLabel('Vault name').fill('my-vault');
+  await page.getByRole('dialog').getByRole('button', { name: 'Create vault' }).click();
+  await page
+    .getByRole('navigation', { name: 'Vaults' })
+    .getByRole('button', { name: 'my-vault' })
+    .click();
+  await expect(page.getByRole('heading', { name: 'my-vault', level: 2 })).toBeVisible();
+  for (const entry of [
+    { name: 'API_KEY', kind: 'Secret', secret: 'sk-live-4f9a8c2e71b0' },
+    {
+      name: 'my-item',
+      kind: 'Item',
+      json: '{"servers": ["db-1.internal", "db-2.internal"], "port": 5432}',
+    },
+  ]) {
+    await page.getByRole('button', { name: 'New entry' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name', { exact: true }).fill(entry.name);
+    await dialog.getByRole('radio', { name: entry.kind }).check();
+    if (entry.secret) await dialog.getByLabel('Secret value', { exact: true }).fill(entry.secret);
+    if (entry.json) await dialog.getByLabel('Value (JSON)').fill(entry.json);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect(dialog).toBeHidden();
+  }
+  // After a save the pane shows the saved entry; the list is one step back.
+  await page.getByRole('button', { name: 'Back to entries' }).click();
+  await expect(page.getByRole('list', { name: 'Entries' })).toBeVisible();
+  await shoot(page, testInfo, 'vault');
+  await page
+    .getByRole('list', { name: 'Entries' })
+    .getByRole('button', { name: 'API_KEY' })
+    .click();
+  await shoot(page, testInfo, 'secret');
   expect(csp).toEqual([]);
 });

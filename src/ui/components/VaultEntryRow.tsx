@@ -1,6 +1,7 @@
 import { Show } from 'solid-js';
 import type { EntrySummary } from '../../core/vault';
 import { kindLabel } from '../state/vault-view';
+import { KindIcon } from './KindIcon';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -10,7 +11,7 @@ export function VaultEntryRow(props: { entry: EntrySummary; onOpen: (name: strin
   return (
     <li>
       <span class="kind-icon" role="img" aria-label={kind().label}>
-        {kind().icon}
+        <KindIcon kind={props.entry.kind} />
       </span>
       <button type="button" class="quiet entry-name" onClick={() => props.onOpen(props.entry.name)}>
         {props.entry.name}

@@ -79,15 +79,15 @@ export function pageButtons(page: number, pageCount: number, around = 1): PageBu
   return out;
 }
 
-/** The icon and accessible label of an entry kind. */
-export function kindLabel(kind: EntryKind): { readonly icon: string; readonly label: string } {
+/** The accessible label of an entry kind (its icon is KindIcon). */
+export function kindLabel(kind: EntryKind): { readonly label: string } {
   switch (kind) {
     case 'secret':
-      return { icon: '🔑', label: 'Secret' };
+      return { label: 'Secret' };
     case 'connection':
-      return { icon: '🔌', label: 'Connection' };
+      return { label: 'Connection' };
     default:
-      return { icon: '📄', label: 'Item' };
+      return { label: 'Item' };
   }
 }
 

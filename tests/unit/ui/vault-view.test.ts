@@ -99,9 +99,9 @@ describe('pageButtons', () => {
 
 describe('labels', () => {
   it('names each kind', () => {
-    expect(kindLabel('item')).toEqual({ icon: '📄', label: 'Item' });
-    expect(kindLabel('secret')).toEqual({ icon: '🔑', label: 'Secret' });
-    expect(kindLabel('connection')).toEqual({ icon: '🔌', label: 'Connection' });
+    expect(kindLabel('item')).toEqual({ label: 'Item' });
+    expect(kindLabel('secret')).toEqual({ label: 'Secret' });
+    expect(kindLabel('connection')).toEqual({ label: 'Connection' });
   });
 
   it('says since when another tab has the vault, when it knows', () => {
