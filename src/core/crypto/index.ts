@@ -20,7 +20,10 @@ export {
   fromBase64url,
   fromUtf8,
   randomBytes,
+  readU32be,
   toBase64url,
+  u32be,
+  u64be,
   utf8,
   wipe,
 } from './bytes';

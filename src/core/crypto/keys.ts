@@ -6,7 +6,15 @@ import { randomBytes, utf8 } from './bytes';
  * What a key is for. The brand keeps a vault key from being passed where a profile key is
  * expected, and raw bytes from being passed as either.
  */
-export type KeyPurpose = 'kek' | 'profile' | 'vault' | 'storage' | 'transport' | 'device-seed';
+export type KeyPurpose =
+  | 'kek'
+  | 'profile'
+  | 'vault'
+  | 'storage'
+  | 'transport'
+  | 'sync'
+  | 'invite'
+  | 'device-seed';
 
 /** A 32-byte symmetric key for one purpose. */
 export type SymmetricKey<P extends KeyPurpose> = Uint8Array & { readonly __keyPurpose: P };

@@ -1,4 +1,5 @@
 import {
+  asKey,
   createKeyring,
   defaultKdfPolicy,
   generateKey,
@@ -11,6 +12,7 @@ import {
   rewrapKeyring,
   toBase64url,
   unlockKeyring,
+  type VaultKey,
   wipe,
 } from '../crypto';
 import type { HolderInfo, VaultMutex } from '../lock';
@@ -20,14 +22,21 @@ import {
   deleteVaultRecords,
   type OpenedVaultRecord,
   openVaultRecord,
+  readDeviceRecord,
   readKeyring,
   readSettings,
   readVaultRows,
   sealVaultRecord,
+  writeDeviceRecord,
   writeKeyring,
   writeSettings,
   writeVaultRow,
 } from '../storage';
+import {
+  type DeviceIdentity,
+  deviceIdentityFromSecret,
+  generateDeviceIdentity,
+} from '../sync/device';
 import {
   type CompactionPolicy,
   defaultCompactionPolicy,
@@ -53,6 +62,22 @@ export interface CofferOptions {
   readonly kdfPolicy?: KdfPolicy;
   readonly clock?: () => number;
   readonly compaction?: CompactionPolicy;
+  /** The name other devices see for this one until the user changes it (e.g. "Chrome on Linux"). */
+  readonly defaultDeviceName?: string;
+}
+
+/** This profile's device: its signing identity and the name other devices see. */
+export interface ThisDevice extends DeviceIdentity {
+  readonly name: string;
+}
+
+/** A vault received from another device by invitation. */
+export interface JoinedVault {
+  readonly id: string;
+  readonly name: string;
+  readonly key: VaultKey;
+  /** The device that let this one in: trusted until the vault's device list arrives. */
+  readonly introducedBy: string;
 }
 
 /** A vault as the list shows it. */
@@ -139,6 +164,7 @@ export class Coffer {
  */
 export class Session {
   #profileKey: ProfileKey | undefined;
+  #device: Promise<ThisDevice> | undefined;
   readonly #open = new Set<VaultHandle>();
 
   /** @internal Made by Coffer.createProfile and Coffer.unlock. */
@@ -275,6 +301,80 @@ export class Session {
   }
 
   /**
+   * This profile's device identity, made (and saved, sealed) the first time it is asked for.
+   * @example
+   * const device = await session.device(); // { id, name, publicKey, secretKey }
+   */
+  device(): Promise<ThisDevice> {
+    this.#key('reading the device key');
+    this.#device ??= (async () => {
+      const key = this.#key('reading the device key');
+      const saved = await readDeviceRecord(this.options.db, key);
+      if (saved) return { ...deviceIdentityFromSecret(saved.secretKey), name: saved.name };
+      const identity = generateDeviceIdentity();
+      const name = this.options.defaultDeviceName ?? 'This device';
+      await writeDeviceRecord(this.options.db, key, {
+        secretKey: identity.secretKey,
+        name,
+        createdAt: this.#clock(),
+      });
+      return { ...identity, name };
+    })();
+    this.#device.catch(() => {
+      this.#device = undefined;
+    });
+    return this.#device;
+  }
+
+  /** Renames this device as other devices see it (1-100 characters). */
+  async setDeviceName(name: string): Promise<void> {
+    const trimmed = name.trim();
+    if (trimmed.length === 0 || trimmed.length > 100)
+      throw new RangeError(`a device name has 1 to 100 characters, got ${trimmed.length}`);
+    const device = await this.device();
+    await writeDeviceRecord(this.options.db, this.#key('renaming this device'), {
+      secretKey: device.secretKey,
+      name: trimmed,
+      createdAt: this.#clock(),
+    });
+    this.#device = Promise.resolve({ ...device, name: trimmed });
+  }
+
+  /**
+   * Adds a vault received by invitation: its key is re-sealed under this profile's key. If
+   * this profile has the vault already, returns it as it is; if the name is taken by another
+   * vault, adds " (2)", " (3)", ... so nothing here is renamed.
+   */
+  async addJoinedVault(vault: JoinedVault): Promise<VaultSummary> {
+    const profileKey = this.#key('adding a vault');
+    const key = asKey(vault.key, 'vault');
+    const { vaults } = await this.#catalog('adding a vault');
+    const here = vaults.find((existing) => existing.id === vault.id);
+    if (here)
+      return {
+        id: here.id as VaultId,
+        name: here.metadata.name,
+        createdAt: here.metadata.createdAt,
+      };
+    const base = validateVaultName(vault.name);
+    let name = base;
+    for (let n = 2; vaults.some((existing) => sameName(existing.metadata.name, name)); n++) {
+      name = `${base.slice(0, 90)} (${n})`;
+    }
+    const createdAt = this.#clock();
+    await writeVaultRow(
+      this.options.db,
+      sealVaultRecord(profileKey, vault.id, key, {
+        name,
+        createdAt,
+        introducedBy: vault.introducedBy,
+      }),
+      'adding the vault',
+    );
+    return { id: vault.id as VaultId, name, createdAt };
+  }
+
+  /**
    * Opens a vault: waits while another tab holds it (see OpenVaultOptions), then loads and
    * decrypts it. Close the handle when done.
    * @example
@@ -296,6 +396,10 @@ export class Session {
         clock: this.#clock,
         newId: newEntryId,
         compaction: this.options.compaction ?? defaultCompactionPolicy,
+        ...(target.metadata.introducedBy !== undefined
+          ? { introducedBy: target.metadata.introducedBy }
+          : {}),
+        ...(this.#device ? { deviceId: (await this.#device).id } : {}),
       });
       this.#open.add(handle);
       handle.onClose(() => this.#open.delete(handle));
@@ -364,6 +468,7 @@ export class Session {
     const handles = [...this.#open];
     if (this.#profileKey) wipe(this.#profileKey);
     this.#profileKey = undefined;
+    this.#device = undefined;
     await Promise.all(handles.map((handle) => handle.closeWith('profile-locked')));
   }
 }

@@ -18,9 +18,9 @@ export interface VaultRow {
   readonly sealed: Uint8Array;
 }
 
-/** Profile-wide records sealed under the profile key (settings), by a fixed id. */
+/** Profile-wide records sealed under the profile key (settings, the device key), by a fixed id. */
 export interface ProfileRow {
-  readonly id: 'settings';
+  readonly id: 'settings' | 'device';
   readonly sealed: Uint8Array;
 }
 
@@ -48,7 +48,7 @@ export interface IndexedDbPlatform {
 
 export class CofferDexie extends Dexie {
   keyring!: Table<KeyringRow, 'keyring'>;
-  profile!: Table<ProfileRow, 'settings'>;
+  profile!: Table<ProfileRow, 'settings' | 'device'>;
   vaults!: Table<VaultRow, string>;
   updates!: Table<UpdateRow, [string, number]>;
   snapshots!: Table<SnapshotRow, string>;

@@ -32,14 +32,17 @@ export {
   StorageUnavailableError,
 } from './errors';
 export {
+  type DeviceRecordData,
   deleteVaultRecords,
   type OpenedVaultRecord,
   openVaultRecord,
+  readDeviceRecord,
   readKeyring,
   readSettings,
   readVaultRows,
   sealVaultRecord,
   type VaultMetadata,
+  writeDeviceRecord,
   writeKeyring,
   writeSettings,
   writeVaultRow,

@@ -24,6 +24,12 @@ import { CorruptDataError, mapStorageError } from './errors';
 export interface VaultMetadata {
   readonly name: string;
   readonly createdAt: number;
+  /**
+   * For a vault this profile got by invitation: the device that let it in. It is trusted as a
+   * writer until the vault's own device list arrives from it, and this profile never founds a
+   * device list of its own for the vault.
+   */
+  readonly introducedBy?: string;
 }
 
 export interface OpenedVaultRecord {
@@ -42,7 +48,13 @@ export function sealVaultRecord(
 ): VaultRow {
   const plaintext = concat(
     key,
-    utf8(JSON.stringify({ name: metadata.name, createdAt: metadata.createdAt })),
+    utf8(
+      JSON.stringify({
+        name: metadata.name,
+        createdAt: metadata.createdAt,
+        ...(metadata.introducedBy !== undefined ? { introducedBy: metadata.introducedBy } : {}),
+      }),
+    ),
   );
   return { id, sealed: seal(profileKey, plaintext, vaultContext(id)) };
 }
@@ -79,7 +91,13 @@ export function openVaultRecord(profileKey: ProfileKey, row: VaultRow): OpenedVa
     return {
       id: row.id,
       key: asKey(plaintext.slice(0, 32), 'vault'),
-      metadata: { name: metadata.name, createdAt: metadata.createdAt },
+      metadata: {
+        name: metadata.name,
+        createdAt: metadata.createdAt,
+        ...(typeof metadata.introducedBy === 'string'
+          ? { introducedBy: metadata.introducedBy }
+          : {}),
+      },
     };
   } catch (error) {
     throw new CorruptDataError(ref, 'malformed', { cause: error });
@@ -128,6 +146,80 @@ export async function writeSettings(
     await db.strict.profile.put({ id: 'settings', sealed });
   } catch (error) {
     throw mapStorageError(error, 'saving settings');
+  }
+}
+
+const deviceContext = () => associatedData('device');
+
+/** This profile's device: its Ed25519 secret key and the name other devices see. */
+export interface DeviceRecordData {
+  readonly secretKey: Uint8Array;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+/**
+ * Reads the device record (docs/crypto.md, "Device record"), or `undefined` if this profile has
+ * none yet. A damaged record is a CorruptDataError naming it.
+ */
+export async function readDeviceRecord(
+  db: CofferDatabase,
+  profileKey: ProfileKey,
+): Promise<DeviceRecordData | undefined> {
+  let row: { sealed: Uint8Array } | undefined;
+  try {
+    row = await db.strict.profile.get('device');
+  } catch (error) {
+    throw mapStorageError(error, 'reading the device key');
+  }
+  if (!row) return undefined;
+  let plaintext: Uint8Array;
+  try {
+    plaintext = open(profileKey, row.sealed, deviceContext());
+  } catch (error) {
+    const name = (error as Error).name;
+    throw new CorruptDataError(
+      { store: 'profile' },
+      name === 'KeyMismatchError'
+        ? 'key-mismatch'
+        : name === 'AuthenticationError'
+          ? 'authentication'
+          : 'malformed',
+      { cause: error },
+    );
+  }
+  try {
+    const meta = JSON.parse(fromUtf8(plaintext.subarray(32))) as Record<string, unknown>;
+    if (
+      plaintext.length < 32 ||
+      typeof meta.name !== 'string' ||
+      typeof meta.createdAt !== 'number'
+    )
+      throw new TypeError('device metadata has the wrong shape');
+    return { secretKey: plaintext.slice(0, 32), name: meta.name, createdAt: meta.createdAt };
+  } catch (error) {
+    throw new CorruptDataError({ store: 'profile' }, 'malformed', { cause: error });
+  } finally {
+    plaintext.fill(0);
+  }
+}
+
+/** Seals and saves the device record: `seal(profile key, secret key || UTF-8 JSON { name, createdAt }, context("device"))`. */
+export async function writeDeviceRecord(
+  db: CofferDatabase,
+  profileKey: ProfileKey,
+  record: DeviceRecordData,
+): Promise<void> {
+  const plaintext = concat(
+    record.secretKey,
+    utf8(JSON.stringify({ name: record.name, createdAt: record.createdAt })),
+  );
+  const sealed = seal(profileKey, plaintext, deviceContext());
+  plaintext.fill(0);
+  try {
+    await db.strict.profile.put({ id: 'device', sealed });
+  } catch (error) {
+    throw mapStorageError(error, 'saving the device key');
   }
 }
 

@@ -52,6 +52,12 @@ export {
   parseJsonText,
   validateJsonValue,
 } from './json';
+export type {
+  AuthorStatus,
+  DeviceRecord,
+  InviteRecord,
+  ReviewMark,
+} from './members';
 export {
   isValidEntryName,
   MAX_ENTRY_NAME_LENGTH,
@@ -61,9 +67,14 @@ export {
   validateVaultName,
 } from './names';
 export {
+  type ChangeOrigin,
   type CompactionPolicy,
   defaultCompactionPolicy,
+  type EntryReview,
+  type LocalChange,
   type OpenVaultOptions,
+  type RemoteApplyResult,
+  type RemoteChange,
   type SetOptions,
   VaultClosedError,
   type VaultCloseReason,

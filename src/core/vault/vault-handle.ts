@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { deriveSubkey, type VaultKey } from '../crypto';
 import type { Lease, VaultMutex } from '../lock';
 import { type CofferDatabase, CorruptDataError, type LoadedLog, VaultLog } from '../storage';
+import { concurrentlyEditedEntries, knowledgeOf } from './concurrent-edits';
 import type {
   ConnectionValue,
   Entry,
@@ -11,6 +12,60 @@ import type {
   NameStyle,
 } from './entry-model';
 import { createEntryStore, type EntryStore } from './entry-model';
+import type { EntryId } from './ids';
+import {
+  type AuthorStatus,
+  authorStatus,
+  type DeviceRecord,
+  deleteInvite,
+  deleteReview,
+  type InviteRecord,
+  type ReviewMark,
+  readDeviceRecord,
+  readDevices,
+  readInviteRecord,
+  readInvites,
+  readReviews,
+  touchesDevices,
+  writeDevice,
+  writeInvite,
+  writeReview,
+} from './members';
+
+/** A change made through this handle, as it was saved: what sync seals and sends to peers. */
+export interface LocalChange {
+  readonly update: Uint8Array;
+  /** The document's state vector just before the change (docs/sync.md, "Edits made apart"). */
+  readonly knowledge: Uint8Array;
+}
+
+/** A verified change from another device, to apply and save. */
+export interface RemoteChange {
+  readonly update: Uint8Array;
+  /** The author's state vector before the change; empty or absent for a whole-state checkpoint. */
+  readonly knowledge?: Uint8Array;
+  /** The device that wrote it. */
+  readonly author: string;
+}
+
+export interface RemoteApplyResult {
+  /** Changes that added something new here (the rest were already known). */
+  readonly changed: number;
+  /** Changes whose bytes Yjs could not read: authentic but malformed, skipped. */
+  readonly malformed: number;
+  /** Entries (by id) that were edited here and there while apart, now marked for review. */
+  readonly concurrent: readonly string[];
+  /** True if the device list changed, so envelopes waiting for an unknown author may now pass. */
+  readonly devicesChanged: boolean;
+}
+
+/** Where a change to the document came from, for views that refresh on change. */
+export type ChangeOrigin = 'local' | 'remote' | 'storage';
+
+/** A review mark with the entry's current name (undefined if it was deleted since). */
+export interface EntryReview extends ReviewMark {
+  readonly name: string | undefined;
+}
 
 /** Why a handle stopped working. */
 export type VaultCloseReason = 'closed' | 'taken-over' | 'profile-locked';
@@ -77,6 +132,10 @@ interface HandleParts {
   readonly clock: () => number;
   readonly newId: () => string;
   readonly compaction: CompactionPolicy;
+  /** This profile's device id, if it has one: named in review marks. */
+  readonly deviceId?: string;
+  /** For a vault received by invitation, the device that let this one in (see VaultMetadata). */
+  readonly introducedBy?: string;
 }
 
 /**
@@ -99,10 +158,14 @@ export class VaultHandle implements AsyncDisposable {
   #closeReason: VaultCloseReason | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #closeListeners = new Set<(reason: VaultCloseReason) => void>();
+  readonly #localChangeListeners = new Set<(change: LocalChange) => void>();
+  readonly #changeListeners = new Set<(origin: ChangeOrigin) => void>();
+  #selfDeviceId: string | undefined;
   readonly #parts: HandleParts;
 
   private constructor(parts: HandleParts) {
     this.#parts = parts;
+    this.#selfDeviceId = parts.deviceId;
     void parts.lease.lost.then((reason) => {
       if (reason === 'stolen') this.#markClosed('taken-over');
     });
@@ -118,6 +181,11 @@ export class VaultHandle implements AsyncDisposable {
   /** The vault's id (opaque, stable across renames). */
   get id(): string {
     return this.#parts.vaultId;
+  }
+
+  /** True for a vault this profile received by invitation (rather than created). */
+  get joined(): boolean {
+    return this.#parts.introducedBy !== undefined;
   }
 
   /** The vault's name when it was opened. */
@@ -155,6 +223,31 @@ export class VaultHandle implements AsyncDisposable {
     return () => this.#closeListeners.delete(listener);
   }
 
+  /**
+   * Calls `listener` with every change made through this handle, once it is saved: sync seals
+   * these for the other devices. Returns an unsubscribe.
+   */
+  onLocalChange(listener: (change: LocalChange) => void): () => void {
+    this.#localChangeListeners.add(listener);
+    return () => this.#localChangeListeners.delete(listener);
+  }
+
+  /** Calls `listener` after any change to the vault's contents, wherever it came from. */
+  onChange(listener: (origin: ChangeOrigin) => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
+  #emitChange(origin: ChangeOrigin): void {
+    for (const listener of this.#changeListeners) {
+      try {
+        listener(origin);
+      } catch (error) {
+        console.error('a vault change listener failed', error);
+      }
+    }
+  }
+
   async #load(): Promise<void> {
     const { db, vaultId, key, lease } = this.#parts;
     const storageKey = deriveSubkey(key, 'storage');
@@ -172,6 +265,7 @@ export class VaultHandle implements AsyncDisposable {
           },
           'storage',
         );
+        this.#emitChange('storage');
       },
     });
     this.#log = log;
@@ -226,34 +320,245 @@ export class VaultHandle implements AsyncDisposable {
   }
 
   /** Runs one change at a time: apply to the document, persist, and on failure roll back. */
-  #mutate<T>(operation: string, change: (store: EntryStore) => T): Promise<T> {
-    const run = async (): Promise<T> => {
+  #mutate<T>(operation: string, change: (store: EntryStore, doc: Y.Doc) => T): Promise<T> {
+    return this.#enqueue(async () => {
       this.#assertOpen();
-      const updates: Uint8Array[] = [];
-      const capture = (update: Uint8Array, origin: unknown) => {
-        if (origin !== 'storage') updates.push(update);
-      };
-      this.#doc.on('update', capture);
-      let result: T;
-      try {
-        result = change(this.#store);
-      } finally {
-        this.#doc.off('update', capture);
-      }
-      if (updates.length === 0) return result;
-      const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-      try {
-        await this.#log.append(update);
-      } catch (error) {
-        // Keep memory equal to what is on disk: the change did not happen.
-        await this.#reload();
-        if (this.#closeReason) throw new VaultClosedError(this.#parts.vaultName, this.#closeReason);
-        throw error;
-      }
-      if (this.#compactionDue()) void this.#enqueue(() => this.#compactNow());
-      return result;
+      return this.#changeNow(change);
+    }, operation);
+  }
+
+  /** Applies a local change and saves it; only ever called from inside the queue. */
+  async #changeNow<T>(change: (store: EntryStore, doc: Y.Doc) => T): Promise<T> {
+    const updates: Uint8Array[] = [];
+    const capture = (update: Uint8Array, origin: unknown) => {
+      if (origin !== 'storage' && origin !== 'sync') updates.push(update);
     };
-    return this.#enqueue(run, operation);
+    const knowledge = Y.encodeStateVector(this.#doc);
+    this.#doc.on('update', capture);
+    let result: T;
+    try {
+      result = change(this.#store, this.#doc);
+    } finally {
+      this.#doc.off('update', capture);
+    }
+    if (updates.length === 0) return result;
+    const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+    await this.#persist(update);
+    for (const listener of this.#localChangeListeners) {
+      try {
+        listener({ update, knowledge });
+      } catch (error) {
+        console.error('a local change listener failed', error);
+      }
+    }
+    this.#emitChange('local');
+    return result;
+  }
+
+  /** Saves an update already applied in memory; on failure, memory goes back to what is saved. */
+  async #persist(update: Uint8Array): Promise<void> {
+    try {
+      await this.#log.append(update);
+    } catch (error) {
+      // Keep memory equal to what is on disk: the change did not happen.
+      await this.#reload();
+      this.#emitChange('storage');
+      if (this.#closeReason) throw new VaultClosedError(this.#parts.vaultName, this.#closeReason);
+      throw error;
+    }
+    if (this.#compactionDue()) void this.#enqueue(() => this.#compactNow());
+  }
+
+  /**
+   * Applies verified changes from other devices and saves what they add, in one row. Entries
+   * that were edited here and there while apart are marked for review (a change of our own,
+   * which sync sends on). Rejects like `set` if the change cannot be saved; memory then goes
+   * back to what is saved, and the caller may offer the changes again later.
+   */
+  applyRemote(changes: readonly RemoteChange[]): Promise<RemoteApplyResult> {
+    return this.#enqueue(async () => {
+      this.#assertOpen();
+      const doc = this.#doc;
+      const added: Uint8Array[] = [];
+      const concurrent = new Map<string, Set<string>>();
+      let knowledge: Map<number, number> | undefined;
+      let author = '';
+      let devicesChanged = false;
+      let malformed = 0;
+      const capture = (update: Uint8Array, origin: unknown) => {
+        if (origin === 'sync') added.push(update);
+      };
+      const inspect = (transaction: Y.Transaction) => {
+        if (transaction.origin !== 'sync') return;
+        if (touchesDevices(transaction, doc)) devicesChanged = true;
+        if (!knowledge) return;
+        for (const id of concurrentlyEditedEntries(doc, transaction, knowledge)) {
+          const devices = concurrent.get(id) ?? new Set<string>();
+          devices.add(author);
+          concurrent.set(id, devices);
+        }
+      };
+      doc.on('update', capture);
+      doc.on('afterTransaction', inspect);
+      let changed = 0;
+      try {
+        for (const change of changes) {
+          const before = added.length;
+          try {
+            author = change.author;
+            knowledge = knowledgeOf(change.update, change.knowledge);
+            Y.applyUpdate(doc, change.update, 'sync');
+          } catch {
+            // Authentic (it was signed and sealed) yet unreadable: a faulty peer build. Skip it.
+            malformed++;
+          }
+          if (added.length > before) changed++;
+        }
+      } finally {
+        doc.off('update', capture);
+        doc.off('afterTransaction', inspect);
+      }
+      if (added.length > 0) {
+        await this.#persist(added.length === 1 ? added[0]! : Y.mergeUpdates(added));
+        this.#emitChange('remote');
+      }
+      if (concurrent.size > 0) {
+        const at = this.#parts.clock();
+        const self = this.#selfDeviceId;
+        await this.#changeNow((_store, d) => {
+          for (const [entryId, devices] of concurrent) {
+            const existing = readReviews(d).find((mark) => mark.entryId === entryId);
+            const all = new Set([...(existing?.devices ?? []), ...devices]);
+            if (self) all.add(self);
+            writeReview(d, { entryId, at, devices: [...all].sort() });
+          }
+        });
+      }
+      return { changed, malformed, concurrent: [...concurrent.keys()], devicesChanged };
+    });
+  }
+
+  /** The whole document as one update: what a checkpoint carries to a new device. */
+  encodeState(): Uint8Array {
+    this.#assertOpen();
+    return Y.encodeStateAsUpdate(this.#doc);
+  }
+
+  /** @internal The vault's key, for sync's derivations and for handing to an invited device. */
+  get vaultKey(): VaultKey {
+    this.#assertOpen();
+    return this.#parts.key;
+  }
+
+  // ---------- devices, invitations and reviews (members.ts) ----------
+
+  /** The devices that hold this vault, oldest first, removed ones included (marked). */
+  devices(): DeviceRecord[] {
+    this.#assertOpen();
+    return readDevices(this.#doc);
+  }
+
+  /** Whether the device list lets `author` write its change number `seq`. */
+  authorStatus(author: string, seq: number): AuthorStatus {
+    const status = authorStatus(this.#doc, author, seq);
+    // Until the device list arrives, the device that let us in is the one we trust.
+    if (status === 'unknown' && author === this.#parts.introducedBy) return 'allowed';
+    return status;
+  }
+
+  /**
+   * Makes sure this device is in the vault's device list. A vault created here with an empty
+   * list (new, or from before sync) gets this device as its first member; a vault joined by
+   * invitation waits for the inviting device's record. Keeps the device's name current.
+   */
+  claimDevice(device: { id: string; name: string }, mayFound: boolean): Promise<AuthorStatus> {
+    this.#selfDeviceId = device.id;
+    return this.#mutate('adding this device to the vault', (_store, doc) => {
+      const record = readDeviceRecord(doc, device.id);
+      if (!record) {
+        if (!mayFound || readDevices(doc).length > 0) return 'unknown';
+        writeDevice(doc, {
+          id: device.id,
+          name: device.name,
+          addedAt: this.#parts.clock(),
+          addedBy: null,
+        });
+        return 'allowed';
+      }
+      if (record.revokedAfterSeq !== undefined) return 'revoked';
+      if (record.name !== device.name) writeDevice(doc, { ...record, name: device.name });
+      return 'allowed';
+    });
+  }
+
+  /** Admits a device (an invitation was accepted). */
+  addDevice(record: DeviceRecord): Promise<void> {
+    return this.#mutate('adding a device', (_store, doc) => {
+      const existing = readDeviceRecord(doc, record.id);
+      if (existing && existing.revokedAfterSeq === undefined) return;
+      writeDevice(doc, record);
+    });
+  }
+
+  /**
+   * Removes a device: its changes after `afterSeq` (the last one seen from it) are refused by
+   * every device from now on. It keeps what it already had (docs/sync.md).
+   */
+  revokeDevice(id: string, afterSeq: number, by: string): Promise<boolean> {
+    return this.#mutate('removing a device', (_store, doc) => {
+      const existing = readDeviceRecord(doc, id);
+      if (!existing || existing.revokedAfterSeq !== undefined) return false;
+      writeDevice(doc, {
+        ...existing,
+        revokedAfterSeq: afterSeq,
+        revokedAt: this.#parts.clock(),
+        revokedBy: by,
+      });
+      return true;
+    });
+  }
+
+  invites(): InviteRecord[] {
+    this.#assertOpen();
+    return readInvites(this.#doc);
+  }
+
+  invite(id: string): InviteRecord | undefined {
+    this.#assertOpen();
+    return readInviteRecord(this.#doc, id);
+  }
+
+  saveInvite(record: InviteRecord): Promise<void> {
+    return this.#mutate('saving an invitation', (_store, doc) => writeInvite(doc, record));
+  }
+
+  removeInvite(id: string): Promise<boolean> {
+    return this.#mutate('removing an invitation', (_store, doc) => deleteInvite(doc, id));
+  }
+
+  /** Entries marked for review after edits made apart, with their current names. */
+  reviews(): EntryReview[] {
+    this.#assertOpen();
+    return readReviews(this.#doc)
+      .map((mark) => ({ ...mark, name: this.#nameOf(mark.entryId) }))
+      .sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
+  }
+
+  #nameOf(entryId: string): string | undefined {
+    try {
+      return this.#store.getById(entryId as EntryId)?.name;
+    } catch {
+      // A malformed entry still has a review mark worth showing; its name is what is missing.
+      return undefined;
+    }
+  }
+
+  /** Clears the review mark of an entry (by name). Resolves true if there was one. */
+  clearReview(name: string): Promise<boolean> {
+    return this.#mutate(`marking "${name}" as reviewed`, (store, doc) => {
+      const entry = store.get(name);
+      return entry ? deleteReview(doc, entry.id) : false;
+    });
   }
 
   #enqueue<T>(work: () => Promise<T>, _operation?: string): Promise<T> {

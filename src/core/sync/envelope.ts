@@ -1,0 +1,176 @@
+import {
+  AuthenticationError,
+  associatedData,
+  concat,
+  fromBase64url,
+  KeyMismatchError,
+  open,
+  readU32be,
+  type SymmetricKey,
+  seal,
+  toBase64url,
+  u32be,
+  u64be,
+} from '../crypto';
+import { type DeviceIdentity, signAs, signatureLength, verifySignature } from './device';
+import { EnvelopeRejectedError } from './errors';
+import { type DeviceId, deviceIdOf } from './ids';
+
+/**
+ * The sync envelope: the only thing peers exchange about a vault (docs/sync.md, "Envelope").
+ *
+ *   offset  size  field
+ *   0       4     magic "CFSY"
+ *   4       1     version = 0x01
+ *   5       1     kind: 0x01 update, 0x02 checkpoint
+ *   6       16    vault id (its 16 bytes)
+ *   22      32    author: the Ed25519 public key of the device that wrote it
+ *   54      8     seq: u64be, increasing per author and vault
+ *   62      n     sealed = seal(sync key, payload, context("sync", vault id, author, seq, kind))
+ *   62+n    64    signature = Ed25519(author, "coffer/v1/sync-envelope" || 0x00 || bytes[0..62+n])
+ *
+ *   payload = u32be(len(knowledge)) || knowledge || yjs update
+ *
+ * `knowledge` is the author's Yjs state vector just before the change (empty in a checkpoint,
+ * whose update is the author's whole state and so says what it knew). Receivers use it to tell
+ * edits made apart from edits made in sight of each other.
+ */
+export type EnvelopeKind = 'update' | 'checkpoint';
+
+export const syncEnvelopeMagic = new Uint8Array([0x43, 0x46, 0x53, 0x59]);
+export const syncEnvelopeVersion = 0x01;
+const kindCodes: Record<EnvelopeKind, number> = { update: 0x01, checkpoint: 0x02 };
+const headerLength = 62;
+/** Header, the smallest sealed envelope (58 bytes), and the signature. */
+export const minSyncEnvelopeLength = headerLength + 58 + signatureLength;
+const signatureDomain = 'sync-envelope';
+
+export interface EnvelopeHeader {
+  readonly kind: EnvelopeKind;
+  readonly vaultId: string;
+  readonly author: DeviceId;
+  readonly authorKey: Uint8Array;
+  readonly seq: number;
+}
+
+export interface OpenedEnvelope extends EnvelopeHeader {
+  /** The author's state vector before the change; empty for a checkpoint. */
+  readonly knowledge: Uint8Array;
+  readonly update: Uint8Array;
+}
+
+const contextOf = (header: EnvelopeHeader) =>
+  associatedData('sync', header.vaultId, header.author, header.seq, kindCodes[header.kind]);
+
+export interface SealEnvelopeInput {
+  readonly kind: EnvelopeKind;
+  readonly vaultId: string;
+  readonly author: DeviceIdentity;
+  readonly seq: number;
+  readonly syncKey: SymmetricKey<'sync'>;
+  readonly update: Uint8Array;
+  readonly knowledge?: Uint8Array;
+}
+
+export function sealEnvelope(input: SealEnvelopeInput): Uint8Array {
+  const vaultIdBytes = fromBase64url(input.vaultId);
+  if (vaultIdBytes.length !== 16)
+    throw new TypeError(`a vault id is 16 bytes, got ${vaultIdBytes.length}`);
+  const header: EnvelopeHeader = {
+    kind: input.kind,
+    vaultId: input.vaultId,
+    author: input.author.id,
+    authorKey: input.author.publicKey,
+    seq: input.seq,
+  };
+  const knowledge = input.knowledge ?? new Uint8Array(0);
+  const payload = concat(u32be(knowledge.length), knowledge, input.update);
+  const body = concat(
+    syncEnvelopeMagic,
+    new Uint8Array([syncEnvelopeVersion, kindCodes[input.kind]]),
+    vaultIdBytes,
+    input.author.publicKey,
+    u64be(input.seq),
+    seal(input.syncKey, payload, contextOf(header)),
+  );
+  return concat(body, signAs(input.author, signatureDomain, body));
+}
+
+/**
+ * Reads an envelope's header without any key, checking only its shape. Rejects with
+ * EnvelopeRejectedError ('malformed' or 'unsupported').
+ */
+export function readEnvelopeHeader(envelope: unknown): EnvelopeHeader {
+  if (!(envelope instanceof Uint8Array) || envelope.length < 6)
+    throw new EnvelopeRejectedError('malformed');
+  for (let i = 0; i < 4; i++)
+    if (envelope[i] !== syncEnvelopeMagic[i]) throw new EnvelopeRejectedError('malformed');
+  if (envelope[4] !== syncEnvelopeVersion) throw new EnvelopeRejectedError('unsupported');
+  const kind =
+    envelope[5] === kindCodes.update
+      ? 'update'
+      : envelope[5] === kindCodes.checkpoint
+        ? 'checkpoint'
+        : undefined;
+  if (!kind) throw new EnvelopeRejectedError('unsupported');
+  if (envelope.length < minSyncEnvelopeLength) throw new EnvelopeRejectedError('malformed');
+  const view = new DataView(envelope.buffer, envelope.byteOffset, envelope.byteLength);
+  const seq = Number(view.getBigUint64(54, false));
+  if (!Number.isSafeInteger(seq) || seq < 1) throw new EnvelopeRejectedError('malformed');
+  const authorKey = envelope.slice(22, 54);
+  return {
+    kind,
+    vaultId: toBase64url(envelope.subarray(6, 22)),
+    author: deviceIdOf(authorKey),
+    authorKey,
+    seq,
+  };
+}
+
+export type AuthorStatus = 'allowed' | 'unknown' | 'revoked';
+
+export interface OpenEnvelopeOptions {
+  readonly vaultId: string;
+  readonly syncKey: SymmetricKey<'sync'>;
+  /** Whether the vault's device list lets this author write at this sequence number. */
+  readonly authorStatus: (author: DeviceId, seq: number) => AuthorStatus;
+}
+
+/**
+ * Opens an envelope. A reader MUST, in this order: check the shape and version; check the
+ * vault id; check the author against the device list; verify the signature; open the sealed
+ * part (key id, then AEAD with the context). Any failure rejects with EnvelopeRejectedError
+ * and returns nothing: no unauthenticated byte is ever handed on.
+ */
+export function openEnvelope(envelope: unknown, options: OpenEnvelopeOptions): OpenedEnvelope {
+  const header = readEnvelopeHeader(envelope);
+  const bytes = envelope as Uint8Array;
+  const detail = { author: header.author, seq: header.seq };
+  if (header.vaultId !== options.vaultId) throw new EnvelopeRejectedError('wrong-vault', detail);
+  const status = options.authorStatus(header.author, header.seq);
+  if (status === 'unknown') throw new EnvelopeRejectedError('unknown-device', detail);
+  if (status === 'revoked') throw new EnvelopeRejectedError('revoked-device', detail);
+  const bodyEnd = bytes.length - signatureLength;
+  const body = bytes.subarray(0, bodyEnd);
+  if (!verifySignature(header.authorKey, signatureDomain, body, bytes.subarray(bodyEnd)))
+    throw new EnvelopeRejectedError('bad-signature', detail);
+  let payload: Uint8Array;
+  try {
+    payload = open(options.syncKey, body.subarray(headerLength), contextOf(header));
+  } catch (error) {
+    if (error instanceof KeyMismatchError)
+      throw new EnvelopeRejectedError('key-mismatch', detail, { cause: error });
+    if (error instanceof AuthenticationError)
+      throw new EnvelopeRejectedError('authentication', detail, { cause: error });
+    throw new EnvelopeRejectedError('malformed', detail, { cause: error });
+  }
+  if (payload.length < 4) throw new EnvelopeRejectedError('not-an-update', detail);
+  const knowledgeLength = readU32be(payload, 0);
+  if (4 + knowledgeLength > payload.length)
+    throw new EnvelopeRejectedError('not-an-update', detail);
+  return {
+    ...header,
+    knowledge: payload.slice(4, 4 + knowledgeLength),
+    update: payload.slice(4 + knowledgeLength),
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Why a peer's envelope was not applied. None of these is fatal: the envelope is dropped (or,
+ * for 'unknown-device', held until the device list admits its author) and everything else
+ * goes on. Messages never contain envelope bytes or plaintext.
+ */
+export type EnvelopeRejection =
+  | 'malformed' // too short, or not an envelope at all
+  | 'unsupported' // a format, version or kind this build does not read
+  | 'wrong-vault' // sealed for another vault
+  | 'unknown-device' // its author is not (yet) in the vault's device list
+  | 'revoked-device' // its author was removed before writing it
+  | 'bad-signature' // the author's signature does not verify
+  | 'key-mismatch' // sealed under another key (a peer without this vault's key)
+  | 'authentication' // the ciphertext does not authenticate with its header and place
+  | 'not-an-update'; // authentic, but its contents are not a change Coffer can apply
+
+const explanations: Record<EnvelopeRejection, string> = {
+  malformed: 'it is not a sync envelope',
+  unsupported: 'it uses a format this version of Coffer does not read',
+  'wrong-vault': 'it belongs to another vault',
+  'unknown-device': 'its author is not one of the devices of this vault',
+  'revoked-device': 'its author was removed from this vault before writing it',
+  'bad-signature': "its signature does not verify with its author's key",
+  'key-mismatch': "it was not sealed with this vault's key",
+  authentication: 'it was changed after it was sealed',
+  'not-an-update': 'its contents are not a change to a vault',
+};
+
+export class EnvelopeRejectedError extends Error {
+  override readonly name = 'EnvelopeRejectedError';
+  constructor(
+    readonly reason: EnvelopeRejection,
+    readonly detail?: { readonly author?: string; readonly seq?: number },
+    options?: { cause?: unknown },
+  ) {
+    super(`a change from a peer was refused: ${explanations[reason]}`, options);
+  }
+}
+
+/** An invitation link or QR code that cannot be used, and why. */
+export type InviteProblem =
+  | 'malformed' // not a Coffer invitation, or damaged in copying
+  | 'unsupported' // made by a newer Coffer
+  | 'expired'
+  | 'used' // single-use, and already used by another device
+  | 'revoked'
+  | 'unknown' // no device that holds the vault knows this invitation
+  | 'timeout' // no device that holds the vault answered in time
+  | 'refused'; // the inviting device refused the request
+
+const inviteExplanations: Record<InviteProblem, string> = {
+  malformed: 'this is not a Coffer invitation, or part of it was lost when it was copied',
+  unsupported: 'this invitation was made by a newer version of Coffer',
+  expired: 'this invitation has expired; ask for a new one',
+  used: 'this invitation was for one device and has been used already; ask for a new one',
+  revoked: 'this invitation was withdrawn; ask for a new one',
+  unknown: 'no device that holds the vault knows this invitation',
+  timeout:
+    'no device that holds the vault answered: the vault must be open on a device that has it, online',
+  refused: 'the device that holds the vault refused the request',
+};
+
+export class InviteError extends Error {
+  override readonly name = 'InviteError';
+  constructor(
+    readonly problem: InviteProblem,
+    options?: { cause?: unknown },
+  ) {
+    super(inviteExplanations[problem], options);
+  }
+}

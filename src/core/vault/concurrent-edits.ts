@@ -1,0 +1,98 @@
+/**
+ * Finding entries that were edited on two sides while apart, from a remote change as it is
+ * applied (docs/sync.md, "Edits made apart").
+ *
+ * Every key of an entry is a chain of Yjs items, newest last. A remote change carries its
+ * author's knowledge: the Yjs state vector it had when it made the change. If, before the
+ * change arrived, one of the entry's keys here ended in an item the author did not know (made
+ * here, or by a third device), and the change adds items to that entry, then the entry was
+ * edited on both sides without either seeing the other's edit. Both edits are merged by the
+ * usual rules; this only says which entries deserve a look.
+ *
+ * This reads Yjs's item structure (`_map`, `left`, `id`, `length`), which is stable across
+ * Yjs 13 but not part of its documented API; tests/unit/vault/concurrent-edits.test.ts pins it.
+ */
+import * as Y from 'yjs';
+import { ENTRIES_MAP, EntryKey } from './entry-doc';
+
+type StateVector = Map<number, number>;
+
+const isNew = (item: Y.Item, transaction: Y.Transaction): boolean =>
+  item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
+
+/** The entry id an item belongs to (a key of the entry, or of its connection fields), if any. */
+function entryIdOf(item: Y.Item, entries: Y.Map<unknown>): string | undefined {
+  let parent = item.parent;
+  for (let depth = 0; depth < 2; depth++) {
+    if (!(parent instanceof Y.AbstractType)) return undefined;
+    const owner = parent._item;
+    if (!owner) return undefined;
+    // `item` sits in an entry's map (depth 0) or in that entry's `fields` map (depth 1).
+    if (owner.parent === entries && typeof owner.parentSub === 'string') return owner.parentSub;
+    if (owner.parentSub !== EntryKey.fields) return undefined;
+    parent = owner.parent;
+  }
+  return undefined;
+}
+
+/** Whether the author of the change knew every key's last item that was here before it. */
+function authorKnewEverything(
+  map: Y.Map<unknown>,
+  transaction: Y.Transaction,
+  knowledge: StateVector,
+): boolean {
+  for (const head of map._map.values()) {
+    let item: Y.Item | null = head;
+    while (item && isNew(item, transaction)) item = item.left;
+    if (!item) continue;
+    const lastClock = item.id.clock + item.length - 1;
+    if ((knowledge.get(item.id.client) ?? 0) <= lastClock) return false;
+    const content = item.content;
+    if (!item.deleted && content instanceof Y.ContentType && content.type instanceof Y.Map) {
+      if (!authorKnewEverything(content.type, transaction, knowledge)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The ids of entries the transaction (a remote change being applied) edited concurrently with
+ * something here. `knowledge` is the author's state vector, decoded.
+ */
+export function concurrentlyEditedEntries(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  knowledge: StateVector,
+): Set<string> {
+  const entries = doc.getMap(ENTRIES_MAP);
+  const touched = new Set<string>();
+  for (const [client, after] of transaction.afterState) {
+    const before = transaction.beforeState.get(client) ?? 0;
+    if (after <= before) continue;
+    const structs = doc.store.clients.get(client);
+    if (!structs) continue;
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const struct = structs[i]!;
+      if (struct.id.clock >= after) break;
+      if (!(struct instanceof Y.Item)) continue;
+      const id = entryIdOf(struct, entries);
+      if (id !== undefined) touched.add(id);
+    }
+  }
+  const concurrent = new Set<string>();
+  for (const id of touched) {
+    const entry = entries.get(id);
+    if (!(entry instanceof Y.Map)) continue;
+    // An entry created by this very change has no history here to conflict with.
+    if (entry._item && isNew(entry._item, transaction)) continue;
+    if (!authorKnewEverything(entry, transaction, knowledge)) concurrent.add(id);
+  }
+  return concurrent;
+}
+
+/** The author's knowledge of a checkpoint: the state vector of the state it carries. */
+export function knowledgeOf(update: Uint8Array, stateVector?: Uint8Array): StateVector {
+  return Y.decodeStateVector(
+    stateVector && stateVector.length > 0 ? stateVector : Y.encodeStateVectorFromUpdate(update),
+  );
+}

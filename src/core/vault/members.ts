@@ -1,0 +1,193 @@
+/**
+ * Who may write a vault, the invitations that let a new device in, and entries waiting for a
+ * review after a concurrent edit: three top-level maps of the vault's document, so they sync
+ * and merge like everything else (docs/data-model.md, "Devices, invitations, reviews").
+ *
+ * ```
+ * doc.getMap('devices')  device id -> { name, addedAt, addedBy, revokedAfterSeq?, revokedAt?, revokedBy? }
+ * doc.getMap('invites')  invite id -> { secret, createdAt, expiresAt, singleUse, createdBy, usedBy, revokedAt? }
+ * doc.getMap('reviews')  entry id  -> { at, devices }
+ * ```
+ *
+ * Device ids are the sync layer's (base64url Ed25519 public keys); this module treats them as
+ * opaque strings. Readers skip records of the wrong shape (a newer or faulty writer) rather
+ * than fail, and never trust them to grant anything: a malformed device record admits no one.
+ */
+import type * as Y from 'yjs';
+
+export const DEVICES_MAP = 'devices';
+export const INVITES_MAP = 'invites';
+export const REVIEWS_MAP = 'reviews';
+
+/** A device that holds the vault's key and may write it (until revoked). */
+export interface DeviceRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly addedAt: number;
+  /** The device that admitted it; null for the device that created the vault. */
+  readonly addedBy: string | null;
+  /**
+   * Set when the device was removed: its changes with a sequence number up to this one (what
+   * the remover had seen of it) stay accepted everywhere, later ones are refused everywhere.
+   */
+  readonly revokedAfterSeq?: number;
+  readonly revokedAt?: number;
+  readonly revokedBy?: string;
+}
+
+/** An invitation to add a device. The secret is what the invitation link carries. */
+export interface InviteRecord {
+  readonly id: string;
+  /** base64url of the 32-byte invitation secret. Sealed like every other part of the vault. */
+  readonly secret: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly singleUse: boolean;
+  readonly createdBy: string;
+  /** Devices admitted with it. */
+  readonly usedBy: readonly string[];
+  readonly revokedAt?: number;
+}
+
+/** An entry changed on two devices while they were apart, for the user to look at. */
+export interface ReviewMark {
+  readonly entryId: string;
+  readonly at: number;
+  /** The devices whose concurrent changes were merged. */
+  readonly devices: readonly string[];
+}
+
+export type AuthorStatus = 'allowed' | 'unknown' | 'revoked';
+
+const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
+const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+function readDevice(id: string, raw: unknown): DeviceRecord | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as Record<string, unknown>;
+  if (typeof r.name !== 'string' || !isFiniteNumber(r.addedAt)) return undefined;
+  if (r.addedBy !== null && typeof r.addedBy !== 'string') return undefined;
+  const revoked = r.revokedAfterSeq;
+  if (revoked !== undefined && !(Number.isSafeInteger(revoked) && (revoked as number) >= 0))
+    return undefined;
+  return {
+    id,
+    name: r.name,
+    addedAt: r.addedAt,
+    addedBy: r.addedBy,
+    ...(revoked !== undefined ? { revokedAfterSeq: revoked as number } : {}),
+    ...(isFiniteNumber(r.revokedAt) ? { revokedAt: r.revokedAt } : {}),
+    ...(typeof r.revokedBy === 'string' ? { revokedBy: r.revokedBy } : {}),
+  };
+}
+
+function readInvite(id: string, raw: unknown): InviteRecord | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as Record<string, unknown>;
+  if (
+    typeof r.secret !== 'string' ||
+    !isFiniteNumber(r.createdAt) ||
+    !isFiniteNumber(r.expiresAt) ||
+    typeof r.singleUse !== 'boolean' ||
+    typeof r.createdBy !== 'string' ||
+    !isStringArray(r.usedBy)
+  )
+    return undefined;
+  return {
+    id,
+    secret: r.secret,
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
+    singleUse: r.singleUse,
+    createdBy: r.createdBy,
+    usedBy: r.usedBy,
+    ...(isFiniteNumber(r.revokedAt) ? { revokedAt: r.revokedAt } : {}),
+  };
+}
+
+function readReview(entryId: string, raw: unknown): ReviewMark | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as Record<string, unknown>;
+  if (!isFiniteNumber(r.at) || !isStringArray(r.devices)) return undefined;
+  return { entryId, at: r.at, devices: r.devices };
+}
+
+function readAll<T>(map: Y.Map<unknown>, read: (key: string, raw: unknown) => T | undefined): T[] {
+  const out: T[] = [];
+  for (const [key, raw] of map.entries()) {
+    const record = read(key, raw);
+    if (record) out.push(record);
+  }
+  return out;
+}
+
+/** Plain JSON for a Yjs "any" value: drops undefined members, which lib0 cannot encode. */
+function plain<T extends object>(record: T): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(record)) as Record<string, unknown>;
+}
+
+export function readDevices(doc: Y.Doc): DeviceRecord[] {
+  return readAll(doc.getMap(DEVICES_MAP), readDevice).sort((a, b) => a.addedAt - b.addedAt);
+}
+
+export function readDeviceRecord(doc: Y.Doc, id: string): DeviceRecord | undefined {
+  return readDevice(id, doc.getMap(DEVICES_MAP).get(id));
+}
+
+/** Whether the device list lets `author` write its change number `seq`. */
+export function authorStatus(doc: Y.Doc, author: string, seq: number): AuthorStatus {
+  const device = readDeviceRecord(doc, author);
+  if (!device) return 'unknown';
+  if (device.revokedAfterSeq !== undefined && seq > device.revokedAfterSeq) return 'revoked';
+  return 'allowed';
+}
+
+export function writeDevice(doc: Y.Doc, record: DeviceRecord): void {
+  const { id, ...rest } = record;
+  doc.getMap(DEVICES_MAP).set(id, plain(rest));
+}
+
+export function readInvites(doc: Y.Doc): InviteRecord[] {
+  return readAll(doc.getMap(INVITES_MAP), readInvite).sort((a, b) => a.createdAt - b.createdAt);
+}
+
+export function readInviteRecord(doc: Y.Doc, id: string): InviteRecord | undefined {
+  return readInvite(id, doc.getMap(INVITES_MAP).get(id));
+}
+
+export function writeInvite(doc: Y.Doc, record: InviteRecord): void {
+  const { id, ...rest } = record;
+  doc.getMap(INVITES_MAP).set(id, plain(rest));
+}
+
+export function deleteInvite(doc: Y.Doc, id: string): boolean {
+  const invites = doc.getMap(INVITES_MAP);
+  if (!invites.has(id)) return false;
+  invites.delete(id);
+  return true;
+}
+
+export function readReviews(doc: Y.Doc): ReviewMark[] {
+  return readAll(doc.getMap(REVIEWS_MAP), readReview);
+}
+
+export function writeReview(doc: Y.Doc, mark: ReviewMark): void {
+  const { entryId, ...rest } = mark;
+  doc.getMap(REVIEWS_MAP).set(entryId, plain(rest));
+}
+
+export function deleteReview(doc: Y.Doc, entryId: string): boolean {
+  const reviews = doc.getMap(REVIEWS_MAP);
+  if (!reviews.has(entryId)) return false;
+  reviews.delete(entryId);
+  return true;
+}
+
+/** Whether an update's changes include the device list (so held-back envelopes may now pass). */
+export function touchesDevices(transaction: Y.Transaction, doc: Y.Doc): boolean {
+  const devices: unknown = doc.getMap(DEVICES_MAP);
+  for (const type of transaction.changed.keys()) if (type === devices) return true;
+  return false;
+}

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { concat, generateKey } from '../../../src/core/crypto';
+import { generateDeviceIdentity, signAs } from '../../../src/core/sync/device';
+import { readEnvelopeHeader, sealEnvelope } from '../../../src/core/sync/envelope';
+import { syncKeyOf } from '../../../src/core/sync/keys';
+import { contents, deliverAll, replicas } from './support';
+
+describe('SyncPeer: what a device accepts from others', () => {
+  it('applies a peer’s changes, and saves them so they survive reopening', async () => {
+    const [a, b] = await replicas(2);
+    await a!.vault.set('API_KEY', 'sk-live-1', { kind: 'secret' });
+    await a!.vault.set('config', { port: 8080 });
+    const report = await deliverAll(a!, b!);
+    expect(report.accepted).toBeGreaterThan(0);
+    expect(report.rejected).toEqual({});
+    expect(await contents(b!.vault)).toEqual({ API_KEY: 'sk-live-1', config: { port: 8080 } });
+    await b!.reopen();
+    expect(await contents(b!.vault)).toEqual({ API_KEY: 'sk-live-1', config: { port: 8080 } });
+  });
+
+  it('ignores duplicates and replays: the second delivery applies nothing', async () => {
+    const [a, b] = await replicas(2);
+    await a!.vault.set('x', 1);
+    await deliverAll(a!, b!);
+    const stored = b!.vault.storedBytes;
+    const again = await b!.peer.receive([...a!.outbox, ...a!.outbox]);
+    expect(again.accepted).toBe(0);
+    expect(b!.vault.storedBytes).toBe(stored);
+    expect(await contents(b!.vault)).toEqual({ x: 1 });
+  });
+
+  it('refuses garbage, truncated, flipped, re-signed and foreign envelopes, and changes nothing', async () => {
+    const [a, b] = await replicas(2);
+    await a!.vault.set('kept', 'yes');
+    await deliverAll(a!, b!);
+    await a!.vault.set('kept', 'changed by a');
+    const good = a!.outbox.at(-1)!;
+    const before = await contents(b!.vault);
+
+    const flipped = good.slice();
+    flipped[good.length - 100]! ^= 1;
+    const rogue = generateDeviceIdentity();
+    // a's change signed by someone else, author unchanged.
+    const forged = concat(good.subarray(0, good.length - 64), new Uint8Array(64).fill(7));
+    // a's change claimed by b, a member, and properly signed by b: the seal binds its author.
+    const claimed = good.slice(0, good.length - 64);
+    claimed.set(b!.device.publicKey, 22);
+    const resigned = concat(claimed, signAs(b!.device, 'sync-envelope', claimed));
+    const otherVault = (await replicas(1, 'other'))[0]!;
+    await otherVault.vault.set('kept', 'from another vault');
+    const foreign = otherVault.outbox.at(-1)!;
+    // A device with this vault's key that is not in the device list.
+    const outsider = sealEnvelope({
+      kind: 'update',
+      vaultId: a!.vault.id,
+      author: rogue,
+      seq: 5,
+      syncKey: syncKeyOf(a!.vault.vaultKey),
+      update: new Uint8Array([0, 0]),
+    });
+    // A device in the list, but sealing with a key that is not the vault's.
+    const wrongKey = sealEnvelope({
+      kind: 'update',
+      vaultId: a!.vault.id,
+      author: a!.device,
+      seq: readEnvelopeHeader(good).seq + 1,
+      syncKey: syncKeyOf(generateKey('vault')),
+      update: new Uint8Array([0, 0]),
+    });
+
+    const report = await b!.peer.receive([
+      new Uint8Array([1, 2, 3]),
+      good.subarray(0, good.length - 1),
+      good.subarray(0, 100),
+      flipped,
+      forged,
+      resigned,
+      foreign,
+      outsider,
+      wrongKey,
+      new Uint8Array(5000),
+    ]);
+    expect(report.accepted).toBe(0);
+    expect(report.rejected).toEqual({
+      malformed: 3,
+      'bad-signature': 3,
+      authentication: 1,
+      'wrong-vault': 1,
+      'key-mismatch': 1,
+    });
+    expect(report.held).toBe(1); // the outsider waits in case the device list admits it
+    expect(await contents(b!.vault)).toEqual(before);
+    // And the real change still goes through.
+    expect((await b!.peer.receive([good])).accepted).toBe(1);
+    expect(await contents(b!.vault)).toEqual({ kept: 'changed by a' });
+  });
+
+  it('holds a new device’s changes until the change that admits it arrives', async () => {
+    const [a, b, c] = await replicas(3);
+    // c's first change reaches b before a's change that admitted c does.
+    await c!.vault.set('from-c', 1);
+    const early = await b!.peer.receive(c!.outbox);
+    expect(early).toMatchObject({ accepted: 0, held: 1 });
+    expect(await contents(b!.vault)).toEqual({});
+    const late = await deliverAll(a!, b!);
+    expect(late.held).toBe(0);
+    expect(await contents(b!.vault)).toEqual({ 'from-c': 1 });
+  });
+
+  it('refuses a removed device’s later changes everywhere, and keeps its earlier ones', async () => {
+    const [a, b, c] = await replicas(3);
+    await c!.vault.set('before', 1);
+    await a!.peer.receive(c!.outbox);
+    await a!.vault.revokeDevice(c!.device.id, a!.peer.maxSeqOf(c!.device.id), a!.device.id);
+    await c!.vault.set('after', 2);
+    await deliverAll(a!, b!);
+    const report = await b!.peer.receive(c!.outbox);
+    expect(report.rejected).toEqual({ 'revoked-device': 1 });
+    expect(await contents(b!.vault)).toEqual({ before: 1 });
+    expect(await contents(a!.vault)).toEqual({ before: 1 });
+  });
+});
+
+describe('edits made apart are marked for review', () => {
+  it('marks an entry both devices changed while apart, on both, and keeps both changes', async () => {
+    const [a, b] = await replicas(2);
+    await a!.vault.set('db', { host: 'h' });
+    await a!.vault.set('other', 1);
+    await deliverAll(a!, b!);
+    await b!.peer.receive([]);
+    // Apart: a renames "db", b changes its value; "other" is changed only by a.
+    await a!.vault.rename('db', 'database');
+    await a!.vault.set('other', 2);
+    await b!.vault.set('db', { host: 'h2' });
+    await b!.peer.receive(a!.outbox);
+    await a!.peer.receive(b!.outbox);
+    expect(await contents(a!.vault)).toEqual({ database: { host: 'h2' }, other: 2 });
+    expect(await contents(b!.vault)).toEqual(await contents(a!.vault));
+    expect(b!.vault.reviews().map((review) => review.name)).toEqual(['database']);
+    expect(a!.vault.reviews().map((review) => review.name)).toEqual(['database']);
+  });
+
+  it('does not mark changes made in sight of each other', async () => {
+    const [a, b] = await replicas(2);
+    await a!.vault.set('db', 1);
+    await deliverAll(a!, b!);
+    await b!.vault.set('db', 2);
+    await a!.peer.receive(b!.outbox);
+    await a!.vault.set('db', 3);
+    await b!.peer.receive(a!.outbox);
+    expect(await contents(b!.vault)).toEqual({ db: 3 });
+    expect(a!.vault.reviews()).toEqual([]);
+    expect(b!.vault.reviews()).toEqual([]);
+  });
+});
