@@ -36,6 +36,7 @@ export interface Device {
 }
 
 export interface OfflineApp extends ServedApp {
+  /** Stops the server and sets the context offline. Call it again after a navigation. */
   goOffline(context: BrowserContext): Promise<void>;
   goOnline(context: BrowserContext): Promise<void>;
 }
@@ -123,6 +124,10 @@ export const test = base.extend<
     await use({
       ...served,
       async goOffline(context) {
+        // Chromium 150 drops the emulated offline state when a page navigates (a reload served
+        // by the service worker included) while Playwright still thinks it is set, so it is
+        // switched off and on: calling this again after a navigation puts it back.
+        await context.setOffline(false);
         await context.setOffline(true);
         await server?.close();
         server = undefined;

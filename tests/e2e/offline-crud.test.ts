@@ -18,6 +18,7 @@ async function offlineAndUnlocked(page: Page, context: BrowserContext, served: O
   });
   await served.goOffline(context);
   await page.reload();
+  await served.goOffline(context);
   await unlockFully(page);
 }
 
@@ -46,6 +47,7 @@ test('offline: reload, unlock and change a setting with no server', async ({
   await expect(pageSize).toHaveAccessibleDescription(/Saved/);
   await page.getByRole('button', { name: 'Lock now' }).click();
   await page.reload();
+  await offlineApp.goOffline(context);
   await unlockFully(page);
   await page.getByRole('button', { name: 'Settings' }).click();
   await expect(pageSize.locator('option:checked')).toHaveText('25');
@@ -92,6 +94,7 @@ test('offline: create, read, update and delete a vault and its entries', async (
   // Read, after a reload and unlock with the server still gone.
   await page.getByRole('button', { name: 'Lock', exact: true }).click();
   await page.reload();
+  await offlineApp.goOffline(context);
   await unlockFully(page);
   await vaultButton(page, 'field-notes').click();
   await page.getByRole('button', { name: 'config', exact: true }).click();

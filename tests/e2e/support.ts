@@ -15,7 +15,8 @@ export async function createProfile(page: Page, url: string, secret = passphrase
   await page.getByLabel('I understand that a forgotten passphrase cannot be recovered').check();
   await page.getByRole('button', { name: 'Create profile' }).click();
   await expect(page.getByRole('button', { name: 'Lock', exact: true })).toBeVisible({
-    timeout: 20_000,
+    // scrypt at the default cost, in a Worker: ~1 s alone, far more with two busy browsers.
+    timeout: 45_000,
   });
 }
 
@@ -24,7 +25,8 @@ export async function unlock(page: Page, secret = passphrase): Promise<void> {
   await page.getByLabel('Passphrase', { exact: true }).fill(secret);
   await page.getByRole('button', { name: 'Unlock' }).click();
   await expect(page.getByRole('button', { name: 'Lock', exact: true })).toBeVisible({
-    timeout: 20_000,
+    // scrypt at the default cost, in a Worker: ~1 s alone, far more with two busy browsers.
+    timeout: 45_000,
   });
 }
 

@@ -20,7 +20,8 @@ let clockBase = 1_800_000_000_000;
 async function attach(replica: Omit<Replica, 'vault' | 'peer' | 'reopen'>, vaultName: string) {
   const vault = await replica.session.openVault(vaultName);
   // Sequence numbers come from the clock: give each replica a clock of its own that moves.
-  let now = (clockBase += 1_000_000);
+  clockBase += 1_000_000;
+  let now = clockBase;
   const peer = new SyncPeer({ vault, device: replica.device, clock: () => now++ });
   vault.onLocalChange((change) => replica.outbox.push(peer.sealChange(change).bytes));
   return { vault, peer };
