@@ -23,6 +23,8 @@ export {
   Coffer,
   type CofferOptions,
   type CreateVaultOptions,
+  type JoinedVault,
   Session,
+  type ThisDevice,
   type VaultSummary,
 } from './session';

@@ -1,0 +1,71 @@
+/**
+ * Sync: devices and small teams keep a vault in step, peer to peer, with nothing readable on
+ * the way (docs/sync.md is the protocol; docs/crypto.md the formats).
+ *
+ * Contract:
+ * - Each profile has a device identity (Ed25519, `Session.device()`); each vault a device list
+ *   in its own document. Only listed devices' changes are applied.
+ * - A change travels only as a sealed, signed envelope (`sealEnvelope` / `openEnvelope`): vault
+ *   id, author, sequence number, the change sealed under the vault's sync key, the author's
+ *   signature. `SyncPeer.receive` applies an envelope only if it checks out; anything else
+ *   (garbage, truncation, forgery, another vault, an outsider, a removed device) changes nothing
+ *   and is counted. Envelopes may arrive in any order and more than once.
+ * - `EnvelopeExchange` publishes envelopes in a Yjs map that a transport replicates as is;
+ *   `webrtcTransport` is that transport in the browser (y-webrtc, unmodified, with framed data
+ *   channels). Room names and passwords are derived from the vault key (`roomNameOf`,
+ *   `transportPasswordOf`): a signaling relay sees only those.
+ * - `VaultSync.start` runs all of it for an open vault (in the tab that holds its lock), answers
+ *   its invitations, and reports a status. `joinWithInvite` is the other side of an invitation.
+ * - Errors: EnvelopeRejectedError (why an envelope was refused), InviteError (why an invitation
+ *   cannot be used), FramingError (a peer broke the data-channel framing).
+ */
+export { createChunkingWrtc, type NativeWebRtc } from './chunking-wrtc';
+export {
+  type DeviceIdentity,
+  deviceIdentityFromSecret,
+  generateDeviceIdentity,
+  signAs,
+  verifySignature,
+} from './device';
+export {
+  type EnvelopeHeader,
+  type EnvelopeKind,
+  type OpenedEnvelope,
+  openEnvelope,
+  readEnvelopeHeader,
+  sealEnvelope,
+} from './envelope';
+export {
+  EnvelopeRejectedError,
+  type EnvelopeRejection,
+  InviteError,
+  type InviteProblem,
+} from './errors';
+export { ENVELOPES_MAP, EnvelopeExchange, type ExchangeCompaction } from './exchange';
+export { FramingError } from './framing';
+export { asDeviceId, type DeviceId, deviceIdOf, type InviteId, isDeviceId } from './ids';
+export {
+  encodeInviteToken,
+  type InviteToken,
+  inviteLink,
+  inviteMaterial,
+  parseInvite,
+} from './invite';
+export { type JoinOptions, joinWithInvite, type ReceivedVault } from './join';
+export { roomNameOf, syncKeyOf, transportPasswordOf } from './keys';
+export { type ReceiveReport, type SyncableVault, SyncPeer } from './peer';
+export type {
+  RoomOptions,
+  Transport,
+  TransportFactory,
+  TransportState,
+  TransportStatus,
+} from './transport';
+export {
+  type CreatedInvite,
+  type Membership,
+  type SyncStatus,
+  VaultSync,
+  type VaultSyncOptions,
+} from './vault-sync';
+export { type WebrtcTransportOptions, webrtcTransport } from './webrtc-transport';

@@ -1,0 +1,297 @@
+import { x25519 } from '@noble/curves/ed25519.js';
+import {
+  asKey,
+  associatedData,
+  bytesEqual,
+  concat,
+  fromBase64url,
+  fromUtf8,
+  hkdfLabel,
+  keyIdOf,
+  open,
+  randomBytes,
+  type SymmetricKey,
+  seal,
+  toBase64url,
+  u64be,
+  utf8,
+  type VaultKey,
+} from '../crypto';
+import { type DeviceIdentity, signAs, signatureLength, verifySignature } from './device';
+import { InviteError, type InviteProblem } from './errors';
+import { asDeviceId, type DeviceId, type InviteId, isDeviceId, publicKeyOfDevice } from './ids';
+
+/**
+ * Invitations: how a new device gets a vault (docs/sync.md, "Pairing").
+ *
+ * The inviting device makes a random 32-byte secret and keeps it, sealed, in the vault's own
+ * document (so any device of the vault can answer). The link carries the secret only in its
+ * fragment, which browsers never send to a server:
+ *
+ *   token = 0x01 || secret (32) || vault id (16) || vault key id (16) || expiresAt (u64be, ms)
+ *   link  = <app URL> "#join=" base64url(token)
+ *
+ * From the secret, with HKDF-SHA-256 and distinct labels:
+ *
+ *   invite id          = base64url(HKDF(secret, "coffer/v1/invite-id", 16))
+ *   invite room        = "coffer-invite-" || base64url(HKDF(secret, "coffer/v1/invite-room", 32))
+ *   invite password    = base64url(HKDF(secret, "coffer/v1/invite-transport", 32))
+ *   invite key         = HKDF(secret, "coffer/v1/invite-key", 32)
+ *
+ * The new device writes a request into the invite room's document: its device key, its name and
+ * a fresh X25519 public key, sealed under the invite key and signed by its device key. A device
+ * of the vault checks the invitation (not expired, not withdrawn, not used by another device if
+ * single-use), adds the new device to the vault's device list, and answers with the vault's id,
+ * name and key, sealed to the request's X25519 key. Someone who learns the secret later cannot
+ * open that answer; someone who holds it before it is used can take the vault: that is what an
+ * invitation is, and the app says so.
+ */
+
+export const inviteTokenVersion = 0x01;
+const tokenLength = 1 + 32 + 16 + 16 + 8;
+const requestDomain = 'invite-request';
+
+/** What an invitation link carries. */
+export interface InviteToken {
+  readonly secret: Uint8Array;
+  readonly vaultId: string;
+  /** keyIdOf(vault key): lets the new device check the key it is given. */
+  readonly keyId: Uint8Array;
+  readonly expiresAt: number;
+}
+
+/** What both sides derive from an invitation's secret. */
+export interface InviteMaterial {
+  readonly id: InviteId;
+  readonly room: string;
+  readonly password: string;
+  readonly key: SymmetricKey<'invite'>;
+}
+
+export function newInviteSecret(): Uint8Array {
+  return randomBytes(32);
+}
+
+export function inviteMaterial(secret: Uint8Array): InviteMaterial {
+  if (!(secret instanceof Uint8Array) || secret.length !== 32) throw new InviteError('malformed');
+  return {
+    id: toBase64url(hkdfLabel(secret, 'invite-id', 16)) as InviteId,
+    room: `coffer-invite-${toBase64url(hkdfLabel(secret, 'invite-room', 32))}`,
+    password: toBase64url(hkdfLabel(secret, 'invite-transport', 32)),
+    key: asKey(hkdfLabel(secret, 'invite-key', 32), 'invite'),
+  };
+}
+
+export function encodeInviteToken(token: InviteToken): string {
+  return toBase64url(
+    concat(
+      new Uint8Array([inviteTokenVersion]),
+      token.secret,
+      fromBase64url(token.vaultId),
+      token.keyId,
+      u64be(Math.floor(token.expiresAt)),
+    ),
+  );
+}
+
+/**
+ * Reads an invitation from a link, from its fragment, or from the token alone (what a person
+ * might paste). InviteError('malformed') or ('unsupported') when it cannot be one.
+ */
+export function parseInvite(text: string): InviteToken {
+  if (typeof text !== 'string') throw new InviteError('malformed');
+  const match = /(?:^|[#&])join=([A-Za-z0-9_-]+)/.exec(text.trim());
+  const encoded = match ? match[1]! : text.trim();
+  let bytes: Uint8Array;
+  try {
+    bytes = fromBase64url(encoded);
+  } catch (error) {
+    throw new InviteError('malformed', { cause: error });
+  }
+  if (bytes.length === 0) throw new InviteError('malformed');
+  if (bytes[0] !== inviteTokenVersion) throw new InviteError('unsupported');
+  if (bytes.length !== tokenLength) throw new InviteError('malformed');
+  const expiresAt = Number(
+    new DataView(bytes.buffer, bytes.byteOffset + 65, 8).getBigUint64(0, false),
+  );
+  if (!Number.isSafeInteger(expiresAt)) throw new InviteError('malformed');
+  return {
+    secret: bytes.slice(1, 33),
+    vaultId: toBase64url(bytes.subarray(33, 49)),
+    keyId: bytes.slice(49, 65),
+    expiresAt,
+  };
+}
+
+export function inviteLink(appUrl: string, token: InviteToken): string {
+  const base = appUrl.split('#')[0]!;
+  return `${base}#join=${encodeInviteToken(token)}`;
+}
+
+// ---------- the request ----------
+
+export interface JoinRequest {
+  readonly device: DeviceId;
+  readonly name: string;
+  readonly ephemeral: Uint8Array;
+  readonly at: number;
+}
+
+export interface JoinRequestSecret {
+  readonly request: Uint8Array;
+  readonly ephemeralSecret: Uint8Array;
+}
+
+const requestContext = (material: InviteMaterial, device: string) =>
+  associatedData('invite-request', material.id, device);
+
+/** The new device's request: sealed under the invite key, signed by its device key. */
+export function sealJoinRequest(
+  material: InviteMaterial,
+  device: DeviceIdentity,
+  name: string,
+  at: number,
+): JoinRequestSecret {
+  const ephemeralSecret = x25519.utils.randomSecretKey();
+  const body = utf8(
+    JSON.stringify({
+      v: 1,
+      device: device.id,
+      name,
+      ephemeral: toBase64url(x25519.getPublicKey(ephemeralSecret)),
+      at,
+    }),
+  );
+  const sealed = seal(material.key, body, requestContext(material, device.id));
+  return { request: concat(sealed, signAs(device, requestDomain, sealed)), ephemeralSecret };
+}
+
+/** Opens a request found under `device` in the invite room; undefined for anything not genuine. */
+export function openJoinRequest(
+  material: InviteMaterial,
+  device: string,
+  bytes: unknown,
+): JoinRequest | undefined {
+  if (!isDeviceId(device) || !(bytes instanceof Uint8Array) || bytes.length < signatureLength + 58)
+    return undefined;
+  const sealed = bytes.subarray(0, bytes.length - signatureLength);
+  const signature = bytes.subarray(bytes.length - signatureLength);
+  if (!verifySignature(publicKeyOfDevice(device), requestDomain, sealed, signature))
+    return undefined;
+  try {
+    const body = JSON.parse(
+      fromUtf8(open(material.key, sealed, requestContext(material, device))),
+    ) as Record<string, unknown>;
+    if (body.v !== 1 || body.device !== device) return undefined;
+    if (typeof body.name !== 'string' || typeof body.ephemeral !== 'string') return undefined;
+    if (typeof body.at !== 'number') return undefined;
+    const ephemeral = fromBase64url(body.ephemeral);
+    if (ephemeral.length !== 32) return undefined;
+    return {
+      device: asDeviceId(device),
+      name: body.name.slice(0, 100) || 'Unnamed device',
+      ephemeral,
+      at: body.at,
+    };
+  } catch {
+    // Sealed under another invitation, or not JSON: not a request we can act on.
+    return undefined;
+  }
+}
+
+// ---------- the response ----------
+
+/** What the new device gets: the vault, or why not. */
+export type JoinAnswer =
+  | {
+      readonly ok: true;
+      readonly vaultId: string;
+      readonly name: string;
+      readonly key: VaultKey;
+      readonly inviter: DeviceId;
+    }
+  | { readonly ok: false; readonly problem: InviteProblem };
+
+const responseContext = (material: InviteMaterial, device: string) =>
+  associatedData('invite-response', material.id, device);
+
+function responseKey(shared: Uint8Array, senderPublic: Uint8Array, requestPublic: Uint8Array) {
+  return asKey(
+    hkdfLabel(concat(shared, senderPublic, requestPublic), 'invite-response', 32),
+    'invite',
+  );
+}
+
+/** The answer, sealed to the request's X25519 key: `sender public key (32) || sealed`. */
+export function sealJoinAnswer(
+  material: InviteMaterial,
+  request: JoinRequest,
+  answer: JoinAnswer,
+): Uint8Array {
+  const secret = x25519.utils.randomSecretKey();
+  const senderPublic = x25519.getPublicKey(secret);
+  const key = responseKey(
+    x25519.getSharedSecret(secret, request.ephemeral),
+    senderPublic,
+    request.ephemeral,
+  );
+  const body = answer.ok
+    ? {
+        v: 1,
+        ok: true,
+        vaultId: answer.vaultId,
+        name: answer.name,
+        key: toBase64url(answer.key),
+        inviter: answer.inviter,
+      }
+    : { v: 1, ok: false, problem: answer.problem };
+  const plaintext = utf8(JSON.stringify(body));
+  const sealed = seal(key, plaintext, responseContext(material, request.device));
+  plaintext.fill(0);
+  return concat(senderPublic, sealed);
+}
+
+const problems: readonly InviteProblem[] = ['expired', 'used', 'revoked', 'refused'];
+
+/**
+ * Opens the answer to our request, and checks that the vault is the one the link named (so
+ * nobody else holding the link can hand us a vault of theirs). InviteError otherwise.
+ */
+export function openJoinAnswer(
+  material: InviteMaterial,
+  token: InviteToken,
+  self: DeviceId,
+  ephemeralSecret: Uint8Array,
+  bytes: unknown,
+): JoinAnswer {
+  if (!(bytes instanceof Uint8Array) || bytes.length < 32 + 58) throw new InviteError('refused');
+  const senderPublic = bytes.subarray(0, 32);
+  let body: Record<string, unknown>;
+  try {
+    const key = responseKey(
+      x25519.getSharedSecret(ephemeralSecret, senderPublic),
+      senderPublic,
+      x25519.getPublicKey(ephemeralSecret),
+    );
+    body = JSON.parse(
+      fromUtf8(open(key, bytes.subarray(32), responseContext(material, self))),
+    ) as Record<string, unknown>;
+  } catch (error) {
+    throw new InviteError('refused', { cause: error });
+  }
+  if (body.ok === false) {
+    const problem = problems.find((p) => p === body.problem) ?? 'refused';
+    return { ok: false, problem };
+  }
+  if (
+    body.v !== 1 ||
+    body.vaultId !== token.vaultId ||
+    typeof body.name !== 'string' ||
+    typeof body.key !== 'string' ||
+    !isDeviceId(body.inviter)
+  )
+    throw new InviteError('refused');
+  const key = asKey(fromBase64url(body.key), 'vault');
+  if (!bytesEqual(keyIdOf(key), token.keyId)) throw new InviteError('refused');
+  return { ok: true, vaultId: token.vaultId, name: body.name, key, inviter: body.inviter };
+}

@@ -1,0 +1,90 @@
+import * as Y from 'yjs';
+import type { VaultKey } from '../crypto';
+import type { DeviceIdentity } from './device';
+import { InviteError } from './errors';
+import type { DeviceId } from './ids';
+import { type InviteToken, inviteMaterial, openJoinAnswer, sealJoinRequest } from './invite';
+import type { TransportFactory, TransportStatus } from './transport';
+import { INVITE_ANSWERS, INVITE_REQUESTS } from './vault-sync';
+
+/** A vault received by invitation, ready for `Session.addJoinedVault`. */
+export interface ReceivedVault {
+  readonly id: string;
+  readonly name: string;
+  readonly key: VaultKey;
+  readonly introducedBy: DeviceId;
+}
+
+export interface JoinOptions {
+  readonly token: InviteToken;
+  readonly device: DeviceIdentity & { readonly name: string };
+  readonly connect: TransportFactory;
+  readonly clock?: () => number;
+  /** How long to wait for a device of the vault to answer (default 60 s). */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /** Progress for the UI: the invite room's transport status. */
+  readonly onStatus?: (status: TransportStatus) => void;
+}
+
+/**
+ * Asks the devices of a vault for it, with an invitation: joins the invitation's room, leaves a
+ * signed request there, and waits for a device of the vault to answer. Resolves with the vault
+ * (its key checked against the link), or rejects with InviteError saying why not: expired (seen
+ * at once from the link), used, revoked, refused, or timeout when no device answered.
+ */
+export async function joinWithInvite(options: JoinOptions): Promise<ReceivedVault> {
+  const clock = options.clock ?? Date.now;
+  const { token, device } = options;
+  if (token.expiresAt <= clock()) throw new InviteError('expired');
+  options.signal?.throwIfAborted();
+  const material = inviteMaterial(token.secret);
+  const doc = new Y.Doc({ gc: true });
+  const transport = options.connect({ name: material.room, password: material.password, doc });
+  const stopStatus = options.onStatus ? transport.onStatus(options.onStatus) : undefined;
+  const { request, ephemeralSecret } = sealJoinRequest(material, device, device.name, clock());
+  doc.getMap(INVITE_REQUESTS).set(device.id, request);
+  const answers = doc.getMap(INVITE_ANSWERS);
+  try {
+    return await new Promise<ReceivedVault>((resolve, reject) => {
+      const finish = (outcome: () => void) => {
+        clearTimeout(timer);
+        answers.unobserve(look);
+        options.signal?.removeEventListener('abort', onAbort);
+        outcome();
+      };
+      const look = () => {
+        const bytes = answers.get(device.id);
+        if (bytes === undefined) return;
+        try {
+          const answer = openJoinAnswer(material, token, device.id, ephemeralSecret, bytes);
+          if (!answer.ok) return finish(() => reject(new InviteError(answer.problem)));
+          finish(() =>
+            resolve({
+              id: answer.vaultId,
+              name: answer.name,
+              key: answer.key,
+              introducedBy: answer.inviter,
+            }),
+          );
+        } catch {
+          // Someone else in the room wrote garbage where our answer goes: keep waiting for
+          // the real one (the device that answers overwrites it).
+        }
+      };
+      const onAbort = () => finish(() => reject(options.signal?.reason));
+      const timer = setTimeout(
+        () => finish(() => reject(new InviteError('timeout'))),
+        options.timeoutMs ?? 60_000,
+      );
+      options.signal?.addEventListener('abort', onAbort);
+      answers.observe(look);
+      look();
+    });
+  } finally {
+    ephemeralSecret.fill(0);
+    stopStatus?.();
+    await transport.destroy();
+    doc.destroy();
+  }
+}

@@ -1,0 +1,367 @@
+import * as Y from 'yjs';
+import { fromBase64url, keyIdOf, toBase64url } from '../crypto';
+import type { InviteRecord, VaultHandle } from '../vault';
+import type { DeviceIdentity } from './device';
+import { EnvelopeExchange, type ExchangeCompaction } from './exchange';
+import {
+  type InviteMaterial,
+  type InviteToken,
+  inviteMaterial,
+  newInviteSecret,
+  openJoinRequest,
+  sealJoinAnswer,
+} from './invite';
+import { roomNameOf, transportPasswordOf } from './keys';
+import type { ReceiveReport } from './peer';
+import { SyncPeer } from './peer';
+import type { Transport, TransportFactory, TransportStatus } from './transport';
+
+/** Where this device stands in the vault's device list. */
+export type Membership =
+  /** In the list: its changes are accepted. */
+  | 'member'
+  /** Joined by invitation, waiting for the device list from the device that let it in. */
+  | 'joining'
+  /** Removed from the vault by another device: its changes are refused from now on. */
+  | 'removed';
+
+/** What the UI shows about a vault's sync. */
+export interface SyncStatus extends TransportStatus {
+  readonly membership: Membership;
+  /** When a change from another device was last applied (epoch ms), or null. */
+  readonly lastReceivedAt: number | null;
+  /** Envelopes refused since the vault was opened (garbage, forgeries, outsiders). */
+  readonly refused: number;
+  /** Entries marked for review after edits made apart. */
+  readonly reviews: number;
+}
+
+export interface VaultSyncOptions {
+  readonly vault: VaultHandle;
+  readonly device: DeviceIdentity & { readonly name: string };
+  readonly connect: TransportFactory;
+  readonly clock?: () => number;
+  readonly compaction?: ExchangeCompaction;
+  /** Answer invitations of this vault from other devices (default true). */
+  readonly answerInvites?: boolean;
+}
+
+/** A new invitation: the link's token, and its record in the vault. */
+export interface CreatedInvite {
+  readonly token: InviteToken;
+  readonly record: InviteRecord;
+}
+
+const INVITE_REQUESTS = 'requests';
+const INVITE_ANSWERS = 'answers';
+
+/**
+ * A vault's sync while it is open in this tab (the tab that holds its lock): the envelope
+ * exchange over the vault's room, the answering of its invitations, and a status for the UI.
+ * Stops when the vault closes.
+ *
+ * @example
+ * const sync = await VaultSync.start({ vault, device: await session.device(), connect });
+ * sync.onStatus((status) => render(status));
+ * const invite = await sync.createInvite({ expiresInMs: 3_600_000, singleUse: true });
+ */
+export class VaultSync {
+  readonly #options: VaultSyncOptions;
+  readonly #clock: () => number;
+  readonly #peer: SyncPeer;
+  readonly #doc = new Y.Doc({ gc: true });
+  readonly #exchange: EnvelopeExchange;
+  #transport: Transport | undefined;
+  #membership: Membership = 'joining';
+  readonly #listeners = new Set<(status: SyncStatus) => void>();
+  readonly #desks = new Map<string, InviteDesk>();
+  #stopped = false;
+  #stopVaultWatch: (() => void) | undefined;
+  #expiryTimer: ReturnType<typeof setInterval> | undefined;
+  #last = '';
+
+  private constructor(options: VaultSyncOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? Date.now;
+    this.#peer = new SyncPeer({ vault: options.vault, device: options.device, clock: this.#clock });
+    this.#exchange = new EnvelopeExchange({
+      doc: this.#doc,
+      peer: this.#peer,
+      vault: options.vault,
+      ...(options.compaction ? { compaction: options.compaction } : {}),
+      onReport: (report) => this.#onReport(report),
+      onError: (error) => console.warn('saving changes from another device failed', error),
+    });
+  }
+
+  static async start(options: VaultSyncOptions): Promise<VaultSync> {
+    const sync = new VaultSync(options);
+    await sync.#start();
+    return sync;
+  }
+
+  async #start(): Promise<void> {
+    const { vault, device } = this.#options;
+    this.#membership = toMembership(
+      await vault.claimDevice({ id: device.id, name: device.name }, !vault.joined),
+    );
+    this.#stopVaultWatch = vault.onChange(() => {
+      this.#updateMembership();
+      this.#refreshDesks();
+      this.#emit();
+    });
+    vault.onClose(() => void this.stop());
+    await this.#exchange.start();
+    this.#transport = this.#options.connect({
+      name: roomNameOf(vault.vaultKey),
+      password: transportPasswordOf(vault.vaultKey),
+      doc: this.#doc,
+      device: device.id,
+    });
+    this.#transport.onStatus(() => this.#emit());
+    this.#refreshDesks();
+    this.#expiryTimer = setInterval(() => this.#refreshDesks(), 30_000);
+    this.#emit();
+  }
+
+  #onReport(report: ReceiveReport): void {
+    this.#updateMembership();
+    if (report.accepted > 0 || Object.keys(report.rejected).length > 0) this.#emit();
+  }
+
+  #updateMembership(): void {
+    if (this.#stopped || this.#options.vault.closed) return;
+    const record = this.#options.vault
+      .devices()
+      .find((device) => device.id === this.#options.device.id);
+    this.#membership = record
+      ? record.revokedAfterSeq !== undefined
+        ? 'removed'
+        : 'member'
+      : this.#options.vault.joined
+        ? 'joining'
+        : 'member';
+  }
+
+  status(): SyncStatus {
+    const transport = this.#transport?.status() ?? {
+      state: 'offline' as const,
+      peers: 0,
+      peerDevices: [],
+    };
+    const refused = Object.values(this.#peer.rejected).reduce((sum, n) => sum + (n ?? 0), 0);
+    return {
+      ...transport,
+      membership: this.#membership,
+      lastReceivedAt: this.#peer.lastReceivedAt,
+      refused,
+      reviews: this.#options.vault.closed ? 0 : this.#options.vault.reviews().length,
+    };
+  }
+
+  onStatus(listener: (status: SyncStatus) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(): void {
+    if (this.#stopped) return;
+    const status = this.status();
+    const key = JSON.stringify(status);
+    if (key === this.#last) return;
+    this.#last = key;
+    for (const listener of this.#listeners) listener(status);
+  }
+
+  /** The highest sequence number seen from a device: what removing it records. */
+  lastSeqOf(deviceId: string): number {
+    return this.#peer.maxSeqOf(deviceId);
+  }
+
+  /**
+   * Removes a device from the vault: every device refuses its changes made after the last one
+   * seen here. It keeps what it already has (docs/sync.md, "Removing a device").
+   */
+  removeDevice(deviceId: string): Promise<boolean> {
+    if (deviceId === this.#options.device.id)
+      return Promise.reject(
+        new RangeError('a device cannot remove itself; remove it from another device'),
+      );
+    return this.#options.vault.revokeDevice(
+      deviceId,
+      this.#peer.maxSeqOf(deviceId),
+      this.#options.device.id,
+    );
+  }
+
+  /**
+   * Makes an invitation: anyone who opens its link in an unlocked Coffer gets this vault, until
+   * it expires (and, if single-use, until one device has used it).
+   */
+  async createInvite(options: { expiresInMs: number; singleUse: boolean }): Promise<CreatedInvite> {
+    if (!(options.expiresInMs > 0 && options.expiresInMs <= 30 * 24 * 3600_000))
+      throw new RangeError('an invitation expires after a time from one minute to 30 days');
+    const { vault, device } = this.#options;
+    const secret = newInviteSecret();
+    const material = inviteMaterial(secret);
+    const now = this.#clock();
+    const record: InviteRecord = {
+      id: material.id,
+      secret: toBase64url(secret),
+      createdAt: now,
+      expiresAt: now + options.expiresInMs,
+      singleUse: options.singleUse,
+      createdBy: device.id,
+      usedBy: [],
+    };
+    await vault.saveInvite(record);
+    this.#refreshDesks();
+    return {
+      token: {
+        secret,
+        vaultId: vault.id,
+        keyId: keyIdOf(vault.vaultKey),
+        expiresAt: record.expiresAt,
+      },
+      record,
+    };
+  }
+
+  /** Withdraws an invitation: devices that answer it say so from now on. */
+  async revokeInvite(id: string): Promise<void> {
+    const record = this.#options.vault.invite(id);
+    if (!record || record.revokedAt !== undefined) return;
+    await this.#options.vault.saveInvite({ ...record, revokedAt: this.#clock() });
+  }
+
+  /** Opens or closes invite rooms as invitations come and go (kept until they expire). */
+  #refreshDesks(): void {
+    if (this.#stopped || this.#options.vault.closed || this.#options.answerInvites === false)
+      return;
+    const now = this.#clock();
+    const live = new Map(
+      this.#options.vault
+        .invites()
+        .filter((invite) => invite.expiresAt > now)
+        .map((invite) => [invite.id, invite]),
+    );
+    for (const [id, desk] of this.#desks) {
+      if (!live.has(id)) {
+        this.#desks.delete(id);
+        void desk.close();
+      }
+    }
+    for (const [id, invite] of live) {
+      if (this.#desks.has(id)) continue;
+      this.#desks.set(id, new InviteDesk(this, this.#options, invite));
+    }
+  }
+
+  /** @internal Answers one request; called by the invite room of the invitation. */
+  async answer(
+    material: InviteMaterial,
+    requester: string,
+    bytes: unknown,
+  ): Promise<Uint8Array | undefined> {
+    const { vault, device } = this.#options;
+    const request = openJoinRequest(material, requester, bytes);
+    if (!request || vault.closed) return undefined;
+    const invite = vault.invite(material.id);
+    if (!invite) return undefined;
+    const now = this.#clock();
+    const problem =
+      invite.revokedAt !== undefined
+        ? 'revoked'
+        : invite.expiresAt <= now
+          ? 'expired'
+          : invite.singleUse && invite.usedBy.length > 0 && !invite.usedBy.includes(request.device)
+            ? 'used'
+            : this.#membership !== 'member'
+              ? 'refused'
+              : undefined;
+    if (problem) return sealJoinAnswer(material, request, { ok: false, problem });
+    await vault.addDevice({
+      id: request.device,
+      name: request.name,
+      addedAt: now,
+      addedBy: device.id,
+    });
+    if (!invite.usedBy.includes(request.device)) {
+      await vault.saveInvite({ ...invite, usedBy: [...invite.usedBy, request.device] });
+    }
+    return sealJoinAnswer(material, request, {
+      ok: true,
+      vaultId: vault.id,
+      name: vault.name,
+      key: vault.vaultKey,
+      inviter: device.id,
+    });
+  }
+
+  /** Stops syncing (the vault stays open). Resolves once its rooms are left. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    if (this.#expiryTimer) clearInterval(this.#expiryTimer);
+    this.#stopVaultWatch?.();
+    this.#exchange.stop();
+    this.#listeners.clear();
+    const desks = [...this.#desks.values()];
+    this.#desks.clear();
+    await Promise.all([this.#transport?.destroy(), ...desks.map((desk) => desk.close())]);
+    this.#doc.destroy();
+  }
+}
+
+function toMembership(status: 'allowed' | 'unknown' | 'revoked'): Membership {
+  return status === 'allowed' ? 'member' : status === 'revoked' ? 'removed' : 'joining';
+}
+
+/** The invite room of one invitation, where new devices ask and this device answers. */
+class InviteDesk {
+  readonly #doc = new Y.Doc({ gc: true });
+  readonly #transport: Transport;
+  readonly #answered = new Map<string, unknown>();
+  readonly #observer = () => void this.#look();
+  readonly #material: InviteMaterial;
+  readonly #sync: VaultSync;
+  #busy: Promise<void> = Promise.resolve();
+
+  constructor(sync: VaultSync, options: VaultSyncOptions, invite: InviteRecord) {
+    this.#sync = sync;
+    this.#material = inviteMaterial(fromBase64url(invite.secret));
+    this.#transport = options.connect({
+      name: this.#material.room,
+      password: this.#material.password,
+      doc: this.#doc,
+    });
+    this.#doc.getMap(INVITE_REQUESTS).observe(this.#observer);
+  }
+
+  #look(): void {
+    this.#busy = this.#busy.then(async () => {
+      const requests = this.#doc.getMap(INVITE_REQUESTS);
+      for (const [requester, bytes] of requests.entries()) {
+        if (this.#answered.get(requester) === bytes) continue;
+        this.#answered.set(requester, bytes);
+        try {
+          const answer = await this.#sync.answer(this.#material, requester, bytes);
+          if (answer) this.#doc.getMap(INVITE_ANSWERS).set(requester, answer);
+        } catch (error) {
+          // The vault could not record the new device (closed, or storage full): no answer, so
+          // the new device times out and can try again.
+          this.#answered.delete(requester);
+          console.warn('answering an invitation failed', error);
+        }
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#doc.getMap(INVITE_REQUESTS).unobserve(this.#observer);
+    await this.#transport.destroy();
+    this.#doc.destroy();
+  }
+}
+
+export { INVITE_ANSWERS, INVITE_REQUESTS };

@@ -1,0 +1,163 @@
+import { WebrtcProvider } from 'y-webrtc';
+import { createChunkingWrtc, type NativeWebRtc } from './chunking-wrtc';
+import type { RoomOptions, Transport, TransportFactory, TransportStatus } from './transport';
+
+/**
+ * Rooms over y-webrtc, unmodified (docs/sync.md, "Transport"), with its known problems handled:
+ *
+ * - **One provider per room.** y-webrtc keeps rooms in a global map and refuses a second
+ *   provider for a room ("A Yjs Doc connected to room ... already exists"), and its `destroy`
+ *   frees the room only after a promise settles. Joining waits for the previous provider of the
+ *   same room to be gone.
+ * - **Large messages.** A vault's first sync is one message of megabytes, over what a data
+ *   channel carries; peers use data channels that frame messages (chunking-wrtc.ts).
+ * - **Network loss.** When the browser says it is offline, the provider disconnects (and stops
+ *   retrying); when it is back, it connects again. The signaling socket reconnects by itself
+ *   after a drop the browser did not notice; peers then find each other again.
+ *
+ * No STUN or TURN server is used unless given: devices on one machine or one network connect
+ * with host candidates, and nothing leaves for a public server by default.
+ */
+export interface WebrtcTransportOptions {
+  /** WebSocket URLs of signaling relays (default: the app server's own `/signal`). */
+  readonly signaling: () => readonly string[];
+  readonly iceServers?: () => readonly RTCIceServer[];
+  /** The browser's WebRTC constructors. */
+  readonly webrtc: NativeWebRtc;
+  /** The browser's idea of being online, and its changes. */
+  readonly network: {
+    online(): boolean;
+    onChange(listener: (online: boolean) => void): () => void;
+  };
+}
+
+/** Providers of this tab that are being destroyed, by room: the next join waits for them. */
+const leaving = new Map<string, Promise<void>>();
+
+interface ProviderInternals {
+  readonly room: {
+    readonly webrtcConns: Map<string, { readonly connected: boolean }>;
+    readonly bcConns: Set<string>;
+  } | null;
+  readonly signalingConns: {
+    readonly connected: boolean;
+    on(event: string, f: () => void): void;
+    off(event: string, f: () => void): void;
+  }[];
+  readonly key: PromiseLike<unknown>;
+}
+
+export function webrtcTransport(options: WebrtcTransportOptions): TransportFactory {
+  const wrtc = createChunkingWrtc(options.webrtc);
+  return (room) => joinRoom(room, options, wrtc);
+}
+
+function joinRoom(
+  room: RoomOptions,
+  options: WebrtcTransportOptions,
+  wrtc: NativeWebRtc,
+): Transport {
+  const listeners = new Set<(status: TransportStatus) => void>();
+  let provider: WebrtcProvider | undefined;
+  let destroyed = false;
+  let last = '';
+
+  const status = (): TransportStatus => {
+    if (!provider || destroyed || !options.network.online() || !provider.connected)
+      return { state: 'offline', peers: 0, peerDevices: [] };
+    const internals = provider as unknown as ProviderInternals;
+    const conns = internals.room ? [...internals.room.webrtcConns.values()] : [];
+    const peers =
+      conns.filter((conn) => conn.connected).length + (internals.room?.bcConns.size ?? 0);
+    const reached = internals.signalingConns.some((conn) => conn.connected);
+    const peerDevices: string[] = [];
+    for (const [clientId, state] of provider.awareness.getStates()) {
+      if (clientId === room.doc.clientID) continue;
+      const device = (state as { device?: unknown }).device;
+      if (typeof device === 'string') peerDevices.push(device);
+    }
+    return {
+      state: reached || peers > 0 ? 'online' : 'connecting',
+      peers,
+      peerDevices: [...new Set(peerDevices)].sort(),
+    };
+  };
+
+  const emit = () => {
+    const next = status();
+    const key = JSON.stringify(next);
+    if (key === last) return;
+    last = key;
+    for (const listener of listeners) listener(next);
+  };
+
+  const watchSignaling = () => {
+    if (!provider) return;
+    for (const conn of (provider as unknown as ProviderInternals).signalingConns) {
+      conn.off('connect', emit);
+      conn.off('disconnect', emit);
+      conn.on('connect', emit);
+      conn.on('disconnect', emit);
+    }
+  };
+
+  const start = async () => {
+    const previous = leaving.get(room.name);
+    if (previous) await previous;
+    if (destroyed) return;
+    provider = new WebrtcProvider(room.name, room.doc, {
+      signaling: [...options.signaling()],
+      password: room.password,
+      filterBcConns: true,
+      peerOpts: { wrtc, config: { iceServers: [...(options.iceServers?.() ?? [])] } },
+    });
+    if (room.device) provider.awareness.setLocalStateField('device', room.device);
+    provider.on('peers', emit);
+    provider.on('status', emit);
+    provider.awareness.on('change', emit);
+    watchSignaling();
+    if (!options.network.online()) provider.disconnect();
+    emit();
+  };
+
+  const stopNetwork = options.network.onChange((online) => {
+    if (!provider || destroyed) return;
+    if (online) {
+      provider.connect();
+      watchSignaling();
+    } else provider.disconnect();
+    emit();
+  });
+  // Connections change without events (a peer's channel opening); look now and then.
+  const poll = setInterval(emit, 1000);
+  const started = start();
+
+  return {
+    status,
+    onStatus(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      clearInterval(poll);
+      stopNetwork();
+      listeners.clear();
+      await started;
+      const current = provider;
+      if (!current) return;
+      const gone = Promise.resolve((current as unknown as ProviderInternals).key)
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        // y-webrtc deletes the room in a `then` of the same promise, after ours was queued.
+        .then(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
+      leaving.set(room.name, gone);
+      current.destroy();
+      await gone;
+      if (leaving.get(room.name) === gone) leaving.delete(room.name);
+    },
+  };
+}

@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import type { Session } from '../../../src/core/profile';
+import {
+  ENVELOPES_MAP,
+  InviteError,
+  inviteLink,
+  joinWithInvite,
+  parseInvite,
+  VaultSync,
+} from '../../../src/core/sync';
+import type { VaultHandle } from '../../../src/core/vault';
+import { testCoffer } from '../../support/coffer';
+import { eventually, memoryNetwork } from '../../support/memory-transport';
+import { contents } from './support';
+
+interface Device {
+  readonly session: Session;
+  vault?: VaultHandle;
+  sync?: VaultSync;
+}
+
+async function device(): Promise<Device> {
+  const { coffer } = testCoffer();
+  return { session: await coffer.createProfile('pw') };
+}
+
+async function openSynced(d: Device, name: string, network: ReturnType<typeof memoryNetwork>) {
+  d.vault = await d.session.openVault(name);
+  d.sync = await VaultSync.start({
+    vault: d.vault,
+    device: await d.session.device(),
+    connect: network.connect,
+  });
+  return d.sync;
+}
+
+/** A, with a vault and one entry, invites B; B joins and opens the vault. */
+async function paired(network = memoryNetwork()) {
+  const a = await device();
+  const b = await device();
+  await a.session.createVault('Team');
+  const syncA = await openSynced(a, 'Team', network);
+  await a.vault!.set('API_KEY', 'sk-1', { kind: 'secret' });
+  const invite = await syncA.createInvite({ expiresInMs: 60_000, singleUse: true });
+  const link = inviteLink('https://coffer.example/', invite.token);
+  const received = await joinWithInvite({
+    token: parseInvite(link),
+    device: await b.session.device(),
+    connect: network.connect,
+  });
+  const added = await b.session.addJoinedVault(received);
+  await openSynced(b, added.name, network);
+  return { a, b, network, link };
+}
+
+describe('VaultSync over an in-memory network', () => {
+  it('pairs by invitation: B gets the vault, and edits flow both ways', async () => {
+    const { a, b } = await paired();
+    await eventually(async () => (await contents(b.vault!)).API_KEY === 'sk-1');
+    await b.vault!.set('FROM_B', 2);
+    await eventually(async () => (await a.vault!.get('FROM_B')) === 2);
+    expect(a.vault!.devices().map((d) => d.name)).toHaveLength(2);
+    expect(b.sync!.status().membership).toBe('member');
+    expect(a.vault!.invites()[0]!.usedBy).toEqual([(await b.session.device()).id]);
+  });
+
+  it('a single-use invitation refuses a second device, and nothing changes', async () => {
+    const { a, link, network } = await paired();
+    const c = await device();
+    const error = await joinWithInvite({
+      token: parseInvite(link),
+      device: await c.session.device(),
+      connect: network.connect,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InviteError);
+    expect((error as InviteError).problem).toBe('used');
+    expect(a.vault!.devices()).toHaveLength(2);
+    expect(await c.session.listVaults()).toEqual([]);
+  });
+
+  it('an expired invitation is refused at once; a withdrawn one by the vault’s device', async () => {
+    const network = memoryNetwork();
+    const a = await device();
+    await a.session.createVault('Team');
+    const sync = await openSynced(a, 'Team', network);
+    const b = await device();
+    const invite = await sync.createInvite({ expiresInMs: 60_000, singleUse: false });
+    const late = await joinWithInvite({
+      token: invite.token,
+      device: await b.session.device(),
+      connect: network.connect,
+      clock: () => Date.now() + 120_000,
+    }).catch((e: unknown) => e);
+    expect((late as InviteError).problem).toBe('expired');
+    await sync.revokeInvite(invite.record.id);
+    const withdrawn = await joinWithInvite({
+      token: invite.token,
+      device: await b.session.device(),
+      connect: network.connect,
+    }).catch((e: unknown) => e);
+    expect((withdrawn as InviteError).problem).toBe('revoked');
+    expect(a.vault!.devices()).toHaveLength(1);
+  });
+
+  it('no answer in time is a timeout, not a hang', async () => {
+    const network = memoryNetwork();
+    const a = await device();
+    await a.session.createVault('Team');
+    const sync = await openSynced(a, 'Team', network);
+    const invite = await sync.createInvite({ expiresInMs: 60_000, singleUse: true });
+    await a.vault!.close();
+    const b = await device();
+    const error = await joinWithInvite({
+      token: invite.token,
+      device: await b.session.device(),
+      connect: network.connect,
+      timeoutMs: 200,
+    }).catch((e: unknown) => e);
+    expect((error as InviteError).problem).toBe('timeout');
+  });
+
+  it('edits made apart merge when the devices meet again, and are marked for review', async () => {
+    const { a, b, network } = await paired();
+    await eventually(async () => (await b.vault!.get('API_KEY')) === 'sk-1');
+    await a.vault!.set('db', { host: 'one' });
+    await eventually(async () => await b.vault!.has('db'));
+    // The vault's room is the first one joined; b's copy of its document is the second.
+    const [, docB] = network.docsIn(network.seenRooms[0]!);
+    network.setOnline(docB!, false);
+    await a.vault!.set('db', { host: 'two' });
+    await a.vault!.set('only-a', 1);
+    await b.vault!.rename('db', 'database');
+    await b.vault!.set('only-b', 1);
+    expect(await a.vault!.has('only-b')).toBe(false);
+    network.setOnline(docB!, true);
+    await eventually(async () => {
+      const [x, y] = [await contents(a.vault!), await contents(b.vault!)];
+      return JSON.stringify(x) === JSON.stringify(y) && 'only-a' in y && 'only-b' in x;
+    });
+    expect(await contents(a.vault!)).toEqual({
+      API_KEY: 'sk-1',
+      database: { host: 'two' },
+      'only-a': 1,
+      'only-b': 1,
+    });
+    await eventually(() => a.vault!.reviews().length === 1 && b.vault!.reviews().length === 1);
+    expect(a.vault!.reviews()[0]!.name).toBe('database');
+  });
+
+  it('a rogue in the room who deletes and overwrites envelopes changes nothing; syncing goes on', async () => {
+    const { a, b, network } = await paired();
+    await eventually(async () => (await b.vault!.get('API_KEY')) === 'sk-1');
+    const room = network.seenRooms[0]!;
+    const [docA] = network.docsIn(room);
+    // The rogue writes through a's copy of the shared map, as a peer's update would arrive.
+    const map = docA!.getMap(ENVELOPES_MAP);
+    const keys = [...map.keys()];
+    docA!.transact(() => {
+      for (const key of keys) map.set(key, new Uint8Array([1, 2, 3]));
+      map.set('garbage', new Uint8Array(400));
+      map.set('text', 'not bytes');
+    }, 'rogue');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await contents(a.vault!)).toEqual({ API_KEY: 'sk-1' });
+    expect(await contents(b.vault!)).toEqual({ API_KEY: 'sk-1' });
+    // Each device put its own envelopes back.
+    await eventually(() => keys.every((key) => (map.get(key) as Uint8Array).length > 3));
+    await a.vault!.set('after', 'still syncing');
+    await eventually(async () => (await b.vault!.get('after')) === 'still syncing');
+    expect(b.sync!.status().refused).toBeGreaterThan(0);
+  });
+});
