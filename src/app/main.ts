@@ -1,20 +1,32 @@
 /**
  * The composition root: the one place that builds the platform services and mounts the UI.
  */
+import { createEffect, createRoot } from 'solid-js';
 import { createComponent, render } from 'solid-js/web';
 import { App } from '../ui/components/App';
 import { createAppState } from '../ui/state/app-state';
 import { createAppUpdates } from '../ui/state/app-updates';
 import { createClipboardService } from '../ui/state/clipboard';
 import { AppContext } from '../ui/state/context';
+import { createJoinState } from '../ui/state/join';
 import { createStorageStatus } from '../ui/state/storage-status';
 import '../ui/styles.css';
-import { createBrowserPlatform } from './platform';
+import { createBrowserPlatform, ownSignalingUrl } from './platform';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
 const platform = createBrowserPlatform();
+const join = createJoinState(platform.connect);
+// An invitation link carries its secret in the fragment: take it, then wipe it from the
+// address bar and from history, so it is not left lying around.
+const takeInvitation = () => {
+  if (!/(^|[#&])join=/.test(location.hash)) return;
+  join.offer(location.hash);
+  history.replaceState(null, '', location.pathname + location.search);
+};
+takeInvitation();
+window.addEventListener('hashchange', takeInvitation);
 const app = createAppState({
   coffer: platform.coffer,
   channel: new BroadcastChannel('coffer/session'),
@@ -29,6 +41,10 @@ const clipboard = createClipboardService({
   now: () => Date.now(),
 });
 
+createRoot(() => {
+  createEffect(() => platform.signaling.set(app.settings().signalingUrls));
+});
+
 render(
   () =>
     createComponent(AppContext.Provider, {
@@ -38,6 +54,13 @@ render(
           updates: createAppUpdates(),
           clipboard,
           storage: createStorageStatus(navigator.storage),
+          sync: {
+            connect: platform.connect,
+            appUrl: `${location.origin}/`,
+            signaling: platform.signaling,
+            defaultSignaling: ownSignalingUrl(),
+          },
+          join,
         };
       },
       get children() {

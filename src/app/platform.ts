@@ -6,12 +6,17 @@ import { createWorkerKdfRunner, type KdfPolicy, type KdfRunner } from '../core/c
 import { createVaultMutex, type VaultMutex } from '../core/lock';
 import { Coffer } from '../core/profile';
 import { type CofferDatabase, openCofferDatabase } from '../core/storage';
+import { type TransportFactory, webrtcTransport } from '../core/sync';
 
 export interface BrowserPlatform {
   readonly db: CofferDatabase;
   readonly kdf: KdfRunner;
   readonly mutex: VaultMutex;
   readonly coffer: Coffer;
+  /** Joins sync rooms over WebRTC, through the signaling relays `signaling` names. */
+  readonly connect: TransportFactory;
+  /** The signaling relays in use: the app server's own unless the settings name others. */
+  readonly signaling: { get(): readonly string[]; set(urls: readonly string[]): void };
 }
 
 export interface BrowserPlatformOptions {
@@ -20,6 +25,37 @@ export interface BrowserPlatformOptions {
   readonly holderLabel?: string;
   /** Only tests lower this; the app always runs the default policy. */
   readonly kdfPolicy?: KdfPolicy;
+}
+
+/** The relay `npm start` serves beside the app, on the same origin. */
+export const ownSignalingUrl = (): string => `${location.origin.replace(/^http/, 'ws')}/signal`;
+
+/** "Chromium on Linux", from the user agent: what other devices see until the user names it. */
+export function describeThisDevice(): string {
+  const ua = navigator.userAgent;
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /Firefox\//.test(ua)
+      ? 'Firefox'
+      : /Chrome\//.test(ua)
+        ? /Chromium/.test(ua) || /HeadlessChrome/.test(ua)
+          ? 'Chromium'
+          : 'Chrome'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : 'Browser';
+  const os = /Android/.test(ua)
+    ? 'Android'
+    : /iPhone|iPad/.test(ua)
+      ? 'iOS'
+      : /Mac OS X/.test(ua)
+        ? 'macOS'
+        : /Windows/.test(ua)
+          ? 'Windows'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : 'another system';
+  return `${browser} on ${os}`;
 }
 
 export const spawnKdfWorker = (): Worker =>
@@ -42,7 +78,38 @@ export function createBrowserPlatform(options: BrowserPlatformOptions = {}): Bro
     db,
     kdf,
     mutex,
+    defaultDeviceName: describeThisDevice(),
     ...(options.kdfPolicy ? { kdfPolicy: options.kdfPolicy } : {}),
   });
-  return { db, kdf, mutex, coffer };
+  let signalingUrls: readonly string[] = [ownSignalingUrl()];
+  const connect = webrtcTransport({
+    signaling: () => signalingUrls,
+    webrtc: { RTCPeerConnection, RTCSessionDescription, RTCIceCandidate },
+    network: {
+      online: () => navigator.onLine,
+      onChange(listener) {
+        const online = () => listener(true);
+        const offline = () => listener(false);
+        window.addEventListener('online', online);
+        window.addEventListener('offline', offline);
+        return () => {
+          window.removeEventListener('online', online);
+          window.removeEventListener('offline', offline);
+        };
+      },
+    },
+  });
+  return {
+    db,
+    kdf,
+    mutex,
+    coffer,
+    connect,
+    signaling: {
+      get: () => signalingUrls,
+      set(urls) {
+        signalingUrls = urls.length > 0 ? [...urls] : [ownSignalingUrl()];
+      },
+    },
+  };
 }

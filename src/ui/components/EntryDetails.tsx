@@ -96,6 +96,22 @@ export function EntryDetails(props: {
                 </div>
               </header>
 
+              <Show when={props.vault.sync?.reviews().find((review) => review.name === entry.name)}>
+                <div class="notice warning" role="status">
+                  <p>
+                    <strong>Changed on two devices while they were apart.</strong> Both changes were
+                    merged: where both changed the same part, one of them was kept (the same one on
+                    every device). Check that this is what you want.
+                  </p>
+                  <button
+                    type="button"
+                    class="secondary"
+                    onClick={() => void props.vault.sync?.markReviewed(entry.name)}
+                  >
+                    Mark as reviewed
+                  </button>
+                </div>
+              </Show>
               <Switch>
                 <Match when={entry.kind === 'item' && entry}>
                   {(item) => <pre class="value-view">{item().text}</pre>}

@@ -3,6 +3,7 @@ import '../styles/settings.css';
 import { SettingsPassphrase } from './SettingsPassphrase';
 import { SettingsPreferences } from './SettingsPreferences';
 import { SettingsStorage } from './SettingsStorage';
+import { SettingsSync } from './SettingsSync';
 
 /** The settings screen: preferences, locking, the passphrase, and what the browser keeps. */
 export function SettingsPage() {
@@ -20,6 +21,7 @@ export function SettingsPage() {
           </button>
         </div>
       </section>
+      <SettingsSync />
       <SettingsPassphrase />
       <SettingsStorage />
     </div>

@@ -1,4 +1,4 @@
-import { createSignal, createUniqueId, For, Match, Show, Switch } from 'solid-js';
+import { createMemo, createSignal, createUniqueId, For, Match, Show, Switch } from 'solid-js';
 import { useServices } from '../state/context';
 import type { OpenVault } from '../state/open-vault';
 import { createEntriesView } from '../state/vault-view';
@@ -26,6 +26,9 @@ export function VaultEntries(props: { vault: OpenVault }) {
   const [details, setDetails] = createSignal<string | undefined>();
   const [dialog, setDialog] = createSignal<EntryDialogMode | undefined>();
   const total = () => props.vault.entries().length;
+  const toReview = createMemo(
+    () => new Set(props.vault.sync?.reviews().map((review) => review.entryId) ?? []),
+  );
 
   const count = () => {
     const shown = view.filtered().length;
@@ -89,7 +92,13 @@ export function VaultEntries(props: { vault: OpenVault }) {
               </p>
               <ul class="entry-list" aria-label="Entries">
                 <For each={view.visible()}>
-                  {(entry) => <VaultEntryRow entry={entry} onOpen={setDetails} />}
+                  {(entry) => (
+                    <VaultEntryRow
+                      entry={entry}
+                      onOpen={setDetails}
+                      review={toReview().has(entry.id)}
+                    />
+                  )}
                 </For>
               </ul>
               <VaultPagination window={view.window()} buttons={view.buttons()} onGo={view.goTo} />

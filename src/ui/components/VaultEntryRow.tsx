@@ -6,7 +6,12 @@ import { KindIcon } from './KindIcon';
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** One entry in a vault's list: kind, name (opens it), badges, when it last changed. No value. */
-export function VaultEntryRow(props: { entry: EntrySummary; onOpen: (name: string) => void }) {
+export function VaultEntryRow(props: {
+  entry: EntrySummary;
+  onOpen: (name: string) => void;
+  /** Edited on two devices while they were apart: worth a look. */
+  review?: boolean;
+}) {
   const kind = () => kindLabel(props.entry.kind);
   return (
     <li>
@@ -18,6 +23,11 @@ export function VaultEntryRow(props: { entry: EntrySummary; onOpen: (name: strin
       </button>
       <Show when={props.entry.kind === 'secret' && props.entry.writeOnly}>
         <span class="badge">write-only</span>
+      </Show>
+      <Show when={props.review}>
+        <span class="badge warning" title="Changed on two devices while they were apart">
+          review
+        </span>
       </Show>
       <Show when={props.entry.kind === 'connection' && (props.entry.emptyFields?.length ?? 0) > 0}>
         <span class="badge warning">missing credentials</span>

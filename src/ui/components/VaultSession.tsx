@@ -4,17 +4,25 @@ import { createOpenVault } from '../state/open-vault';
 import { createVaultOpener, describeHolder } from '../state/vault-view';
 import type { VaultsState } from '../state/vaults';
 import { VaultEntries } from './VaultEntries';
+import { VaultSyncBar } from './VaultSyncBar';
 
 /**
  * One stay in one vault: opens it under the single-opener lock, waits (visibly) while another
  * tab has it, and closes it when the user leaves. Renamed in place, it keeps the vault open.
  */
 export function VaultSession(props: { name: string; vaults: VaultsState }) {
-  const { app } = useServices();
+  const { app, sync } = useServices();
+  const session = app.session();
   const opener = createVaultOpener({
-    session: app.session(),
+    session,
     name: () => props.name,
-    wrap: createOpenVault,
+    // Sync runs in the tab that holds the vault, for as long as it holds it.
+    wrap: async (handle) =>
+      createOpenVault(handle, {
+        device: await session.device(),
+        connect: sync.connect,
+        appUrl: sync.appUrl,
+      }),
   });
   createEffect(() => {
     const state = opener.state();
@@ -59,7 +67,12 @@ export function VaultSession(props: { name: string; vaults: VaultsState }) {
           return state.status === 'open' ? state.vault : undefined;
         })()}
       >
-        {(vault) => <VaultEntries vault={vault()} />}
+        {(vault) => (
+          <>
+            <VaultSyncBar vault={vault()} />
+            <VaultEntries vault={vault()} />
+          </>
+        )}
       </Match>
       <Match when={opener.state().status === 'taken-over'}>
         <div class="notice danger" role="alert">

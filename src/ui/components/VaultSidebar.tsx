@@ -10,7 +10,7 @@ import { VaultNameStyleSwitch } from './VaultNameStyleSwitch';
 type SidebarDialog = 'create' | { readonly rename: string } | { readonly delete: string } | null;
 
 /** The vault list in the left nav, with create, and rename / delete / naming rule for the selected vault. */
-export function VaultSidebar() {
+export function VaultSidebar(props: { onJoin: () => void }) {
   const { app } = useServices();
   const workspace = useWorkspace();
   const vaults = vaultsFor(workspace, () => app.session());
@@ -93,6 +93,11 @@ export function VaultSidebar() {
           </For>
         </ul>
       </Show>
+      <div class="button-row vault-join">
+        <button type="button" class="secondary small" onClick={() => props.onJoin()}>
+          Join with an invitation
+        </button>
+      </div>
       <Show when={selected()}>
         {(name) => (
           <section class="vault-actions" aria-label="Selected vault">

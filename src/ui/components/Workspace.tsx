@@ -1,15 +1,19 @@
-import { Match, onCleanup, onMount, Switch } from 'solid-js';
+import { createSignal, Match, onCleanup, onMount, Show, Switch } from 'solid-js';
 import { useServices } from '../state/context';
 import { createWorkspace, WorkspaceContext } from '../state/workspace';
 import { EvictionNotice } from './EvictionNotice';
+import { JoinVaultDialog } from './JoinVaultDialog';
 import { SettingsPage } from './SettingsPage';
 import { VaultPane } from './VaultPane';
 import { VaultSidebar } from './VaultSidebar';
 
 /** The unlocked app: header, vault list, and the selected vault or settings. */
 export function Workspace() {
-  const { app } = useServices();
+  const { app, join } = useServices();
   const workspace = createWorkspace();
+  // Open when an invitation arrived in the address bar, or the user chose to paste one.
+  const [joining, setJoining] = createSignal(false);
+  const showJoin = () => joining() || join.phase() !== undefined;
   // Ctrl+Shift+L (Cmd+Shift+L on a Mac) locks every tab at once.
   const onKey = (event: KeyboardEvent) => {
     if ((event.ctrlKey || event.metaKey) && event.shiftKey && event.key.toLowerCase() === 'l') {
@@ -45,7 +49,7 @@ export function Workspace() {
           </button>
         </header>
         <nav class="sidebar" aria-label="Vaults">
-          <VaultSidebar />
+          <VaultSidebar onJoin={() => setJoining(true)} />
         </nav>
         <main class="main">
           <EvictionNotice />
@@ -65,6 +69,9 @@ export function Workspace() {
           </Switch>
         </main>
       </div>
+      <Show when={showJoin()}>
+        <JoinVaultDialog onClose={() => setJoining(false)} />
+      </Show>
     </WorkspaceContext.Provider>
   );
 }

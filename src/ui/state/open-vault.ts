@@ -9,6 +9,7 @@ import type {
   VaultCloseReason,
   VaultHandle,
 } from '../../core/vault';
+import { startVaultSync, type VaultSyncDeps, type VaultSyncView } from './vault-sync';
 
 /** What an entry form saves. */
 export interface EntryDraft {
@@ -28,6 +29,8 @@ export interface OpenVault {
   readonly nameStyle: Accessor<NameStyle>;
   /** Set when the handle closed under us ('taken-over' when another tab took it). */
   readonly closedReason: Accessor<VaultCloseReason | null>;
+  /** The vault's sync with other devices, while it is open here (absent if it could not start). */
+  readonly sync: VaultSyncView | undefined;
   get(name: string): Promise<Entry | undefined>;
   /** Creates or replaces an entry; renames it first when `previousName` differs. */
   save(draft: EntryDraft, previousName?: string): Promise<void>;
@@ -36,19 +39,44 @@ export interface OpenVault {
   close(): Promise<void>;
 }
 
-export async function createOpenVault(handle: VaultHandle): Promise<OpenVault> {
+export async function createOpenVault(
+  handle: VaultHandle,
+  syncDeps?: VaultSyncDeps,
+): Promise<OpenVault> {
   const [entries, setEntries] = createSignal<readonly EntrySummary[]>(await handle.list());
   const [nameStyle, setNameStyle] = createSignal<NameStyle>(await handle.nameStyle());
   const [closedReason, setClosedReason] = createSignal<VaultCloseReason | null>(null);
   handle.onClose((reason) => {
     if (reason !== 'closed') setClosedReason(reason);
   });
-  const refresh = async () => setEntries(await handle.list());
+  const refresh = async () => {
+    if (!handle.closed) setEntries(await handle.list());
+  };
+  // Changes from other devices arrive in bursts: re-list once per burst, not once per change.
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  handle.onChange((origin) => {
+    if (origin === 'local' || pending !== undefined) return;
+    pending = setTimeout(() => {
+      pending = undefined;
+      void refresh();
+      void handle.nameStyle().then(setNameStyle, () => undefined);
+    }, 30);
+  });
+  let sync: VaultSyncView | undefined;
+  if (syncDeps) {
+    try {
+      sync = await startVaultSync(handle, syncDeps);
+    } catch (error) {
+      // The vault works without sync; the pane says sync is unavailable.
+      console.warn('sync could not start', error);
+    }
+  }
   return {
     name: handle.name,
     entries,
     nameStyle,
     closedReason,
+    sync,
     get: (name) => handle.getEntry(name),
     async save(draft, previousName) {
       if (previousName !== undefined && previousName !== draft.name) {
@@ -68,6 +96,9 @@ export async function createOpenVault(handle: VaultHandle): Promise<OpenVault> {
       await handle.setNameStyle(style);
       setNameStyle(style);
     },
-    close: () => handle.close(),
+    async close() {
+      await sync?.stop();
+      await handle.close();
+    },
   };
 }

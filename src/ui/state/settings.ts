@@ -7,6 +7,11 @@ export interface Settings {
   /** Entries per page in a vault's list. */
   readonly pageSize: number;
   readonly theme: 'system' | 'light' | 'dark';
+  /**
+   * WebSocket URLs of the signaling relays that introduce devices to each other. Empty: the
+   * relay of the server Coffer is loaded from. Relays only see derived room names.
+   */
+  readonly signalingUrls: readonly string[];
 }
 
 export const defaultSettings: Settings = {
@@ -14,7 +19,39 @@ export const defaultSettings: Settings = {
   clipboardClearSeconds: 30,
   pageSize: 10,
   theme: 'system',
+  signalingUrls: [],
 };
+
+/**
+ * Checks signaling relay URLs typed one per line: each must be ws:// or wss://, at most 5.
+ * Returns the URLs, or a message saying which line is wrong and why.
+ */
+export function parseSignalingUrls(
+  text: string,
+): { readonly urls: string[] } | { readonly problem: string } {
+  const lines = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  if (lines.length > 5) return { problem: `Give at most 5 relays; there are ${lines.length}.` };
+  const urls: string[] = [];
+  for (const [index, line] of lines.entries()) {
+    let url: URL;
+    try {
+      url = new URL(line);
+    } catch {
+      return { problem: `Line ${index + 1} is not a URL.` };
+    }
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
+      return {
+        problem: `Line ${index + 1} must start with wss:// (or ws:// on your own network).`,
+      };
+    if (url.username || url.password)
+      return { problem: `Line ${index + 1} has a user name or password in it; relays take none.` };
+    urls.push(url.href);
+  }
+  return { urls };
+}
 
 export const autoLockChoices = [1, 2, 5, 10, 15, 30, 60] as const;
 export const clipboardChoices = [10, 20, 30, 60, 90] as const;
@@ -35,5 +72,13 @@ export function parseSettings(saved: unknown): Settings {
     ),
     pageSize: pick(s.pageSize, pageSizeChoices, defaultSettings.pageSize),
     theme: pick(s.theme, ['system', 'light', 'dark'] as const, defaultSettings.theme),
+    signalingUrls: Array.isArray(s.signalingUrls)
+      ? (() => {
+          const parsed = parseSignalingUrls(
+            s.signalingUrls.filter((u): u is string => typeof u === 'string').join('\n'),
+          );
+          return 'urls' in parsed ? parsed.urls : defaultSettings.signalingUrls;
+        })()
+      : defaultSettings.signalingUrls,
   };
 }

@@ -1,0 +1,74 @@
+import '../styles/sync.css';
+import { createSignal, Show } from 'solid-js';
+import type { OpenVault } from '../state/open-vault';
+import { describeSyncState } from '../state/vault-sync';
+import { ShareVaultDialog } from './ShareVaultDialog';
+import { VaultDevicesDialog } from './VaultDevicesDialog';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+
+/**
+ * A vault's sync at a glance: offline / connecting / connected to N devices, when a change last
+ * came in, entries to review; and the way to add a device and to see the devices.
+ */
+export function VaultSyncBar(props: { vault: OpenVault }) {
+  const [dialog, setDialog] = createSignal<'share' | 'devices' | undefined>();
+  return (
+    <Show
+      when={props.vault.sync}
+      fallback={
+        <p class="sync-bar muted" role="status">
+          Sync is unavailable in this tab; the vault works here as usual.
+        </p>
+      }
+    >
+      {(sync) => (
+        <div class="sync-bar">
+          <p class="sync-state" role="status" aria-live="polite">
+            <span class={`sync-dot ${sync().status().state}`} aria-hidden="true" />
+            <span>{describeSyncState(sync().status())}</span>
+            <Show when={sync().status().lastReceivedAt}>
+              {(at) => <span class="muted"> · last change received {timeFormat.format(at())}</span>}
+            </Show>
+            <Show when={sync().status().membership === 'joining'}>
+              <span class="muted"> · waiting for the device that invited this one</span>
+            </Show>
+            <Show when={sync().reviews().length > 0}>
+              <span class="badge warning">{sync().reviews().length} to review</span>
+            </Show>
+          </p>
+          <div class="button-row">
+            <button type="button" class="secondary" onClick={() => setDialog('devices')}>
+              Devices (
+              {
+                sync()
+                  .devices()
+                  .filter((d) => d.revokedAfterSeq === undefined).length
+              }
+              )
+            </button>
+            <button
+              type="button"
+              disabled={sync().status().membership !== 'member'}
+              onClick={() => setDialog('share')}
+            >
+              Add a device
+            </button>
+          </div>
+          <Show when={dialog() === 'share'}>
+            <ShareVaultDialog vault={props.vault} onClose={() => setDialog(undefined)} />
+          </Show>
+          <Show when={dialog() === 'devices'}>
+            <VaultDevicesDialog vault={props.vault} onClose={() => setDialog(undefined)} />
+          </Show>
+          <Show when={sync().status().membership === 'removed'}>
+            <p class="notice danger" role="alert">
+              This device was removed from the vault by another device. Changes made here are no
+              longer accepted by the others.
+            </p>
+          </Show>
+        </div>
+      )}
+    </Show>
+  );
+}

@@ -1,0 +1,144 @@
+/**
+ * A vault's sync as components see it: the status line, the devices that hold the vault,
+ * invitations (with their links and QR codes), and entries to review. Wraps core's VaultSync,
+ * which runs while the vault is open in this tab.
+ */
+import { type Accessor, createSignal } from 'solid-js';
+import type { ThisDevice } from '../../core/profile';
+import {
+  type CreatedInvite,
+  type InviteError,
+  inviteLink,
+  type SyncStatus,
+  type TransportFactory,
+  VaultSync,
+} from '../../core/sync';
+import type { DeviceRecord, EntryReview, InviteRecord, VaultHandle } from '../../core/vault';
+
+export interface VaultSyncView {
+  readonly status: Accessor<SyncStatus>;
+  readonly devices: Accessor<readonly DeviceRecord[]>;
+  readonly invites: Accessor<readonly InviteRecord[]>;
+  readonly reviews: Accessor<readonly EntryReview[]>;
+  readonly thisDevice: string;
+  /** Makes an invitation and returns its link (the secret is only in the fragment). */
+  createInvite(options: { expiresInMs: number; singleUse: boolean }): Promise<string>;
+  revokeInvite(id: string): Promise<void>;
+  removeDevice(id: string): Promise<void>;
+  markReviewed(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** What the app gives the UI for sync: the transport, and the relays in use. */
+export interface SyncServices {
+  readonly connect: TransportFactory;
+  /** The app's address, for invitation links. */
+  readonly appUrl: string;
+  /** The signaling relays in use (the app server's own unless the settings name others). */
+  readonly signaling: { get(): readonly string[]; set(urls: readonly string[]): void };
+  /** The relay `npm start` serves: what an empty setting means. */
+  readonly defaultSignaling: string;
+}
+
+export interface VaultSyncDeps {
+  readonly device: ThisDevice;
+  readonly connect: TransportFactory;
+  /** The app's address, for invitation links. */
+  readonly appUrl: string;
+}
+
+const offline: SyncStatus = {
+  state: 'offline',
+  peers: 0,
+  peerDevices: [],
+  membership: 'member',
+  lastReceivedAt: null,
+  refused: 0,
+  reviews: 0,
+};
+
+export async function startVaultSync(
+  handle: VaultHandle,
+  deps: VaultSyncDeps,
+): Promise<VaultSyncView> {
+  const sync = await VaultSync.start({ vault: handle, device: deps.device, connect: deps.connect });
+  const [status, setStatus] = createSignal<SyncStatus>(sync.status() ?? offline);
+  const [devices, setDevices] = createSignal<readonly DeviceRecord[]>(handle.devices());
+  const [invites, setInvites] = createSignal<readonly InviteRecord[]>(handle.invites());
+  const [reviews, setReviews] = createSignal<readonly EntryReview[]>(handle.reviews());
+  const refresh = () => {
+    if (handle.closed) return;
+    setDevices(handle.devices());
+    setInvites(handle.invites());
+    setReviews(handle.reviews());
+  };
+  sync.onStatus(setStatus);
+  const stopWatch = handle.onChange(refresh);
+  return {
+    status,
+    devices,
+    invites,
+    reviews,
+    thisDevice: deps.device.id,
+    async createInvite(options) {
+      const created: CreatedInvite = await sync.createInvite(options);
+      refresh();
+      return inviteLink(deps.appUrl, created.token);
+    },
+    async revokeInvite(id) {
+      await sync.revokeInvite(id);
+      refresh();
+    },
+    async removeDevice(id) {
+      await sync.removeDevice(id);
+      refresh();
+    },
+    async markReviewed(name) {
+      await handle.clearReview(name);
+      refresh();
+    },
+    async stop() {
+      stopWatch();
+      await sync.stop();
+    },
+  };
+}
+
+/** "Connected to 2 devices", "Connecting…", "Offline": the status line's words. */
+export function describeSyncState(status: SyncStatus): string {
+  if (status.membership === 'removed') return 'Removed from this vault';
+  if (status.state === 'offline') return 'Offline';
+  if (status.state === 'connecting') return 'Connecting…';
+  if (status.peers === 0) return 'Online, no other device connected';
+  return `Connected to ${status.peers} ${status.peers === 1 ? 'device' : 'devices'}`;
+}
+
+/** Why joining failed, in words a person can act on. */
+export function describeJoinError(error: unknown): string {
+  if ((error as InviteError)?.name === 'InviteError') {
+    const message = (error as InviteError).message;
+    return `${message.charAt(0).toUpperCase() + message.slice(1)}.`;
+  }
+  return error instanceof Error
+    ? `The vault could not be added: ${error.message}.`
+    : 'Something went wrong.';
+}
+
+/** Invitation lifetimes offered in the share dialog. */
+export const inviteLifetimes = [
+  { label: '15 minutes', ms: 15 * 60_000 },
+  { label: '1 hour', ms: 3600_000 },
+  { label: '1 day', ms: 24 * 3600_000 },
+  { label: '7 days', ms: 7 * 24 * 3600_000 },
+] as const;
+
+/** Whether an invitation can still let a device in. */
+export function inviteState(
+  invite: InviteRecord,
+  now: number,
+): 'active' | 'used' | 'expired' | 'withdrawn' {
+  if (invite.revokedAt !== undefined) return 'withdrawn';
+  if (invite.expiresAt <= now) return 'expired';
+  if (invite.singleUse && invite.usedBy.length > 0) return 'used';
+  return 'active';
+}
