@@ -108,8 +108,9 @@ export function parseInvite(text: string): InviteToken {
   } catch (error) {
     throw new InviteError('malformed', { cause: error });
   }
-  if (bytes.length === 0) throw new InviteError('malformed');
-  if (bytes[0] !== inviteTokenVersion) throw new InviteError('unsupported');
+  if (bytes.length < 2 || bytes[0] === 0) throw new InviteError('malformed');
+  // A higher version byte is a newer Coffer's invitation; anything else here is damage.
+  if (bytes[0]! > inviteTokenVersion) throw new InviteError('unsupported');
   if (bytes.length !== tokenLength) throw new InviteError('malformed');
   const expiresAt = Number(
     new DataView(bytes.buffer, bytes.byteOffset + 65, 8).getBigUint64(0, false),
