@@ -50,6 +50,7 @@ function fakeVault(entries: Entry[], options: { failSet?: Error } = {}) {
     remove: async () => {},
     setNameStyle: async () => {},
     close: async () => {},
+    sync: undefined,
   } satisfies OpenVault;
   return { vault: vault as OpenVault, byName, saves };
 }
