@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { type Device, expect, test } from '../fixtures';
-import { createProfile, watchCsp } from './support';
+import { createProfile, unlock, watchCsp } from './support';
 
 const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Vaults' });
 
@@ -44,6 +44,40 @@ async function joinByLink(device: Device, link: string) {
   await device.page.goto(link);
   // The secret left the address bar as soon as the app read it.
   await expect(device.page).not.toHaveURL(/join=/);
+}
+
+/** A creates a profile and a vault with one item; B joins it by link. */
+async function pair(a: Device, b: Device, url: string, vault: string, entry: [string, string]) {
+  await createProfile(a.page, url);
+  await createVault(a.page, vault);
+  await addItem(a.page, entry[0], entry[1]);
+  const link = await invite(a.page);
+  await createProfile(b.page, url);
+  await joinByLink(b, link);
+  const join = b.page.getByRole('dialog', { name: 'Join a shared vault' });
+  await join.getByRole('button', { name: 'Join vault' }).click();
+  await join.getByRole('button', { name: 'Done' }).click({ timeout: 60_000 });
+  await expect(b.page.getByRole('button', { name: entry[0], exact: true })).toBeVisible({
+    timeout: 30_000,
+  });
+  for (const page of [a.page, b.page]) {
+    await expect(page.getByRole('status').filter({ hasText: 'Connected to 1 device' })).toBeVisible(
+      {
+        timeout: 30_000,
+      },
+    );
+  }
+  return link;
+}
+
+async function editValue(page: Page, name: string, json: string) {
+  await page.getByRole('button', { name, exact: true }).click();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Edit entry' });
+  await dialog.getByLabel('Value (JSON)').fill(json);
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  await page.getByRole('button', { name: 'Back to entries' }).click();
 }
 
 test('pair a second browser by invitation link; entries appear there and edits flow both ways', async ({
@@ -107,4 +141,104 @@ test('pair a second browser by invitation link; entries appear there and edits f
     expect(transcript).not.toContain(secret);
   }
   expect(csp).toEqual([]);
+});
+
+test('edits made while one device is offline merge when it is back, and are marked for review on both', async ({
+  app,
+  launchDevice,
+}) => {
+  test.setTimeout(240_000);
+  const [a, b] = await Promise.all([launchDevice('a'), launchDevice('b')]);
+  await pair(a, b, app.url, 'Ops', ['db', '{"host":"one"}']);
+  await addItem(a.page, 'other', '{"n":1}');
+  await expect(b.page.getByRole('button', { name: 'other', exact: true })).toBeVisible({
+    timeout: 30_000,
+  });
+
+  await b.context.setOffline(true);
+  await expect(b.page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  await editValue(a.page, 'db', '{"host":"from-a"}');
+  await editValue(b.page, 'db', '{"host":"from-b"}');
+  await addItem(b.page, 'made_offline', '{"b":true}');
+  await b.context.setOffline(false);
+
+  for (const page of [a.page, b.page]) {
+    await expect(page.getByRole('button', { name: 'made_offline', exact: true })).toBeVisible({
+      timeout: 45_000,
+    });
+    await expect(
+      page.getByRole('listitem').filter({ hasText: 'db' }).getByText('review', { exact: true }),
+    ).toBeVisible({ timeout: 30_000 });
+  }
+  // Both ended with the same value (one of the two edits, the same on both).
+  const valueOn = async (page: Page) => {
+    await page.getByRole('button', { name: 'db', exact: true }).click();
+    const text = await page.locator('pre.value-view').innerText();
+    return text;
+  };
+  const [onA, onB] = [await valueOn(a.page), await valueOn(b.page)];
+  expect(onA).toBe(onB);
+  expect(onA).toMatch(/from-a|from-b/);
+  await expect(b.page.getByText('Changed on two devices while they were apart.')).toBeVisible();
+  await b.page.getByRole('button', { name: 'Mark as reviewed' }).click();
+  await expect(a.page.getByText('Changed on two devices while they were apart.')).toBeHidden({
+    timeout: 30_000,
+  });
+
+  // A removes B: B is told, and what B writes from now on no longer reaches A.
+  await a.page.getByRole('button', { name: 'Back to entries' }).click();
+  await a.page.getByRole('button', { name: /^Devices \(2\)$/ }).click();
+  const devices = a.page.getByRole('dialog', { name: 'Devices that hold this vault' });
+  await devices.getByRole('button', { name: /^Remove / }).click();
+  await devices.getByRole('button', { name: 'Remove device' }).click();
+  await expect(devices.getByText('removed', { exact: true })).toBeVisible();
+  await devices.getByRole('button', { name: 'Close' }).click();
+  await expect(b.page.getByText('This device was removed from the vault')).toBeVisible({
+    timeout: 30_000,
+  });
+  await b.page.getByRole('button', { name: 'Back to entries' }).click();
+  await addItem(b.page, 'after_removal', '{"x":1}');
+  await a.page.waitForTimeout(3000);
+  await expect(a.page.getByRole('button', { name: 'after_removal', exact: true })).toHaveCount(0);
+});
+
+test('a used single-use invitation is refused with a clear message; a locked profile joins after unlocking', async ({
+  app,
+  launchDevice,
+}) => {
+  test.setTimeout(240_000);
+  const [a, b, c] = await Promise.all([launchDevice('a'), launchDevice('b'), launchDevice('c')]);
+  const link = await pair(a, b, app.url, 'Shared', ['token', '{"t":1}']);
+
+  // c opens the same link: refused, and nothing is added.
+  await createProfile(c.page, app.url);
+  await joinByLink(c, link);
+  const join = c.page.getByRole('dialog', { name: 'Join a shared vault' });
+  await join.getByRole('button', { name: 'Join vault' }).click();
+  await expect(join.getByRole('alert')).toHaveText(
+    'This invitation was for one device and has been used already; ask for a new one.',
+    { timeout: 60_000 },
+  );
+  await join.getByRole('button', { name: 'Close' }).click();
+  await expect(sidebar(c.page).getByText('No vaults yet.')).toBeVisible();
+
+  // A fresh invitation, opened while c's profile is locked: it waits for the unlock.
+  const second = await invite(a.page);
+  await c.page.getByRole('button', { name: 'Lock', exact: true }).click();
+  await c.page.goto(second);
+  await unlock(c.page);
+  const again = c.page.getByRole('dialog', { name: 'Join a shared vault' });
+  await again.getByRole('button', { name: 'Join vault' }).click();
+  await again.getByRole('button', { name: 'Done' }).click({ timeout: 60_000 });
+  await expect(c.page.getByRole('button', { name: 'token', exact: true })).toBeVisible({
+    timeout: 30_000,
+  });
+  // A mistyped link says what is wrong.
+  await c.page.getByRole('button', { name: 'Join with an invitation' }).click();
+  const paste = c.page.getByRole('dialog', { name: 'Join a shared vault' });
+  await paste.getByLabel('Invitation link').fill(`${second.slice(0, -12)}`);
+  await paste.getByRole('button', { name: 'Continue' }).click();
+  await expect(paste.getByRole('alert')).toHaveText(
+    'This is not a Coffer invitation, or part of it was lost when it was copied.',
+  );
 });

@@ -11,9 +11,11 @@ import type { RoomOptions, Transport, TransportFactory, TransportStatus } from '
  *   same room to be gone.
  * - **Large messages.** A vault's first sync is one message of megabytes, over what a data
  *   channel carries; peers use data channels that frame messages (chunking-wrtc.ts).
- * - **Network loss.** When the browser says it is offline, the provider disconnects (and stops
- *   retrying); when it is back, it connects again. The signaling socket reconnects by itself
- *   after a drop the browser did not notice; peers then find each other again.
+ * - **Network loss.** When the browser says it is offline, the device leaves the room; when it
+ *   is back, it joins again as a new peer (rejoining as the same peer lets both sides offer at
+ *   once, and y-webrtc's glare handling then fails both connections, over and over). A drop the
+ *   browser does not notice is y-webrtc's own to mend: the signaling socket reconnects, and
+ *   peers find each other again.
  *
  * No STUN or TURN server is used unless given: devices on one machine or one network connect
  * with host candidates, and nothing leaves for a public server by default.
@@ -101,36 +103,64 @@ function joinRoom(
     }
   };
 
-  const start = async () => {
+  /** Leaves y-webrtc's room; resolves once y-webrtc has freed the room's name. */
+  const leave = async (current: WebrtcProvider): Promise<void> => {
+    const gone = Promise.resolve((current as unknown as ProviderInternals).key)
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      // y-webrtc deletes the room in a `then` of the same promise, after ours was queued.
+      .then(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
+    leaving.set(room.name, gone);
+    current.destroy();
+    await gone;
+    if (leaving.get(room.name) === gone) leaving.delete(room.name);
+  };
+
+  const join = async (): Promise<void> => {
     const previous = leaving.get(room.name);
     if (previous) await previous;
-    if (destroyed) return;
-    provider = new WebrtcProvider(room.name, room.doc, {
+    if (destroyed || provider || !options.network.online()) return;
+    const next = new WebrtcProvider(room.name, room.doc, {
       signaling: [...options.signaling()],
       password: room.password,
       filterBcConns: true,
       peerOpts: { wrtc, config: { iceServers: [...(options.iceServers?.() ?? [])] } },
     });
-    if (room.device) provider.awareness.setLocalStateField('device', room.device);
-    provider.on('peers', emit);
-    provider.on('status', emit);
-    provider.awareness.on('change', emit);
+    provider = next;
+    if (room.device) next.awareness.setLocalStateField('device', room.device);
+    next.on('peers', emit);
+    next.on('status', emit);
+    next.awareness.on('change', emit);
     watchSignaling();
-    if (!options.network.online()) provider.disconnect();
     emit();
   };
 
-  const stopNetwork = options.network.onChange((online) => {
-    if (!provider || destroyed) return;
-    if (online) {
-      provider.connect();
-      watchSignaling();
-    } else provider.disconnect();
+  // Network changes are serialised: a quick off-on-off must end in the last state.
+  let queue: Promise<void> = Promise.resolve();
+  const schedule = (work: () => Promise<void>) => {
+    queue = queue.then(work, work);
+    return queue;
+  };
+  const goOffline = async () => {
+    const current = provider;
+    provider = undefined;
     emit();
+    if (current) await leave(current);
+  };
+
+  // Going offline leaves the room and coming back joins it afresh, as a new peer: y-webrtc
+  // reconnecting the same peer lets both sides offer at once, and its glare handling then
+  // fails both connections over and over. A fresh peer is offered to by those already there,
+  // and the transport document carries over, so only what changed meanwhile is exchanged.
+  const stopNetwork = options.network.onChange((online) => {
+    if (destroyed) return;
+    void schedule(online ? join : goOffline);
   });
   // Connections change without events (a peer's channel opening); look now and then.
   const poll = setInterval(emit, 1000);
-  const started = start();
+  void schedule(join);
 
   return {
     status,
@@ -144,20 +174,7 @@ function joinRoom(
       clearInterval(poll);
       stopNetwork();
       listeners.clear();
-      await started;
-      const current = provider;
-      if (!current) return;
-      const gone = Promise.resolve((current as unknown as ProviderInternals).key)
-        .then(
-          () => undefined,
-          () => undefined,
-        )
-        // y-webrtc deletes the room in a `then` of the same promise, after ours was queued.
-        .then(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
-      leaving.set(room.name, gone);
-      current.destroy();
-      await gone;
-      if (leaving.get(room.name) === gone) leaving.delete(room.name);
+      await schedule(goOffline);
     },
   };
 }
