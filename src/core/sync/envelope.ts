@@ -8,6 +8,7 @@ import {
   readU32be,
   type SymmetricKey,
   seal,
+  sealWithNonce,
   toBase64url,
   u32be,
   u64be,
@@ -70,6 +71,8 @@ export interface SealEnvelopeInput {
   readonly syncKey: SymmetricKey<'sync'>;
   readonly update: Uint8Array;
   readonly knowledge?: Uint8Array;
+  /** Only for known-answer vectors: the AEAD nonce (random otherwise). */
+  readonly nonce?: Uint8Array;
 }
 
 export function sealEnvelope(input: SealEnvelopeInput): Uint8Array {
@@ -91,7 +94,9 @@ export function sealEnvelope(input: SealEnvelopeInput): Uint8Array {
     vaultIdBytes,
     input.author.publicKey,
     u64be(input.seq),
-    seal(input.syncKey, payload, contextOf(header)),
+    input.nonce
+      ? sealWithNonce(input.syncKey, payload, contextOf(header), input.nonce)
+      : seal(input.syncKey, payload, contextOf(header)),
   );
   return concat(body, signAs(input.author, signatureDomain, body));
 }

@@ -1,0 +1,84 @@
+/**
+ * Writes tests/vectors/sync.json: known answers for the sync parts of docs/crypto.md (derived
+ * names and keys, a sync envelope, an invitation token). Run when the format changes
+ * (`tsx scripts/make-sync-vectors.ts`); the tests only read the file.
+ */
+import { writeFileSync } from 'node:fs';
+import { bytesToHex, hexToBytes } from '@noble/ciphers/utils.js';
+import { asKey, keyIdOf, toBase64url } from '../src/core/crypto';
+import {
+  deviceIdentityFromSecret,
+  encodeInviteToken,
+  inviteMaterial,
+  roomNameOf,
+  sealEnvelope,
+  syncKeyOf,
+  transportPasswordOf,
+} from '../src/core/sync';
+
+const vaultKey = asKey(
+  hexToBytes('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f'),
+  'vault',
+);
+const deviceSecret = hexToBytes('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60');
+const device = deviceIdentityFromSecret(deviceSecret);
+const vaultIdBytes = hexToBytes('a0a1a2a3a4a5a6a7a8a9aaabacadaeaf');
+const vaultId = toBase64url(vaultIdBytes);
+const nonce = hexToBytes('404142434445464748494a4b4c4d4e4f5051525354555657');
+const update = hexToBytes('010190ce03000401076a736f6e00'); // any bytes: the envelope does not parse them
+const knowledge = hexToBytes('0101');
+const inviteSecret = hexToBytes('c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf');
+const invite = inviteMaterial(inviteSecret);
+
+const vectors = {
+  description: 'Known answers for the sync parts of docs/crypto.md. Hex strings; text as is.',
+  derivations: {
+    vaultKey: bytesToHex(vaultKey),
+    syncKey: bytesToHex(syncKeyOf(vaultKey)),
+    roomName: roomNameOf(vaultKey),
+    transportPassword: transportPasswordOf(vaultKey),
+  },
+  envelope: {
+    vaultKey: bytesToHex(vaultKey),
+    deviceSecret: bytesToHex(deviceSecret),
+    devicePublic: bytesToHex(device.publicKey),
+    deviceId: device.id,
+    vaultId,
+    seq: 1_800_000_000_000_000,
+    kind: 'update',
+    nonce: bytesToHex(nonce),
+    knowledge: bytesToHex(knowledge),
+    update: bytesToHex(update),
+    envelope: bytesToHex(
+      sealEnvelope({
+        kind: 'update',
+        vaultId,
+        author: device,
+        seq: 1_800_000_000_000_000,
+        syncKey: syncKeyOf(vaultKey),
+        update,
+        knowledge,
+        nonce,
+      }),
+    ),
+  },
+  invite: {
+    secret: bytesToHex(inviteSecret),
+    id: invite.id,
+    room: invite.room,
+    password: invite.password,
+    key: bytesToHex(invite.key),
+    token: encodeInviteToken({
+      secret: inviteSecret,
+      vaultId,
+      keyId: keyIdOf(vaultKey),
+      expiresAt: 1_900_000_000_000,
+    }),
+  },
+};
+
+writeFileSync(
+  new URL('../tests/vectors/sync.json', import.meta.url),
+  `${JSON.stringify(vectors, null, 2)}\n`,
+);
+console.log('wrote tests/vectors/sync.json');

@@ -1,0 +1,102 @@
+import { createPublicKey, hkdfSync, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { bytesToHex, hexToBytes } from '@noble/ciphers/utils.js';
+import { describe, expect, it } from 'vitest';
+import { asKey, associatedData, keyIdOf, open, toBase64url } from '../../../src/core/crypto';
+import {
+  deviceIdentityFromSecret,
+  inviteMaterial,
+  openEnvelope,
+  parseInvite,
+  roomNameOf,
+  sealEnvelope,
+  syncKeyOf,
+  transportPasswordOf,
+} from '../../../src/core/sync';
+
+const vectors = JSON.parse(
+  readFileSync(new URL('../../vectors/sync.json', import.meta.url), 'utf8'),
+);
+const hex = (value: string) => hexToBytes(value);
+const nodeHkdf = (key: Uint8Array, label: string, length: number) =>
+  new Uint8Array(hkdfSync('sha256', key, new Uint8Array(0), `coffer/v1/${label}`, length));
+
+describe('sync known answers (tests/vectors/sync.json)', () => {
+  it('derivations match the spec, computed with Node’s own HKDF', () => {
+    const d = vectors.derivations;
+    const key = asKey(hex(d.vaultKey), 'vault');
+    expect(bytesToHex(syncKeyOf(key))).toBe(d.syncKey);
+    expect(bytesToHex(nodeHkdf(key, 'sync', 32))).toBe(d.syncKey);
+    expect(roomNameOf(key)).toBe(d.roomName);
+    expect(`coffer-${toBase64url(nodeHkdf(key, 'room', 32))}`).toBe(d.roomName);
+    expect(transportPasswordOf(key)).toBe(d.transportPassword);
+    expect(toBase64url(nodeHkdf(key, 'transport', 32))).toBe(d.transportPassword);
+  });
+
+  it('the envelope is byte for byte the spec’s, and opens', () => {
+    const e = vectors.envelope;
+    const vaultKey = asKey(hex(e.vaultKey), 'vault');
+    const device = deviceIdentityFromSecret(hex(e.deviceSecret));
+    // RFC 8032 test 1's key pair: our Ed25519 derives the published public key.
+    expect(bytesToHex(device.publicKey)).toBe(e.devicePublic);
+    expect(device.id).toBe(e.deviceId);
+    const sealed = sealEnvelope({
+      kind: 'update',
+      vaultId: e.vaultId,
+      author: device,
+      seq: e.seq,
+      syncKey: syncKeyOf(vaultKey),
+      update: hex(e.update),
+      knowledge: hex(e.knowledge),
+      nonce: hex(e.nonce),
+    });
+    expect(bytesToHex(sealed)).toBe(e.envelope);
+    const opened = openEnvelope(hex(e.envelope), {
+      vaultId: e.vaultId,
+      syncKey: syncKeyOf(vaultKey),
+      authorStatus: () => 'allowed',
+    });
+    expect(bytesToHex(opened.update)).toBe(e.update);
+    expect(bytesToHex(opened.knowledge)).toBe(e.knowledge);
+  });
+
+  it('a second reading, from the spec’s offsets with Node’s Ed25519, agrees', () => {
+    const e = vectors.envelope;
+    const bytes = hex(e.envelope);
+    expect(new TextDecoder().decode(bytes.subarray(0, 4))).toBe('CFSY');
+    expect([bytes[4], bytes[5]]).toEqual([1, 1]);
+    expect(toBase64url(bytes.subarray(6, 22))).toBe(e.vaultId);
+    expect(bytesToHex(bytes.subarray(22, 54))).toBe(e.devicePublic);
+    expect(Number(new DataView(bytes.buffer).getBigUint64(54))).toBe(e.seq);
+    const body = bytes.subarray(0, bytes.length - 64);
+    const message = Buffer.concat([Buffer.from('coffer/v1/sync-envelope\0'), body]);
+    const spki = Buffer.concat([
+      Buffer.from('302a300506032b6570032100', 'hex'),
+      bytes.subarray(22, 54),
+    ]);
+    const publicKey = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+    expect(verify(null, message, publicKey, bytes.subarray(bytes.length - 64))).toBe(true);
+    const context = associatedData('sync', e.vaultId, e.deviceId, e.seq, 1);
+    const payload = open(
+      asKey(nodeHkdf(hex(e.vaultKey), 'sync', 32), 'sync'),
+      body.subarray(62),
+      context,
+    );
+    expect(bytesToHex(payload)).toBe(`00000002${e.knowledge}${e.update}`);
+  });
+
+  it('invitation derivations and token', () => {
+    const v = vectors.invite;
+    const material = inviteMaterial(hex(v.secret));
+    expect(material.id).toBe(v.id);
+    expect(toBase64url(nodeHkdf(hex(v.secret), 'invite-id', 16))).toBe(v.id);
+    expect(material.room).toBe(v.room);
+    expect(material.password).toBe(v.password);
+    expect(bytesToHex(material.key)).toBe(v.key);
+    const token = parseInvite(v.token);
+    expect(bytesToHex(token.secret)).toBe(v.secret);
+    expect(token.vaultId).toBe(vectors.envelope.vaultId);
+    expect(token.keyId).toEqual(keyIdOf(asKey(hex(vectors.envelope.vaultKey), 'vault')));
+    expect(token.expiresAt).toBe(1_900_000_000_000);
+  });
+});
