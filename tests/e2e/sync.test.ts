@@ -173,8 +173,7 @@ test('edits made while one device is offline merge when it is back, and are mark
   // Both ended with the same value (one of the two edits, the same on both).
   const valueOn = async (page: Page) => {
     await page.getByRole('button', { name: 'db', exact: true }).click();
-    const text = await page.locator('pre.value-view').innerText();
-    return text;
+    return page.locator('pre.value-view').textContent();
   };
   const [onA, onB] = [await valueOn(a.page), await valueOn(b.page)];
   expect(onA).toBe(onB);
