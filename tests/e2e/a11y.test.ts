@@ -82,6 +82,26 @@ test('no serious or critical axe violation on any screen, wide and narrow, light
       found.push(...(await audit(page, 'new entry dialog')));
       await page.keyboard.press('Escape');
     }
+    // Sync: the share dialog with its invitation and QR code, the devices, joining.
+    await page.getByRole('button', { name: 'Add a device' }).click();
+    const share = page.getByRole('dialog', { name: 'Add a device or share this vault' });
+    found.push(...(await audit(page, 'share dialog')));
+    await share.getByRole('button', { name: 'Create invitation' }).click();
+    await expect(share.getByRole('img', { name: 'QR code of the invitation link' })).toBeVisible();
+    found.push(...(await audit(page, 'share dialog with invitation')));
+    await share.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('button', { name: /^Devices/ }).click();
+    await expect(page.getByRole('dialog', { name: 'Devices that hold this vault' })).toBeVisible();
+    found.push(...(await audit(page, 'devices dialog')));
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Join with an invitation' }).click();
+    const join = page.getByRole('dialog', { name: 'Join a shared vault' });
+    await join.getByLabel('Invitation link').fill('not an invitation');
+    await join.getByRole('button', { name: 'Continue' }).click();
+    await expect(join.getByRole('alert')).toBeVisible();
+    found.push(...(await audit(page, 'join dialog with error')));
+    await page.keyboard.press('Escape');
+    await expect(join).toBeHidden();
   }
 
   await page.getByRole('button', { name: 'Settings' }).click();
