@@ -32,11 +32,7 @@ import {
   writeSettings,
   writeVaultRow,
 } from '../storage';
-import {
-  type DeviceIdentity,
-  deviceIdentityFromSecret,
-  generateDeviceIdentity,
-} from '../sync/device';
+import type { DeviceIdentity } from '../sync/device';
 import {
   type CompactionPolicy,
   defaultCompactionPolicy,
@@ -309,6 +305,8 @@ export class Session {
     this.#key('reading the device key');
     this.#device ??= (async () => {
       const key = this.#key('reading the device key');
+      // Ed25519 loads with the first vault opened, not with the unlock screen.
+      const { deviceIdentityFromSecret, generateDeviceIdentity } = await import('../sync/device');
       const saved = await readDeviceRecord(this.options.db, key);
       if (saved) return { ...deviceIdentityFromSecret(saved.secretKey), name: saved.name };
       const identity = generateDeviceIdentity();

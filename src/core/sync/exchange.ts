@@ -97,6 +97,20 @@ export class EnvelopeExchange {
     }, this);
   }
 
+  /** Bytes of this device's current checkpoint in the map. */
+  get checkpointBytes(): number {
+    return this.#checkpointBytes;
+  }
+
+  /**
+   * Replaces this device's checkpoint with its whole state now: when a new device is let in
+   * (it trusts the device that let it in, and needs the device list from it), or when this
+   * device has caught up on much more than its checkpoint holds.
+   */
+  refreshCheckpoint(): void {
+    this.#publishCheckpoint();
+  }
+
   #publishCheckpoint(): void {
     const checkpoint = this.#options.peer.sealCheckpoint();
     const stale = [...this.#published.keys()].filter((key) => key !== checkpoint.key);

@@ -44,13 +44,8 @@ export {
 export { ENVELOPES_MAP, EnvelopeExchange, type ExchangeCompaction } from './exchange';
 export { FramingError } from './framing';
 export { asDeviceId, type DeviceId, deviceIdOf, type InviteId, isDeviceId } from './ids';
-export {
-  encodeInviteToken,
-  type InviteToken,
-  inviteLink,
-  inviteMaterial,
-  parseInvite,
-} from './invite';
+export { inviteMaterial } from './invite';
+export { encodeInviteToken, type InviteToken, inviteLink, parseInvite } from './invite-token';
 export { type JoinOptions, joinWithInvite, type ReceivedVault } from './join';
 export { roomNameOf, syncKeyOf, transportPasswordOf } from './keys';
 export { type ReceiveReport, type SyncableVault, SyncPeer } from './peer';

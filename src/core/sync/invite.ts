@@ -20,16 +20,14 @@ import {
 import { type DeviceIdentity, signAs, signatureLength, verifySignature } from './device';
 import { InviteError, type InviteProblem } from './errors';
 import { asDeviceId, type DeviceId, type InviteId, isDeviceId, publicKeyOfDevice } from './ids';
+import type { InviteToken } from './invite-token';
 
 /**
  * Invitations: how a new device gets a vault (docs/sync.md, "Pairing").
  *
  * The inviting device makes a random 32-byte secret and keeps it, sealed, in the vault's own
  * document (so any device of the vault can answer). The link carries the secret only in its
- * fragment, which browsers never send to a server:
- *
- *   token = 0x01 || secret (32) || vault id (16) || vault key id (16) || expiresAt (u64be, ms)
- *   link  = <app URL> "#join=" base64url(token)
+ * fragment, which browsers never send to a server (invite-token.ts).
  *
  * From the secret, with HKDF-SHA-256 and distinct labels:
  *
@@ -47,18 +45,7 @@ import { asDeviceId, type DeviceId, type InviteId, isDeviceId, publicKeyOfDevice
  * invitation is, and the app says so.
  */
 
-export const inviteTokenVersion = 0x01;
-const tokenLength = 1 + 32 + 16 + 16 + 8;
 const requestDomain = 'invite-request';
-
-/** What an invitation link carries. */
-export interface InviteToken {
-  readonly secret: Uint8Array;
-  readonly vaultId: string;
-  /** keyIdOf(vault key): lets the new device check the key it is given. */
-  readonly keyId: Uint8Array;
-  readonly expiresAt: number;
-}
 
 /** What both sides derive from an invitation's secret. */
 export interface InviteMaterial {
@@ -80,53 +67,6 @@ export function inviteMaterial(secret: Uint8Array): InviteMaterial {
     password: toBase64url(hkdfLabel(secret, 'invite-transport', 32)),
     key: asKey(hkdfLabel(secret, 'invite-key', 32), 'invite'),
   };
-}
-
-export function encodeInviteToken(token: InviteToken): string {
-  return toBase64url(
-    concat(
-      new Uint8Array([inviteTokenVersion]),
-      token.secret,
-      fromBase64url(token.vaultId),
-      token.keyId,
-      u64be(Math.floor(token.expiresAt)),
-    ),
-  );
-}
-
-/**
- * Reads an invitation from a link, from its fragment, or from the token alone (what a person
- * might paste). InviteError('malformed') or ('unsupported') when it cannot be one.
- */
-export function parseInvite(text: string): InviteToken {
-  if (typeof text !== 'string') throw new InviteError('malformed');
-  const match = /(?:^|[#&])join=([A-Za-z0-9_-]+)/.exec(text.trim());
-  const encoded = match ? match[1]! : text.trim();
-  let bytes: Uint8Array;
-  try {
-    bytes = fromBase64url(encoded);
-  } catch (error) {
-    throw new InviteError('malformed', { cause: error });
-  }
-  if (bytes.length < 2 || bytes[0] === 0) throw new InviteError('malformed');
-  // A higher version byte is a newer Coffer's invitation; anything else here is damage.
-  if (bytes[0]! > inviteTokenVersion) throw new InviteError('unsupported');
-  if (bytes.length !== tokenLength) throw new InviteError('malformed');
-  const expiresAt = Number(
-    new DataView(bytes.buffer, bytes.byteOffset + 65, 8).getBigUint64(0, false),
-  );
-  if (!Number.isSafeInteger(expiresAt)) throw new InviteError('malformed');
-  return {
-    secret: bytes.slice(1, 33),
-    vaultId: toBase64url(bytes.subarray(33, 49)),
-    keyId: bytes.slice(49, 65),
-    expiresAt,
-  };
-}
-
-export function inviteLink(appUrl: string, token: InviteToken): string {
-  const base = appUrl.split('#')[0]!;
-  return `${base}#join=${encodeInviteToken(token)}`;
 }
 
 // ---------- the request ----------

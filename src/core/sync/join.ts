@@ -3,7 +3,8 @@ import type { VaultKey } from '../crypto';
 import type { DeviceIdentity } from './device';
 import { InviteError } from './errors';
 import type { DeviceId } from './ids';
-import { type InviteToken, inviteMaterial, openJoinAnswer, sealJoinRequest } from './invite';
+import { inviteMaterial, openJoinAnswer, sealJoinRequest } from './invite';
+import type { InviteToken } from './invite-token';
 import type { TransportFactory, TransportStatus } from './transport';
 import { INVITE_ANSWERS, INVITE_REQUESTS } from './vault-sync';
 

@@ -5,12 +5,12 @@ import type { DeviceIdentity } from './device';
 import { EnvelopeExchange, type ExchangeCompaction } from './exchange';
 import {
   type InviteMaterial,
-  type InviteToken,
   inviteMaterial,
   newInviteSecret,
   openJoinRequest,
   sealJoinAnswer,
 } from './invite';
+import type { InviteToken } from './invite-token';
 import { roomNameOf, transportPasswordOf } from './keys';
 import type { ReceiveReport } from './peer';
 import { SyncPeer } from './peer';
@@ -72,12 +72,12 @@ export class VaultSync {
   readonly #doc = new Y.Doc({ gc: true });
   readonly #exchange: EnvelopeExchange;
   #transport: Transport | undefined;
-  #membership: Membership = 'joining';
   readonly #listeners = new Set<(status: SyncStatus) => void>();
   readonly #desks = new Map<string, InviteDesk>();
   #stopped = false;
   #stopVaultWatch: (() => void) | undefined;
   #expiryTimer: ReturnType<typeof setInterval> | undefined;
+  #checkpointTimer: ReturnType<typeof setTimeout> | undefined;
   #last = '';
 
   private constructor(options: VaultSyncOptions) {
@@ -102,11 +102,8 @@ export class VaultSync {
 
   async #start(): Promise<void> {
     const { vault, device } = this.#options;
-    this.#membership = toMembership(
-      await vault.claimDevice({ id: device.id, name: device.name }, !vault.joined),
-    );
+    await vault.claimDevice({ id: device.id, name: device.name }, !vault.joined);
     this.#stopVaultWatch = vault.onChange(() => {
-      this.#updateMembership();
       this.#refreshDesks();
       this.#emit();
     });
@@ -125,22 +122,32 @@ export class VaultSync {
   }
 
   #onReport(report: ReceiveReport): void {
-    this.#updateMembership();
+    if (report.accepted > 0) this.#maybeRefreshCheckpoint();
     if (report.accepted > 0 || Object.keys(report.rejected).length > 0) this.#emit();
   }
 
-  #updateMembership(): void {
-    if (this.#stopped || this.#options.vault.closed) return;
-    const record = this.#options.vault
-      .devices()
-      .find((device) => device.id === this.#options.device.id);
-    this.#membership = record
-      ? record.revokedAfterSeq !== undefined
-        ? 'removed'
-        : 'member'
-      : this.#options.vault.joined
-        ? 'joining'
-        : 'member';
+  /**
+   * A device's checkpoint is what a newcomer gets from it. One made when this device had little
+   * (it had just joined) would leave a newcomer waiting on others, so once this device holds
+   * far more than its checkpoint, it makes a new one (at most every few seconds).
+   */
+  #maybeRefreshCheckpoint(): void {
+    if (this.#checkpointTimer !== undefined) return;
+    const { vault } = this.#options;
+    if (vault.closed || vault.storedBytes <= 2 * this.#exchange.checkpointBytes + 64 * 1024) return;
+    this.#checkpointTimer = setTimeout(() => {
+      this.#checkpointTimer = undefined;
+      if (!this.#stopped && !vault.closed) this.#exchange.refreshCheckpoint();
+    }, 2000);
+  }
+
+  /** Where this device stands, read from the vault's device list as it is now. */
+  get membership(): Membership {
+    const { vault, device } = this.#options;
+    if (vault.closed) return 'member';
+    const record = vault.devices().find((d) => d.id === device.id);
+    if (record) return record.revokedAfterSeq !== undefined ? 'removed' : 'member';
+    return vault.joined ? 'joining' : 'member';
   }
 
   status(): SyncStatus {
@@ -152,7 +159,7 @@ export class VaultSync {
     const refused = Object.values(this.#peer.rejected).reduce((sum, n) => sum + (n ?? 0), 0);
     return {
       ...transport,
-      membership: this.#membership,
+      membership: this.membership,
       lastReceivedAt: this.#peer.lastReceivedAt,
       refused,
       reviews: this.#options.vault.closed ? 0 : this.#options.vault.reviews().length,
@@ -276,7 +283,7 @@ export class VaultSync {
           ? 'expired'
           : invite.singleUse && invite.usedBy.length > 0 && !invite.usedBy.includes(request.device)
             ? 'used'
-            : this.#membership !== 'member'
+            : this.membership !== 'member'
               ? 'refused'
               : undefined;
     if (problem) return sealJoinAnswer(material, request, { ok: false, problem });
@@ -289,6 +296,9 @@ export class VaultSync {
     if (!invite.usedBy.includes(request.device)) {
       await vault.saveInvite({ ...invite, usedBy: [...invite.usedBy, request.device] });
     }
+    // The new device trusts this one first: its checkpoint must hold the whole vault, with the
+    // device list that names everyone else.
+    this.#exchange.refreshCheckpoint();
     return sealJoinAnswer(material, request, {
       ok: true,
       vaultId: vault.id,
@@ -303,6 +313,7 @@ export class VaultSync {
     if (this.#stopped) return;
     this.#stopped = true;
     if (this.#expiryTimer) clearInterval(this.#expiryTimer);
+    if (this.#checkpointTimer) clearTimeout(this.#checkpointTimer);
     this.#stopVaultWatch?.();
     this.#exchange.stop();
     this.#listeners.clear();
@@ -311,10 +322,6 @@ export class VaultSync {
     await Promise.all([this.#transport?.destroy(), ...desks.map((desk) => desk.close())]);
     this.#doc.destroy();
   }
-}
-
-function toMembership(status: 'allowed' | 'unknown' | 'revoked'): Membership {
-  return status === 'allowed' ? 'member' : status === 'revoked' ? 'removed' : 'joining';
 }
 
 /** The invite room of one invitation, where new devices ask and this device answers. */

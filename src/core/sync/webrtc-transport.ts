@@ -1,4 +1,4 @@
-import { WebrtcProvider } from 'y-webrtc';
+import type { WebrtcProvider } from 'y-webrtc';
 import { createChunkingWrtc, type NativeWebRtc } from './chunking-wrtc';
 import type { RoomOptions, Transport, TransportFactory, TransportStatus } from './transport';
 
@@ -121,6 +121,9 @@ function joinRoom(
   const join = async (): Promise<void> => {
     const previous = leaving.get(room.name);
     if (previous) await previous;
+    if (destroyed || provider || !options.network.online()) return;
+    // y-webrtc and simple-peer load with the first room, not with the app's first screen.
+    const { WebrtcProvider } = await import('y-webrtc');
     if (destroyed || provider || !options.network.online()) return;
     const next = new WebrtcProvider(room.name, room.doc, {
       signaling: [...options.signaling()],

@@ -1,13 +1,19 @@
-import { createEffect, Match, Switch } from 'solid-js';
+import { createEffect, lazy, Match, Switch } from 'solid-js';
 import { useServices } from '../state/context';
 import { FirstRun } from './FirstRun';
 import { Unlock } from './Unlock';
 import { UpdatePrompt } from './UpdatePrompt';
-import { Workspace } from './Workspace';
+
+// The unlocked app loads while the passphrase is being turned into a key: the first screen
+// (create or unlock) carries only what it needs.
+const Workspace = lazy(() => import('./Workspace').then((m) => ({ default: m.Workspace })));
 
 /** The application shell: one screen per phase of the profile. */
 export function App() {
   const { app, updates } = useServices();
+  createEffect(() => {
+    if (app.kdfProgress() !== null) void Workspace.preload();
+  });
   // 'system' follows the OS; an explicit choice wins over it (see styles.css).
   createEffect(() => {
     const theme = app.settings().theme;

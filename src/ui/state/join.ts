@@ -5,13 +5,7 @@
  */
 import { type Accessor, createSignal } from 'solid-js';
 import type { Session, VaultSummary } from '../../core/profile';
-import {
-  InviteError,
-  type InviteToken,
-  joinWithInvite,
-  parseInvite,
-  type TransportFactory,
-} from '../../core/sync';
+import { InviteError, type InviteToken, parseInvite, type TransportFactory } from '../../core/sync';
 import { describeJoinError } from './vault-sync';
 
 export type JoinPhase =
@@ -57,6 +51,7 @@ export function createJoinState(connect: TransportFactory): JoinState {
       setPhase({ step: 'asking', token, connected: false });
       try {
         const device = await session.device();
+        const { joinWithInvite } = await import('../../core/sync');
         const received = await joinWithInvite({
           token,
           device,

@@ -170,3 +170,24 @@ describe('VaultSync over an in-memory network', () => {
     expect(b.sync!.status().refused).toBeGreaterThan(0);
   });
 });
+
+describe('a third device', () => {
+  it('joins through a device that itself joined (its first checkpoint was empty), and gets everything', async () => {
+    const { a, b, network } = await paired();
+    await eventually(async () => (await b.vault!.get('API_KEY')) === 'sk-1');
+    // b, which joined with nothing and got the vault from a, invites c, and a is away.
+    const invite = await b.sync!.createInvite({ expiresInMs: 60_000, singleUse: true });
+    await a.vault!.close();
+    const c = await device();
+    const received = await joinWithInvite({
+      token: invite.token,
+      device: await c.session.device(),
+      connect: network.connect,
+    });
+    const added = await c.session.addJoinedVault(received);
+    await openSynced(c, added.name, network);
+    await eventually(async () => (await c.vault!.get('API_KEY')) === 'sk-1');
+    expect(c.vault!.devices()).toHaveLength(3);
+    expect(c.sync!.status().membership).toBe('member');
+  });
+});
