@@ -13,7 +13,6 @@ import {
   type SymmetricKey,
   seal,
   toBase64url,
-  u64be,
   utf8,
   type VaultKey,
 } from '../crypto';
