@@ -8,6 +8,7 @@ import { bench } from './bench';
 import { core } from './core';
 import { locks } from './locks';
 import { joinPlainRoom } from './plain-room';
+import { sync } from './sync';
 
 const harness = {
   ready: true,
@@ -16,6 +17,7 @@ const harness = {
   locks,
   core,
   bench,
+  sync,
 };
 
 declare global {
