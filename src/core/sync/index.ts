@@ -63,4 +63,8 @@ export {
   VaultSync,
   type VaultSyncOptions,
 } from './vault-sync';
-export { type WebrtcTransportOptions, webrtcTransport } from './webrtc-transport';
+export {
+  dataChannelConfig,
+  type WebrtcTransportOptions,
+  webrtcTransport,
+} from './webrtc-transport';

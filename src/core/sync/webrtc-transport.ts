@@ -9,6 +9,8 @@ import type { RoomOptions, Transport, TransportFactory, TransportStatus } from '
  *   provider for a room ("A Yjs Doc connected to room ... already exists"), and its `destroy`
  *   frees the room only after a promise settles. Joining waits for the previous provider of the
  *   same room to be gone.
+ * - **Simultaneous offers.** Both ends use one pre-negotiated data channel (`dataChannelConfig`),
+ *   so whichever offer wins, the two ends talk on the same channel.
  * - **Large messages.** A vault's first sync is one message of megabytes, over what a data
  *   channel carries; peers use data channels that frame messages (chunking-wrtc.ts).
  * - **Network loss.** When the browser says it is offline, the device leaves the room; when it
@@ -32,6 +34,13 @@ export interface WebrtcTransportOptions {
     onChange(listener: (online: boolean) => void): () => void;
   };
 }
+
+/**
+ * One pre-negotiated data channel (id 0) on both ends, rather than one opened by whoever offers.
+ * When two peers offer at once and y-webrtc lets one offer win, each side otherwise keeps the
+ * channel it created itself, and both report "connected" while nothing flows either way.
+ */
+export const dataChannelConfig = { negotiated: true, id: 0 } as const;
 
 /** Providers of this tab that are being destroyed, by room: the next join waits for them. */
 const leaving = new Map<string, Promise<void>>();
@@ -129,7 +138,11 @@ function joinRoom(
       signaling: [...options.signaling()],
       password: room.password,
       filterBcConns: true,
-      peerOpts: { wrtc, config: { iceServers: [...(options.iceServers?.() ?? [])] } },
+      peerOpts: {
+        wrtc,
+        channelConfig: dataChannelConfig,
+        config: { iceServers: [...(options.iceServers?.() ?? [])] },
+      },
     });
     provider = next;
     if (room.device) next.awareness.setLocalStateField('device', room.device);

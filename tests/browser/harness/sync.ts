@@ -18,6 +18,7 @@ import {
   asDeviceId,
   createChunkingWrtc,
   type DeviceIdentity,
+  dataChannelConfig,
   ENVELOPES_MAP,
   generateDeviceIdentity,
   inviteLink,
@@ -485,6 +486,8 @@ export const sync = {
         ...(password !== undefined ? { password } : {}),
         peerOpts: {
           wrtc: createChunkingWrtc({ RTCPeerConnection, RTCSessionDescription, RTCIceCandidate }),
+          // The members' channel setup, so the rogue can talk to them at all.
+          channelConfig: dataChannelConfig,
           config: { iceServers: [] },
         },
       });
