@@ -14,10 +14,18 @@ import { chromium } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium';
 import type { BenchContext, Metric, Workload } from './types';
 import { bundleWorkload } from './workloads/bundle';
+import { lockHandoffWorkload } from './workloads/lock-handoff';
 import { offlineLoadWorkload } from './workloads/offline-load';
+import { uiFilterWorkload } from './workloads/ui-filter';
 import { vaultCoreWorkload } from './workloads/vault-core';
 
-const workloads: readonly Workload[] = [bundleWorkload, offlineLoadWorkload, vaultCoreWorkload];
+const workloads: readonly Workload[] = [
+  bundleWorkload,
+  offlineLoadWorkload,
+  vaultCoreWorkload,
+  uiFilterWorkload,
+  lockHandoffWorkload,
+];
 
 const { values } = parseArgs({
   options: {

@@ -5,6 +5,7 @@
  * Each area keeps its bindings in a file of its own; this file only gathers them.
  */
 import { bench } from './bench';
+import { benchLocks } from './bench-locks';
 import { core } from './core';
 import { locks } from './locks';
 import { joinPlainRoom } from './plain-room';
@@ -17,6 +18,7 @@ const harness = {
   locks,
   core,
   bench,
+  benchLocks,
   sync,
 };
 
