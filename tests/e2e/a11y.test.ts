@@ -41,7 +41,8 @@ test('no serious or critical axe violation on any screen, wide and narrow, light
   page,
   app,
 }) => {
-  test.setTimeout(240_000);
+  // About 90 axe runs: 2.5 minutes alone, far more beside other browsers.
+  test.setTimeout(480_000);
   const csp = await watchCsp(page);
   const found: string[] = [];
   await page.goto(app.url);
@@ -162,7 +163,8 @@ test('keyboard only: create the profile, lock, and unlock', async ({ page, app }
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Settings', level: 2 })).toBeVisible();
   await tabTo(page, page.getByLabel('Lock after inactivity', { exact: true }));
-  await tabTo(page, lock);
+  // On through the rest of the settings (sync, passphrase, storage), around to the header.
+  await tabTo(page, lock, 40);
   await page.keyboard.press('Space');
 
   await expect(page.getByRole('heading', { name: 'Unlock Coffer' })).toBeVisible();
