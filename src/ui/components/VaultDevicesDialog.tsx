@@ -42,13 +42,20 @@ export function VaultDevicesDialog(props: { vault: OpenVault; onClose: () => voi
                   <span class="badge">this device</span>
                 </Show>
                 <Show when={online().has(device.id)}>
-                  <span class="badge success">online now</span>
+                  <span class="badge ok">online now</span>
                 </Show>
                 <Show when={device.revokedAfterSeq !== undefined}>
                   <span class="badge danger">removed</span>
                 </Show>
               </span>
-              <span class="muted device-added">Added {dateFormat.format(device.addedAt)}</span>
+              <span class="muted device-added">
+                Added {dateFormat.format(device.addedAt)}
+                {/* Two devices often share a name ("Chrome on Windows"): the key tells them apart. */}
+                <span class="device-key" title="The start of this device's public key">
+                  {' '}
+                  · key {device.id.slice(0, 8)}
+                </span>
+              </span>
               <Show when={device.id !== sync().thisDevice && device.revokedAfterSeq === undefined}>
                 <button
                   type="button"
