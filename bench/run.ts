@@ -16,6 +16,7 @@ import type { BenchContext, Metric, Workload } from './types';
 import { bundleWorkload } from './workloads/bundle';
 import { lockHandoffWorkload } from './workloads/lock-handoff';
 import { offlineLoadWorkload } from './workloads/offline-load';
+import { syncWorkload } from './workloads/sync';
 import { uiFilterWorkload } from './workloads/ui-filter';
 import { vaultCoreWorkload } from './workloads/vault-core';
 
@@ -25,6 +26,7 @@ const workloads: readonly Workload[] = [
   vaultCoreWorkload,
   uiFilterWorkload,
   lockHandoffWorkload,
+  syncWorkload,
 ];
 
 const { values } = parseArgs({

@@ -36,8 +36,13 @@ const maxFrameBytes = 256 * 1024;
 const maxFrameHeaderBytes = 5;
 
 export interface ChunkingOptions {
-  /** Payload bytes per frame (default `maxChunkBytes`, 16 KiB). */
+  /**
+   * Payload bytes per frame. Default: what the connection's SCTP transport accepts (up to
+   * 256 KiB, less the frame header) once it is known, `maxChunkBytes` (16 KiB) before.
+   */
   readonly chunkBytes?: number | undefined;
+  /** The connection's negotiated largest message (`RTCPeerConnection.sctp.maxMessageSize`). */
+  readonly maxMessageSize?: (() => number | undefined) | undefined;
   /** The largest message accepted from the peer (default 64 MiB). */
   readonly maxMessageBytes?: number | undefined;
 }
@@ -98,12 +103,23 @@ export function createChunkingWrtc(
         },
       });
       this.addEventListener('datachannel', (event) => {
-        handler?.({ channel: wrapDataChannel(asChannelLike(event.channel), options) });
+        handler?.({ channel: wrapDataChannel(asChannelLike(event.channel), this.#framing()) });
       });
     }
 
+    /**
+     * Frames as large as the connection takes: Chromium's SCTP moves a 2.7 MB message in
+     * 1.2 s as 16 KiB messages and in 0.5 s as 256 KiB ones (measured on localhost).
+     */
+    #framing(): ChunkingOptions {
+      return { ...options, maxMessageSize: () => this.sctp?.maxMessageSize };
+    }
+
     override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
-      const wrapped = wrapDataChannel(asChannelLike(super.createDataChannel(label, init)), options);
+      const wrapped = wrapDataChannel(
+        asChannelLike(super.createDataChannel(label, init)),
+        this.#framing(),
+      );
       // simple-peer only uses the DataChannelLike members.
       return wrapped as unknown as RTCDataChannel;
     }
@@ -131,7 +147,8 @@ class ChunkingDataChannel implements DataChannelLike {
   onclose: DataChannelLike['onclose'] = null;
   onerror: DataChannelLike['onerror'] = null;
 
-  private readonly chunkBytes: number;
+  private readonly chunkBytes: number | undefined;
+  private readonly maxMessageSize: (() => number | undefined) | undefined;
   private readonly reassembler: Reassembler;
   private queue: Uint8Array[] = [];
   private queuedBytes = 0;
@@ -145,7 +162,9 @@ class ChunkingDataChannel implements DataChannelLike {
     private readonly real: DataChannelLike,
     options: ChunkingOptions,
   ) {
-    this.chunkBytes = checkChunkBytes(options.chunkBytes);
+    this.chunkBytes =
+      options.chunkBytes === undefined ? undefined : checkChunkBytes(options.chunkBytes);
+    this.maxMessageSize = options.maxMessageSize;
     this.reassembler = new Reassembler(options);
     this.userBinaryType = real.binaryType;
     real.binaryType = 'arraybuffer';
@@ -194,7 +213,7 @@ class ChunkingDataChannel implements DataChannelLike {
     const bytes = toBytes(data);
     if (this.real.readyState !== 'open')
       throw new Error(`cannot send on a data channel that is ${this.real.readyState}`);
-    for (const frame of frameMessage(bytes, this.chunkBytes)) {
+    for (const frame of frameMessage(bytes, this.frameBytes())) {
       this.queue.push(frame);
       this.queuedBytes += frame.length;
     }
@@ -207,6 +226,15 @@ class ChunkingDataChannel implements DataChannelLike {
   close(): void {
     this.discardQueue();
     this.real.close();
+  }
+
+  /** The payload per frame: as set, else as much as the connection takes, else 16 KiB. */
+  private frameBytes(): number {
+    if (this.chunkBytes !== undefined) return this.chunkBytes;
+    const limit = this.maxMessageSize?.();
+    if (limit === undefined || !Number.isFinite(limit) || limit <= maxFrameHeaderBytes)
+      return maxChunkBytes;
+    return Math.min(maxFrameBytes, limit) - maxFrameHeaderBytes;
   }
 
   private drained(): void {

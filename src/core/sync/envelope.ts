@@ -1,3 +1,4 @@
+import { sha256 } from '@noble/hashes/sha2.js';
 import {
   AuthenticationError,
   associatedData,
@@ -28,7 +29,7 @@ import { type DeviceId, deviceIdOf } from './ids';
  *   22      32    author: the Ed25519 public key of the device that wrote it
  *   54      8     seq: u64be, increasing per author and vault
  *   62      n     sealed = seal(sync key, payload, context("sync", vault id, author, seq, kind))
- *   62+n    64    signature = Ed25519(author, "coffer/v1/sync-envelope" || 0x00 || bytes[0..62+n])
+ *   62+n    64    signature = Ed25519(author, "coffer/v1/sync-envelope" || 0x00 || SHA-256(bytes[0..62+n]))
  *
  *   payload = u32be(len(knowledge)) || knowledge || yjs update
  *
@@ -98,7 +99,7 @@ export function sealEnvelope(input: SealEnvelopeInput): Uint8Array {
       ? sealWithNonce(input.syncKey, payload, contextOf(header), input.nonce)
       : seal(input.syncKey, payload, contextOf(header)),
   );
-  return concat(body, signAs(input.author, signatureDomain, body));
+  return concat(body, signAs(input.author, signatureDomain, sha256(body)));
 }
 
 /**
@@ -141,6 +142,10 @@ export interface OpenEnvelopeOptions {
   readonly authorStatus: (author: DeviceId, seq: number) => AuthorStatus;
 }
 
+// The signature covers the body's SHA-256 rather than the body: Ed25519 hashes its message
+// twice with SHA-512 to sign and once to verify, which in JavaScript costs a quarter of a second
+// for a 2.7 MB checkpoint; SHA-256 once is a fraction of that, and as binding.
+
 /**
  * Opens an envelope. A reader MUST, in this order: check the shape and version; check the
  * vault id; check the author against the device list; verify the signature; open the sealed
@@ -157,7 +162,7 @@ export function openEnvelope(envelope: unknown, options: OpenEnvelopeOptions): O
   if (status === 'revoked') throw new EnvelopeRejectedError('revoked-device', detail);
   const bodyEnd = bytes.length - signatureLength;
   const body = bytes.subarray(0, bodyEnd);
-  if (!verifySignature(header.authorKey, signatureDomain, body, bytes.subarray(bodyEnd)))
+  if (!verifySignature(header.authorKey, signatureDomain, sha256(body), bytes.subarray(bodyEnd)))
     throw new EnvelopeRejectedError('bad-signature', detail);
   let payload: Uint8Array;
   try {

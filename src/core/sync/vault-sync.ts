@@ -297,8 +297,11 @@ export class VaultSync {
       await vault.saveInvite({ ...invite, usedBy: [...invite.usedBy, request.device] });
     }
     // The new device trusts this one first: its checkpoint must hold the whole vault, with the
-    // device list that names everyone else.
-    this.#exchange.refreshCheckpoint();
+    // device list that names everyone else. Made just after the answer goes out (sealing a
+    // large vault takes a moment, and the new device has its own vault to open meanwhile).
+    setTimeout(() => {
+      if (!this.#stopped && !vault.closed) this.#exchange.refreshCheckpoint();
+    }, 0);
     return sealJoinAnswer(material, request, {
       ok: true,
       vaultId: vault.id,

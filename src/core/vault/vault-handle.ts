@@ -419,8 +419,11 @@ export class VaultHandle implements AsyncDisposable {
         doc.off('afterTransaction', inspect);
       }
       if (added.length > 0) {
-        await this.#persist(added.length === 1 ? added[0]! : Y.mergeUpdates(added));
+        // Shown at once, saved next (this queue holds every later change until it is): another
+        // device has these changes, so if saving fails the vault reloads what is saved and
+        // sync brings them again.
         this.#emitChange('remote');
+        await this.#persist(added.length === 1 ? added[0]! : Y.mergeUpdates(added));
       }
       if (concurrent.size > 0) {
         const at = this.#parts.clock();

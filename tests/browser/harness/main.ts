@@ -6,6 +6,7 @@
  */
 import { bench } from './bench';
 import { benchLocks } from './bench-locks';
+import { benchSync } from './bench-sync';
 import { core } from './core';
 import { locks } from './locks';
 import { joinPlainRoom } from './plain-room';
@@ -19,6 +20,7 @@ const harness = {
   core,
   bench,
   benchLocks,
+  benchSync,
   sync,
 };
 

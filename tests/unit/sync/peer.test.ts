@@ -1,3 +1,4 @@
+import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { concat, generateKey } from '../../../src/core/crypto';
 import { generateDeviceIdentity, signAs } from '../../../src/core/sync/device';
@@ -45,7 +46,7 @@ describe('SyncPeer: what a device accepts from others', () => {
     // a's change claimed by b, a member, and properly signed by b: the seal binds its author.
     const claimed = good.slice(0, good.length - 64);
     claimed.set(b!.device.publicKey, 22);
-    const resigned = concat(claimed, signAs(b!.device, 'sync-envelope', claimed));
+    const resigned = concat(claimed, signAs(b!.device, 'sync-envelope', sha256(claimed)));
     const otherVault = (await replicas(1, 'other'))[0]!;
     await otherVault.vault.set('kept', 'from another vault');
     const foreign = otherVault.outbox.at(-1)!;

@@ -1,4 +1,4 @@
-import { createPublicKey, hkdfSync, verify } from 'node:crypto';
+import { createHash, createPublicKey, hkdfSync, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { bytesToHex, hexToBytes } from '@noble/ciphers/utils.js';
 import { describe, expect, it } from 'vitest';
@@ -69,7 +69,10 @@ describe('sync known answers (tests/vectors/sync.json)', () => {
     expect(bytesToHex(bytes.subarray(22, 54))).toBe(e.devicePublic);
     expect(Number(new DataView(bytes.buffer).getBigUint64(54))).toBe(e.seq);
     const body = bytes.subarray(0, bytes.length - 64);
-    const message = Buffer.concat([Buffer.from('coffer/v1/sync-envelope\0'), body]);
+    const message = Buffer.concat([
+      Buffer.from('coffer/v1/sync-envelope\0'),
+      createHash('sha256').update(body).digest(),
+    ]);
     const spki = Buffer.concat([
       Buffer.from('302a300506032b6570032100', 'hex'),
       bytes.subarray(22, 54),

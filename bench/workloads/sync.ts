@@ -1,0 +1,84 @@
+import { chromium, type Page } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium';
+import { startCofferServer } from '../../src/server/server';
+import { median, percentile } from '../stats';
+import { type BenchContext, metric, type Workload } from '../types';
+
+/**
+ * Sync between two separate browsers (two Chromium processes) on localhost, through the
+ * project's own relay, each beside plain y-webrtc replicating the same Yjs document with no
+ * sealing and no checks, over the same transport (framed data channels, one negotiated channel;
+ * plain y-webrtc's own channels fail on a multi-megabyte first sync):
+ * - `sync_initial_ms`: from a new device starting to join by invitation until all N entries
+ *   are listed there (handshake, key transfer, opening, the checkpoint's transfer, checks,
+ *   decryption, applying and saving), vs plain y-webrtc from joining the room until the
+ *   document holds the N entries;
+ * - `sync_edit_ms`: one edit on a connected device until the other has applied it (Coffer:
+ *   sealed, signed, sent, checked, applied and saved), vs a plain Yjs map write reaching the
+ *   other side.
+ */
+export const syncWorkload: Workload = {
+  title: 'sync between two browsers, beside plain y-webrtc',
+  async run({ browser, harnessDir, n, repeats }: BenchContext) {
+    const server = await startCofferServer({ root: harnessDir, port: 0 });
+    const other = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs] });
+    const open = async (b: typeof browser): Promise<Page> => {
+      const page = await (await b.newContext()).newPage();
+      await page.goto(server.url);
+      await page.locator('#status', { hasText: 'ready' }).waitFor();
+      return page;
+    };
+    try {
+      const [a, b] = await Promise.all([open(browser), open(other)]);
+      const { stateBytes } = await a.evaluate((o) => window.harness.benchSync.coffer(o), { n });
+      const joins = Math.max(1, Math.min(repeats, 3));
+      const edits = repeats === 1 ? 3 : 20;
+
+      // Alternate Coffer and plain y-webrtc, so a slow moment of the machine hurts both.
+      const ours: number[] = [];
+      const plain: number[] = [];
+      const answered: number[] = [];
+      for (let i = 0; i < joins; i++) {
+        const link = await a.evaluate(() => window.harness.benchSync.invite());
+        const joined = await b.evaluate((o) => window.harness.benchSync.cofferJoin(o), { link, n });
+        ours.push(joined.total);
+        answered.push(joined.answered);
+        const room = await a.evaluate(() => window.harness.benchSync.newRoom());
+        await a.evaluate((o) => window.harness.benchSync.plainHost(o), room);
+        plain.push(await b.evaluate((o) => window.harness.benchSync.plainJoin(o), { ...room, n }));
+      }
+
+      const ourEdits: number[] = [];
+      const plainEdits: number[] = [];
+      for (let i = 0; i < edits; i++) {
+        const edit = { name: `edit_${i}`, value: `value ${i} ${Date.now()}` };
+        await b.evaluate((o) => window.harness.benchSync.watchCoffer(o), edit);
+        const wroteAt = await a.evaluate((o) => window.harness.benchSync.writeCoffer(o), edit);
+        ourEdits.push((await b.evaluate(() => window.harness.benchSync.seen()))! - wroteAt);
+        await b.evaluate((o) => window.harness.benchSync.watchPlain(o), edit);
+        const plainAt = await a.evaluate((o) => window.harness.benchSync.writePlain(o), edit);
+        plainEdits.push((await b.evaluate(() => window.harness.benchSync.seen()))! - plainAt);
+      }
+      await Promise.all(
+        [a, b].map((page) => page.evaluate(() => window.harness.benchSync.leavePlain())),
+      );
+      return {
+        sync_initial_ms: metric(
+          median(ours),
+          'ms',
+          { value: median(plain), name: 'plain y-webrtc (same Yjs document, no sealing)' },
+          `N=${n}, ${(stateBytes / 1024).toFixed(0)} KiB of Yjs state; median of ${ours.length} new devices (p95 ${percentile(ours, 95).toFixed(0)} ms; invitation answered after ${median(answered).toFixed(0)} ms); plain: median of ${plain.length}`,
+        ),
+        sync_edit_ms: metric(
+          median(ourEdits),
+          'ms',
+          { value: median(plainEdits), name: 'plain y-webrtc (a Yjs map write)' },
+          `median of ${ourEdits.length} edits, p95 ${percentile(ourEdits, 95).toFixed(1)} ms; plain p95 ${percentile(plainEdits, 95).toFixed(1)} ms`,
+        ),
+      };
+    } finally {
+      await other.close();
+      await server.close();
+    }
+  },
+};

@@ -1,0 +1,220 @@
+/**
+ * Sync benchmark scenarios, run inside the pages of two separate browsers (`npm run bench`,
+ * bench/workloads/sync.ts): Coffer's sync (sealed, signed envelopes over y-webrtc) beside plain
+ * y-webrtc replicating the same Yjs document with no sealing. Times are epoch milliseconds from
+ * `performance.timeOrigin + performance.now()`, comparable across browsers on one machine.
+ */
+import { WebrtcProvider } from 'y-webrtc';
+import * as Y from 'yjs';
+import { createBrowserPlatform, ownSignalingUrl } from '../../../src/app/platform';
+import { randomBytes, toBase64url } from '../../../src/core/crypto';
+import type { Session } from '../../../src/core/profile';
+import {
+  createChunkingWrtc,
+  dataChannelConfig,
+  inviteLink,
+  joinWithInvite,
+  parseInvite,
+  VaultSync,
+} from '../../../src/core/sync';
+import type { VaultHandle } from '../../../src/core/vault';
+import { fastPolicy } from './core';
+
+const now = () => performance.timeOrigin + performance.now();
+
+const state: {
+  session?: Session;
+  platform?: ReturnType<typeof createBrowserPlatform>;
+  handle?: VaultHandle;
+  sync?: VaultSync;
+  plain?: { doc: Y.Doc; provider: WebrtcProvider } | undefined;
+} = {};
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`no ${what} in this page yet`);
+  return value;
+}
+
+/** Resolves with the time `check` first holds, looking again after every change of the vault. */
+function whenVault(handle: VaultHandle, check: () => Promise<boolean>, timeoutMs: number) {
+  return new Promise<number>((resolve, reject) => {
+    let done = false;
+    const finish = (outcome: () => void) => {
+      if (done) return;
+      done = true;
+      stop();
+      clearTimeout(timer);
+      outcome();
+    };
+    const look = () =>
+      void check().then(
+        (ok) => ok && finish(() => resolve(now())),
+        (error: unknown) => finish(() => reject(error)),
+      );
+    const stop = handle.onChange(look);
+    const timer = setTimeout(() => finish(() => reject(new Error('timed out'))), timeoutMs);
+    look();
+  });
+}
+
+/** The same, for a plain Yjs map. */
+function whenMap(map: Y.Map<unknown>, check: () => boolean, timeoutMs: number) {
+  return new Promise<number>((resolve, reject) => {
+    const look = () => {
+      if (!check()) return;
+      map.unobserve(look);
+      clearTimeout(timer);
+      resolve(now());
+    };
+    const timer = setTimeout(() => {
+      map.unobserve(look);
+      reject(new Error('timed out'));
+    }, timeoutMs);
+    map.observe(look);
+    look();
+  });
+}
+
+async function startProfile(databaseName: string): Promise<Session> {
+  state.platform = createBrowserPlatform({ kdfPolicy: fastPolicy, databaseName });
+  state.session = await state.platform.coffer.createProfile('bench');
+  return state.session;
+}
+
+export const benchSync = {
+  /** Device A: a vault of n entries, open and syncing; returns an invitation link. */
+  async coffer({ n }: { n: number }) {
+    const session = await startProfile(`bench-sync-a-${Date.now()}`);
+    await session.createVault('bench');
+    state.handle = await session.openVault('bench');
+    for (let start = 0; start < n; start += 1000) {
+      const entries = [];
+      for (let i = start; i < Math.min(n, start + 1000); i++) {
+        entries.push({
+          name: `svc_${String(i).padStart(6, '0')}`,
+          value: {
+            host: `db-${i}.internal.example`,
+            port: 5432,
+            user: `svc_${i}`,
+            token: `t_${i}_${'x'.repeat(24)}`,
+          },
+        });
+      }
+      await state.handle.setMany(entries);
+    }
+    state.sync = await VaultSync.start({
+      vault: state.handle,
+      device: await session.device(),
+      connect: need(state.platform, 'platform').connect,
+    });
+    return { stateBytes: state.handle.encodeState().length };
+  },
+
+  async invite() {
+    const invite = await need(state.sync, 'sync').createInvite({
+      expiresInMs: 600_000,
+      singleUse: true,
+    });
+    return inviteLink(location.href, invite.token);
+  },
+
+  /** Device B, new each time: join by link until all n entries are listed. */
+  async cofferJoin({ link, n }: { link: string; n: number }) {
+    await state.sync?.stop();
+    await state.handle?.close();
+    const session = await startProfile(`bench-sync-b-${Date.now()}-${Math.random()}`);
+    const device = await session.device();
+    const started = now();
+    const received = await joinWithInvite({
+      token: parseInvite(link),
+      device,
+      connect: need(state.platform, 'platform').connect,
+      timeoutMs: 60_000,
+    });
+    const answered = now();
+    const added = await session.addJoinedVault(received);
+    state.handle = await session.openVault(added.name);
+    state.sync = await VaultSync.start({
+      vault: state.handle,
+      device,
+      connect: need(state.platform, 'platform').connect,
+    });
+    const handle = state.handle;
+    const done = await whenVault(handle, async () => (await handle.list()).length >= n, 120_000);
+    return { total: done - started, answered: answered - started };
+  },
+
+  /** Arms B to see `value` under `name`; resolves (through `seen`) with when it did. */
+  watchCoffer({ name, value }: { name: string; value: string }) {
+    const handle = need(state.handle, 'vault');
+    const seen = whenVault(handle, async () => (await handle.get(name)) === value, 30_000);
+    (state as { seen?: Promise<number> }).seen = seen;
+    return true;
+  },
+  async writeCoffer({ name, value }: { name: string; value: string }) {
+    const at = now();
+    await need(state.handle, 'vault').set(name, value);
+    return at;
+  },
+  seen: () => (state as { seen?: Promise<number> }).seen,
+
+  /** Plain y-webrtc: a document with the same Yjs content as Coffer's vault, in a fresh room. */
+  async plainHost({ room, password }: { room: string; password: string }) {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, need(state.handle, 'vault').encodeState());
+    state.plain = { doc, provider: plainProvider(room, password, doc) };
+    return doc.getMap('entries').size;
+  },
+  /** Plain y-webrtc, the other side: from joining the room until all n entries are there. */
+  async plainJoin({ room, password, n }: { room: string; password: string; n: number }) {
+    if (state.plain) {
+      state.plain.provider.destroy();
+      state.plain.doc.destroy();
+      // y-webrtc frees a room name asynchronously.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const doc = new Y.Doc();
+    const entries = doc.getMap('entries');
+    const started = now();
+    state.plain = { doc, provider: plainProvider(room, password, doc) };
+    const done = await whenMap(entries, () => entries.size >= n, 120_000);
+    return done - started;
+  },
+  watchPlain({ name, value }: { name: string; value: string }) {
+    const map = need(state.plain, 'plain room').doc.getMap('edits');
+    (state as { seen?: Promise<number> }).seen = whenMap(
+      map,
+      () => map.get(name) === value,
+      30_000,
+    );
+    return true;
+  },
+  writePlain({ name, value }: { name: string; value: string }) {
+    const at = now();
+    need(state.plain, 'plain room').doc.getMap('edits').set(name, value);
+    return at;
+  },
+  leavePlain() {
+    state.plain?.provider.destroy();
+    state.plain?.doc.destroy();
+    state.plain = undefined;
+    return true;
+  },
+  newRoom: () => ({
+    room: `plain-${toBase64url(randomBytes(16))}`,
+    password: toBase64url(randomBytes(32)),
+  }),
+};
+
+/** The transport Coffer uses (framed data channels, one negotiated channel), minus Coffer. */
+function plainProvider(room: string, password: string, doc: Y.Doc): WebrtcProvider {
+  return new WebrtcProvider(room, doc, {
+    signaling: [ownSignalingUrl()],
+    password,
+    peerOpts: {
+      wrtc: createChunkingWrtc({ RTCPeerConnection, RTCSessionDescription, RTCIceCandidate }),
+      channelConfig: dataChannelConfig,
+      config: { iceServers: [] },
+    },
+  });
+}
