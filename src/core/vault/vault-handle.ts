@@ -404,13 +404,23 @@ export class VaultHandle implements AsyncDisposable {
       try {
         for (const change of changes) {
           const before = added.length;
+          // Into an empty document (a device's first sync), what the change adds is the change
+          // itself: save its bytes rather than have Yjs encode them again for the event.
+          const intoEmpty = doc.store.clients.size === 0;
+          if (intoEmpty) doc.off('update', capture);
           try {
             author = change.author;
             knowledge = knowledgeOf(change.update, change.knowledge);
             Y.applyUpdate(doc, change.update, 'sync');
+            const whole = doc.store.pendingStructs === null && doc.store.pendingDs === null;
+            if (intoEmpty && doc.store.clients.size > 0) {
+              added.push(whole ? change.update : Y.encodeStateAsUpdate(doc));
+            }
           } catch {
             // Authentic (it was signed and sealed) yet unreadable: a faulty peer build. Skip it.
             malformed++;
+          } finally {
+            if (intoEmpty) doc.on('update', capture);
           }
           if (added.length > before) changed++;
         }
