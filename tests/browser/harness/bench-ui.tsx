@@ -3,10 +3,7 @@
  * component, mounted with Solid's `render` over a real vault of N entries (a VaultHandle from
  * IndexedDB wrapped by createOpenVault as the app wraps it, without sync), with the app's stylesheet, and
  * typed into one character at a time.
- *
- * The harness build has no Solid JSX compiler (vite.config.ts gives `--mode harness` no
- * vite-plugin-solid), so this file is not imported by main.ts: the workload builds it on its own
- * with vite-plugin-solid and loads it into the harness page, where it sets `window.benchUi`.
+ * main.ts imports it; it sets `window.benchUi`.
  */
 // The app's context types reach app-updates.ts, which imports the PWA plugin's virtual module;
 // tsconfig.node.json (which checks tests/) does not load its declarations, so load them here.

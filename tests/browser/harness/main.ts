@@ -6,6 +6,8 @@
  */
 import { bench } from './bench';
 import { benchLocks } from './bench-locks';
+// Sets window.benchUi: the UI benchmark mounts the app's own components.
+import './bench-ui';
 import { benchSync } from './bench-sync';
 import { core } from './core';
 import { locks } from './locks';
