@@ -11,6 +11,8 @@ import type { RoomOptions, Transport, TransportFactory, TransportStatus } from '
  *   same room to be gone.
  * - **Simultaneous offers.** Both ends use one pre-negotiated data channel (`dataChannelConfig`),
  *   so whichever offer wins, the two ends talk on the same channel.
+ * - **Stuck connections.** A connection that has not opened after 8 to 16 s is dropped, and
+ *   y-webrtc announces again (two peers offering at once can otherwise wait for ever).
  * - **Large messages.** A vault's first sync is one message of megabytes, over what a data
  *   channel carries; peers use data channels that frame messages (chunking-wrtc.ts).
  * - **Network loss.** When the browser says it is offline, the device leaves the room; when it
@@ -42,12 +44,18 @@ export interface WebrtcTransportOptions {
  */
 export const dataChannelConfig = { negotiated: true, id: 0 } as const;
 
+/** How long a connection may take to open before it counts as stuck (plus up to as long again). */
+const stuckAfterMs = 8000;
+
 /** Providers of this tab that are being destroyed, by room: the next join waits for them. */
 const leaving = new Map<string, Promise<void>>();
 
 interface ProviderInternals {
   readonly room: {
-    readonly webrtcConns: Map<string, { readonly connected: boolean }>;
+    readonly webrtcConns: Map<
+      string,
+      { readonly connected: boolean; readonly peer: { destroy(): void } }
+    >;
     readonly bcConns: Set<string>;
   } | null;
   readonly signalingConns: {
@@ -174,8 +182,34 @@ function joinRoom(
     if (destroyed) return;
     void schedule(online ? join : goOffline);
   });
+  // A connection that has not opened after a while never will: when two peers offer to each
+  // other at once, y-webrtc can leave both halves waiting for ever, and it ignores a peer's
+  // announcements while it holds a connection to it. Dropping the stuck one makes y-webrtc
+  // announce again; the random wait keeps the two sides from dropping in step and clashing
+  // again.
+  const firstSeen = new Map<object, { at: number; patience: number }>();
+  const dropStuck = () => {
+    const conns = (provider as unknown as ProviderInternals | undefined)?.room?.webrtcConns;
+    if (!conns) return;
+    const now = Date.now();
+    const live = new Set<object>();
+    for (const conn of conns.values()) {
+      live.add(conn);
+      if (conn.connected) continue;
+      let seen = firstSeen.get(conn);
+      if (!seen) {
+        seen = { at: now, patience: stuckAfterMs + Math.random() * stuckAfterMs };
+        firstSeen.set(conn, seen);
+      }
+      if (now - seen.at > seen.patience) conn.peer.destroy();
+    }
+    for (const conn of firstSeen.keys()) if (!live.has(conn)) firstSeen.delete(conn);
+  };
   // Connections change without events (a peer's channel opening); look now and then.
-  const poll = setInterval(emit, 1000);
+  const poll = setInterval(() => {
+    dropStuck();
+    emit();
+  }, 1000);
   void schedule(join);
 
   return {

@@ -140,7 +140,17 @@ export const benchSync = {
       connect: need(state.platform, 'platform').connect,
     });
     const handle = state.handle;
-    const done = await whenVault(handle, async () => (await handle.list()).length >= n, 120_000);
+    const running = state.sync;
+    const done = await whenVault(
+      handle,
+      async () => (await handle.list()).length >= n,
+      120_000,
+    ).catch(async (error: unknown) => {
+      // Say where it stood: connected or not, how much arrived, what was refused.
+      throw new Error(
+        `${String(error)}: ${(await handle.list()).length} of ${n} entries, status ${JSON.stringify(running.status())}`,
+      );
+    });
     return { total: done - started, answered: answered - started };
   },
 
@@ -162,7 +172,13 @@ export const benchSync = {
   async plainHost({ room, password }: { room: string; password: string }) {
     const doc = new Y.Doc();
     Y.applyUpdate(doc, need(state.handle, 'vault').encodeState());
-    state.plain = { doc, provider: plainProvider(room, password, doc) };
+    const provider = plainProvider(room, password, doc);
+    state.plain = { doc, provider };
+    // In the room before the other side comes, as a vault's device is: two plain peers that
+    // announce at the same moment can clash and wait for ever (Coffer's transport drops such
+    // connections; plain y-webrtc does not).
+    await (provider as unknown as { key: PromiseLike<unknown> }).key;
+    await new Promise((resolve) => setTimeout(resolve, 500));
     return doc.getMap('entries').size;
   },
   /** Plain y-webrtc, the other side: from joining the room until all n entries are there. */
@@ -177,7 +193,20 @@ export const benchSync = {
     const entries = doc.getMap('entries');
     const started = now();
     state.plain = { doc, provider: plainProvider(room, password, doc) };
-    const done = await whenMap(entries, () => entries.size >= n, 120_000);
+    const provider = state.plain.provider;
+    const done = await whenMap(entries, () => entries.size >= n, 120_000).catch(
+      (error: unknown) => {
+        const room = (
+          provider as unknown as {
+            room: { webrtcConns: Map<string, { connected: boolean }> } | null;
+          }
+        ).room;
+        const conns = room ? [...room.webrtcConns.values()].map((c) => c.connected) : 'no room';
+        throw new Error(
+          `${String(error)}: ${entries.size} of ${n} entries; connections ${JSON.stringify(conns)}`,
+        );
+      },
+    );
     return done - started;
   },
   watchPlain({ name, value }: { name: string; value: string }) {
