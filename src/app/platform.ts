@@ -7,6 +7,7 @@ import { createVaultMutex, type VaultMutex } from '../core/lock';
 import { Coffer } from '../core/profile';
 import { type CofferDatabase, openCofferDatabase } from '../core/storage';
 import { type TransportFactory, webrtcTransport } from '../core/sync';
+import type { CompactionPolicy } from '../core/vault';
 
 export interface BrowserPlatform {
   readonly db: CofferDatabase;
@@ -25,6 +26,8 @@ export interface BrowserPlatformOptions {
   readonly holderLabel?: string;
   /** Only tests lower this; the app always runs the default policy. */
   readonly kdfPolicy?: KdfPolicy;
+  /** Only tests change this (to keep rows as rows); the app compacts as the default says. */
+  readonly compaction?: CompactionPolicy;
 }
 
 /** The relay `npm start` serves beside the app, on the same origin. */
@@ -80,6 +83,7 @@ export function createBrowserPlatform(options: BrowserPlatformOptions = {}): Bro
     mutex,
     defaultDeviceName: describeThisDevice(),
     ...(options.kdfPolicy ? { kdfPolicy: options.kdfPolicy } : {}),
+    ...(options.compaction ? { compaction: options.compaction } : {}),
   });
   let signalingUrls: readonly string[] = [ownSignalingUrl()];
   const connect = webrtcTransport({

@@ -4,7 +4,7 @@ import { expect, test } from '../fixtures';
 async function openHarness(
   page: Page,
   url: string,
-  options: { fast?: boolean; holderLabel?: string } = { fast: true },
+  options: { fast?: boolean; holderLabel?: string; keepRows?: boolean } = { fast: true },
 ) {
   await page.goto(url);
   await expect(page.locator('#status')).toHaveText('ready');
@@ -180,7 +180,7 @@ test.describe('the vault core in real Chromium', () => {
     page,
     harness,
   }) => {
-    await openHarness(page, harness.url);
+    await openHarness(page, harness.url, { fast: true, keepRows: true });
     // Rows 1-3 are written in separate sessions (separate Yjs clients), rows 4-5 in one session.
     const keys = await page.evaluate(async () => {
       const h = window.harness.core;

@@ -549,5 +549,21 @@ scenario('invalid arguments reject (never throw) with InvalidLockRequestError', 
   assertEqual(snapshot.held + snapshot.pending, 0, 'locks taken by invalid calls');
 });
 
+scenario('hasWaiters: false while nobody waits, true while a tab is queued', async (env) => {
+  const name = env.lockName('waiters');
+  const a = await env.client('tab-A');
+  const b = await env.client('tab-B');
+  assertEqual(await a.mutex.hasWaiters(name), false, 'waiters for a free lock');
+  const held = await settles(a.mutex.acquire(name), handOffMs, 'A acquires');
+  assertEqual(await b.mutex.hasWaiters(name), false, 'waiters while only held');
+  const waiting = b.mutex.acquire(name);
+  await waitFor('B queued', () => a.mutex.hasWaiters(name));
+  assertEqual(await a.mutex.hasWaiters(`${name}-other`), false, 'waiters for another lock');
+  await held.release();
+  const second = await settles(waiting, handOffMs, 'B acquires after A releases');
+  assertEqual(await a.mutex.hasWaiters(name), false, 'waiters once granted');
+  await second.release();
+});
+
 /** Every scenario of the contract, in a stable order. */
 export const vaultMutexScenarios: readonly VaultMutexScenario[] = scenarios;

@@ -7,6 +7,7 @@ import {
 } from '../../src/core/lock';
 import { Coffer } from '../../src/core/profile';
 import type { CofferDatabase } from '../../src/core/storage';
+import type { CompactionPolicy } from '../../src/core/vault';
 import { memoryDatabase } from './memory-db';
 
 /** Low scrypt cost so tests that create many profiles stay fast; floor tests use the real one. */
@@ -23,7 +24,12 @@ export interface TestCoffer {
 }
 
 export function testCoffer(
-  options: { policy?: KdfPolicy; db?: CofferDatabase; clock?: () => number } = {},
+  options: {
+    policy?: KdfPolicy;
+    db?: CofferDatabase;
+    clock?: () => number;
+    compaction?: CompactionPolicy;
+  } = {},
 ): TestCoffer {
   const db = options.db ?? memoryDatabase();
   const locks = createMemoryLockManager();
@@ -40,6 +46,7 @@ export function testCoffer(
       }),
       kdfPolicy: options.policy ?? fastPolicy,
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.compaction ? { compaction: options.compaction } : {}),
     });
   return { coffer: make('tab-1'), db, anotherTab: (label = 'tab-2') => make(label) };
 }

@@ -83,6 +83,8 @@ export interface VaultMutex {
    * answer on the holder channel; they are undefined if it did not answer in time.
    */
   whoHolds(lockName: string): Promise<HolderInfo | undefined>;
+  /** Whether anyone (this tab or another) is queued for the lock: a holder may then hurry. */
+  hasWaiters(lockName: string): Promise<boolean>;
 }
 
 /**
@@ -327,5 +329,12 @@ export function createVaultMutex(options: VaultMutexOptions): VaultMutex {
     });
   };
 
-  return { acquire, whoHolds };
+  const hasWaiters = async (lockName: string): Promise<boolean> => {
+    const invalid = invalidLockName(lockName);
+    if (invalid) throw invalid;
+    const snapshot = await locks.query();
+    return (snapshot.pending ?? []).some((lock) => lock.name === lockName);
+  };
+
+  return { acquire, whoHolds, hasWaiters };
 }

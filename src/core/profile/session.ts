@@ -38,6 +38,7 @@ import {
   defaultCompactionPolicy,
   type NameStyle,
   type OpenVaultOptions,
+  type PreparedVault,
   VaultHandle,
   validateVaultName,
 } from '../vault';
@@ -89,6 +90,10 @@ export interface CreateVaultOptions {
 }
 
 const lockNameFor = (vaultId: string) => `coffer/vault/${vaultId}`;
+const discardPrepared = (prepared: PreparedVault) => {
+  prepared.store.dispose();
+  prepared.doc.destroy();
+};
 const sameName = (a: string, b: string) =>
   a.normalize('NFC').toLocaleLowerCase('en') === b.normalize('NFC').toLocaleLowerCase('en');
 const newEntryId = () => toBase64url(randomBytes(12));
@@ -381,24 +386,42 @@ export class Session {
    */
   async openVault(name: string, options: OpenVaultOptions = {}): Promise<VaultHandle> {
     const target = await this.#find(name, 'opening a vault');
-    const lease = await this.options.mutex.acquire(lockNameFor(target.id), options);
+    const common = {
+      db: this.options.db,
+      vaultId: target.id,
+      key: target.key,
+      clock: this.#clock,
+      newId: newEntryId,
+    };
+    // Read and build the vault while waiting for its lock (another tab may hold it): once the
+    // lock is ours, only what that tab wrote meanwhile is left to read.
+    const prepared = VaultHandle.prepare(common);
+    prepared.catch(() => undefined);
+    let lease: Awaited<ReturnType<VaultMutex['acquire']>>;
+    try {
+      lease = await this.options.mutex.acquire(lockNameFor(target.id), options);
+    } catch (error) {
+      void prepared.then(discardPrepared, () => undefined);
+      throw error;
+    }
     try {
       // The profile may have been locked while we waited for the vault.
       this.#key('opening a vault');
-      const handle = await VaultHandle.open({
-        db: this.options.db,
-        vaultId: target.id,
-        vaultName: target.metadata.name,
-        key: target.key,
-        lease,
-        clock: this.#clock,
-        newId: newEntryId,
-        compaction: this.options.compaction ?? defaultCompactionPolicy,
-        ...(target.metadata.introducedBy !== undefined
-          ? { introducedBy: target.metadata.introducedBy }
-          : {}),
-        ...(this.#device ? { deviceId: (await this.#device).id } : {}),
-      });
+      const lockName = lockNameFor(target.id);
+      const handle = await VaultHandle.open(
+        {
+          ...common,
+          vaultName: target.metadata.name,
+          lease,
+          hasWaiters: () => this.options.mutex.hasWaiters(lockName),
+          compaction: this.options.compaction ?? defaultCompactionPolicy,
+          ...(target.metadata.introducedBy !== undefined
+            ? { introducedBy: target.metadata.introducedBy }
+            : {}),
+          ...(this.#device ? { deviceId: (await this.#device).id } : {}),
+        },
+        prepared,
+      );
       this.#open.add(handle);
       handle.onClose(() => this.#open.delete(handle));
       return handle;

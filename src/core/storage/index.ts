@@ -47,4 +47,10 @@ export {
   writeSettings,
   writeVaultRow,
 } from './records';
-export { type LoadedLog, LogClosedError, VaultLog, type VaultLogOptions } from './vault-log';
+export {
+  type LoadedLog,
+  LogClosedError,
+  type LogRefresh,
+  VaultLog,
+  type VaultLogOptions,
+} from './vault-log';

@@ -103,6 +103,17 @@ export interface VaultLogOptions {
   readonly mayWrite?: () => boolean;
 }
 
+/** What changed in storage since a log was loaded (see `VaultLog.refresh`). */
+export type LogRefresh =
+  /** The snapshot was replaced (another holder compacted): load again from scratch. */
+  | { readonly stale: true }
+  /** Rows added after the loaded head, opened in order, and those that failed to open. */
+  | {
+      readonly stale: false;
+      readonly updates: readonly Uint8Array[];
+      readonly damaged: readonly CorruptDataError[];
+    };
+
 /** Raised when the vault log is asked to write after its holder lost the vault. */
 export class LogClosedError extends Error {
   override readonly name = 'LogClosedError';
@@ -120,7 +131,7 @@ export class VaultLog {
   #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    private readonly options: VaultLogOptions,
+    private options: VaultLogOptions,
     loaded: LoadedLog,
     rowCount: number,
     rowBytes: number,
@@ -187,6 +198,43 @@ export class VaultLog {
 
   get headSeq(): number {
     return this.#head;
+  }
+
+  /**
+   * Sets what the log calls back into, for a log loaded before its holder existed (a tab that
+   * reads a vault while it waits for the vault's lock).
+   */
+  attach(callbacks: Pick<VaultLogOptions, 'onExternalUpdates' | 'mayWrite'>): void {
+    this.options = { ...this.options, ...callbacks };
+  }
+
+  /**
+   * Catches up with what was written since the log was loaded: the rows after its head, or
+   * `stale` if the snapshot it loaded has been replaced meanwhile (the rows it covered are gone).
+   */
+  async refresh(): Promise<LogRefresh> {
+    const { db, vaultId, key } = this.options;
+    let snapshotSeq: number;
+    let rows: UpdateRow[];
+    try {
+      [snapshotSeq, rows] = await db.relaxed.transaction(
+        'r',
+        db.relaxed.snapshots,
+        db.relaxed.updates,
+        async () => {
+          const snap = await db.relaxed.snapshots.get(vaultId);
+          return [snap?.seq ?? 0, await rowsAfter(db, vaultId, this.#head)] as const;
+        },
+      );
+    } catch (error) {
+      throw mapStorageError(error, `reading vault ${vaultId}`);
+    }
+    if (snapshotSeq !== this.#snapshotSeq) return { stale: true };
+    this.#head = rows.reduce((max, row) => Math.max(max, row.seq), this.#head);
+    this.#rowsSinceSnapshot += rows.length;
+    this.#bytesSinceSnapshot += rows.reduce((sum, row) => sum + (row.bytes?.length ?? 0), 0);
+    const { updates, damaged } = openRows(key, vaultId, rows);
+    return { stale: false, updates, damaged };
   }
 
   /** Rows written since the last snapshot: what compaction would remove. */

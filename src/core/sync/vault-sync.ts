@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { fromBase64url, keyIdOf, toBase64url } from '../crypto';
-import type { InviteRecord, VaultHandle } from '../vault';
+import { type InviteRecord, VaultClosedError, type VaultHandle } from '../vault';
 import type { DeviceIdentity } from './device';
 import { EnvelopeExchange, type ExchangeCompaction } from './exchange';
 import {
@@ -90,7 +90,11 @@ export class VaultSync {
       vault: options.vault,
       ...(options.compaction ? { compaction: options.compaction } : {}),
       onReport: (report) => this.#onReport(report),
-      onError: (error) => console.warn('saving changes from another device failed', error),
+      onError: (error) => {
+        // Closing the vault while changes arrive is not a failure: they come again next time.
+        if (error instanceof VaultClosedError) return;
+        console.warn('saving changes from another device failed', error);
+      },
     });
   }
 

@@ -73,6 +73,7 @@ export {
   type EntryReview,
   type LocalChange,
   type OpenVaultOptions,
+  type PreparedVault,
   type RemoteApplyResult,
   type RemoteChange,
   type SetOptions,

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { deriveSubkey, type VaultKey } from '../crypto';
 import type { Lease, VaultMutex } from '../lock';
-import { type CofferDatabase, CorruptDataError, type LoadedLog, VaultLog } from '../storage';
+import { type CofferDatabase, CorruptDataError, VaultLog, type VaultLogOptions } from '../storage';
 import { concurrentlyEditedEntries, knowledgeOf } from './concurrent-edits';
 import type {
   ConnectionValue,
@@ -115,12 +115,15 @@ export interface CompactionPolicy {
   readonly minBytes: number;
   /** On close, compact if at least this many rows are waiting, so the next open is fast. */
   readonly onCloseRows: number;
+  /** On close, compact after any row a vault that stores less than this (re-sealing is cheap). */
+  readonly onCloseSmallBytes: number;
 }
 
 export const defaultCompactionPolicy: CompactionPolicy = {
   everyRows: 500,
   minBytes: 2048,
   onCloseRows: 16,
+  onCloseSmallBytes: 64 * 1024,
 };
 
 interface HandleParts {
@@ -136,6 +139,52 @@ interface HandleParts {
   readonly deviceId?: string;
   /** For a vault received by invitation, the device that let this one in (see VaultMetadata). */
   readonly introducedBy?: string;
+  /** Whether another tab waits for the vault: closing then hands it over without compacting. */
+  readonly hasWaiters?: () => Promise<boolean>;
+}
+
+/** A vault read and built ahead of its lock (VaultHandle.prepare). */
+export interface PreparedVault {
+  readonly log: VaultLog;
+  readonly damaged: CorruptDataError[];
+  readonly doc: Y.Doc;
+  store: EntryStore;
+}
+
+/** Applies decrypted stored updates to a prepared document; an unreadable one is reported. */
+function applyStored(
+  prepared: PreparedVault,
+  updates: readonly Uint8Array[],
+  vaultId: string,
+  firstIndex: number,
+): void {
+  Y.transact(
+    prepared.doc,
+    () => {
+      updates.forEach((update, index) => {
+        try {
+          Y.applyUpdate(prepared.doc, update, 'storage');
+        } catch (error) {
+          // Authenticated but not a Yjs update: written by a faulty build. Report, keep going.
+          prepared.damaged.push(
+            new CorruptDataError(
+              { store: 'updates', vaultId, seq: firstIndex + index },
+              'malformed',
+              {
+                cause: error,
+              },
+            ),
+          );
+        }
+      });
+    },
+    'storage',
+  );
+}
+
+function discard(prepared: PreparedVault): void {
+  prepared.store?.dispose();
+  prepared.doc.destroy();
 }
 
 /**
@@ -172,9 +221,9 @@ export class VaultHandle implements AsyncDisposable {
   }
 
   /** @internal Opened by Session.openVault, which holds the lease already. */
-  static async open(parts: HandleParts): Promise<VaultHandle> {
+  static async open(parts: HandleParts, prepared?: Promise<PreparedVault>): Promise<VaultHandle> {
     const handle = new VaultHandle(parts);
-    await handle.#load();
+    await handle.#load(prepared);
     return handle;
   }
 
@@ -248,14 +297,10 @@ export class VaultHandle implements AsyncDisposable {
     }
   }
 
-  async #load(): Promise<void> {
-    const { db, vaultId, key, lease } = this.#parts;
-    const storageKey = deriveSubkey(key, 'storage');
-    const { log, loaded } = await VaultLog.load({
-      db,
-      vaultId,
-      key: storageKey,
-      mayWrite: () => !this.closed && lease.since > 0,
+  /** What the log calls back into: another holder's rows, and whether this handle may write. */
+  #logCallbacks(): Pick<VaultLogOptions, 'onExternalUpdates' | 'mayWrite'> {
+    return {
+      mayWrite: () => !this.closed && this.#parts.lease.since > 0,
       onExternalUpdates: (updates) => {
         // Another holder wrote while we did: its changes are as real as ours.
         Y.transact(
@@ -267,39 +312,61 @@ export class VaultHandle implements AsyncDisposable {
         );
         this.#emitChange('storage');
       },
-    });
-    this.#log = log;
-    this.#damaged = [...loaded.damaged];
-    this.#doc = this.#buildDoc(loaded);
-    this.#store = createEntryStore(this.#doc, {
-      clock: this.#parts.clock,
-      newId: this.#parts.newId,
-    });
+    };
   }
 
-  #buildDoc(loaded: LoadedLog): Y.Doc {
-    const doc = new Y.Doc({ gc: true });
-    Y.transact(
-      doc,
-      () => {
-        loaded.updates.forEach((update, index) => {
-          try {
-            Y.applyUpdate(doc, update, 'storage');
-          } catch (error) {
-            // Authenticated but not a Yjs update: written by a faulty build. Report, keep going.
-            this.#damaged.push(
-              new CorruptDataError(
-                { store: 'updates', vaultId: this.#parts.vaultId, seq: index },
-                'malformed',
-                { cause: error },
-              ),
-            );
-          }
-        });
-      },
-      'storage',
-    );
-    return doc;
+  /**
+   * Takes a vault prepared while the lock was awaited, caught up with what its holder wrote
+   * since; or, without one (or if the holder compacted meanwhile), reads it now.
+   */
+  async #load(prepared?: Promise<PreparedVault>): Promise<void> {
+    let ready = prepared ? await prepared.catch(() => undefined) : undefined;
+    if (ready) {
+      ready.log.attach(this.#logCallbacks());
+      const fresh = await ready.log.refresh();
+      if (fresh.stale) {
+        discard(ready);
+        ready = undefined;
+      } else {
+        applyStored(ready, fresh.updates, this.#parts.vaultId, ready.log.headSeq);
+        ready.damaged.push(...fresh.damaged);
+      }
+    }
+    if (!ready) {
+      ready = await VaultHandle.prepare(this.#parts);
+      ready.log.attach(this.#logCallbacks());
+    }
+    this.#log = ready.log;
+    this.#damaged = ready.damaged;
+    this.#doc = ready.doc;
+    this.#store = ready.store;
+  }
+
+  /**
+   * Reads, decrypts and builds a vault without holding its lock: what a tab does while it
+   * waits for the vault, so that once the lock is its own only the last changes remain to read
+   * (`open(parts, prepared)`). Nothing is written.
+   */
+  static async prepare(
+    parts: Pick<HandleParts, 'db' | 'vaultId' | 'key' | 'clock' | 'newId'>,
+  ): Promise<PreparedVault> {
+    const { db, vaultId, key } = parts;
+    const { log, loaded } = await VaultLog.load({
+      db,
+      vaultId,
+      key: deriveSubkey(key, 'storage'),
+      // Until a holder attaches, the log writes nothing.
+      mayWrite: () => false,
+    });
+    const prepared: PreparedVault = {
+      log,
+      damaged: [...loaded.damaged],
+      doc: new Y.Doc({ gc: true }),
+      store: undefined as unknown as EntryStore,
+    };
+    applyStored(prepared, loaded.updates, vaultId, 0);
+    prepared.store = createEntryStore(prepared.doc, { clock: parts.clock, newId: parts.newId });
+    return prepared;
   }
 
   #markClosed(reason: VaultCloseReason): void {
@@ -597,6 +664,19 @@ export class VaultHandle implements AsyncDisposable {
     );
   }
 
+  /**
+   * On close: after `onCloseRows` rows, so the next open is quick; and for a small vault after
+   * any row, since re-sealing a few KiB costs nothing and leaves nothing but the state at rest.
+   */
+  #compactionDueOnClose(): boolean {
+    const log = this.#log;
+    if (log.rowsSinceSnapshot >= this.#parts.compaction.onCloseRows) return true;
+    return (
+      log.rowsSinceSnapshot > 0 &&
+      log.snapshotBytes + log.bytesSinceSnapshot < this.#parts.compaction.onCloseSmallBytes
+    );
+  }
+
   async #compactNow(): Promise<void> {
     if (this.#closeReason || this.#damaged.length > 0) return;
     await this.#log.compact(Y.encodeStateAsUpdate(this.#doc));
@@ -722,12 +802,11 @@ export class VaultHandle implements AsyncDisposable {
   async #closeWith(reason: VaultCloseReason): Promise<void> {
     if (!this.#closeReason) {
       await this.#enqueue(async () => {
-        if (
-          !this.#closeReason &&
-          this.#log.rowsSinceSnapshot >= this.#parts.compaction.onCloseRows
-        ) {
-          await this.#compactNow().catch(() => undefined);
-        }
+        if (this.#closeReason || !this.#compactionDueOnClose()) return;
+        // A tab waiting for the vault has already read it: compacting now would replace what it
+        // read and make it read everything again. It compacts when its own writes call for it.
+        if (await this.#parts.hasWaiters?.().catch(() => false)) return;
+        await this.#compactNow().catch(() => undefined);
       });
       this.#markClosed(reason);
     }

@@ -6,7 +6,7 @@
 import { createBrowserPlatform, spawnKdfWorker } from '../../../src/app/platform';
 import { createWorkerKdfRunner, type KdfPolicy } from '../../../src/core/crypto';
 import type { Session } from '../../../src/core/profile';
-import type { VaultHandle } from '../../../src/core/vault';
+import { defaultCompactionPolicy, type VaultHandle } from '../../../src/core/vault';
 
 /** Low scrypt cost for tests that create many profiles; the floor test uses the real one. */
 export const fastPolicy: KdfPolicy = {
@@ -95,9 +95,20 @@ function serializeForSearch(value: unknown): string {
 }
 
 export const core = {
-  start(options: { fast?: boolean; databaseName?: string; holderLabel?: string } = {}) {
+  start(
+    options: {
+      fast?: boolean;
+      databaseName?: string;
+      holderLabel?: string;
+      /** Leave a small vault's rows as rows on close, for tests that tamper with rows. */
+      keepRows?: boolean;
+    } = {},
+  ) {
     state.platform = createBrowserPlatform({
       ...(options.fast ? { kdfPolicy: fastPolicy } : {}),
+      ...(options.keepRows
+        ? { compaction: { ...defaultCompactionPolicy, onCloseSmallBytes: 0 } }
+        : {}),
       ...(options.databaseName ? { databaseName: options.databaseName } : {}),
       ...(options.holderLabel ? { holderLabel: options.holderLabel } : {}),
     });
