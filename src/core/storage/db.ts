@@ -67,6 +67,11 @@ export class CofferDexie extends Dexie {
     });
     // Version 2 adds the profile's sealed settings.
     this.version(2).stores({ profile: 'id' });
+    // Coffer uses no live queries: without Dexie's observability and cache layers, a write is
+    // one IndexedDB request, not one plus a range computation and a BroadcastChannel message
+    // to every other tab (measured: about a third of a durable write's time).
+    this.unuse({ stack: 'dbcore', name: 'Observability' });
+    this.unuse({ stack: 'dbcore', name: 'Cache' });
   }
 }
 
