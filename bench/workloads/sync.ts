@@ -38,11 +38,13 @@ export const syncWorkload: Workload = {
       const ours: number[] = [];
       const plain: number[] = [];
       const answered: number[] = [];
+      const connected: number[] = [];
       for (let i = 0; i < joins; i++) {
         const link = await a.evaluate(() => window.harness.benchSync.invite());
         const joined = await b.evaluate((o) => window.harness.benchSync.cofferJoin(o), { link, n });
         ours.push(joined.total);
         answered.push(joined.answered);
+        connected.push(joined.connected);
         const room = await a.evaluate(() => window.harness.benchSync.newRoom());
         await a.evaluate((o) => window.harness.benchSync.plainHost(o), room);
         plain.push(await b.evaluate((o) => window.harness.benchSync.plainJoin(o), { ...room, n }));
@@ -67,13 +69,13 @@ export const syncWorkload: Workload = {
           median(ours),
           'ms',
           { value: median(plain), name: 'plain y-webrtc (same Yjs document, no sealing)' },
-          `N=${n}, ${(stateBytes / 1024).toFixed(0)} KiB of Yjs state; median of ${ours.length} new devices (p95 ${percentile(ours, 95).toFixed(0)} ms; invitation answered after ${median(answered).toFixed(0)} ms); plain: median of ${plain.length}`,
+          `N=${n}, ${(stateBytes / 1024).toFixed(0)} KiB of Yjs state; median of ${ours.length} new devices (p95 ${percentile(ours, 95).toFixed(0)} ms; invitation answered after ${median(answered).toFixed(0)} ms, connected to the vault's room after ${median(connected).toFixed(0)} ms; each join in order: ${ours.map((ms, i) => `${ms.toFixed(0)} (connected at ${connected[i]!.toFixed(0)})`).join(', ')} ms); plain: median of ${plain.length}`,
         ),
         sync_edit_ms: metric(
           median(ourEdits),
           'ms',
           { value: median(plainEdits), name: 'plain y-webrtc (a Yjs map write)' },
-          `median of ${ourEdits.length} edits, p95 ${percentile(ourEdits, 95).toFixed(1)} ms; plain p95 ${percentile(plainEdits, 95).toFixed(1)} ms`,
+          `median of ${ourEdits.length} edits, p95 ${percentile(ourEdits, 95).toFixed(1)} ms; plain p95 ${percentile(plainEdits, 95).toFixed(1)} ms; in order: ${ourEdits.map((ms) => ms.toFixed(0)).join(', ')} ms`,
         ),
       };
     } finally {

@@ -75,6 +75,8 @@ export interface JoinedVault {
   readonly key: VaultKey;
   /** The device that let this one in: trusted until the vault's device list arrives. */
   readonly introducedBy: string;
+  /** The vault's other devices as the inviter listed them: trusted likewise. */
+  readonly members?: readonly string[];
 }
 
 /** A vault as the list shows it. */
@@ -371,6 +373,7 @@ export class Session {
         name,
         createdAt,
         introducedBy: vault.introducedBy,
+        ...(vault.members !== undefined ? { introducedMembers: vault.members } : {}),
       }),
       'adding the vault',
     );
@@ -417,6 +420,9 @@ export class Session {
           compaction: this.options.compaction ?? defaultCompactionPolicy,
           ...(target.metadata.introducedBy !== undefined
             ? { introducedBy: target.metadata.introducedBy }
+            : {}),
+          ...(target.metadata.introducedMembers !== undefined
+            ? { introducedMembers: target.metadata.introducedMembers }
             : {}),
           ...(this.#device ? { deviceId: (await this.#device).id } : {}),
         },

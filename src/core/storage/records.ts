@@ -30,6 +30,8 @@ export interface VaultMetadata {
    * device list of its own for the vault.
    */
   readonly introducedBy?: string;
+  /** With `introducedBy`: the vault's other devices as it listed them, trusted likewise. */
+  readonly introducedMembers?: readonly string[];
 }
 
 export interface OpenedVaultRecord {
@@ -53,6 +55,9 @@ export function sealVaultRecord(
         name: metadata.name,
         createdAt: metadata.createdAt,
         ...(metadata.introducedBy !== undefined ? { introducedBy: metadata.introducedBy } : {}),
+        ...(metadata.introducedMembers !== undefined
+          ? { introducedMembers: metadata.introducedMembers }
+          : {}),
       }),
     ),
   );
@@ -96,6 +101,10 @@ export function openVaultRecord(profileKey: ProfileKey, row: VaultRow): OpenedVa
         createdAt: metadata.createdAt,
         ...(typeof metadata.introducedBy === 'string'
           ? { introducedBy: metadata.introducedBy }
+          : {}),
+        ...(Array.isArray(metadata.introducedMembers) &&
+        metadata.introducedMembers.every((id) => typeof id === 'string')
+          ? { introducedMembers: metadata.introducedMembers as string[] }
           : {}),
       },
     };

@@ -102,15 +102,6 @@ export class EnvelopeExchange {
     return this.#checkpointBytes;
   }
 
-  /**
-   * Replaces this device's checkpoint with its whole state now: when a new device is let in
-   * (it trusts the device that let it in, and needs the device list from it), or when this
-   * device has caught up on much more than its checkpoint holds.
-   */
-  refreshCheckpoint(): void {
-    this.#publishCheckpoint();
-  }
-
   #publishCheckpoint(): void {
     const checkpoint = this.#options.peer.sealCheckpoint();
     const stale = [...this.#published.keys()].filter((key) => key !== checkpoint.key);

@@ -149,6 +149,11 @@ export type JoinAnswer =
       readonly name: string;
       readonly key: VaultKey;
       readonly inviter: DeviceId;
+      /**
+       * The vault's other devices (not removed) as the inviter knows them: trusted, with the
+       * inviter, until the vault's own device list arrives.
+       */
+      readonly members: readonly DeviceId[];
     }
   | { readonly ok: false; readonly problem: InviteProblem };
 
@@ -183,6 +188,7 @@ export function sealJoinAnswer(
         name: answer.name,
         key: toBase64url(answer.key),
         inviter: answer.inviter,
+        members: answer.members,
       }
     : { v: 1, ok: false, problem: answer.problem };
   const plaintext = utf8(JSON.stringify(body));
@@ -228,10 +234,25 @@ export function openJoinAnswer(
     body.vaultId !== token.vaultId ||
     typeof body.name !== 'string' ||
     typeof body.key !== 'string' ||
-    !isDeviceId(body.inviter)
+    !isDeviceId(body.inviter) ||
+    !isMemberList(body.members)
   )
     throw new InviteError('refused');
   const key = asKey(fromBase64url(body.key), 'vault');
   if (!bytesEqual(keyIdOf(key), token.keyId)) throw new InviteError('refused');
-  return { ok: true, vaultId: token.vaultId, name: body.name, key, inviter: body.inviter };
+  return {
+    ok: true,
+    vaultId: token.vaultId,
+    name: body.name,
+    key,
+    inviter: body.inviter,
+    members: body.members,
+  };
+}
+
+/** At most this many devices in an answer's member list (a vault's devices, removed or not). */
+export const maxAnswerMembers = 1000;
+
+function isMemberList(value: unknown): value is DeviceId[] {
+  return Array.isArray(value) && value.length <= maxAnswerMembers && value.every(isDeviceId);
 }

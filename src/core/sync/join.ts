@@ -14,6 +14,8 @@ export interface ReceivedVault {
   readonly name: string;
   readonly key: VaultKey;
   readonly introducedBy: DeviceId;
+  /** The vault's other devices as the inviter listed them (see JoinAnswer). */
+  readonly members: readonly DeviceId[];
 }
 
 export interface JoinOptions {
@@ -66,6 +68,7 @@ export async function joinWithInvite(options: JoinOptions): Promise<ReceivedVaul
               name: answer.name,
               key: answer.key,
               introducedBy: answer.inviter,
+              members: answer.members,
             }),
           );
         } catch {

@@ -3,9 +3,11 @@ import { fromBase64url, keyIdOf, toBase64url } from '../crypto';
 import { type InviteRecord, VaultClosedError, type VaultHandle } from '../vault';
 import type { DeviceIdentity } from './device';
 import { EnvelopeExchange, type ExchangeCompaction } from './exchange';
+import type { DeviceId } from './ids';
 import {
   type InviteMaterial,
   inviteMaterial,
+  maxAnswerMembers,
   newInviteSecret,
   openJoinRequest,
   sealJoinAnswer,
@@ -77,7 +79,6 @@ export class VaultSync {
   #stopped = false;
   #stopVaultWatch: (() => void) | undefined;
   #expiryTimer: ReturnType<typeof setInterval> | undefined;
-  #checkpointTimer: ReturnType<typeof setTimeout> | undefined;
   #last = '';
 
   private constructor(options: VaultSyncOptions) {
@@ -126,23 +127,7 @@ export class VaultSync {
   }
 
   #onReport(report: ReceiveReport): void {
-    if (report.accepted > 0) this.#maybeRefreshCheckpoint();
     if (report.accepted > 0 || Object.keys(report.rejected).length > 0) this.#emit();
-  }
-
-  /**
-   * A device's checkpoint is what a newcomer gets from it. One made when this device had little
-   * (it had just joined) would leave a newcomer waiting on others, so once this device holds
-   * far more than its checkpoint, it makes a new one (at most every few seconds).
-   */
-  #maybeRefreshCheckpoint(): void {
-    if (this.#checkpointTimer !== undefined) return;
-    const { vault } = this.#options;
-    if (vault.closed || vault.storedBytes <= 2 * this.#exchange.checkpointBytes + 64 * 1024) return;
-    this.#checkpointTimer = setTimeout(() => {
-      this.#checkpointTimer = undefined;
-      if (!this.#stopped && !vault.closed) this.#exchange.refreshCheckpoint();
-    }, 2000);
   }
 
   /** Where this device stands, read from the vault's device list as it is now. */
@@ -277,8 +262,23 @@ export class VaultSync {
     const { vault, device } = this.#options;
     const request = openJoinRequest(material, requester, bytes);
     if (!request || vault.closed) return undefined;
+    if (!vault.invite(material.id)) return undefined;
+    // Every member's desk sees every request; the device that made the invitation answers at
+    // once, the others only if it has not (so one device, not all, adds the newcomer and
+    // publishes its whole vault for it).
+    if (vault.invite(material.id)?.createdBy !== device.id) {
+      await new Promise((resolve) => setTimeout(resolve, deferredAnswerMs));
+      if (this.#stopped || vault.closed) return undefined;
+    }
     const invite = vault.invite(material.id);
     if (!invite) return undefined;
+    // Requests stay in the invitation's room for as long as any device there holds them, so
+    // every desk opened later sees the old ones again.
+    const known = vault.devices().find((d) => d.id === request.device);
+    const removed = known?.revokedAfterSeq !== undefined;
+    // A device already let in asks again only when it missed its answer; the device that let
+    // it in answers (nothing new to publish), others leave it be.
+    if (known && !removed && known.addedBy !== device.id) return undefined;
     const now = this.#clock();
     const problem =
       invite.revokedAt !== undefined
@@ -287,31 +287,36 @@ export class VaultSync {
           ? 'expired'
           : invite.singleUse && invite.usedBy.length > 0 && !invite.usedBy.includes(request.device)
             ? 'used'
-            : this.membership !== 'member'
+            : this.membership !== 'member' ||
+                // A removal is not undone by an invitation the removed device had already used.
+                (removed && invite.usedBy.includes(request.device))
               ? 'refused'
               : undefined;
     if (problem) return sealJoinAnswer(material, request, { ok: false, problem });
-    await vault.addDevice({
-      id: request.device,
-      name: request.name,
-      addedAt: now,
-      addedBy: device.id,
-    });
-    if (!invite.usedBy.includes(request.device)) {
-      await vault.saveInvite({ ...invite, usedBy: [...invite.usedBy, request.device] });
+    if (!known || removed) {
+      // The new device learns the other devices from the answer, so this device's envelopes
+      // (with everything it applied from others, under their keys) are all it needs.
+      await vault.addDevice({
+        id: request.device,
+        name: request.name,
+        addedAt: now,
+        addedBy: device.id,
+      });
+      if (!invite.usedBy.includes(request.device)) {
+        await vault.saveInvite({ ...invite, usedBy: [...invite.usedBy, request.device] });
+      }
     }
-    // The new device trusts this one first: its checkpoint must hold the whole vault, with the
-    // device list that names everyone else. Made just after the answer goes out (sealing a
-    // large vault takes a moment, and the new device has its own vault to open meanwhile).
-    setTimeout(() => {
-      if (!this.#stopped && !vault.closed) this.#exchange.refreshCheckpoint();
-    }, 0);
     return sealJoinAnswer(material, request, {
       ok: true,
       vaultId: vault.id,
       name: vault.name,
       key: vault.vaultKey,
       inviter: device.id,
+      members: vault
+        .devices()
+        .filter((d) => d.revokedAfterSeq === undefined && d.id !== request.device)
+        .map((d) => d.id as DeviceId)
+        .slice(0, maxAnswerMembers),
     });
   }
 
@@ -320,7 +325,6 @@ export class VaultSync {
     if (this.#stopped) return;
     this.#stopped = true;
     if (this.#expiryTimer) clearInterval(this.#expiryTimer);
-    if (this.#checkpointTimer) clearTimeout(this.#checkpointTimer);
     this.#stopVaultWatch?.();
     this.#exchange.stop();
     this.#listeners.clear();
@@ -330,6 +334,9 @@ export class VaultSync {
     this.#doc.destroy();
   }
 }
+
+/** How long a member that did not make an invitation leaves its maker to answer a request. */
+const deferredAnswerMs = 1500;
 
 /** The invite room of one invitation, where new devices ask and this device answers. */
 class InviteDesk {

@@ -139,6 +139,8 @@ interface HandleParts {
   readonly deviceId?: string;
   /** For a vault received by invitation, the device that let this one in (see VaultMetadata). */
   readonly introducedBy?: string;
+  /** With `introducedBy`: the other devices it listed in its answer (see VaultMetadata). */
+  readonly introducedMembers?: readonly string[];
   /** Whether another tab waits for the vault: closing then hands it over without compacting. */
   readonly hasWaiters?: () => Promise<boolean>;
 }
@@ -541,8 +543,13 @@ export class VaultHandle implements AsyncDisposable {
   /** Whether the device list lets `author` write its change number `seq`. */
   authorStatus(author: string, seq: number): AuthorStatus {
     const status = authorStatus(this.#doc, author, seq);
-    // Until the device list arrives, the device that let us in is the one we trust.
-    if (status === 'unknown' && author === this.#parts.introducedBy) return 'allowed';
+    // Until the device list arrives, the device that let us in is the one we trust, and the
+    // devices it named in its answer; once the list names a device, the list decides.
+    if (
+      status === 'unknown' &&
+      (author === this.#parts.introducedBy || this.#parts.introducedMembers?.includes(author))
+    )
+      return 'allowed';
     return status;
   }
 

@@ -141,6 +141,10 @@ export const benchSync = {
     });
     const handle = state.handle;
     const running = state.sync;
+    let connected = Number.NaN;
+    const stopWatching = running.onStatus((status) => {
+      if (status.peers > 0 && Number.isNaN(connected)) connected = now();
+    });
     const done = await whenVault(
       handle,
       async () => (await handle.list()).length >= n,
@@ -151,7 +155,12 @@ export const benchSync = {
         `${String(error)}: ${(await handle.list()).length} of ${n} entries, status ${JSON.stringify(running.status())}`,
       );
     });
-    return { total: done - started, answered: answered - started };
+    stopWatching();
+    return {
+      total: done - started,
+      answered: answered - started,
+      connected: connected - started,
+    };
   },
 
   /** Arms B to see `value` under `name`; resolves (through `seen`) with when it did. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateKey, keyIdOf } from '../../../src/core/crypto';
 import {
+  type DeviceId,
   encodeInviteToken,
   generateDeviceIdentity,
   InviteError,
@@ -26,6 +27,7 @@ const token = {
 const material = inviteMaterial(token.secret);
 const joiner = generateDeviceIdentity();
 const inviter = generateDeviceIdentity();
+const other = generateDeviceIdentity();
 
 const problemOf = (fn: () => unknown) => {
   try {
@@ -76,12 +78,14 @@ describe('join request and answer', () => {
       name: 'Team',
       key: vaultKey,
       inviter: inviter.id,
+      members: [other.id],
     });
     expect(openJoinAnswer(material, token, joiner.id, ephemeralSecret, answer)).toMatchObject({
       ok: true,
       name: 'Team',
       key: vaultKey,
       inviter: inviter.id,
+      members: [other.id],
     });
     // Someone else who holds the link cannot read the answer meant for the joiner.
     const eavesdropper = sealJoinRequest(material, generateDeviceIdentity(), 'x', 1);
@@ -112,6 +116,7 @@ describe('join request and answer', () => {
       name: 'Team',
       key: generateKey('vault'),
       inviter: inviter.id,
+      members: [],
     });
     expect(
       problemOf(() => openJoinAnswer(material, token, joiner.id, ephemeralSecret, swapped)),
@@ -122,9 +127,22 @@ describe('join request and answer', () => {
       name: 'Team',
       key: vaultKey,
       inviter: inviter.id,
+      members: [],
     });
     expect(
       problemOf(() => openJoinAnswer(material, token, joiner.id, ephemeralSecret, otherVault)),
+    ).toBe('refused');
+    // A member list that is not a list of device ids makes the whole answer suspect.
+    const badMembers = sealJoinAnswer(material, opened, {
+      ok: true,
+      vaultId: token.vaultId,
+      name: 'Team',
+      key: vaultKey,
+      inviter: inviter.id,
+      members: ['not a device id' as DeviceId],
+    });
+    expect(
+      problemOf(() => openJoinAnswer(material, token, joiner.id, ephemeralSecret, badMembers)),
     ).toBe('refused');
     const used = sealJoinAnswer(material, opened, { ok: false, problem: 'used' });
     expect(openJoinAnswer(material, token, joiner.id, ephemeralSecret, used)).toEqual({

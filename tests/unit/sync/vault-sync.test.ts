@@ -191,3 +191,82 @@ describe('a third device', () => {
     expect(c.sync!.status().membership).toBe('member');
   });
 });
+
+describe('the shared map', () => {
+  it('a device that caught up does not send the whole vault back to the room', async () => {
+    const { a, b, network } = await paired();
+    // Large enough that a second full copy would stand out (over 64 KiB).
+    const value = 'x'.repeat(1000);
+    for (let i = 0; i < 150; i++) await a.vault!.set(`ENTRY_${i}`, value);
+    await eventually(async () => (await b.vault!.list()).length === 151);
+    // Past any debounce a re-publication could have had.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const bId = (await b.session.device()).id;
+    const [docA] = network.docsIn(network.seenRooms[0]!);
+    const map = docA!.getMap<Uint8Array>(ENVELOPES_MAP);
+    const bytesOf = (prefix: string) =>
+      [...map.entries()]
+        .filter(([key]) => key.startsWith(`${prefix}.`))
+        .reduce((sum, [, bytes]) => sum + bytes.length, 0);
+    expect(bytesOf(bId)).toBeLessThan(8 * 1024);
+    expect(bytesOf(bId)).toBeGreaterThan(0);
+    // What b caught up on is still in b's copy of the map, under a's keys.
+    const aId = (await a.session.device()).id;
+    const [, docB] = network.docsIn(network.seenRooms[0]!);
+    const inB = [...docB!.getMap<Uint8Array>(ENVELOPES_MAP).entries()]
+      .filter(([key]) => key.startsWith(`${aId}.`))
+      .reduce((sum, [, bytes]) => sum + bytes.length, 0);
+    expect(inB).toBeGreaterThan(150 * 1000);
+  }, 20_000);
+});
+
+describe('requests left in an invitation room', () => {
+  it('a removed device is not let back in by its old request, which other devices still hold', async () => {
+    const network = memoryNetwork();
+    const a = await device();
+    await a.session.createVault('Team');
+    const syncA = await openSynced(a, 'Team', network);
+    const invite = await syncA.createInvite({ expiresInMs: 600_000, singleUse: false });
+    const b = await device();
+    const received = await joinWithInvite({
+      token: invite.token,
+      device: await b.session.device(),
+      connect: network.connect,
+    });
+    await openSynced(b, (await b.session.addJoinedVault(received)).name, network);
+    const bId = (await b.session.device()).id;
+    await eventually(() => b.sync!.status().membership === 'member');
+    expect(await syncA.removeDevice(bId)).toBe(true);
+    // a opens the vault again: its new desk for the invitation meets b's old request there.
+    await a.sync!.stop();
+    await a.vault!.close();
+    await openSynced(a, 'Team', network);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(a.vault!.devices().find((d) => d.id === bId)?.revokedAfterSeq).toBeDefined();
+    expect(a.vault!.authorStatus(bId, Number.MAX_SAFE_INTEGER)).toBe('revoked');
+  });
+
+  it('a member does not answer a request another device answered, nor send the vault again', async () => {
+    const { a, b, network } = await paired();
+    for (let i = 0; i < 150; i++) await a.vault!.set(`ENTRY_${i}`, 'x'.repeat(1000));
+    await eventually(async () => (await b.vault!.list()).length === 151);
+    // c joins by a new invitation from a, while b (whose desks see every request) is online.
+    const invite = await a.sync!.createInvite({ expiresInMs: 60_000, singleUse: true });
+    const c = await device();
+    const received = await joinWithInvite({
+      token: invite.token,
+      device: await c.session.device(),
+      connect: network.connect,
+    });
+    await openSynced(c, (await c.session.addJoinedVault(received)).name, network);
+    await eventually(async () => (await c.vault!.list()).length === 151);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const bId = (await b.session.device()).id;
+    const [docA] = network.docsIn(network.seenRooms[0]!);
+    const bytesOfB = [...docA!.getMap<Uint8Array>(ENVELOPES_MAP).entries()]
+      .filter(([key]) => key.startsWith(`${bId}.`))
+      .reduce((sum, [, bytes]) => sum + bytes.length, 0);
+    expect(bytesOfB).toBeLessThan(8 * 1024);
+    expect(c.vault!.devices()).toHaveLength(3);
+  }, 20_000);
+});
