@@ -69,7 +69,7 @@ export const syncWorkload: Workload = {
           median(ours),
           'ms',
           { value: median(plain), name: 'plain y-webrtc (same Yjs document, no sealing)' },
-          `N=${n}, ${(stateBytes / 1024).toFixed(0)} KiB of Yjs state; median of ${ours.length} new devices (p95 ${percentile(ours, 95).toFixed(0)} ms; invitation answered after ${median(answered).toFixed(0)} ms, connected to the vault's room after ${median(connected).toFixed(0)} ms; each join in order: ${ours.map((ms, i) => `${ms.toFixed(0)} (connected at ${connected[i]!.toFixed(0)})`).join(', ')} ms); plain: median of ${plain.length}`,
+          `N=${n}, ${(stateBytes / 1024).toFixed(0)} KiB of Yjs state; median of ${ours.length} new devices (p95 ${percentile(ours, 95).toFixed(0)} ms; invitation answered after ${median(answered).toFixed(0)} ms, first peer reported in the vault's room after ${median(connected).toFixed(0)} ms; each join in order: ${ours.map((ms, i) => `${ms.toFixed(0)} (peer at ${connected[i]!.toFixed(0)})`).join(', ')} ms); plain: median of ${plain.length}`,
         ),
         sync_edit_ms: metric(
           median(ourEdits),
