@@ -58,3 +58,26 @@ test('where the browser persists storage, there is no eviction warning', async (
   await expect(page.getByRole('heading', { name: 'Choose a vault' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Storage warning' })).toHaveCount(0);
 });
+
+test('a passphrase submitted before its strength meter has shown is judged, not refused', async ({
+  page,
+  app,
+}) => {
+  await page.goto(app.url);
+  await expect(page.getByRole('heading', { name: 'Create your Coffer profile' })).toBeVisible();
+  // The strength dictionaries load on first use: hold them back, as a slow network or a busy
+  // device would, so the form is submitted before any estimate exists.
+  await page.route('**/assets/*.js', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await route.continue();
+  });
+  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+  await page.getByLabel('Repeat passphrase', { exact: true }).fill(passphrase);
+  await page.getByLabel('I understand that a forgotten passphrase cannot be recovered').check();
+  await expect(page.getByRole('meter', { name: 'Passphrase strength' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Create profile' }).click();
+  await expect(page.getByRole('button', { name: 'Lock', exact: true })).toBeVisible({
+    timeout: 45_000,
+  });
+  await expect(page.getByText('Choose a stronger passphrase')).toHaveCount(0);
+});

@@ -1,6 +1,6 @@
-import { createResource, createSignal, Show } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 import { useServices } from '../state/context';
-import { estimateStrength, minimumScore } from '../state/strength';
+import { isStrongEnough } from '../state/strength';
 import { KeyProgress } from './KeyProgress';
 import { PassphraseInput } from './PassphraseInput';
 import { PassphraseStrength } from './PassphraseStrength';
@@ -13,14 +13,10 @@ export function FirstRun() {
   const [understood, setUnderstood] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
-  const [strength] = createResource(
-    () => passphrase() || undefined,
-    (value) => estimateStrength(value),
-  );
   const mismatch = () => repeat().length > 0 && repeat() !== passphrase();
-  const problem = (): string | null => {
+  const problem = async (): Promise<string | null> => {
     if (!passphrase()) return 'Choose a passphrase.';
-    if ((strength()?.score ?? 0) < minimumScore)
+    if (!(await isStrongEnough(passphrase())))
       return 'Choose a stronger passphrase: see the advice under it.';
     if (repeat() !== passphrase()) return 'The two passphrases are not the same.';
     if (!understood())
@@ -29,13 +25,15 @@ export function FirstRun() {
   };
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
-    const reason = problem();
+    if (busy()) return;
+    setBusy(true);
+    const reason = await problem();
     if (reason) {
       setError(reason);
+      setBusy(false);
       return;
     }
     setError(null);
-    setBusy(true);
     try {
       await app.createProfile(passphrase());
     } catch (caught) {

@@ -1,6 +1,6 @@
-import { createResource, createSignal, Show } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 import { useServices } from '../state/context';
-import { estimateStrength, minimumScore } from '../state/strength';
+import { isStrongEnough } from '../state/strength';
 import { KeyProgress } from './KeyProgress';
 import { PassphraseInput } from './PassphraseInput';
 import { PassphraseStrength } from './PassphraseStrength';
@@ -17,15 +17,11 @@ export function SettingsPassphrase() {
   const [error, setError] = createSignal<string | null>(null);
   const [done, setDone] = createSignal(false);
   const [progress, setProgress] = createSignal<number | null>(null);
-  const [strength] = createResource(
-    () => next() || undefined,
-    (value) => estimateStrength(value),
-  );
   const mismatch = () => repeat().length > 0 && repeat() !== next();
-  const problem = (): string | null => {
+  const problem = async (): Promise<string | null> => {
     if (!current()) return 'Enter your current passphrase.';
     if (!next()) return 'Choose a new passphrase.';
-    if ((strength()?.score ?? 0) < minimumScore)
+    if (!(await isStrongEnough(next())))
       return 'Choose a stronger passphrase: see the advice under it.';
     if (repeat() !== next()) return 'The two new passphrases are not the same.';
     if (next() === current()) return 'The new passphrase is the same as the current one.';
@@ -34,13 +30,15 @@ export function SettingsPassphrase() {
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     setDone(false);
-    const reason = problem();
+    if (progress() !== null) return;
+    setProgress(0);
+    const reason = await problem();
     if (reason) {
       setError(reason);
+      setProgress(null);
       return;
     }
     setError(null);
-    setProgress(0);
     try {
       await app.session().changePassphrase(current(), next(), { onProgress: setProgress });
       // Nothing typed outlives the change: the fields are cleared with the success message.

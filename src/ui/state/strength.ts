@@ -50,3 +50,11 @@ export async function estimateStrength(passphrase: string): Promise<Strength> {
 
 /** The score a new passphrase needs: zxcvbn's "safely unguessable" (3). */
 export const minimumScore = 3;
+
+/**
+ * Whether a new passphrase is strong enough. Awaits the estimate, so a form submitted before
+ * the meter has shown (the dictionaries still loading) is judged on the passphrase, not refused.
+ */
+export async function isStrongEnough(passphrase: string): Promise<boolean> {
+  return (await estimateStrength(passphrase)).score >= minimumScore;
+}
