@@ -39,17 +39,24 @@ export const syncWorkload: Workload = {
       const plain: number[] = [];
       const answered: number[] = [];
       const connected: number[] = [];
+      // y-webrtc sends every update it receives back out to its peers, so after each first
+      // sync the new device returns the whole document to the other side for a second or
+      // two; the next measurement waits for that to end, or it would pay for this one's echo.
+      const settle = () => new Promise((resolve) => setTimeout(resolve, 2500));
       for (let i = 0; i < joins; i++) {
+        await settle();
         const link = await a.evaluate(() => window.harness.benchSync.invite());
         const joined = await b.evaluate((o) => window.harness.benchSync.cofferJoin(o), { link, n });
         ours.push(joined.total);
         answered.push(joined.answered);
         connected.push(joined.connected);
+        await settle();
         const room = await a.evaluate(() => window.harness.benchSync.newRoom());
         await a.evaluate((o) => window.harness.benchSync.plainHost(o), room);
         plain.push(await b.evaluate((o) => window.harness.benchSync.plainJoin(o), { ...room, n }));
       }
 
+      await settle();
       const ourEdits: number[] = [];
       const plainEdits: number[] = [];
       for (let i = 0; i < edits; i++) {

@@ -57,12 +57,14 @@ function authorKnewEverything(
 
 /**
  * The ids of entries the transaction (a remote change being applied) edited concurrently with
- * something here. `knowledge` is the author's state vector, decoded.
+ * something here. `knowledge` gives the author's state vector, decoded; it is asked for only
+ * if an entry the change touched was here before (a first sync, all new, never needs it, and
+ * working it out of a large checkpoint means decoding all of it).
  */
 export function concurrentlyEditedEntries(
   doc: Y.Doc,
   transaction: Y.Transaction,
-  knowledge: StateVector,
+  knowledge: () => StateVector,
 ): Set<string> {
   const entries = doc.getMap(ENTRIES_MAP);
   const touched = new Set<string>();
@@ -85,7 +87,7 @@ export function concurrentlyEditedEntries(
     if (!(entry instanceof Y.Map)) continue;
     // An entry created by this very change has no history here to conflict with.
     if (entry._item && isNew(entry._item, transaction)) continue;
-    if (!authorKnewEverything(entry, transaction, knowledge)) concurrent.add(id);
+    if (!authorKnewEverything(entry, transaction, knowledge())) concurrent.add(id);
   }
   return concurrent;
 }

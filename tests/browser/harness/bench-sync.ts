@@ -179,6 +179,12 @@ export const benchSync = {
 
   /** Plain y-webrtc: a document with the same Yjs content as Coffer's vault, in a fresh room. */
   async plainHost({ room, password }: { room: string; password: string }) {
+    // The last round's document goes, as on the other side: a page holding every round's
+    // copy would spend the later rounds collecting garbage.
+    if (state.plain) {
+      state.plain.provider.destroy();
+      state.plain.doc.destroy();
+    }
     const doc = new Y.Doc();
     Y.applyUpdate(doc, need(state.handle, 'vault').encodeState());
     const provider = plainProvider(room, password, doc);

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { testCoffer } from '../../support/coffer';
+
+/** Changes from other devices, applied and saved: what comes back after reopening. */
+async function contents(vault: {
+  list(): Promise<{ name: string }[]>;
+  get(n: string): Promise<unknown>;
+}) {
+  const out: Record<string, unknown> = {};
+  for (const entry of await vault.list()) out[entry.name] = await vault.get(entry.name);
+  return out;
+}
+
+async function source(entries: number, valueBytes: number) {
+  const { coffer } = testCoffer();
+  const session = await coffer.createProfile('pw');
+  await session.createVault('origin');
+  const vault = await session.openVault('origin');
+  for (let i = 0; i < entries; i++) await vault.set(`E_${i}`, 'v'.repeat(valueBytes));
+  const first = vault.encodeState();
+  await vault.set('LATER', 'after the first state');
+  await vault.set('E_0', 'edited');
+  const second = vault.encodeState();
+  return { first, second, expected: await contents(vault) };
+}
+
+describe('applying changes from other devices', () => {
+  for (const [label, entries, valueBytes, rows] of [
+    ['a small batch is saved as one row', 5, 10, 1],
+    ['a large batch is saved as it came, one row per change, and all of it is there', 80, 1000, 2],
+  ] as const) {
+    it(label, async () => {
+      const { first, second, expected } = await source(entries, valueBytes);
+      const { coffer, db } = testCoffer();
+      const session = await coffer.createProfile('pw');
+      await session.createVault('copy');
+      const copy = await session.openVault('copy');
+      const rowsBefore = (await db.strict.updates.toArray()).length;
+      const result = await copy.applyRemote([
+        { update: first, author: 'other' },
+        { update: second, author: 'other' },
+      ]);
+      expect(result.changed).toBe(2);
+      expect((await db.strict.updates.toArray()).length - rowsBefore).toBe(rows);
+      await copy.close();
+      const reopened = await session.openVault('copy');
+      expect(await contents(reopened)).toEqual(expected);
+    });
+  }
+});
