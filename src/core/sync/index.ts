@@ -30,6 +30,7 @@ export {
 export {
   type EnvelopeHeader,
   type EnvelopeKind,
+  envelopeBodyDigest,
   type OpenedEnvelope,
   openEnvelope,
   readEnvelopeHeader,

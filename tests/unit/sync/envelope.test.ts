@@ -1,8 +1,10 @@
+import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateKey } from '../../../src/core/crypto';
 import {
   EnvelopeRejectedError,
+  envelopeBodyDigest,
   generateDeviceIdentity,
   openEnvelope,
   readEnvelopeHeader,
@@ -48,6 +50,18 @@ describe('sync envelope', () => {
     expect(opened.update).toEqual(update);
     expect(opened.knowledge).toEqual(knowledge);
     expect(readEnvelopeHeader(sealed).seq).toBe(42);
+  });
+
+  it('checks the signature against a body digest worked out natively, and refuses a wrong one', async () => {
+    const digest = await envelopeBodyDigest(sealed);
+    expect(digest).toEqual(sha256(sealed.subarray(0, sealed.length - 64)));
+    expect(openEnvelope(sealed, { ...allow, bodyDigest: digest }).update).toEqual(update);
+    const wrong = digest!.slice();
+    wrong[0]! ^= 1;
+    expect(rejection(() => openEnvelope(sealed, { ...allow, bodyDigest: wrong }))).toBe(
+      'bad-signature',
+    );
+    expect(await envelopeBodyDigest(sealed.subarray(0, 64))).toBeUndefined();
   });
 
   it('does not modify its inputs', () => {

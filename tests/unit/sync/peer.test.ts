@@ -19,6 +19,20 @@ describe('SyncPeer: what a device accepts from others', () => {
     expect(await contents(b!.vault)).toEqual({ API_KEY: 'sk-live-1', config: { port: 8080 } });
   });
 
+  it('takes a large change (hashed natively before the checks), and refuses it flipped', async () => {
+    const [a, b] = await replicas(2);
+    await a!.vault.set('big', 'x'.repeat(100_000));
+    const big = a!.outbox.at(-1)!;
+    expect(big.length).toBeGreaterThan(64 * 1024);
+    const flipped = big.slice();
+    flipped[1000]! ^= 1;
+    const refused = await b!.peer.receive([flipped]);
+    expect(refused.accepted).toBe(0);
+    expect(await contents(b!.vault)).toEqual({});
+    await deliverAll(a!, b!);
+    expect(await b!.vault.get('big')).toBe('x'.repeat(100_000));
+  });
+
   it('ignores duplicates and replays: the second delivery applies nothing', async () => {
     const [a, b] = await replicas(2);
     await a!.vault.set('x', 1);
