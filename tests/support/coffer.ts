@@ -50,3 +50,13 @@ export function testCoffer(
     });
   return { coffer: make('tab-1'), db, anotherTab: (label = 'tab-2') => make(label) };
 }
+
+/** Every entry of an open vault, by name: what a user would see in it. */
+export async function vaultContents(vault: {
+  list(): Promise<readonly { name: string }[]>;
+  get(name: string): Promise<unknown>;
+}): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const entry of await vault.list()) out[entry.name] = await vault.get(entry.name);
+  return out;
+}

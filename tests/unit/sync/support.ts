@@ -1,7 +1,7 @@
 import type { Session, ThisDevice } from '../../../src/core/profile';
 import { SyncPeer } from '../../../src/core/sync/peer';
 import type { VaultHandle } from '../../../src/core/vault';
-import { testCoffer } from '../../support/coffer';
+import { testCoffer, vaultContents } from '../../support/coffer';
 
 /** One device of a test: its profile, its device identity, its open vault and its sync peer. */
 export interface Replica {
@@ -77,11 +77,7 @@ export async function replicas(count: number, vaultName = 'shared'): Promise<Rep
 }
 
 /** Every entry's name and value. */
-export async function contents(vault: VaultHandle): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
-  for (const entry of await vault.list()) out[entry.name] = await vault.get(entry.name);
-  return out;
-}
+export const contents: (vault: VaultHandle) => Promise<Record<string, unknown>> = vaultContents;
 
 /** Hands every envelope `from` has sealed so far to `to`, with a checkpoint first. */
 export async function deliverAll(from: Replica, to: Replica) {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type * as Y from 'yjs';
 import type { Session } from '../../../src/core/profile';
 import {
   ENVELOPES_MAP,
   InviteError,
+  type InviteToken,
   inviteLink,
   joinWithInvite,
   parseInvite,
@@ -53,6 +55,33 @@ async function paired(network = memoryNetwork()) {
   return { a, b, network, link };
 }
 
+/** A device that makes a vault, "Team", and syncs it. */
+async function founded(network: ReturnType<typeof memoryNetwork>) {
+  const a = await device();
+  await a.session.createVault('Team');
+  return { a, sync: await openSynced(a, 'Team', network) };
+}
+
+/** A new device joins with `token` and opens the vault it got. */
+async function joined(token: InviteToken, network: ReturnType<typeof memoryNetwork>) {
+  const d = await device();
+  const received = await joinWithInvite({
+    token,
+    device: await d.session.device(),
+    connect: network.connect,
+  });
+  await openSynced(d, (await d.session.addJoinedVault(received)).name, network);
+  return d;
+}
+
+/** Bytes a device has under its own keys in one copy of the vault room's shared map. */
+async function publishedBytes(copy: Y.Doc, owner: Device): Promise<number> {
+  const id = (await owner.session.device()).id;
+  return [...copy.getMap<Uint8Array>(ENVELOPES_MAP).entries()]
+    .filter(([key]) => key.startsWith(`${id}.`))
+    .reduce((sum, [, bytes]) => sum + bytes.length, 0);
+}
+
 describe('VaultSync over an in-memory network', () => {
   it('pairs by invitation: B gets the vault, and edits flow both ways', async () => {
     const { a, b } = await paired();
@@ -80,9 +109,7 @@ describe('VaultSync over an in-memory network', () => {
 
   it('an expired invitation is refused at once; a withdrawn one by the vault’s device', async () => {
     const network = memoryNetwork();
-    const a = await device();
-    await a.session.createVault('Team');
-    const sync = await openSynced(a, 'Team', network);
+    const { a, sync } = await founded(network);
     const b = await device();
     const invite = await sync.createInvite({ expiresInMs: 60_000, singleUse: false });
     const late = await joinWithInvite({
@@ -104,9 +131,7 @@ describe('VaultSync over an in-memory network', () => {
 
   it('no answer in time is a timeout, not a hang', async () => {
     const network = memoryNetwork();
-    const a = await device();
-    await a.session.createVault('Team');
-    const sync = await openSynced(a, 'Team', network);
+    const { a, sync } = await founded(network);
     const invite = await sync.createInvite({ expiresInMs: 60_000, singleUse: true });
     await a.vault!.close();
     const b = await device();
@@ -201,39 +226,20 @@ describe('the shared map', () => {
     await eventually(async () => (await b.vault!.list()).length === 151);
     // Past any debounce a re-publication could have had.
     await new Promise((resolve) => setTimeout(resolve, 2500));
-    const bId = (await b.session.device()).id;
-    const [docA] = network.docsIn(network.seenRooms[0]!);
-    const map = docA!.getMap<Uint8Array>(ENVELOPES_MAP);
-    const bytesOf = (prefix: string) =>
-      [...map.entries()]
-        .filter(([key]) => key.startsWith(`${prefix}.`))
-        .reduce((sum, [, bytes]) => sum + bytes.length, 0);
-    expect(bytesOf(bId)).toBeLessThan(8 * 1024);
-    expect(bytesOf(bId)).toBeGreaterThan(0);
+    const [docA, docB] = network.docsIn(network.seenRooms[0]!);
+    expect(await publishedBytes(docA!, b)).toBeLessThan(8 * 1024);
+    expect(await publishedBytes(docA!, b)).toBeGreaterThan(0);
     // What b caught up on is still in b's copy of the map, under a's keys.
-    const aId = (await a.session.device()).id;
-    const [, docB] = network.docsIn(network.seenRooms[0]!);
-    const inB = [...docB!.getMap<Uint8Array>(ENVELOPES_MAP).entries()]
-      .filter(([key]) => key.startsWith(`${aId}.`))
-      .reduce((sum, [, bytes]) => sum + bytes.length, 0);
-    expect(inB).toBeGreaterThan(150 * 1000);
+    expect(await publishedBytes(docB!, a)).toBeGreaterThan(150 * 1000);
   }, 20_000);
 });
 
 describe('requests left in an invitation room', () => {
   it('a removed device is not let back in by its old request, which other devices still hold', async () => {
     const network = memoryNetwork();
-    const a = await device();
-    await a.session.createVault('Team');
-    const syncA = await openSynced(a, 'Team', network);
+    const { a, sync: syncA } = await founded(network);
     const invite = await syncA.createInvite({ expiresInMs: 600_000, singleUse: false });
-    const b = await device();
-    const received = await joinWithInvite({
-      token: invite.token,
-      device: await b.session.device(),
-      connect: network.connect,
-    });
-    await openSynced(b, (await b.session.addJoinedVault(received)).name, network);
+    const b = await joined(invite.token, network);
     const bId = (await b.session.device()).id;
     await eventually(() => b.sync!.status().membership === 'member');
     expect(await syncA.removeDevice(bId)).toBe(true);
@@ -252,21 +258,11 @@ describe('requests left in an invitation room', () => {
     await eventually(async () => (await b.vault!.list()).length === 151);
     // c joins by a new invitation from a, while b (whose desks see every request) is online.
     const invite = await a.sync!.createInvite({ expiresInMs: 60_000, singleUse: true });
-    const c = await device();
-    const received = await joinWithInvite({
-      token: invite.token,
-      device: await c.session.device(),
-      connect: network.connect,
-    });
-    await openSynced(c, (await c.session.addJoinedVault(received)).name, network);
+    const c = await joined(invite.token, network);
     await eventually(async () => (await c.vault!.list()).length === 151);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const bId = (await b.session.device()).id;
     const [docA] = network.docsIn(network.seenRooms[0]!);
-    const bytesOfB = [...docA!.getMap<Uint8Array>(ENVELOPES_MAP).entries()]
-      .filter(([key]) => key.startsWith(`${bId}.`))
-      .reduce((sum, [, bytes]) => sum + bytes.length, 0);
-    expect(bytesOfB).toBeLessThan(8 * 1024);
+    expect(await publishedBytes(docA!, b)).toBeLessThan(8 * 1024);
     expect(c.vault!.devices()).toHaveLength(3);
   }, 20_000);
 });

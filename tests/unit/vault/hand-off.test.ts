@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testCoffer } from '../../support/coffer';
+import { vaultContents as contents, testCoffer } from '../../support/coffer';
 
 /**
  * Handing a vault from one tab to a waiting one: the waiting tab reads the vault while it
@@ -11,15 +11,6 @@ async function twoTabs() {
   const second = await tabs.anotherTab().unlock('pw');
   await first.createVault('shared');
   return { tabs, first, second };
-}
-
-async function contents(vault: {
-  list(): Promise<{ name: string }[]>;
-  get(n: string): Promise<unknown>;
-}) {
-  const out: Record<string, unknown> = {};
-  for (const entry of await vault.list()) out[entry.name] = await vault.get(entry.name);
-  return out;
 }
 
 describe('hand-off to a waiting tab', () => {

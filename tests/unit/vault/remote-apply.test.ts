@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testCoffer } from '../../support/coffer';
-
-/** Changes from other devices, applied and saved: what comes back after reopening. */
-async function contents(vault: {
-  list(): Promise<{ name: string }[]>;
-  get(n: string): Promise<unknown>;
-}) {
-  const out: Record<string, unknown> = {};
-  for (const entry of await vault.list()) out[entry.name] = await vault.get(entry.name);
-  return out;
-}
+import { vaultContents as contents, testCoffer } from '../../support/coffer';
 
 async function source(entries: number, valueBytes: number) {
   const { coffer } = testCoffer();
