@@ -57,7 +57,16 @@ export function deriveSubkey<P extends KeyPurpose>(
   return asKey(hkdfLabel(key, purpose, keyLength), purpose);
 }
 
+// Every seal and open needs the key's id, and an HKDF per call was a tenth of a durable
+// write's time. Keys never change once made; a wiped key (all zeros) is worked out afresh, so it
+// no longer matches what it sealed before.
+const keyIds = new WeakMap<Uint8Array, KeyId>();
+
 /** The key's id, stored beside what it seals so a wrong key is told apart from damage. */
 export function keyIdOf(key: SymmetricKey<KeyPurpose>): KeyId {
-  return hkdfLabel(key, 'key-id', keyIdLength) as KeyId;
+  const known = keyIds.get(key);
+  if (known && key.some((byte) => byte !== 0)) return known.slice() as KeyId;
+  const id = hkdfLabel(key, 'key-id', keyIdLength) as KeyId;
+  keyIds.set(key, id.slice() as KeyId);
+  return id;
 }

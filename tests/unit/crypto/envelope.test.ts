@@ -5,7 +5,9 @@ import {
   associatedData,
   envelopeOverhead,
   generateKey,
+  hkdfLabel,
   KeyMismatchError,
+  keyIdOf,
   MalformedEnvelopeError,
   open,
   seal,
@@ -22,6 +24,20 @@ describe('envelope', () => {
     const sealed = seal(key, plaintext, context);
     expect(sealed.length).toBe(plaintext.length + envelopeOverhead);
     expect(open(key, sealed, context)).toEqual(plaintext);
+  });
+
+  it('a key keeps its id; a wiped key is no longer the key that sealed', () => {
+    const own = generateKey('storage');
+    const id = keyIdOf(own);
+    expect(keyIdOf(own)).toEqual(id);
+    expect(keyIdOf(own)).toEqual(hkdfLabel(own, 'key-id', 16));
+    // A caller that scribbles on the id it was given does not change the key's id.
+    keyIdOf(own).fill(1);
+    expect(keyIdOf(own)).toEqual(id);
+    const sealed = seal(own, utf8('x'), context);
+    own.fill(0);
+    expect(keyIdOf(own)).toEqual(hkdfLabel(new Uint8Array(32), 'key-id', 16));
+    expect(() => open(own, sealed, context)).toThrow(KeyMismatchError);
   });
 
   it('uses a fresh nonce each time', () => {
