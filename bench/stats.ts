@@ -7,3 +7,6 @@ export function percentile(samples: readonly number[], p: number): number {
 }
 
 export const median = (samples: readonly number[]): number => percentile(samples, 50);
+
+/** A millisecond figure for the notes, to a tenth. */
+export const fixed = (value: number): string => value.toFixed(1);

@@ -1,16 +1,9 @@
 import { cpus, loadavg } from 'node:os';
 import type { Page } from '@playwright/test';
 import { startCofferServer } from '../../src/server/server';
-import { median, percentile } from '../stats';
+import { openHarness } from '../harness-page';
+import { fixed, median, percentile } from '../stats';
 import { type BenchContext, metric, type Workload } from '../types';
-
-async function openTab(page: Page, url: string): Promise<Page> {
-  await page.goto(url);
-  await page.locator('#status', { hasText: 'ready' }).waitFor();
-  return page;
-}
-
-const fixed = (value: number) => value.toFixed(1);
 
 /**
  * `lock_handoff_ms`: from `close()` of a vault in one tab to `openVault()` resolving in another
@@ -26,8 +19,8 @@ export const lockHandoffWorkload: Workload = {
     const server = await startCofferServer({ root: harnessDir, port: 0 });
     const context = await browser.newContext();
     try {
-      const a = await openTab(await context.newPage(), server.url);
-      const b = await openTab(await context.newPage(), server.url);
+      const a = await openHarness(await context.newPage(), server.url);
+      const b = await openHarness(await context.newPage(), server.url);
       const created = await a.evaluate((options) => window.harness.benchLocks.create(options), {
         n,
       });

@@ -1,6 +1,7 @@
 import { chromium, type Page } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium';
 import { startCofferServer } from '../../src/server/server';
+import { openHarness } from '../harness-page';
 import { median, percentile } from '../stats';
 import { type BenchContext, metric, type Workload } from '../types';
 
@@ -22,12 +23,8 @@ export const syncWorkload: Workload = {
   async run({ browser, harnessDir, n, repeats }: BenchContext) {
     const server = await startCofferServer({ root: harnessDir, port: 0 });
     const other = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs] });
-    const open = async (b: typeof browser): Promise<Page> => {
-      const page = await (await b.newContext()).newPage();
-      await page.goto(server.url);
-      await page.locator('#status', { hasText: 'ready' }).waitFor();
-      return page;
-    };
+    const open = async (b: typeof browser): Promise<Page> =>
+      openHarness(await (await b.newContext()).newPage(), server.url);
     try {
       const [a, b] = await Promise.all([open(browser), open(other)]);
       const { stateBytes } = await a.evaluate((o) => window.harness.benchSync.coffer(o), { n });

@@ -1,12 +1,12 @@
 import { cpus, loadavg } from 'node:os';
 import { startCofferServer } from '../../src/server/server';
 import type { FilterResult } from '../../tests/browser/harness/bench-ui';
-import { median, percentile } from '../stats';
+import { openHarness } from '../harness-page';
+import { fixed, median, percentile } from '../stats';
 import { type BenchContext, metric, type Workload } from '../types';
 
 /** Entries a page: the default (the headline), and a larger one the settings offer. */
 const pageSizes = [10, 50] as const;
-const fixed = (value: number) => value.toFixed(1);
 
 /**
  * `filter_p95_ms`: one keystroke in the entry filter of a vault of N entries, until the list
@@ -21,9 +21,7 @@ export const uiFilterWorkload: Workload = {
     const server = await startCofferServer({ root: harnessDir, port: 0 });
     const context = await browser.newContext();
     try {
-      const page = await context.newPage();
-      await page.goto(server.url);
-      await page.locator('#status', { hasText: 'ready' }).waitFor();
+      const page = await openHarness(await context.newPage(), server.url);
       await page.waitForFunction(() => window.benchUi !== undefined);
       const { fillMs } = await page.evaluate((options) => window.benchUi!.open(options), { n });
       // Three rounds of every query is ~400 keystrokes a page size at the full run.

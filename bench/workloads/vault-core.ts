@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium';
 import { startCofferServer } from '../../src/server/server';
+import { openHarness } from '../harness-page';
 import { median, percentile } from '../stats';
 import { type BenchContext, metric, type Workload } from '../types';
 
@@ -37,9 +38,7 @@ export const vaultCoreWorkload: Workload = {
       args: [...chromiumArgs, '--js-flags=--expose-gc'],
     });
     try {
-      const page = context.pages()[0] ?? (await context.newPage());
-      await page.goto(server.url);
-      await page.locator('#status', { hasText: 'ready' }).waitFor();
+      const page = await openHarness(context.pages()[0] ?? (await context.newPage()), server.url);
       const prepared = await page.evaluate((o) => window.harness.bench.prepare(o), { n });
       const { unlock, longestTask } = await page.evaluate((o) => window.harness.bench.unlock(o), {
         repeats,

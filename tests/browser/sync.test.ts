@@ -79,6 +79,13 @@ class Secrets {
 }
 
 /** A creates a vault with `entries`, invites B by link, and B joins: both have the vault open. */
+/** A single-use invitation to `vault` made on `from`; its secret is one the relay must not see. */
+async function invitation(from: Device, vault: string, secrets: Secrets): Promise<string> {
+  const link = await call(from, 'createInvite', vault, { expiresInMs: 600_000, singleUse: true });
+  secrets.add(link.split('#join=')[1]);
+  return link;
+}
+
 async function pair(
   a: Device,
   b: Device,
@@ -92,12 +99,11 @@ async function pair(
     const kind = isConnection(value) ? 'connection' : name.includes('secret') ? 'secret' : 'item';
     await call(a, 'set', vault, name, value as never, kind);
   }
-  const link = await call(a, 'createInvite', vault, { expiresInMs: 600_000, singleUse: true });
+  const link = await invitation(a, vault, secrets);
   const joined = await call(b, 'join', link);
   expect(joined.name).toBe(vault);
   const room = await call(a, 'roomSecrets', vault);
   secrets.add(vault, created.id, entries, Object.keys(entries), room.vaultKey, room.password);
-  secrets.add(link.split('#join=')[1]);
   return { id: created.id, link, room };
 }
 
@@ -268,8 +274,7 @@ test.describe('sync between separate browsers over WebRTC and the project relay'
     const vault = `Three ${CANARY}`;
     const entries = { [`shared_${CANARY}`]: `start-${CANARY}` };
     const { room } = await pair(a, b, vault, entries, secrets);
-    const link = await call(a, 'createInvite', vault, { expiresInMs: 600_000, singleUse: true });
-    secrets.add(link.split('#join=')[1]);
+    const link = await invitation(a, vault, secrets);
     expect((await call(c, 'join', link)).name).toBe(vault);
     await Promise.all([
       call(b, 'waitForContents', vault, entries, 30_000),
@@ -308,8 +313,7 @@ test.describe('sync between separate browsers over WebRTC and the project relay'
     const entries = { [`from_a_${CANARY}`]: `written-on-a-${CANARY}` };
     const { room } = await pair(a, b, vault, entries, secrets);
     await call(b, 'waitForContents', vault, entries, 30_000);
-    const link = await call(a, 'createInvite', vault, { expiresInMs: 600_000, singleUse: true });
-    secrets.add(link.split('#join=')[1]);
+    const link = await invitation(a, vault, secrets);
     await expect
       .poll(async () => (await call(b, 'invites', vault)).length, { timeout: 20_000 })
       .toBe(2);
@@ -333,9 +337,9 @@ test.describe('sync between separate browsers over WebRTC and the project relay'
     const created = await call(a, 'createVault', vault);
     await call(a, 'open', vault);
     const filled = await call(a, 'fill', vault, `svc_${CANARY}_`, 10_000, 1_000, CANARY);
-    const link = await call(a, 'createInvite', vault, { expiresInMs: 600_000, singleUse: true });
+    const link = await invitation(a, vault, secrets);
     const room = await call(a, 'roomSecrets', vault);
-    secrets.add(vault, created.id, room.vaultKey, room.password, link.split('#join=')[1]);
+    secrets.add(vault, created.id, room.vaultKey, room.password);
 
     const joined = await call(b, 'join', link, 120_000);
     const arrived = await call(b, 'waitForCount', vault, 10_000, 240_000);

@@ -96,6 +96,7 @@ test.describe('the vault core in real Chromium', () => {
                 message: (error as Error).message,
                 record: undefined,
                 reason: undefined,
+                problem: undefined,
               },
             };
           }

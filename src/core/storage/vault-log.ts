@@ -57,6 +57,25 @@ function rowsAfter(db: CofferDatabase, vaultId: string, afterSeq: number): Promi
     .toArray();
 }
 
+/**
+ * The vault's snapshot and the update rows after `afterSeq(snapshot)`, read in one transaction
+ * so that a compaction by another holder cannot fall between the two reads.
+ */
+async function readLog(
+  db: CofferDatabase,
+  vaultId: string,
+  afterSeq: (snapshotSeq: number) => number,
+): Promise<{ snapshot: { seq: number; bytes: Uint8Array } | undefined; rows: UpdateRow[] }> {
+  try {
+    return await db.relaxed.transaction('r', db.relaxed.snapshots, db.relaxed.updates, async () => {
+      const snapshot = await db.relaxed.snapshots.get(vaultId);
+      return { snapshot, rows: await rowsAfter(db, vaultId, afterSeq(snapshot?.seq ?? 0)) };
+    });
+  } catch (error) {
+    throw mapStorageError(error, `reading vault ${vaultId}`);
+  }
+}
+
 /** Opens update rows in order: the readable ones' plaintexts, and an error per damaged one. */
 function openRows(
   key: StorageKey,
@@ -147,21 +166,7 @@ export class VaultLog {
   /** Reads and decrypts a vault's snapshot and updates. Damaged records are reported, not fatal. */
   static async load(options: VaultLogOptions): Promise<{ log: VaultLog; loaded: LoadedLog }> {
     const { db, vaultId, key } = options;
-    let snapshot: { seq: number; bytes: Uint8Array } | undefined;
-    let rows: UpdateRow[];
-    try {
-      [snapshot, rows] = await db.relaxed.transaction(
-        'r',
-        db.relaxed.snapshots,
-        db.relaxed.updates,
-        async () => {
-          const snap = await db.relaxed.snapshots.get(vaultId);
-          return [snap, await rowsAfter(db, vaultId, snap?.seq ?? 0)] as const;
-        },
-      );
-    } catch (error) {
-      throw mapStorageError(error, `reading vault ${vaultId}`);
-    }
+    const { snapshot, rows } = await readLog(db, vaultId, (snapshotSeq) => snapshotSeq);
     const updates: Uint8Array[] = [];
     const damaged: CorruptDataError[] = [];
     let snapshotSeq = 0;
@@ -214,22 +219,8 @@ export class VaultLog {
    */
   async refresh(): Promise<LogRefresh> {
     const { db, vaultId, key } = this.options;
-    let snapshotSeq: number;
-    let rows: UpdateRow[];
-    try {
-      [snapshotSeq, rows] = await db.relaxed.transaction(
-        'r',
-        db.relaxed.snapshots,
-        db.relaxed.updates,
-        async () => {
-          const snap = await db.relaxed.snapshots.get(vaultId);
-          return [snap?.seq ?? 0, await rowsAfter(db, vaultId, this.#head)] as const;
-        },
-      );
-    } catch (error) {
-      throw mapStorageError(error, `reading vault ${vaultId}`);
-    }
-    if (snapshotSeq !== this.#snapshotSeq) return { stale: true };
+    const { snapshot, rows } = await readLog(db, vaultId, () => this.#head);
+    if ((snapshot?.seq ?? 0) !== this.#snapshotSeq) return { stale: true };
     this.#head = rows.reduce((max, row) => Math.max(max, row.seq), this.#head);
     this.#rowsSinceSnapshot += rows.length;
     this.#bytesSinceSnapshot += rows.reduce((sum, row) => sum + (row.bytes?.length ?? 0), 0);

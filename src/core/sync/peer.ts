@@ -172,11 +172,12 @@ export class SyncPeer {
     let batch = [...envelopes];
     for (let round = 0; batch.length > 0 && round < 100; round++) {
       const opened: { envelope: OpenedEnvelope; id: string }[] = [];
-      // Large envelopes (checkpoints) are hashed natively, all at once, before the checks.
+      // Large envelopes (checkpoints) not yet applied are hashed natively, all at once,
+      // before the checks.
       const digests = new Map<Uint8Array, Uint8Array | undefined>();
       await Promise.all(
         batch
-          .filter((bytes) => bytes instanceof Uint8Array && bytes.length > nativeDigestFrom)
+          .filter((bytes) => bytes.length > nativeDigestFrom && !this.#appliedAlready(bytes))
           .map(async (bytes) => digests.set(bytes, await envelopeBodyDigest(bytes))),
       );
       for (const bytes of batch) {
@@ -234,6 +235,16 @@ export class SyncPeer {
       batch = result.devicesChanged ? [...this.#held.values()] : [];
     }
     return { accepted, rejected, held: this.#held.size, concurrent: [...concurrent] };
+  }
+
+  /** Whether this envelope's header names one already applied (unreadable: false). */
+  #appliedAlready(bytes: Uint8Array): boolean {
+    try {
+      const header = readEnvelopeHeader(bytes);
+      return this.#applied.has(appliedId(header.author, header.kind, header.seq));
+    } catch {
+      return false;
+    }
   }
 
   #hold(id: string, bytes: Uint8Array): void {

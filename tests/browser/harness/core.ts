@@ -35,12 +35,18 @@ function session(): Session {
 
 function errorInfo(error: unknown) {
   const e = error as Error & Record<string, unknown>;
-  return { name: e?.name, message: e?.message, record: e?.record, reason: e?.reason };
+  return {
+    name: e?.name,
+    message: e?.message,
+    record: e?.record,
+    reason: e?.reason,
+    problem: e?.problem,
+  };
 }
 
-/** Runs an async call and returns its result or its error's name, message and data. */
-async function attempt<T>(
-  fn: () => Promise<T>,
+/** Runs a call and returns its result or its error's name, message and data (for Playwright). */
+export async function attempt<T>(
+  fn: () => Promise<T> | T,
 ): Promise<{ ok: true; value: T } | { ok: false; error: ReturnType<typeof errorInfo> }> {
   try {
     return { ok: true, value: await fn() };

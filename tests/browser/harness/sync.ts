@@ -35,7 +35,7 @@ import {
 import type { ConnectionValue, JsonValue, VaultHandle } from '../../../src/core/vault';
 import { ENTRIES_MAP } from '../../../src/core/vault/entry-doc';
 import { DEVICES_MAP } from '../../../src/core/vault/members';
-import { fastPolicy } from './core';
+import { attempt, fastPolicy } from './core';
 
 type Platform = ReturnType<typeof createBrowserPlatform>;
 type Value = JsonValue | ConnectionValue;
@@ -76,21 +76,6 @@ function opened(vault: string): Opened {
   const found = state.vaults.get(vault);
   if (!found) throw new Error(`vault ${vault} is not open in this page`);
   return found;
-}
-
-function errorInfo(error: unknown) {
-  const e = error as Error & Record<string, unknown>;
-  return { name: e?.name, message: e?.message, reason: e?.reason, problem: e?.problem };
-}
-
-async function attempt<T>(
-  fn: () => Promise<T> | T,
-): Promise<{ ok: true; value: T } | { ok: false; error: ReturnType<typeof errorInfo> }> {
-  try {
-    return { ok: true, value: await fn() };
-  } catch (error) {
-    return { ok: false, error: errorInfo(error) };
-  }
 }
 
 /** JSON with object keys sorted, so two replicas' contents compare as text. */
