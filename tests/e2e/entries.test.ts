@@ -27,16 +27,15 @@ async function createVault(page: Page, name: string, options: { environment?: bo
   await expect(newEntry).toBeVisible();
 }
 
-/** The details pane's own Close button (the list and an entry's details share the pane). */
-const closeDetails = (page: Page) =>
-  page.locator('section.entry-details').getByRole('button', { name: 'Close', exact: true });
+/** The way back from an entry's details to the list (they share the pane). */
+const closeDetails = (page: Page) => page.getByRole('button', { name: 'Back to entries' });
 
 /** Back to the entry list if an entry's details are showing. */
 async function showList(page: Page) {
   const newEntry = page.getByRole('button', { name: 'New entry' });
-  await expect(newEntry.or(closeDetails(page)).first()).toBeVisible();
-  if (!(await newEntry.isVisible())) await closeDetails(page).click();
   await expect(newEntry).toBeVisible();
+  if (await closeDetails(page).isVisible()) await closeDetails(page).click();
+  await expect(closeDetails(page)).toHaveCount(0);
 }
 
 async function newEntryDialog(page: Page): Promise<Locator> {

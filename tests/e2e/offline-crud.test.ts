@@ -4,7 +4,7 @@
  */
 import type { BrowserContext, Page } from '@playwright/test';
 import { expect, type OfflineApp, test } from '../fixtures';
-import { createProfile, unlock, watchCsp } from './support';
+import { createProfile, unlock, vaultActions, watchCsp } from './support';
 
 const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Vaults' });
 const vaultButton = (page: Page, name: string) =>
@@ -116,7 +116,7 @@ test('offline: create, read, update and delete a vault and its entries', async (
   await expect(page.getByRole('button', { name: 'config', exact: true })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'token', exact: true })).toBeVisible();
 
-  await sidebar(page).getByRole('button', { name: 'Delete', exact: true }).click();
+  await (await vaultActions(page)).getByRole('button', { name: 'Delete…' }).click();
   const remove = page.getByRole('dialog', { name: 'Delete vault' });
   await remove.getByLabel("Type the vault's name to confirm").fill('field-notes');
   await remove.getByRole('button', { name: 'Delete vault' }).click();

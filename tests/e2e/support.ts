@@ -46,3 +46,86 @@ export async function watchCsp(page: Page): Promise<string[]> {
   });
   return violations;
 }
+
+/** A stored record as IndexedDB holds it: which store, its key, and the field of sealed bytes. */
+export interface StoredRecord {
+  readonly store: 'vaults' | 'snapshots' | 'updates';
+  /** A vault id, or `[vault id, sequence number]` for a change row. */
+  readonly key: string | [string, number];
+  readonly field: 'sealed' | 'bytes';
+}
+
+/**
+ * Reads or rewrites a record straight through IndexedDB, from outside the app's code (as a
+ * disk error, another program or an attacker would): `change` gets the stored bytes and
+ * returns new ones, or undefined to leave them. Resolves with the bytes as they were.
+ */
+export async function rewriteRecord(
+  page: Page,
+  record: StoredRecord,
+  change?: 'flip' | number[],
+): Promise<number[]> {
+  return page.evaluate(
+    async ({ record, change }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('coffer');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      try {
+        const tx = db.transaction(record.store, 'readwrite');
+        const store = tx.objectStore(record.store);
+        const row = await new Promise<Record<string, unknown>>((resolve, reject) => {
+          const request = store.get(record.key);
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+        if (!row) throw new Error(`no ${record.store} record ${JSON.stringify(record.key)}`);
+        const before = Array.from(row[record.field] as Uint8Array);
+        if (change !== undefined) {
+          const next = change === 'flip' ? before.slice() : change;
+          if (change === 'flip') next[Math.floor(next.length / 2)]! ^= 0x01;
+          store.put({ ...row, [record.field]: new Uint8Array(next) });
+        }
+        await new Promise<void>((resolve, reject) => {
+          tx.oncomplete = () => resolve();
+          tx.onerror = () => reject(tx.error);
+        });
+        return before;
+      } finally {
+        db.close();
+      }
+    },
+    { record, change },
+  );
+}
+
+/** The keys of one IndexedDB store, read from outside the app. */
+export async function storedKeys(
+  page: Page,
+  store: StoredRecord['store'],
+): Promise<(string | [string, number])[]> {
+  return page.evaluate(async (store) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('coffer');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    try {
+      return await new Promise<(string | [string, number])[]>((resolve, reject) => {
+        const request = db.transaction(store).objectStore(store).getAllKeys();
+        request.onsuccess = () => resolve(request.result as (string | [string, number])[]);
+        request.onerror = () => reject(request.error);
+      });
+    } finally {
+      db.close();
+    }
+  }, store);
+}
+
+/** The open vault's actions (rename, delete, naming rule), opened if they are not shown yet. */
+export async function vaultActions(page: Page) {
+  const toggle = page.getByRole('button', { name: 'Vault actions' });
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  return page.getByRole('region', { name: 'Vault actions' });
+}

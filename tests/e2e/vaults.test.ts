@@ -6,7 +6,7 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
-import { createProfile, unlock, watchCsp } from './support';
+import { createProfile, unlock, vaultActions, watchCsp } from './support';
 
 const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Vaults' });
 const vaultButton = (page: Page, name: string) =>
@@ -78,7 +78,7 @@ test('create (a duplicate is refused, nothing lost), rename, delete only after t
   await expect(entries(page).getByRole('button', { name: 'stripe' })).toBeVisible();
 
   // Rename: the vault stays open (and selected) under its new name.
-  await sidebar(page).getByRole('button', { name: 'Rename', exact: true }).click();
+  await (await vaultActions(page)).getByRole('button', { name: 'Rename…' }).click();
   const rename = page.getByRole('dialog', { name: 'Rename vault' });
   await expect(rename.getByLabel('Vault name')).toHaveValue('payments');
   await rename.getByLabel('Vault name').fill('billing');
@@ -90,7 +90,7 @@ test('create (a duplicate is refused, nothing lost), rename, delete only after t
   await expect(entries(page).getByRole('button', { name: 'stripe' })).toBeVisible();
 
   // Delete: the button enables only once the name is typed exactly.
-  await sidebar(page).getByRole('button', { name: 'Delete', exact: true }).click();
+  await (await vaultActions(page)).getByRole('button', { name: 'Delete…' }).click();
   const remove = page.getByRole('dialog', { name: 'Delete vault' });
   const confirm = remove.getByRole('button', { name: 'Delete vault' });
   await expect(confirm).toBeDisabled();
@@ -119,26 +119,27 @@ test('environment-style names: chosen at creation, and a switch that warns about
   const csp = await watchCsp(page);
   await createProfile(page, app.url);
   await createVault(page, 'env', { environment: true });
-  const envSwitch = sidebar(page).getByRole('switch', { name: 'Environment-style names' });
-  await expect(envSwitch).toBeChecked();
+  const envSwitch = async () =>
+    (await vaultActions(page)).getByRole('switch', { name: 'Environment-style names' });
+  await expect(await envSwitch()).toBeChecked();
 
   await createVault(page, 'plain');
-  await expect(envSwitch).not.toBeChecked();
+  await expect(await envSwitch()).not.toBeChecked();
   await createItem(page, 'my-item');
   await createItem(page, 'API_KEY');
 
   // Switching on names the entries that do not fit; Cancel leaves it off.
-  await envSwitch.click();
+  await (await envSwitch()).click();
   const warn = page.getByRole('dialog', { name: 'Switch on environment-style names?' });
   await expect(warn.getByText('1 entry has a name that does not fit the rule')).toBeVisible();
   await expect(warn.getByRole('listitem')).toHaveText(['my-item']);
   await warn.getByRole('button', { name: 'Cancel' }).click();
   await expect(warn).toBeHidden();
-  await expect(envSwitch).not.toBeChecked();
+  await expect(await envSwitch()).not.toBeChecked();
 
-  await envSwitch.click();
+  await (await envSwitch()).click();
   await warn.getByRole('button', { name: 'Switch on' }).click();
-  await expect(envSwitch).toBeChecked();
+  await expect(await envSwitch()).toBeChecked();
   // The rule now applies to new names.
   await page.getByRole('button', { name: 'New entry' }).click();
   const dialog = page.getByRole('dialog', { name: 'New entry' });
@@ -150,12 +151,12 @@ test('environment-style names: chosen at creation, and a switch that warns about
   await expect(dialog).toBeHidden();
 
   // Off again, and the setting is the vault's: it survives leaving and coming back.
-  await envSwitch.click();
-  await expect(envSwitch).not.toBeChecked();
+  await (await envSwitch()).click();
+  await expect(await envSwitch()).not.toBeChecked();
   await vaultButton(page, 'env').click();
-  await expect(envSwitch).toBeChecked();
+  await expect(await envSwitch()).toBeChecked();
   await vaultButton(page, 'plain').click();
-  await expect(envSwitch).not.toBeChecked();
+  await expect(await envSwitch()).not.toBeChecked();
   expect(csp).toEqual([]);
 });
 
@@ -300,7 +301,7 @@ test('one opener across tabs: wait, open by itself when released, take over, tak
   await expect(a.getByRole('button', { name: 'Take it back' })).toBeVisible();
 
   // Deleting from A while B has it open says so, and is refused without losing anything.
-  await a.getByRole('button', { name: 'Delete', exact: true }).click();
+  await (await vaultActions(a)).getByRole('button', { name: 'Delete…' }).click();
   const remove = a.getByRole('dialog', { name: 'Delete vault' });
   await expect(remove.getByText('This vault is open in another tab.')).toBeVisible();
   await remove.getByLabel("Type the vault's name to confirm").fill('shared');
@@ -331,7 +332,7 @@ test('vault names that look like HTML are shown as text and never run', async ({
   await expect(page.locator('img[src="x"]')).toHaveCount(0);
   await expect(page.locator('#root script')).toHaveCount(0);
   // The delete dialog shows the name as text too.
-  await sidebar(page).getByRole('button', { name: 'Delete', exact: true }).click();
+  await (await vaultActions(page)).getByRole('button', { name: 'Delete…' }).click();
   await expect(page.getByRole('dialog', { name: 'Delete vault' })).toContainText(payloads[1]!);
   await expect(page.locator('img[src="x"]')).toHaveCount(0);
   await expect(page.locator('#root script')).toHaveCount(0);

@@ -24,11 +24,35 @@ export class ProfileLockedError extends Error {
   }
 }
 
-/** No vault has that name in this profile. */
+/** No vault has that name (or id) in this profile. */
 export class VaultNotFoundError extends Error {
   override readonly name = 'VaultNotFoundError';
-  constructor(readonly vaultName: string) {
-    super(`there is no vault named "${vaultName}"`);
+  readonly vaultName: string | undefined;
+  readonly vaultId: string | undefined;
+  constructor(ref: { readonly name: string } | { readonly id: string }) {
+    super(
+      'name' in ref
+        ? `there is no vault named "${ref.name}"`
+        : `there is no vault with id ${ref.id} in this profile`,
+    );
+    this.vaultName = 'name' in ref ? ref.name : undefined;
+    this.vaultId = 'id' in ref ? ref.id : undefined;
+  }
+}
+
+/**
+ * More than one vault answers to this name (ignoring case): possible when a vault whose
+ * record was unreadable comes back beside a new one of the same name. Address it by id.
+ */
+export class AmbiguousVaultNameError extends Error {
+  override readonly name = 'AmbiguousVaultNameError';
+  constructor(
+    readonly vaultName: string,
+    readonly vaultIds: readonly string[],
+  ) {
+    super(
+      `${vaultIds.length} vaults are named "${vaultName}"; choose one by its id (${vaultIds.join(', ')}) or rename one`,
+    );
   }
 }
 

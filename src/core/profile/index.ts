@@ -6,12 +6,17 @@
  *   which holds the profile key in memory until `lock()` closes every open vault and drops it.
  * - Vault names are unique in the profile, compared ignoring case (after NFC). Names live in
  *   the encrypted catalog, so renaming works while the vault is open elsewhere.
- * - `openVault(name, options)` takes the vault's single-opener lock (waiting, `ifAvailable`,
+ * - Vaults are addressed by id (`{ id }`) or, for code, by name; a name two vaults share (after
+ *   an unreadable record came back) is refused with AmbiguousVaultNameError, never guessed.
+ *   `catalog()` lists unreadable catalog records beside the readable vaults; nothing is
+ *   dropped or changed because it did not open.
+ * - `openVault(selector, options)` takes the vault's single-opener lock (waiting, `ifAvailable`,
  *   `signal`, `steal`) and returns a VaultHandle; `withVault` closes it in `finally`.
- * - Errors: NoProfileError, ProfileExistsError, ProfileLockedError, VaultNotFoundError,
+ * - Errors: AmbiguousVaultNameError, NoProfileError, ProfileExistsError, ProfileLockedError, VaultNotFoundError,
  *   VaultNameTakenError, plus the crypto, storage, lock and vault modules' errors.
  */
 export {
+  AmbiguousVaultNameError,
   NoProfileError,
   ProfileExistsError,
   ProfileLockedError,
@@ -26,5 +31,9 @@ export {
   type JoinedVault,
   Session,
   type ThisDevice,
+  type UnreadableVault,
+  type VaultCatalog,
+  type VaultCheck,
+  type VaultSelector,
   type VaultSummary,
 } from './session';

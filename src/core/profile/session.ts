@@ -2,6 +2,7 @@ import {
   asKey,
   createKeyring,
   defaultKdfPolicy,
+  deriveSubkey,
   generateKey,
   type KdfPolicy,
   type KdfProgress,
@@ -19,6 +20,8 @@ import type { HolderInfo, VaultMutex } from '../lock';
 import {
   type CofferDatabase,
   CorruptDataError,
+  type CorruptionReason,
+  countVaultRecords,
   deleteVaultRecords,
   type OpenedVaultRecord,
   openVaultRecord,
@@ -27,6 +30,7 @@ import {
   readSettings,
   readVaultRows,
   sealVaultRecord,
+  VaultLog,
   writeDeviceRecord,
   writeKeyring,
   writeSettings,
@@ -35,7 +39,10 @@ import {
 import type { DeviceIdentity } from '../sync/device';
 import {
   type CompactionPolicy,
+  ConfusableNameError,
   defaultCompactionPolicy,
+  findConfusable,
+  loadConfusables,
   type NameStyle,
   type OpenVaultOptions,
   type PreparedVault,
@@ -43,6 +50,7 @@ import {
   validateVaultName,
 } from '../vault';
 import {
+  AmbiguousVaultNameError,
   NoProfileError,
   ProfileExistsError,
   ProfileLockedError,
@@ -86,6 +94,35 @@ export interface VaultSummary {
   readonly createdAt: number;
 }
 
+/**
+ * Which vault a call is about: its id (what the app uses: ids never clash), or its name (for
+ * code, as in `openVault('my-vault')`; a name two vaults share is refused, never guessed).
+ */
+export type VaultSelector = string | { readonly id: VaultId };
+
+/** A catalog record this profile holds but cannot read: the vault's name and key are in it. */
+export interface UnreadableVault {
+  readonly id: VaultId;
+  readonly reason: CorruptionReason;
+  /** Stored records of the vault's contents (snapshot and change rows), kept as they are. */
+  readonly storedRecords: number;
+}
+
+/** The profile's vaults: those it can read, and the catalog records it cannot. */
+export interface VaultCatalog {
+  /** Sorted by name, then id. */
+  readonly vaults: readonly VaultSummary[];
+  readonly unreadable: readonly UnreadableVault[];
+}
+
+/** What a check of a vault's stored records found, without opening it (see `checkVault`). */
+export interface VaultCheck {
+  readonly id: VaultId;
+  /** Records that do not open; every other record does. */
+  readonly damaged: readonly CorruptDataError[];
+  readonly records: number;
+}
+
 export interface CreateVaultOptions {
   /** 'environment' switches on Kinesis-style names (UPPER_SNAKE_CASE). Default 'default'. */
   readonly nameStyle?: NameStyle;
@@ -99,6 +136,29 @@ const discardPrepared = (prepared: PreparedVault) => {
 const sameName = (a: string, b: string) =>
   a.normalize('NFC').toLocaleLowerCase('en') === b.normalize('NFC').toLocaleLowerCase('en');
 const newEntryId = () => toBase64url(randomBytes(12));
+/**
+ * Refuses a vault name that another vault has (ignoring case: VaultNameTakenError) or that
+ * could be mistaken for another's (UTS #39 confusables: ConfusableNameError).
+ */
+async function assertNameFree(name: string, others: readonly OpenedVaultRecord[]): Promise<void> {
+  const names = others.map((vault) => vault.metadata.name);
+  const same = names.find((other) => sameName(other, name));
+  if (same !== undefined) throw new VaultNameTakenError(name);
+  await loadConfusables();
+  const lookalike = findConfusable(name, names);
+  if (lookalike !== undefined) {
+    throw new ConfusableNameError({
+      rejectedName: name,
+      existingName: lookalike,
+      subject: 'vault',
+    });
+  }
+}
+const summaryOf = (vault: OpenedVaultRecord): VaultSummary => ({
+  id: vault.id as VaultId,
+  name: vault.metadata.name,
+  createdAt: vault.metadata.createdAt,
+});
 
 /**
  * The entry point: a browser's Coffer profile, locked until its passphrase is entered.
@@ -210,25 +270,87 @@ export class Session {
     return { vaults, damaged };
   }
 
-  async #find(name: string, operation: string): Promise<OpenedVaultRecord> {
+  async #find(selector: VaultSelector, operation: string): Promise<OpenedVaultRecord> {
     const { vaults } = await this.#catalog(operation);
-    const found =
-      vaults.find((vault) => vault.metadata.name === name) ??
-      vaults.find((vault) => sameName(vault.metadata.name, name));
-    if (!found) throw new VaultNotFoundError(name);
+    if (typeof selector !== 'string') {
+      const found = vaults.find((vault) => vault.id === selector.id);
+      if (!found) throw new VaultNotFoundError({ id: selector.id });
+      return found;
+    }
+    let matches = vaults.filter((vault) => vault.metadata.name === selector);
+    if (matches.length === 0)
+      matches = vaults.filter((vault) => sameName(vault.metadata.name, selector));
+    if (matches.length > 1) {
+      throw new AmbiguousVaultNameError(
+        selector,
+        matches.map((vault) => vault.id as VaultId),
+      );
+    }
+    const [found] = matches;
+    if (!found) throw new VaultNotFoundError({ name: selector });
     return found;
   }
 
-  /** Every readable vault, sorted by name. */
+  /** Every readable vault, sorted by name (then id, so two of one name keep their order). */
   async listVaults(): Promise<VaultSummary[]> {
-    const { vaults } = await this.#catalog('listing vaults');
-    return vaults
-      .map((vault) => ({
-        id: vault.id as VaultId,
-        name: vault.metadata.name,
-        createdAt: vault.metadata.createdAt,
-      }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    return [...(await this.catalog()).vaults];
+  }
+
+  /**
+   * The vaults this profile can read, and the catalog records it cannot (each with its id, why
+   * it does not open, and how many records of the vault's contents are stored). Nothing is
+   * changed: an unreadable record stays as it is until the user removes it or joins the vault
+   * again from another device (`addJoinedVault` then replaces it).
+   */
+  async catalog(): Promise<VaultCatalog> {
+    const { vaults, damaged } = await this.#catalog('listing vaults');
+    const summaries = vaults
+      .map((vault) => summaryOf(vault))
+      .sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const unreadable: UnreadableVault[] = [];
+    for (const error of damaged) {
+      const id = error.record.vaultId as VaultId;
+      unreadable.push({
+        id,
+        reason: error.reason,
+        storedRecords: await countVaultRecords(this.options.db, id),
+      });
+    }
+    unreadable.sort((a, b) => (a.id < b.id ? -1 : 1));
+    return { vaults: summaries, unreadable };
+  }
+
+  /**
+   * Checks that every stored record of a vault opens (authenticates under its key, in its
+   * place), without building the vault or taking its lock: what the vault list uses to mark a
+   * damaged vault before anyone opens it. Costs a decryption of the vault's storage.
+   */
+  async checkVault(selector: VaultSelector): Promise<VaultCheck> {
+    const target = await this.#find(selector, 'checking a vault');
+    const { damaged, records } = await VaultLog.verify({
+      db: this.options.db,
+      vaultId: target.id,
+      key: deriveSubkey(target.key, 'storage'),
+    });
+    return { id: target.id as VaultId, damaged, records };
+  }
+
+  /**
+   * Removes a catalog record that cannot be read, and the vault contents stored with it, for
+   * good. Only for records `catalog()` lists as unreadable: a readable vault is deleted with
+   * `deleteVault`. Rejects with VaultNotFoundError if there is no such unreadable record.
+   */
+  async removeUnreadableVault(id: VaultId): Promise<void> {
+    const { damaged } = await this.#catalog('removing an unreadable vault');
+    if (!damaged.some((error) => error.record.vaultId === id)) {
+      throw new VaultNotFoundError({ id });
+    }
+    const lease = await this.options.mutex.acquire(lockNameFor(id), { ifAvailable: true });
+    try {
+      await deleteVaultRecords(this.options.db, id);
+    } finally {
+      await lease.release();
+    }
   }
 
   /** Catalog records that could not be read (each names its vault id); the others are listed. */
@@ -241,8 +363,7 @@ export class Session {
     const profileKey = this.#key('creating a vault');
     const trimmed = validateVaultName(name);
     const { vaults } = await this.#catalog('creating a vault');
-    if (vaults.some((vault) => sameName(vault.metadata.name, trimmed)))
-      throw new VaultNameTakenError(trimmed);
+    await assertNameFree(trimmed, vaults);
     const id = newVaultId();
     const key = generateKey('vault');
     const createdAt = this.#clock();
@@ -252,19 +373,21 @@ export class Session {
       'creating the vault',
     );
     if (options.nameStyle && options.nameStyle !== 'default') {
-      await this.withVault(trimmed, (vault) => vault.setNameStyle(options.nameStyle!));
+      await this.withVault({ id }, (vault) => vault.setNameStyle(options.nameStyle!));
     }
     return { id, name: trimmed, createdAt };
   }
 
   /** Renames a vault. Works while it is open elsewhere: the name lives in the catalog. */
-  async renameVault(name: string, newName: string): Promise<VaultSummary> {
+  async renameVault(selector: VaultSelector, newName: string): Promise<VaultSummary> {
     const profileKey = this.#key('renaming a vault');
     const trimmed = validateVaultName(newName);
     const { vaults } = await this.#catalog('renaming a vault');
-    const target = await this.#find(name, 'renaming a vault');
-    if (vaults.some((vault) => vault.id !== target.id && sameName(vault.metadata.name, trimmed)))
-      throw new VaultNameTakenError(trimmed);
+    const target = await this.#find(selector, 'renaming a vault');
+    await assertNameFree(
+      trimmed,
+      vaults.filter((vault) => vault.id !== target.id),
+    );
     const metadata = { ...target.metadata, name: trimmed };
     await writeVaultRow(
       this.options.db,
@@ -278,8 +401,11 @@ export class Session {
    * Deletes a vault and everything in it, for good. It must not be open anywhere: by default
    * rejects with VaultBusyError if another tab holds it (pass `signal` to wait instead).
    */
-  async deleteVault(name: string, options: { signal?: AbortSignal } = {}): Promise<void> {
-    const target = await this.#find(name, 'deleting a vault');
+  async deleteVault(
+    selector: VaultSelector,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const target = await this.#find(selector, 'deleting a vault');
     const lease = await this.options.mutex.acquire(
       lockNameFor(target.id),
       options.signal ? { signal: options.signal } : { ifAvailable: true },
@@ -298,8 +424,8 @@ export class Session {
    * const holder = await session.whoHolds('my-vault');
    * if (holder && !holder.heldHere) show(`Open in ${holder.label} since ${new Date(holder.since!).toLocaleTimeString()}`);
    */
-  async whoHolds(name: string): Promise<HolderInfo | undefined> {
-    const target = await this.#find(name, 'checking who has a vault open');
+  async whoHolds(selector: VaultSelector): Promise<HolderInfo | undefined> {
+    const target = await this.#find(selector, 'checking who has a vault open');
     return this.options.mutex.whoHolds(lockNameFor(target.id));
   }
 
@@ -355,15 +481,27 @@ export class Session {
     const key = asKey(vault.key, 'vault');
     const { vaults } = await this.#catalog('adding a vault');
     const here = vaults.find((existing) => existing.id === vault.id);
-    if (here)
-      return {
-        id: here.id as VaultId,
-        name: here.metadata.name,
-        createdAt: here.metadata.createdAt,
-      };
-    const base = validateVaultName(vault.name);
+    // A readable copy is kept as it is. An unreadable record of the same vault is replaced:
+    // joining again from a device that has the vault is how such a record is recovered, and
+    // the vault's stored contents (sealed under the same vault key) open again.
+    if (here) return summaryOf(here);
+    // The inviter's name may hold what this device refuses in names it types (it was made
+    // before the rule, or by a faulty build): keep the vault, under a name of our own.
+    let base: string;
+    try {
+      base = validateVaultName(
+        vault.name.replace(/[\p{Default_Ignorable_Code_Point}\p{Bidi_Control}]/gu, ''),
+      );
+    } catch {
+      base = 'Shared vault';
+    }
+    await loadConfusables();
+    const names = vaults.map((existing) => existing.metadata.name);
+    const taken = (candidate: string) =>
+      names.some((other) => sameName(other, candidate)) ||
+      findConfusable(candidate, names) !== undefined;
     let name = base;
-    for (let n = 2; vaults.some((existing) => sameName(existing.metadata.name, name)); n++) {
+    for (let n = 2; taken(name); n++) {
       name = `${base.slice(0, 90)} (${n})`;
     }
     const createdAt = this.#clock();
@@ -387,8 +525,8 @@ export class Session {
    * await using vault = await session.openVault('my-vault');
    * const myData = await vault.get('my-item');
    */
-  async openVault(name: string, options: OpenVaultOptions = {}): Promise<VaultHandle> {
-    const target = await this.#find(name, 'opening a vault');
+  async openVault(selector: VaultSelector, options: OpenVaultOptions = {}): Promise<VaultHandle> {
+    const target = await this.#find(selector, 'opening a vault');
     const common = {
       db: this.options.db,
       vaultId: target.id,
@@ -443,16 +581,40 @@ export class Session {
    * const myData = await session.withVault('my-vault', (vault) => vault.get('my-item'));
    */
   async withVault<T>(
-    name: string,
+    selector: VaultSelector,
     fn: (vault: VaultHandle) => Promise<T> | T,
     options: OpenVaultOptions = {},
   ): Promise<T> {
-    const vault = await this.openVault(name, options);
+    const vault = await this.openVault(selector, options);
     try {
       return await fn(vault);
     } finally {
       await vault.close();
     }
+  }
+
+  /**
+   * Copies every entry `source` can read (write-only secrets and connections included, never
+   * leaving core) into a new vault named `name`, in one change: how a user keeps what a
+   * damaged vault still holds without writing to it. The source is not changed.
+   */
+  async copyIntoNewVault(source: VaultHandle, name: string): Promise<VaultSummary> {
+    const entries: Parameters<VaultHandle['setMany']>[0][number][] = [];
+    for (const summary of await source.list()) {
+      const entry = await source.getEntry(summary.name);
+      if (!entry) continue;
+      entries.push({
+        name: entry.name,
+        value: entry.value,
+        kind: entry.kind,
+        ...(entry.kind === 'secret' && entry.writeOnly ? { writeOnly: true } : {}),
+      });
+    }
+    const created = await this.createVault(name);
+    if (entries.length > 0) {
+      await this.withVault({ id: created.id }, (vault) => vault.setMany(entries));
+    }
+    return created;
   }
 
   /**

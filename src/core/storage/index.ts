@@ -32,6 +32,7 @@ export {
   StorageUnavailableError,
 } from './errors';
 export {
+  countVaultRecords,
   type DeviceRecordData,
   deleteVaultRecords,
   type OpenedVaultRecord,

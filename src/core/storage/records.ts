@@ -269,6 +269,23 @@ export async function writeVaultRow(
   }
 }
 
+/** How many records of a vault's contents are stored (its snapshot and change rows). */
+export async function countVaultRecords(db: CofferDatabase, vaultId: string): Promise<number> {
+  try {
+    const { strict } = db;
+    return await strict.transaction('r', [strict.snapshots, strict.updates], async () => {
+      const snapshots = await strict.snapshots.where('vault').equals(vaultId).count();
+      const rows = await strict.updates
+        .where('[vault+seq]')
+        .between([vaultId, 0], [vaultId, Number.MAX_SAFE_INTEGER], true, true)
+        .count();
+      return snapshots + rows;
+    });
+  } catch (error) {
+    throw mapStorageError(error, "counting a vault's records");
+  }
+}
+
 /** Deletes a vault's catalog row, snapshot and update rows in one durable transaction. */
 export async function deleteVaultRecords(db: CofferDatabase, vaultId: string): Promise<void> {
   const { strict } = db;

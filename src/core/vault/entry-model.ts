@@ -17,7 +17,7 @@ import {
   readSummary,
   writeEntry,
 } from './entry-doc';
-import { NameIndex } from './entry-index';
+import { ConfusableIndex, NameIndex } from './entry-index';
 import { type PreparedEntry, prepareEntryInput } from './entry-input';
 import type {
   DuplicateName,
@@ -28,6 +28,7 @@ import type {
   SetEntryOptions,
 } from './entry-types';
 import {
+  ConfusableNameError,
   EntryNotFoundError,
   InvalidEntryIdError,
   InvalidNameStyleError,
@@ -91,20 +92,26 @@ export interface EntryStore {
    * Creates or replaces the entry `name` (see SetEntryOptions for create-only and
    * update-only). New names must satisfy the vault's name style; existing ones are kept even
    * if the style changed since. Only keys whose content changes are written; an identical
-   * `set` writes nothing. Throws InvalidNameError, InvalidEntryError, InvalidJsonError,
-   * ValueTooLargeError, NameTakenError ('create'), EntryNotFoundError ('update').
+   * `set` writes nothing. Throws InvalidNameError, ConfusableNameError (a new name that looks
+   * like another entry's), InvalidEntryError, InvalidJsonError, ValueTooLargeError,
+   * NameTakenError ('create'), EntryNotFoundError ('update').
    */
   set(name: string, input: EntryInput, options?: SetEntryOptions): EntrySummary;
   /**
    * `set` for many entries as one transaction (one Yjs update): for imports. Every entry is
    * checked first; if one is refused, nothing is written. A name given twice is written
-   * twice, in order (the later input wins), to one entry.
+   * twice, in order (the later input wins), to one entry. New names are checked for look-alikes
+   * among the existing names and the batch's other new names.
    */
   setMany(
     entries: readonly { readonly name: string; readonly input: EntryInput }[],
     options?: SetEntryOptions,
   ): EntrySummary[];
-  /** Renames, keeping id, value and createdAt. NameTakenError, EntryNotFoundError, InvalidNameError. */
+  /**
+   * Renames, keeping id, value and createdAt. NameTakenError, EntryNotFoundError,
+   * InvalidNameError, ConfusableNameError (a look-alike of another entry's name; a look-alike of
+   * the entry's own name is fine).
+   */
   rename(name: string, newName: string): void;
   /** `rename` by id: how a duplicate that does not own its name gets a name of its own. */
   renameById(id: EntryId, newName: string): void;
@@ -226,6 +233,8 @@ class YjsEntryStore implements EntryStore {
     const created = new Map<string, EntryId>();
     const createdIds = new Set<EntryId>();
     const steps: { id: EntryId; name: string; prepared: PreparedEntry; create: boolean }[] = [];
+    // New names of this batch, for look-alikes among themselves (only built for a second one).
+    let batch: ConfusableIndex | undefined;
     // Everything is checked before the first change: a batch is written whole or not at all.
     for (const { name, input } of entries) {
       const existing =
@@ -233,6 +242,22 @@ class YjsEntryStore implements EntryStore {
       if (existing === undefined) validateEntryName(name, style);
       if (existing !== undefined && mode === 'create') throw new NameTakenError(name);
       if (existing === undefined && mode === 'update') throw new EntryNotFoundError({ name });
+      if (existing === undefined) {
+        if (created.size > 0 && batch === undefined) {
+          batch = new ConfusableIndex();
+          for (const earlier of created.keys()) batch.add(earlier);
+        }
+        const lookalike =
+          this.#index.confusableWith(name) ?? batch?.match(name).find((other) => other !== name);
+        if (lookalike !== undefined) {
+          throw new ConfusableNameError({
+            rejectedName: name,
+            existingName: lookalike,
+            subject: 'entry',
+          });
+        }
+        batch?.add(name);
+      }
       const prepared = prepareEntryInput(name, input);
       const id = existing ?? this.#freshId(createdIds);
       if (existing === undefined) {
@@ -283,6 +308,14 @@ class YjsEntryStore implements EntryStore {
     if (record.name === newName && this.#index.owner(newName) === id) return;
     validateEntryName(newName, this.nameStyle);
     if (this.#index.owner(newName) !== undefined) throw new NameTakenError(newName);
+    const lookalike = this.#index.confusableWith(newName, id);
+    if (lookalike !== undefined) {
+      throw new ConfusableNameError({
+        rejectedName: newName,
+        existingName: lookalike,
+        subject: 'entry',
+      });
+    }
     const now = this.#now();
     this.#transact(() => {
       const entry = this.#entryMap(id)!;

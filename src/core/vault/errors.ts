@@ -8,6 +8,7 @@
  */
 
 import type { NameStyle } from './entry-types';
+import { describeCharacter } from './model-describe';
 
 /**
  * Which naming rule a name broke.
@@ -22,6 +23,8 @@ export type NameRule =
   | 'character'
   | 'lowercase'
   | 'control-character'
+  | 'bidi-control'
+  | 'invisible-character'
   | 'unpaired-surrogate';
 
 /** Longest name shown in a message; longer ones are cut (an argument mix-up should not dump a value). */
@@ -78,6 +81,155 @@ export class InvalidNameError extends Error {
     this.subject = details.subject;
     this.style = details.style;
     this.rule = details.rule;
+  }
+}
+
+/** Look-alike ASCII characters, named so a message about them can be read in any font. */
+const asciiLookalikes: Readonly<Record<string, string>> = {
+  '0': 'digit zero',
+  '1': 'digit one',
+  I: 'capital letter I',
+  O: 'capital letter O',
+  l: 'small letter L',
+  '|': 'vertical line',
+};
+
+const isShown = (character: string) =>
+  !/^[\p{Cc}\p{Cf}\p{Z}\p{Co}\p{Cn}\p{Cs}\p{Default_Ignorable_Code_Point}]$/u.test(character);
+
+/**
+ * One or more characters of a name in plain words, for ConfusableNameError. `words` adds the
+ * names of ASCII look-alikes ("1" and "l" side by side need them; "о" vs "o" does not, since
+ * the Cyrillic one is named).
+ */
+function describeCharacters(characters: readonly string[], words = false): string {
+  if (characters.length === 1) {
+    const character = characters[0]!;
+    const word = words ? asciiLookalikes[character] : undefined;
+    return word === undefined
+      ? describeCharacter(character)
+      : `${JSON.stringify(character)} (${word})`;
+  }
+  return characters.every(isShown)
+    ? JSON.stringify(characters.join(''))
+    : characters.map((character) => describeCharacter(character)).join(', ');
+}
+
+/**
+ * Where two confusable names differ: the part between their common beginning and their common
+ * end, or, when the two parts have the same length, the first character that differs by more
+ * than letter case (or by case, if that is all).
+ */
+function differenceOf(
+  rejectedName: string,
+  existingName: string,
+): {
+  readonly position: number;
+  readonly rejectedCharacters: string;
+  readonly existingCharacters: string;
+  readonly problem: string;
+} {
+  const rejected = Array.from(rejectedName);
+  const existing = Array.from(existingName);
+  const shorter = Math.min(rejected.length, existing.length);
+  let start = 0;
+  while (start < shorter && rejected[start] === existing[start]) start++;
+  let end = 0;
+  while (
+    end < shorter - start &&
+    rejected[rejected.length - 1 - end] === existing[existing.length - 1 - end]
+  ) {
+    end++;
+  }
+  const ours = rejected.slice(start, rejected.length - end);
+  const theirs = existing.slice(start, existing.length - end);
+  if (ours.length === theirs.length && ours.length > 0) {
+    const differing = ours.map((_, at) => at).filter((at) => ours[at] !== theirs[at]);
+    const lookalike = differing.find((at) => ours[at]!.toLowerCase() !== theirs[at]!.toLowerCase());
+    const at = lookalike ?? differing[0]!;
+    const position = start + at + 1;
+    const mine = ours[at]!;
+    const other = theirs[at]!;
+    const words = mine < '\x80' && other < '\x80';
+    return {
+      position,
+      rejectedCharacters: mine,
+      existingCharacters: other,
+      problem:
+        lookalike === undefined
+          ? `the names differ only in letter case (character ${position} is ${JSON.stringify(mine)}, not ${JSON.stringify(other)})`
+          : `character ${position} is ${describeCharacters([mine], words)}, which looks like ${describeCharacters([other], words)}`,
+    };
+  }
+  const position = start + 1;
+  const result = {
+    position,
+    rejectedCharacters: ours.join(''),
+    existingCharacters: theirs.join(''),
+  };
+  if (ours.length === 0) {
+    return {
+      ...result,
+      problem: `character ${position} of the existing name is ${describeCharacters(theirs)}, which this one lacks`,
+    };
+  }
+  if (theirs.length === 0) {
+    return {
+      ...result,
+      problem: `${ours.length === 1 ? `character ${position} is` : `characters ${position}–${start + ours.length} are`} ${describeCharacters(ours)}, which the existing name does not have`,
+    };
+  }
+  return {
+    ...result,
+    problem:
+      ours.length === 1
+        ? `character ${position} is ${describeCharacters(ours)}, which looks like ${describeCharacters(theirs)}`
+        : `characters ${position}–${start + ours.length} are ${describeCharacters(ours)}, which look like ${describeCharacters(theirs)}`,
+  };
+}
+
+/**
+ * A new name (of an entry or a vault) that could be mistaken for an existing one: the same
+ * Unicode skeleton (UTS #39), as given or once both are lowercase. It says which existing name,
+ * and where they differ: `position` (1-based, in characters) and the characters there.
+ * @example
+ * try {
+ *   store.set('KEY_l', { kind: 'secret', value: 'v' }); // while KEY_1 exists
+ * } catch (error) {
+ *   if (error instanceof ConfusableNameError) console.warn(error.existingName); // 'KEY_1'
+ * }
+ * // "KEY_l" looks the same as the existing entry "KEY_1": character 5 is "l" (small letter L),
+ * // which looks like "1" (digit one); choose a name that cannot be mistaken for it
+ */
+export class ConfusableNameError extends Error {
+  override readonly name = 'ConfusableNameError';
+  /** The refused new name. */
+  readonly rejectedName: string;
+  /** The name already in use that it looks like. */
+  readonly existingName: string;
+  readonly subject: 'entry' | 'vault';
+  /** 1-based position (in characters) in `rejectedName` where the two names start to differ. */
+  readonly position: number;
+  /** The characters of `rejectedName` at `position` that differ (empty if it lacks some). */
+  readonly rejectedCharacters: string;
+  /** The characters of `existingName` they stand for (empty if the rejected name adds some). */
+  readonly existingCharacters: string;
+
+  constructor(details: {
+    readonly rejectedName: string;
+    readonly existingName: string;
+    readonly subject: 'entry' | 'vault';
+  }) {
+    const difference = differenceOf(details.rejectedName, details.existingName);
+    super(
+      `${showName(details.rejectedName)} looks the same as the existing ${details.subject} ${showName(details.existingName)}: ${difference.problem}; choose a name that cannot be mistaken for it`,
+    );
+    this.rejectedName = details.rejectedName;
+    this.existingName = details.existingName;
+    this.subject = details.subject;
+    this.position = difference.position;
+    this.rejectedCharacters = difference.rejectedCharacters;
+    this.existingCharacters = difference.existingCharacters;
   }
 }
 

@@ -10,12 +10,27 @@
  *   with environment-style names, exactly UPPER_SNAKE (the Kinesis rule). Values: plain JSON,
  *   at most MAX_VALUE_BYTES (1 MiB) serialized. Every rejection says which rule failed and
  *   never contains the value.
+ * - Names cannot deceive: vault names refuse invisible and bidirectional formatting characters
+ *   (outside emoji); a new entry name (create, rename, setMany) that is confusable with another
+ *   entry's name (same UTS #39 skeleton, as given or lowercased: "KEY_1"/"KEY_l", "rn"/"m")
+ *   throws ConfusableNameError and changes nothing; look-alikes already in a vault stay usable.
+ *   For vault names the caller uses `findConfusable(name, otherNames)`; `nameSkeleton` is the
+ *   skeleton itself.
  * - Every write is validated first; nothing changes on error. One write is one Yjs update and
  *   one durable row. Keys of an entry are separate, so devices editing different fields of one
  *   entry both keep their change (docs/data-model.md has the merge rules).
+ * - A vault whose stored records are partly damaged opens with what could be read
+ *   (`handle.damaged` names the rest); entry writes are then held back (VaultDamagedError) until
+ *   `acceptDamage()`, and damaged records are never compacted away.
  * - A handle works until closed: by `close()`, `await using`, a take-over in another tab, or
  *   locking the profile; then every call rejects with VaultClosedError saying which.
  */
+export {
+  confusablesLoaded,
+  findConfusable,
+  loadConfusables,
+  nameSkeleton,
+} from './confusables';
 export {
   type ConnectionField,
   type ConnectionValue,
@@ -31,6 +46,7 @@ export {
   type SetEntryOptions,
 } from './entry-model';
 export {
+  ConfusableNameError,
   EntryNotFoundError,
   InvalidEntryError,
   InvalidEntryIdError,
@@ -79,5 +95,6 @@ export {
   type SetOptions,
   VaultClosedError,
   type VaultCloseReason,
+  VaultDamagedError,
   VaultHandle,
 } from './vault-handle';

@@ -137,17 +137,77 @@ export function suggestEnvironmentName(name: string): string | undefined {
     : undefined;
 }
 
+const controlCharacter = /^\p{Cc}$/u;
+const bidiControl = /^\p{Bidi_Control}$/u;
+const ignorable = /^\p{Default_Ignorable_Code_Point}$/u;
+const unpairedSurrogate = /^\p{Cs}$/u;
+const emoji = /^\p{Emoji}$/u;
+const pictographic = /^\p{Extended_Pictographic}$/u;
+const emojiModifier = /^\p{Emoji_Modifier}$/u;
+const zeroWidthJoiner = '\u200D';
+const variationSelectors = new Set(['\uFE0E', '\uFE0F']);
+const blackFlag = '\u{1F3F4}';
+const cancelTag = '\u{E007F}';
+const tagLetterOrDigit = /^[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]$/u;
+
+/**
+ * Positions (in `characters`) of the invisible characters that belong to an emoji: text (VS15)
+ * and emoji (VS16) presentation selectors right after a character that can be an emoji; a zero
+ * width joiner between an emoji (or its skin tone or VS16) and a pictograph; the tag letters
+ * and cancel tag of a subdivision flag such as 🏴󠁧󠁢󠁳󠁣󠁴󠁿.
+ */
+function emojiParts(characters: readonly string[]): Set<number> {
+  const parts = new Set<number>();
+  characters.forEach((character, at) => {
+    const before = characters[at - 1];
+    if (variationSelectors.has(character)) {
+      if (before !== undefined && emoji.test(before)) parts.add(at);
+    } else if (character === zeroWidthJoiner) {
+      const after = characters[at + 1];
+      const joins =
+        before !== undefined &&
+        (pictographic.test(before) ||
+          emojiModifier.test(before) ||
+          (before === '\uFE0F' && parts.has(at - 1)));
+      if (joins && after !== undefined && pictographic.test(after)) parts.add(at);
+    } else if (character === blackFlag) {
+      let end = at + 1;
+      while (end < characters.length && tagLetterOrDigit.test(characters[end]!)) end++;
+      if (end - at - 1 >= 2 && end - at - 1 <= 7 && characters[end] === cancelTag) {
+        for (let tag = at + 1; tag <= end; tag++) parts.add(tag);
+      }
+    }
+  });
+  return parts;
+}
+
 /**
  * Checks a vault name and returns it as stored: trimmed and in Unicode NFC, so "café" typed on
- * two keyboards is one name. Any Unicode is allowed except control characters and unpaired
- * surrogates (which cannot be stored as UTF-8); 1 to 100 characters after trimming.
+ * two keyboards is one name. Any Unicode is allowed except what cannot be seen or stored:
+ * control characters; bidirectional formatting characters (Unicode's Bidi_Control: LRM, RLM,
+ * ALM, the embeddings LRE RLE PDF, the overrides LRO RLO, the isolates LRI RLI FSI PDI), which
+ * can show a name's characters in another order than they are stored ("\u202Edorp" displays
+ * as "prod"); other invisible characters (Default_Ignorable_Code_Point: zero width space and
+ * non-joiner, soft hyphen, word joiner, BOM, Hangul fillers, variation selectors, tags, ...),
+ * which make two different names look the same; and unpaired surrogates (which cannot be stored
+ * as UTF-8). 1 to 100 characters after trimming (JavaScript's trim also drops a BOM at either
+ * end, as it does spaces).
+ *
+ * Emoji keep working: a zero width joiner is allowed between two emoji ("👩‍💻", "🏳️‍🌈"), VS16
+ * and VS15 right after a character that can be an emoji ("☕️", "1️⃣"), and the tags of a
+ * subdivision flag. Anywhere else they are refused; a name that differs from another only by
+ * such a character is caught by `findConfusable`, whose skeleton drops them. Zero width
+ * non-joiner is refused even though Persian and Indic text use it: a vault name does not need
+ * it to be read.
+ *
  * Throws InvalidNameError with the first rule broken, in this order: 'not-a-string', 'empty',
- * 'control-character', 'unpaired-surrogate', 'too-long'. Positions count from the start of the
- * name as given.
+ * 'control-character', 'bidi-control', 'invisible-character', 'unpaired-surrogate', 'too-long'.
+ * Positions count from the start of the name as given.
  * @example
  * validateVaultName('  my-vault '); // 'my-vault'
  * validateVaultName('Café ☕ 2025'); // 'Café ☕ 2025'
  * validateVaultName('a\tb');        // InvalidNameError, rule 'control-character'
+ * validateVaultName('pro\u200Bd');  // InvalidNameError, rule 'invisible-character'
  */
 export function validateVaultName(name: unknown): string {
   const fail = (rule: NameRule, problem: string): never => {
@@ -172,19 +232,44 @@ export function validateVaultName(name: unknown): string {
   // Whitespace is all in the BMP, so the trimmed prefix has as many characters as code units.
   const leading = name.length - name.trimStart().length;
   const characters = Array.from(trimmed);
-  const control = characters.findIndex((character) => /^\p{Cc}$/u.test(character));
+  const at = (index: number) =>
+    `character ${leading + index + 1} is ${describeCharacter(characters[index]!)}`;
+  const control = characters.findIndex((character) => controlCharacter.test(character));
   if (control >= 0) {
     return fail(
       'control-character',
-      `character ${leading + control + 1} is ${describeCharacter(characters[control]!)}; vault names cannot contain control characters such as tabs or line breaks`,
+      `${at(control)}; vault names cannot contain control characters such as tabs or line breaks`,
     );
   }
-  const surrogate = characters.findIndex((character) => /^\p{Cs}$/u.test(character));
-  if (surrogate >= 0) {
+  const bidi = characters.findIndex((character) => bidiControl.test(character));
+  if (bidi >= 0) {
     return fail(
-      'unpaired-surrogate',
-      `character ${leading + surrogate + 1} is ${describeCharacter(characters[surrogate]!)}, which is not valid text`,
+      'bidi-control',
+      `${at(bidi)}; vault names cannot contain bidirectional formatting characters, which can show a name's characters in another order than they are written`,
     );
+  }
+  if (characters.some((character) => ignorable.test(character))) {
+    const allowed = emojiParts(characters);
+    const hidden = characters.findIndex(
+      (character, index) => ignorable.test(character) && !allowed.has(index),
+    );
+    if (hidden >= 0) {
+      const character = characters[hidden]!;
+      const hint =
+        character === zeroWidthJoiner
+          ? ' (a zero width joiner is allowed only between two emoji, as in "👩‍💻")'
+          : variationSelectors.has(character)
+            ? ' (it is allowed only right after an emoji, as in "☕️")'
+            : '';
+      return fail(
+        'invisible-character',
+        `${at(hidden)}; vault names cannot contain invisible characters, which make two different names look the same${hint}`,
+      );
+    }
+  }
+  const surrogate = characters.findIndex((character) => unpairedSurrogate.test(character));
+  if (surrogate >= 0) {
+    return fail('unpaired-surrogate', `${at(surrogate)}, which is not valid text`);
   }
   const normalized = trimmed.normalize('NFC');
   const length = Array.from(normalized).length;

@@ -90,6 +90,23 @@ export class VaultClosedError extends Error {
   }
 }
 
+/**
+ * Some of the vault's stored records could not be read, so what is in memory may lack entries
+ * or changes: writing now could bury the damaged part under a new state. Entry writes are
+ * held back until the user decides (`acceptDamage()`); the damaged records stay as they are.
+ */
+export class VaultDamagedError extends Error {
+  override readonly name = 'VaultDamagedError';
+  constructor(
+    readonly vaultName: string,
+    readonly damaged: readonly CorruptDataError['record'][],
+  ) {
+    super(
+      `vault "${vaultName}" has ${damaged.length === 1 ? 'a damaged record' : `${damaged.length} damaged records`}, so changes to its entries are held back until you choose to write anyway (nothing stored was changed)`,
+    );
+  }
+}
+
 /** How long to wait for the vault, and what to do when someone else has it. */
 export interface OpenVaultOptions {
   /** Abort waiting (for example `AbortSignal.timeout(5000)`): rejects with LockWaitAbortedError. */
@@ -210,6 +227,7 @@ export class VaultHandle implements AsyncDisposable {
   #log!: VaultLog;
   #damaged: CorruptDataError[] = [];
   #closeReason: VaultCloseReason | undefined;
+  #damageAccepted = false;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #closeListeners = new Set<(reason: VaultCloseReason) => void>();
   readonly #localChangeListeners = new Set<(change: LocalChange) => void>();
@@ -269,6 +287,25 @@ export class VaultHandle implements AsyncDisposable {
   get heldBackChanges(): boolean {
     const store = this.#doc.store;
     return store.pendingStructs !== null || store.pendingDs !== null;
+  }
+
+  /**
+   * True while entry writes are held back because stored records are damaged (see
+   * VaultDamagedError), until `acceptDamage()`.
+   */
+  get writesHeld(): boolean {
+    // Only stored damage counts: changes from peers may arrive out of order and wait for
+    // their predecessors (heldBackChanges) without anything being damaged.
+    return !this.#damageAccepted && this.#damaged.length > 0;
+  }
+
+  /**
+   * The user chose to work with what could be read: entry writes go through from now on, for
+   * this handle. The damaged records are still kept (never compacted away), so a device that
+   * has the missing changes can still fill the gap.
+   */
+  acceptDamage(): void {
+    this.#damageAccepted = true;
   }
 
   /** Calls `listener` once when the handle closes, with the reason. Returns an unsubscribe. */
@@ -395,6 +432,20 @@ export class VaultHandle implements AsyncDisposable {
   #mutate<T>(operation: string, change: (store: EntryStore, doc: Y.Doc) => T): Promise<T> {
     return this.#enqueue(async () => {
       this.#assertOpen();
+      return this.#changeNow(change);
+    }, operation);
+  }
+
+  /** `#mutate` for changes to entries: held back while the vault has unaccepted damage. */
+  #mutateEntries<T>(operation: string, change: (store: EntryStore, doc: Y.Doc) => T): Promise<T> {
+    return this.#enqueue(async () => {
+      this.#assertOpen();
+      if (this.writesHeld) {
+        throw new VaultDamagedError(
+          this.#parts.vaultName,
+          this.#damaged.map((error) => error.record),
+        );
+      }
       return this.#changeNow(change);
     }, operation);
   }
@@ -656,7 +707,7 @@ export class VaultHandle implements AsyncDisposable {
 
   /** Clears the review mark of an entry (by name). Resolves true if there was one. */
   clearReview(name: string): Promise<boolean> {
-    return this.#mutate(`marking "${name}" as reviewed`, (store, doc) => {
+    return this.#mutateEntries(`marking "${name}" as reviewed`, (store, doc) => {
       const entry = store.get(name);
       return entry ? deleteReview(doc, entry.id) : false;
     });
@@ -736,7 +787,7 @@ export class VaultHandle implements AsyncDisposable {
    * StorageFullError if the browser is out of space (the change is then undone).
    */
   set(name: string, value: JsonValue | ConnectionValue, options: SetOptions = {}): Promise<void> {
-    return this.#mutate(`saving "${name}"`, (store) => {
+    return this.#mutateEntries(`saving "${name}"`, (store) => {
       const existing = store.get(name);
       const kind = options.kind ?? existing?.kind ?? 'item';
       store.set(name, {
@@ -756,7 +807,7 @@ export class VaultHandle implements AsyncDisposable {
   setMany(
     entries: ReadonlyArray<{ name: string; value: JsonValue | ConnectionValue } & SetOptions>,
   ): Promise<void> {
-    return this.#mutate(`saving ${entries.length} entries`, (store) => {
+    return this.#mutateEntries(`saving ${entries.length} entries`, (store) => {
       const inputs = entries.map((entry) => {
         const kind = entry.kind ?? store.get(entry.name)?.kind ?? 'item';
         return {
@@ -774,12 +825,12 @@ export class VaultHandle implements AsyncDisposable {
 
   /** Renames an entry, keeping its value and identity. NameTakenError if the name is used. */
   rename(name: string, newName: string): Promise<void> {
-    return this.#mutate(`renaming "${name}"`, (store) => store.rename(name, newName));
+    return this.#mutateEntries(`renaming "${name}"`, (store) => store.rename(name, newName));
   }
 
   /** Deletes an entry. Resolves true if there was one. */
   delete(name: string): Promise<boolean> {
-    return this.#mutate(`deleting "${name}"`, (store) => store.delete(name));
+    return this.#mutateEntries(`deleting "${name}"`, (store) => store.delete(name));
   }
 
   /** The vault's naming rule: 'default' or 'environment' (Kinesis-style UPPER_SNAKE). */
@@ -789,7 +840,7 @@ export class VaultHandle implements AsyncDisposable {
   }
 
   setNameStyle(style: NameStyle): Promise<void> {
-    return this.#mutate('changing the naming rule', (store) => {
+    return this.#mutateEntries('changing the naming rule', (store) => {
       store.nameStyle = style;
     });
   }

@@ -19,7 +19,6 @@ export function EntryDetails(props: {
   name: string;
   onEdit: () => void;
   onDeleted: () => void;
-  onClose: () => void;
 }) {
   const headingId = `entry-details-${Math.random().toString(36).slice(2)}`;
   const [confirming, setConfirming] = createSignal(false);
@@ -62,9 +61,6 @@ export function EntryDetails(props: {
         <Match when={view.state !== 'pending' && view.latest === null}>
           <h3 id={headingId}>{props.name}</h3>
           <p class="notice">There is no entry named “{props.name}” any more.</p>
-          <button type="button" class="secondary" onClick={() => props.onClose()}>
-            Close
-          </button>
         </Match>
         <Match when={view.latest} keyed>
           {(entry) => (
@@ -84,14 +80,21 @@ export function EntryDetails(props: {
                   </Show>
                 </h3>
                 <div class="button-row">
-                  <button type="button" class="secondary" onClick={() => props.onEdit()}>
+                  <button
+                    type="button"
+                    class="secondary"
+                    disabled={props.vault.writesHeld()}
+                    onClick={() => props.onEdit()}
+                  >
                     Edit
                   </button>
-                  <button type="button" class="secondary" onClick={() => setConfirming(true)}>
+                  <button
+                    type="button"
+                    class="secondary"
+                    disabled={props.vault.writesHeld()}
+                    onClick={() => setConfirming(true)}
+                  >
                     Delete
-                  </button>
-                  <button type="button" class="quiet" onClick={() => props.onClose()}>
-                    Close
                   </button>
                 </div>
               </header>
@@ -118,7 +121,12 @@ export function EntryDetails(props: {
                 </Match>
                 <Match when={entry.kind === 'secret' && entry.writeOnly}>
                   <p class="notice">Write-only: this value cannot be shown.</p>
-                  <button type="button" class="secondary" onClick={() => props.onEdit()}>
+                  <button
+                    type="button"
+                    class="secondary"
+                    disabled={props.vault.writesHeld()}
+                    onClick={() => props.onEdit()}
+                  >
                     Replace
                   </button>
                 </Match>

@@ -1,22 +1,31 @@
-import { createSignal, Show } from 'solid-js';
+import { createEffect, Show } from 'solid-js';
 import { useServices } from '../state/context';
 import '../styles/settings.css';
 
 /**
- * Tells the user, once per unlock, that the browser did not promise to keep Coffer's data.
- * Dismissal lives in memory only: nothing about the profile is kept readable at rest.
+ * Tells the user that the browser did not promise to keep Coffer's data. Dismissing it lasts
+ * (the choice is saved, sealed, with the settings) until storage persistence changes: once the
+ * browser persists Coffer's storage the choice is cleared, so the notice returns if it stops.
  */
 export function EvictionNotice() {
-  const { storage } = useServices();
-  const [dismissed, setDismissed] = createSignal(false);
+  const { app, storage } = useServices();
+  createEffect(() => {
+    if (storage.persisted() === true && app.settings().evictionNoticeDismissed) {
+      void app.updateSettings({ evictionNoticeDismissed: false }).catch(() => undefined);
+    }
+  });
   return (
-    <Show when={storage.persisted() === false && !dismissed()}>
+    <Show when={storage.persisted() === false && !app.settings().evictionNoticeDismissed}>
       <section class="notice warning eviction-notice" aria-label="Storage warning">
         <p class="settings-last">
           This browser may delete Coffer's data when space runs short (Safari after 7 days without a
           visit). Keep a synced device or a backup.
         </p>
-        <button type="button" class="secondary small" onClick={() => setDismissed(true)}>
+        <button
+          type="button"
+          class="secondary small"
+          onClick={() => void app.updateSettings({ evictionNoticeDismissed: true })}
+        >
           Dismiss
         </button>
       </section>

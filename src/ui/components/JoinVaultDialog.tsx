@@ -20,7 +20,7 @@ export function JoinVaultDialog(props: { onClose: () => void }) {
     const vault = await join.join(app.session());
     if (!vault) return;
     await vaults.refresh();
-    workspace.show({ name: 'vault', vault: vault.name });
+    workspace.show({ name: 'vault', id: vault.id });
   };
   const close = () => {
     join.dismiss();

@@ -67,7 +67,11 @@ export function VaultEntries(props: { vault: OpenVault }) {
             />
           </div>
         </Show>
-        <button type="button" onClick={() => setDialog({ mode: 'create' })}>
+        <button
+          type="button"
+          disabled={props.vault.writesHeld()}
+          onClick={() => setDialog({ mode: 'create' })}
+        >
           New entry
         </button>
       </div>
@@ -76,6 +80,9 @@ export function VaultEntries(props: { vault: OpenVault }) {
         keyed
         fallback={
           <Switch>
+            <Match when={total() === 0 && props.vault.damaged.length > 0}>
+              <p class="empty-state">Nothing in this vault could be read (see above).</p>
+            </Match>
             <Match when={total() === 0}>
               <p class="empty-state">
                 No entries yet. Choose New entry to add an item, a secret or a connection.
@@ -113,7 +120,6 @@ export function VaultEntries(props: { vault: OpenVault }) {
               name={name}
               onEdit={() => setDialog({ mode: 'edit', name })}
               onDeleted={() => setDetails(undefined)}
-              onClose={() => setDetails(undefined)}
             />
           </>
         )}

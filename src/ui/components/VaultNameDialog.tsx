@@ -1,6 +1,6 @@
-import { createSignal, createUniqueId, Show } from 'solid-js';
+import { createResource, createSignal, createUniqueId, Show } from 'solid-js';
 import type { NameStyle } from '../../core/vault';
-import { describeVaultError, vaultNameProblem } from '../state/vaults';
+import { describeVaultError, lookalikesReady, vaultNameProblem } from '../state/vaults';
 import { Dialog } from './Dialog';
 
 /**
@@ -11,10 +11,10 @@ export function VaultNameDialog(props: {
   open: boolean;
   title: string;
   submitLabel: string;
-  /** Names already in use. */
-  existing: readonly string[];
+  /** The vaults there are (names already in use). */
+  existing: readonly { readonly id: string; readonly name: string }[];
   /** The vault being renamed: its own name (in any case) is not a clash. */
-  current?: string;
+  current?: { readonly id: string; readonly name: string };
   /** Offer the environment-style checkbox (when creating). */
   offerStyle?: boolean;
   onSubmit: (name: string, style: NameStyle) => Promise<void>;
@@ -22,15 +22,20 @@ export function VaultNameDialog(props: {
 }) {
   const inputId = createUniqueId();
   const errorId = createUniqueId();
-  const [name, setName] = createSignal(props.current ?? '');
+  const [name, setName] = createSignal(props.current?.name ?? '');
   const [environment, setEnvironment] = createSignal(false);
   const [touched, setTouched] = createSignal(false);
   const [failure, setFailure] = createSignal<string | undefined>();
   const [busy, setBusy] = createSignal(false);
-  const problem = () => vaultNameProblem(name(), props.existing, props.current);
+  // Look-alikes are checked once Unicode's confusables table is here (it loads on first need).
+  const [lookalikes] = createResource(() => lookalikesReady().then(() => true));
+  const problem = () => {
+    lookalikes();
+    return vaultNameProblem(name(), props.existing, props.current?.id);
+  };
   // Nothing is wrong with a name not typed yet; the message appears once the user starts.
   const shown = () => failure() ?? (touched() ? problem() : undefined);
-  const unchanged = () => props.current !== undefined && name().trim() === props.current;
+  const unchanged = () => props.current !== undefined && name().trim() === props.current.name;
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -58,7 +63,6 @@ export function VaultNameDialog(props: {
             type="text"
             autocomplete="off"
             spellcheck={false}
-            maxLength={200}
             value={name()}
             aria-invalid={shown() ? 'true' : undefined}
             aria-describedby={shown() ? errorId : undefined}

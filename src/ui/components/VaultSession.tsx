@@ -1,32 +1,37 @@
-import { createEffect, Match, onCleanup, Switch } from 'solid-js';
+import { createEffect, Match, onCleanup, Show, Switch } from 'solid-js';
+import type { VaultId } from '../../core/profile';
 import { useServices } from '../state/context';
 import { createOpenVault } from '../state/open-vault';
 import { createVaultOpener, describeHolder } from '../state/vault-view';
 import type { VaultsState } from '../state/vaults';
+import { VaultDamageNotice } from './VaultDamageNotice';
 import { VaultEntries } from './VaultEntries';
 import { VaultSyncBar } from './VaultSyncBar';
 
 /**
  * One stay in one vault: opens it under the single-opener lock, waits (visibly) while another
  * tab has it, and closes it when the user leaves. Renamed in place, it keeps the vault open.
+ * A vault with damaged records says so above its entries, and holds writes until the user
+ * decides.
  */
-export function VaultSession(props: { name: string; vaults: VaultsState }) {
+export function VaultSession(props: { id: VaultId; vaults: VaultsState }) {
   const { app, sync } = useServices();
   const session = app.session();
   const opener = createVaultOpener({
     session,
-    name: () => props.name,
+    id: props.id,
     // Sync runs in the tab that holds the vault, for as long as it holds it.
     wrap: async (handle) =>
-      createOpenVault(handle, {
-        device: await session.device(),
-        connect: sync.connect,
-        appUrl: sync.appUrl,
-      }),
+      createOpenVault(
+        handle,
+        { device: await session.device(), connect: sync.connect, appUrl: sync.appUrl },
+        session,
+      ),
   });
   createEffect(() => {
     const state = opener.state();
     props.vaults.setCurrent(state.status === 'open' ? state.vault : undefined);
+    if (state.status === 'open') props.vaults.reportDamage(props.id, state.vault.damaged);
   });
   onCleanup(() => {
     props.vaults.setCurrent(undefined);
@@ -69,6 +74,9 @@ export function VaultSession(props: { name: string; vaults: VaultsState }) {
       >
         {(vault) => (
           <>
+            <Show when={vault().damaged.length > 0}>
+              <VaultDamageNotice vault={vault()} vaults={props.vaults} />
+            </Show>
             <VaultSyncBar vault={vault()} />
             <VaultEntries vault={vault()} />
           </>

@@ -1,26 +1,27 @@
 import { createSignal, createUniqueId, For, onCleanup, onMount, Show } from 'solid-js';
 import { useServices } from '../state/context';
-import { vaultsFor } from '../state/vaults';
+import { vaultLabels, vaultsFor } from '../state/vaults';
 import { useWorkspace } from '../state/workspace';
 import '../styles/vaults.css';
-import { VaultDeleteDialog } from './VaultDeleteDialog';
+import { EvictionNotice } from './EvictionNotice';
 import { VaultNameDialog } from './VaultNameDialog';
-import { VaultNameStyleSwitch } from './VaultNameStyleSwitch';
 
-type SidebarDialog = 'create' | { readonly rename: string } | { readonly delete: string } | null;
-
-/** The vault list in the left nav, with create, and rename / delete / naming rule for the selected vault. */
+/**
+ * The vault list: every vault by name (a damaged one marked, an unreadable catalog record as
+ * "Unreadable vault"), Create vault and Join with an invitation. A vault's own actions live
+ * with the vault, in its pane. On a phone this is the first of the three panes.
+ */
 export function VaultSidebar(props: { onJoin: () => void }) {
   const { app } = useServices();
   const workspace = useWorkspace();
   const vaults = vaultsFor(workspace, () => app.session());
   const headingId = createUniqueId();
-  const [dialog, setDialog] = createSignal<SidebarDialog>(null);
+  const [creating, setCreating] = createSignal(false);
   const selected = () => {
     const view = workspace.view();
-    return view.name === 'vault' ? view.vault : undefined;
+    return view.name === 'vault' || view.name === 'unreadable' ? view.id : undefined;
   };
-  const names = () => vaults.vaults().map((vault) => vault.name);
+  const labels = () => vaultLabels(vaults.vaults());
   // Another tab may have created, renamed or deleted vaults: re-read the list on coming back.
   const onReturn = () => {
     if (document.visibilityState === 'visible') void vaults.refresh();
@@ -33,32 +34,13 @@ export function VaultSidebar(props: { onJoin: () => void }) {
     window.removeEventListener('focus', onReturn);
     document.removeEventListener('visibilitychange', onReturn);
   });
-  const renaming = () => {
-    const current = dialog();
-    return current !== null && typeof current === 'object' && 'rename' in current
-      ? current.rename
-      : undefined;
-  };
-  const deleting = () => {
-    const current = dialog();
-    return current !== null && typeof current === 'object' && 'delete' in current
-      ? current.delete
-      : undefined;
-  };
-
-  const deleteVault = async (name: string) => {
-    // Leave the vault first, so this tab's own lock (or its wait for it) is not in the way.
-    if (selected() === name) workspace.show({ name: 'home' });
-    await vaults.released();
-    await vaults.remove(name);
-    setDialog(null);
-  };
+  const empty = () => vaults.vaults().length === 0 && vaults.unreadable().length === 0;
 
   return (
     <div class="vault-sidebar">
       <div class="vault-sidebar-head">
         <h2 id={headingId}>Vaults</h2>
-        <button type="button" class="small" onClick={() => setDialog('create')}>
+        <button type="button" class="small" onClick={() => setCreating(true)}>
           Create vault
         </button>
       </div>
@@ -70,7 +52,7 @@ export function VaultSidebar(props: { onJoin: () => void }) {
         )}
       </Show>
       <Show
-        when={vaults.vaults().length > 0}
+        when={!empty()}
         fallback={
           <Show when={vaults.loaded()}>
             <p class="muted vault-sidebar-empty">No vaults yet. Create one to start.</p>
@@ -83,10 +65,32 @@ export function VaultSidebar(props: { onJoin: () => void }) {
               <li>
                 <button
                   type="button"
-                  aria-current={selected() === vault.name ? 'page' : undefined}
-                  onClick={() => workspace.show({ name: 'vault', vault: vault.name })}
+                  aria-current={selected() === vault.id ? 'page' : undefined}
+                  title={vault.name}
+                  onClick={() => workspace.show({ name: 'vault', id: vault.id })}
                 >
-                  {vault.name}
+                  <span class="truncate">{vault.name}</span>
+                  <Show when={labels().get(vault.id)}>
+                    {(label) => <span class="muted vault-id-label">· {label()}</span>}
+                  </Show>
+                  <Show when={vaults.damage().has(vault.id)}>
+                    <span class="badge warning">damaged</span>
+                  </Show>
+                </button>
+              </li>
+            )}
+          </For>
+          <For each={vaults.unreadable()}>
+            {(record) => (
+              <li>
+                <button
+                  type="button"
+                  aria-current={selected() === record.id ? 'page' : undefined}
+                  onClick={() => workspace.show({ name: 'unreadable', id: record.id })}
+                >
+                  <span class="truncate">Unreadable vault</span>
+                  <span class="muted vault-id-label">· {record.id.slice(0, 6)}</span>
+                  <span class="badge warning">damaged</span>
                 </button>
               </li>
             )}
@@ -98,74 +102,22 @@ export function VaultSidebar(props: { onJoin: () => void }) {
           Join with an invitation
         </button>
       </div>
-      <Show when={selected()}>
-        {(name) => (
-          <section class="vault-actions" aria-label="Selected vault">
-            <div class="button-row">
-              <button
-                type="button"
-                class="secondary small"
-                onClick={() => setDialog({ rename: name() })}
-              >
-                Rename
-              </button>
-              <button
-                type="button"
-                class="secondary small"
-                onClick={() => setDialog({ delete: name() })}
-              >
-                Delete
-              </button>
-            </div>
-            <VaultNameStyleSwitch vault={vaults.current()} />
-          </section>
-        )}
-      </Show>
+      <EvictionNotice />
 
-      <Show when={dialog() === 'create'}>
+      <Show when={creating()}>
         <VaultNameDialog
           open
           title="Create vault"
           submitLabel="Create vault"
-          existing={names()}
+          existing={vaults.vaults()}
           offerStyle
-          onClose={() => setDialog(null)}
+          onClose={() => setCreating(false)}
           onSubmit={async (name, style) => {
             const created = await vaults.create(name, style);
-            setDialog(null);
-            workspace.show({ name: 'vault', vault: created.name });
+            setCreating(false);
+            workspace.show({ name: 'vault', id: created.id });
           }}
         />
-      </Show>
-      <Show when={renaming()} keyed>
-        {(name) => (
-          <VaultNameDialog
-            open
-            title="Rename vault"
-            submitLabel="Rename"
-            existing={names()}
-            current={name}
-            onClose={() => setDialog(null)}
-            onSubmit={async (newName) => {
-              const renamed = await vaults.rename(name, newName);
-              setDialog(null);
-              if (selected() === name) workspace.show({ name: 'vault', vault: renamed.name });
-            }}
-          />
-        )}
-      </Show>
-      <Show when={deleting()} keyed>
-        {(name) => (
-          <VaultDeleteDialog
-            name={name}
-            heldElsewhere={async () => {
-              const holder = await vaults.holder(name);
-              return holder !== undefined && !holder.heldHere;
-            }}
-            onClose={() => setDialog(null)}
-            onDelete={() => deleteVault(name)}
-          />
-        )}
       </Show>
     </div>
   );

@@ -1,7 +1,7 @@
 import '../styles/sync.css';
 import { createSignal, Show } from 'solid-js';
 import type { OpenVault } from '../state/open-vault';
-import { describeSyncState } from '../state/vault-sync';
+import { describeSyncState, memberCount } from '../state/vault-sync';
 import { ShareVaultDialog } from './ShareVaultDialog';
 import { VaultDevicesDialog } from './VaultDevicesDialog';
 
@@ -26,7 +26,7 @@ export function VaultSyncBar(props: { vault: OpenVault }) {
         <div class="sync-bar">
           <p class="sync-state" role="status" aria-live="polite">
             <span class={`sync-dot ${sync().status().state}`} aria-hidden="true" />
-            <span>{describeSyncState(sync().status())}</span>
+            <span>{describeSyncState(sync().status(), memberCount(sync().devices()))}</span>
             <Show when={sync().status().lastReceivedAt}>
               {(at) => <span class="muted"> · last change received {timeFormat.format(at())}</span>}
             </Show>
@@ -39,16 +39,11 @@ export function VaultSyncBar(props: { vault: OpenVault }) {
           </p>
           <div class="button-row">
             <button type="button" class="secondary" onClick={() => setDialog('devices')}>
-              Devices (
-              {
-                sync()
-                  .devices()
-                  .filter((d) => d.revokedAfterSeq === undefined).length
-              }
-              )
+              Devices ({memberCount(sync().devices())})
             </button>
             <button
               type="button"
+              class="secondary"
               disabled={sync().status().membership !== 'member'}
               onClick={() => setDialog('share')}
             >

@@ -1,16 +1,23 @@
-import { createSignal, Match, onCleanup, onMount, Show, Switch } from 'solid-js';
+import { createEffect, createSignal, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
+import type { VaultId } from '../../core/profile';
 import { useServices } from '../state/context';
+import { vaultsFor } from '../state/vaults';
 import { createWorkspace, WorkspaceContext } from '../state/workspace';
-import { EvictionNotice } from './EvictionNotice';
 import { JoinVaultDialog } from './JoinVaultDialog';
 import { SettingsPage } from './SettingsPage';
+import { UnreadableVaultPane } from './UnreadableVaultPane';
 import { VaultPane } from './VaultPane';
 import { VaultSidebar } from './VaultSidebar';
 
-/** The unlocked app: header, vault list, and the selected vault or settings. */
+/**
+ * The unlocked app: header, vault list, and the selected vault or settings. On a wide screen
+ * the list and the pane sit side by side; on a phone one pane shows at a time (the list, then
+ * a vault with its entries, then one entry), each with a way back.
+ */
 export function Workspace() {
   const { app, join } = useServices();
   const workspace = createWorkspace();
+  const vaults = vaultsFor(workspace, () => app.session());
   // Open when an invitation arrived in the address bar, or the user chose to paste one.
   const [joining, setJoining] = createSignal(false);
   const showJoin = () => joining() || join.phase() !== undefined;
@@ -23,9 +30,35 @@ export function Workspace() {
   };
   onMount(() => document.addEventListener('keydown', onKey));
   onCleanup(() => document.removeEventListener('keydown', onKey));
+
+  // After unlock, the vault used last opens again (once the list says it still exists).
+  let reopened = false;
+  createEffect(() => {
+    if (reopened || !vaults.loaded()) return;
+    reopened = true;
+    const last = app.settings().lastVaultId;
+    const found = vaults.vaults().find((vault) => vault.id === last);
+    if (found && workspace.view().name === 'home') workspace.show({ name: 'vault', id: found.id });
+  });
+  // Remember the vault opened last, sealed with the other settings.
+  createEffect(
+    on(
+      () => {
+        const view = workspace.view();
+        return view.name === 'vault' ? view.id : undefined;
+      },
+      (id) => {
+        if (id !== undefined && app.settings().lastVaultId !== id) {
+          void app.updateSettings({ lastVaultId: id }).catch(() => undefined);
+        }
+      },
+    ),
+  );
+  const pane = () => (workspace.view().name === 'home' ? 'list' : 'detail');
+
   return (
     <WorkspaceContext.Provider value={workspace}>
-      <div class="workspace">
+      <div class="workspace" data-pane={pane()}>
         <header class="app-header">
           <div class="brand">
             <img src="/favicon.svg" alt="" />
@@ -52,13 +85,32 @@ export function Workspace() {
           <VaultSidebar onJoin={() => setJoining(true)} />
         </nav>
         <main class="main">
-          <EvictionNotice />
+          {/* Only on a phone, where the vault list is a pane of its own. */}
+          <button
+            type="button"
+            class="quiet pane-back"
+            onClick={() => workspace.show({ name: 'home' })}
+          >
+            <span aria-hidden="true">←</span> Vaults
+          </button>
           <Switch>
             <Match when={workspace.view().name === 'settings'}>
               <SettingsPage />
             </Match>
             <Match when={workspace.view().name === 'vault' && workspace.view()}>
-              {(view) => <VaultPane name={(view() as { name: 'vault'; vault: string }).vault} />}
+              {(view) => (
+                <Show when={(view() as { id: VaultId }).id} keyed>
+                  {(id) => <VaultPane id={id} />}
+                </Show>
+              )}
+            </Match>
+            <Match when={workspace.view().name === 'unreadable' && workspace.view()}>
+              {(view) => (
+                <UnreadableVaultPane
+                  id={(view() as { id: VaultId }).id}
+                  onJoin={() => setJoining(true)}
+                />
+              )}
             </Match>
             <Match when={workspace.view().name === 'home'}>
               <div class="empty-state">

@@ -1,4 +1,6 @@
 import { type Accessor, createSignal } from 'solid-js';
+import type { Session, VaultId, VaultSummary } from '../../core/profile';
+import type { CorruptDataError } from '../../core/storage';
 import type {
   ConnectionValue,
   Entry,
@@ -24,7 +26,20 @@ export interface EntryDraft {
  * operations on them. Wraps a core VaultHandle so components never touch core directly.
  */
 export interface OpenVault {
+  readonly id: VaultId;
+  /** The name the vault had when it was opened (the list has the current one). */
   readonly name: string;
+  /** Stored records that could not be read when the vault was opened; empty when none. */
+  readonly damaged: readonly CorruptDataError[];
+  /** True while entry changes are held back because of `damaged` (until `acceptDamage`). */
+  readonly writesHeld: Accessor<boolean>;
+  /** The user chose to edit what could be read; the damaged records are still kept. */
+  acceptDamage(): void;
+  /**
+   * Copies every entry that could be read into a new vault named `name` (values stay in core:
+   * write-only secrets are copied without passing through the UI). This vault is not changed.
+   */
+  copyReadableInto(name: string): Promise<VaultSummary>;
   readonly entries: Accessor<readonly EntrySummary[]>;
   readonly nameStyle: Accessor<NameStyle>;
   /** Set when the handle closed under us ('taken-over' when another tab took it). */
@@ -42,10 +57,12 @@ export interface OpenVault {
 export async function createOpenVault(
   handle: VaultHandle,
   syncDeps?: VaultSyncDeps,
+  session?: Session,
 ): Promise<OpenVault> {
   const [entries, setEntries] = createSignal<readonly EntrySummary[]>(await handle.list());
   const [nameStyle, setNameStyle] = createSignal<NameStyle>(await handle.nameStyle());
   const [closedReason, setClosedReason] = createSignal<VaultCloseReason | null>(null);
+  const [writesHeld, setWritesHeld] = createSignal(handle.writesHeld);
   handle.onClose((reason) => {
     if (reason !== 'closed') setClosedReason(reason);
   });
@@ -72,7 +89,18 @@ export async function createOpenVault(
     }
   }
   return {
+    id: handle.id as VaultId,
     name: handle.name,
+    damaged: handle.damaged,
+    writesHeld,
+    acceptDamage() {
+      handle.acceptDamage();
+      setWritesHeld(handle.writesHeld);
+    },
+    async copyReadableInto(name) {
+      if (!session) throw new Error('copying needs the session this vault was opened from');
+      return session.copyIntoNewVault(handle, name);
+    },
     entries,
     nameStyle,
     closedReason,

@@ -12,6 +12,13 @@ export interface Settings {
    * relay of the server Coffer is loaded from. Relays only see derived room names.
    */
   readonly signalingUrls: readonly string[];
+  /** The vault opened last, reopened after the next unlock (by id). */
+  readonly lastVaultId: string | null;
+  /**
+   * The user dismissed the "browser may delete Coffer's data" notice while storage was not
+   * persisted. Cleared when storage becomes persisted, so the notice returns if it stops being.
+   */
+  readonly evictionNoticeDismissed: boolean;
 }
 
 export const defaultSettings: Settings = {
@@ -20,6 +27,8 @@ export const defaultSettings: Settings = {
   pageSize: 10,
   theme: 'system',
   signalingUrls: [],
+  lastVaultId: null,
+  evictionNoticeDismissed: false,
 };
 
 /**
@@ -80,5 +89,10 @@ export function parseSettings(saved: unknown): Settings {
           return 'urls' in parsed ? parsed.urls : defaultSettings.signalingUrls;
         })()
       : defaultSettings.signalingUrls,
+    lastVaultId:
+      typeof s.lastVaultId === 'string' && /^[A-Za-z0-9_-]{22}$/.test(s.lastVaultId)
+        ? s.lastVaultId
+        : null,
+    evictionNoticeDismissed: s.evictionNoticeDismissed === true,
   };
 }

@@ -104,9 +104,20 @@ export async function startVaultSync(
   };
 }
 
-/** "Connected to 2 devices", "Connecting…", "Offline": the status line's words. */
-export function describeSyncState(status: SyncStatus): string {
+/** The devices that hold the vault now (removed ones left out). */
+export function memberCount(devices: readonly DeviceRecord[]): number {
+  return devices.filter((device) => device.revokedAfterSeq === undefined).length;
+}
+
+/**
+ * "Connected to 2 devices", "Connecting…", "Offline": the status line's words. `members` is
+ * how many devices hold the vault: with only this one there is nobody to connect to, and
+ * saying "no other device connected" would suggest something is missing.
+ */
+export function describeSyncState(status: SyncStatus, members = 2): string {
   if (status.membership === 'removed') return 'Removed from this vault';
+  if (status.membership === 'member' && members <= 1 && status.peers === 0)
+    return 'Only on this device';
   if (status.state === 'offline') return 'Offline';
   if (status.state === 'connecting') return 'Connecting…';
   if (status.peers === 0) return 'Online, no other device connected';

@@ -8,7 +8,7 @@
  */
 import { type Accessor, batch, createMemo, createSignal, onCleanup } from 'solid-js';
 import { type HolderInfo, LockWaitAbortedError, VaultBusyError } from '../../core/lock';
-import { type Session, VaultNotFoundError } from '../../core/profile';
+import { type Session, type VaultId, VaultNotFoundError } from '../../core/profile';
 import type { EntryKind, EntrySummary, VaultHandle } from '../../core/vault';
 import type { OpenVault } from './open-vault';
 
@@ -176,8 +176,8 @@ export interface VaultOpener {
 
 export interface VaultOpenerOptions {
   readonly session: Session;
-  /** The vault's current name (it may be renamed while open). */
-  readonly name: Accessor<string>;
+  /** The vault to open: by id, so a rename (or a twin of its name) changes nothing here. */
+  readonly id: VaultId;
   readonly wrap: (handle: VaultHandle) => Promise<OpenVault>;
 }
 
@@ -233,7 +233,7 @@ export function createVaultOpener(options: VaultOpenerOptions): VaultOpener {
     waiting = controller;
     try {
       const handle = await track(
-        options.session.openVault(options.name(), { signal: controller.signal }),
+        options.session.openVault({ id: options.id }, { signal: controller.signal }),
       );
       if (waiting === controller) waiting = undefined;
       await track(adopt(handle));
@@ -255,7 +255,7 @@ export function createVaultOpener(options: VaultOpenerOptions): VaultOpener {
     try {
       await track(
         options.session
-          .openVault(options.name(), { ifAvailable: true })
+          .openVault({ id: options.id }, { ifAvailable: true })
           .then((handle) => adopt(handle)),
       );
     } catch (error) {
@@ -263,7 +263,7 @@ export function createVaultOpener(options: VaultOpenerOptions): VaultOpener {
       if (!(error instanceof VaultBusyError)) return fail(error);
       let holder = error.holder;
       if (holder?.since === undefined) {
-        holder = await options.session.whoHolds(options.name()).catch(() => holder);
+        holder = await options.session.whoHolds({ id: options.id }).catch(() => holder);
       }
       if (disposed) return;
       setState({ status: 'waiting', holder });
@@ -283,7 +283,7 @@ export function createVaultOpener(options: VaultOpenerOptions): VaultOpener {
       try {
         await track(
           options.session
-            .openVault(options.name(), { steal: true })
+            .openVault({ id: options.id }, { steal: true })
             .then((handle) => adopt(handle)),
         );
       } catch (error) {

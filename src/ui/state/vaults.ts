@@ -1,17 +1,29 @@
 /**
- * The profile's vaults for the sidebar: the list, create / rename / delete with messages a
- * person can act on, and what the sidebar and the main pane share about the vault open here.
+ * The profile's vaults for the sidebar and the vault pane: the list (readable vaults, records
+ * that cannot be read, and which vaults have damaged records), create / rename / delete with
+ * messages a person can act on, and what the sidebar and the pane share about the vault open
+ * here. Vaults are addressed by id everywhere: a name is only what a person reads and types.
  *
  * The sidebar and the pane are siblings under the workspace, so their shared state hangs off
  * the Workspace object (one per unlocked session) rather than a new context provider.
  */
-import { type Accessor, createSignal } from 'solid-js';
+import { type Accessor, batch, createSignal, untrack } from 'solid-js';
 import { VaultBusyError } from '../../core/lock';
-import { type Session, VaultNameTakenError, type VaultSummary } from '../../core/profile';
 import {
+  type Session,
+  type UnreadableVault,
+  type VaultId,
+  VaultNameTakenError,
+  type VaultSummary,
+} from '../../core/profile';
+import type { CorruptDataError } from '../../core/storage';
+import {
+  ConfusableNameError,
   type EntrySummary,
+  findConfusable,
   InvalidNameError,
   isValidEntryName,
+  loadConfusables,
   type NameStyle,
   validateVaultName,
 } from '../../core/vault';
@@ -29,13 +41,14 @@ const sameName = (a: string, b: string) =>
 
 /**
  * What is wrong with `name` as a vault name, checked as the user types: the core's own rules
- * (so the message is the core's), then uniqueness ignoring case among `existing` (leaving out
- * `current`, the vault being renamed). `undefined` when it is fine.
+ * (so the message is the core's), then uniqueness ignoring case among `existing`, leaving out
+ * `currentId` (the vault being renamed), then look-alikes (once `loadConfusables()` has run;
+ * the core checks again on submit). `undefined` when it is fine.
  */
 export function vaultNameProblem(
   name: string,
-  existing: readonly string[],
-  current?: string,
+  existing: readonly { readonly id: string; readonly name: string }[],
+  currentId?: string,
 ): string | undefined {
   let trimmed: string;
   try {
@@ -43,15 +56,36 @@ export function vaultNameProblem(
   } catch (error) {
     return describeVaultError(error);
   }
-  const clash = existing.find(
-    (other) => sameName(other, trimmed) && (current === undefined || !sameName(other, current)),
+  const others = existing.filter((vault) => vault.id !== currentId);
+  const clash = others.find((other) => sameName(other.name, trimmed));
+  if (clash !== undefined) return describeVaultError(new VaultNameTakenError(clash.name));
+  const lookalike = findConfusable(
+    trimmed,
+    others.map((other) => other.name),
   );
-  return clash === undefined ? undefined : describeVaultError(new VaultNameTakenError(clash));
+  return lookalike === undefined
+    ? undefined
+    : describeVaultError(
+        new ConfusableNameError({
+          rejectedName: trimmed,
+          existingName: lookalike,
+          subject: 'vault',
+        }),
+      );
+}
+
+/** Resolves once look-alike vault names can be told (Unicode's table loads on first need). */
+export function lookalikesReady(): Promise<void> {
+  return loadConfusables();
 }
 
 /** A message for any error a vault operation rejects with. Never includes a value. */
 export function describeVaultError(error: unknown): string {
-  if (error instanceof InvalidNameError || error instanceof VaultNameTakenError) {
+  if (
+    error instanceof InvalidNameError ||
+    error instanceof VaultNameTakenError ||
+    error instanceof ConfusableNameError
+  ) {
     return sentence(error.message);
   }
   if (error instanceof VaultBusyError) {
@@ -68,41 +102,95 @@ export function namesNotFitting(entries: readonly EntrySummary[], style: NameSty
     .sort();
 }
 
+/**
+ * The short id shown beside a name that more than one vault carries (a vault whose record
+ * came back beside a new one of the same name), so the two can be told apart.
+ */
+export function vaultLabels(vaults: readonly VaultSummary[]): Map<VaultId, string | undefined> {
+  const labels = new Map<VaultId, string | undefined>();
+  for (const vault of vaults) {
+    const twins = vaults.filter((other) => sameName(other.name, vault.name));
+    labels.set(vault.id, twins.length > 1 ? vault.id.slice(0, 6) : undefined);
+  }
+  return labels;
+}
+
 export interface VaultsState {
   readonly vaults: Accessor<readonly VaultSummary[]>;
+  /** Catalog records this profile cannot read (shown as "Unreadable vault"). */
+  readonly unreadable: Accessor<readonly UnreadableVault[]>;
+  /** Damaged records found in each vault's storage, by vault id (absent: none found). */
+  readonly damage: Accessor<ReadonlyMap<VaultId, readonly CorruptDataError[]>>;
   /** False until the first listing arrives (so the empty state does not flash). */
   readonly loaded: Accessor<boolean>;
   readonly loadError: Accessor<string | undefined>;
   refresh(): Promise<void>;
+  /** The vault's current name, or undefined if it is not (or no longer) in the list. */
+  nameOf(id: VaultId): string | undefined;
   create(name: string, style: NameStyle): Promise<VaultSummary>;
-  rename(name: string, newName: string): Promise<VaultSummary>;
+  rename(id: VaultId, newName: string): Promise<VaultSummary>;
   /** Deletes; the caller must have left the vault first (see `released`). */
-  remove(name: string): Promise<void>;
+  remove(id: VaultId): Promise<void>;
+  /** Removes an unreadable catalog record and the contents stored with it, for good. */
+  removeUnreadable(id: VaultId): Promise<void>;
   /** Who has the vault open, or undefined (errors read as "nobody we know of"). */
-  holder(name: string): Promise<{ heldHere: boolean } | undefined>;
+  holder(id: VaultId): Promise<{ heldHere: boolean } | undefined>;
+  /** What opening a vault found damaged (the list's mark follows it). */
+  reportDamage(id: VaultId, damaged: readonly CorruptDataError[]): void;
 
-  /** The vault open in this tab's main pane, for the sidebar's name-style switch. */
+  /** The vault open in this tab's main pane. */
   readonly current: Accessor<OpenVault | undefined>;
   setCurrent(vault: OpenVault | undefined): void;
   /** The pane reports the promise of its vault being closed, so a delete can wait for it. */
   trackRelease(release: Promise<void>): void;
   released(): Promise<void>;
-  /** The last rename done here, so the pane keeps its open vault under the new name. */
-  readonly lastRename: Accessor<{ readonly from: string; readonly to: string } | undefined>;
 }
 
 export function createVaultsState(session: () => Session): VaultsState {
   const [vaults, setVaults] = createSignal<readonly VaultSummary[]>([]);
+  const [unreadable, setUnreadable] = createSignal<readonly UnreadableVault[]>([]);
+  const [damage, setDamage] = createSignal<ReadonlyMap<VaultId, readonly CorruptDataError[]>>(
+    new Map(),
+  );
   const [loaded, setLoaded] = createSignal(false);
   const [loadError, setLoadError] = createSignal<string | undefined>();
   const [current, setCurrent] = createSignal<OpenVault | undefined>();
-  const [lastRename, setLastRename] = createSignal<{ from: string; to: string } | undefined>();
   let release: Promise<void> = Promise.resolve();
+  // Each vault's storage is checked once per unlock; opening a vault reports what it found.
+  const checked = new Set<VaultId>();
+
+  const reportDamage = (id: VaultId, damaged: readonly CorruptDataError[]) => {
+    // Called from effects: reading the map here must not make them depend on it.
+    const next = new Map(untrack(damage));
+    if (damaged.length > 0) next.set(id, damaged);
+    else next.delete(id);
+    setDamage(next);
+  };
+
+  /** Checks, one after another, the vaults not checked yet: the list marks damaged ones. */
+  async function checkStorage(list: readonly VaultSummary[]): Promise<void> {
+    for (const vault of list) {
+      if (checked.has(vault.id)) continue;
+      checked.add(vault.id);
+      try {
+        const result = await session().checkVault({ id: vault.id });
+        if (result.damaged.length > 0) reportDamage(vault.id, result.damaged);
+      } catch {
+        // Locked or deleted meanwhile: opening the vault says what is wrong, if anything.
+        checked.delete(vault.id);
+      }
+    }
+  }
 
   async function refresh(): Promise<void> {
     try {
-      setVaults(await session().listVaults());
-      setLoadError(undefined);
+      const catalog = await session().catalog();
+      batch(() => {
+        setVaults(catalog.vaults);
+        setUnreadable(catalog.unreadable);
+        setLoadError(undefined);
+      });
+      void checkStorage(catalog.vaults);
     } catch (error) {
       setLoadError(describeVaultError(error));
     } finally {
@@ -112,39 +200,47 @@ export function createVaultsState(session: () => Session): VaultsState {
 
   return {
     vaults,
+    unreadable,
+    damage,
     loaded,
     loadError,
     refresh,
+    nameOf: (id) => vaults().find((vault) => vault.id === id)?.name,
     async create(name, style) {
       const created = await session().createVault(name, { nameStyle: style });
+      checked.add(created.id);
       await refresh();
       return created;
     },
-    async rename(name, newName) {
-      const renamed = await session().renameVault(name, newName);
-      setLastRename({ from: name, to: renamed.name });
+    async rename(id, newName) {
+      const renamed = await session().renameVault({ id }, newName);
       await refresh();
       return renamed;
     },
-    async remove(name) {
-      await session().deleteVault(name);
+    async remove(id) {
+      await session().deleteVault({ id });
+      reportDamage(id, []);
       await refresh();
     },
-    async holder(name) {
+    async removeUnreadable(id) {
+      await session().removeUnreadableVault(id);
+      await refresh();
+    },
+    async holder(id) {
       try {
-        return await session().whoHolds(name);
+        return await session().whoHolds({ id });
       } catch {
         // Only informs a warning in the delete dialog; the delete itself says if it is busy.
         return undefined;
       }
     },
+    reportDamage,
     current,
     setCurrent,
     trackRelease(next) {
       release = Promise.allSettled([release, next]).then(() => undefined);
     },
     released: () => release,
-    lastRename,
   };
 }
 

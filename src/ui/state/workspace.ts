@@ -1,7 +1,13 @@
 import { type Accessor, createContext, createSignal, useContext } from 'solid-js';
+import type { VaultId } from '../../core/profile';
 
+/**
+ * What the main pane shows: a vault (by id, never by name), an unreadable catalog record,
+ * settings, or nothing chosen yet ('home': on a phone, the vault list itself).
+ */
 export type WorkspaceView =
-  | { readonly name: 'vault'; readonly vault: string }
+  | { readonly name: 'vault'; readonly id: VaultId }
+  | { readonly name: 'unreadable'; readonly id: VaultId }
   | { readonly name: 'settings' }
   | { readonly name: 'home' };
 

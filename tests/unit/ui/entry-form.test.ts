@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { VaultId } from '../../../src/core/profile';
 import type { Entry } from '../../../src/core/vault';
 import { asEntryId, InvalidEntryError } from '../../../src/core/vault';
 import {
@@ -51,6 +52,13 @@ function fakeVault(entries: Entry[], options: { failSet?: Error } = {}) {
     setNameStyle: async () => {},
     close: async () => {},
     sync: undefined,
+    id: 'vault-id-for-tests000' as VaultId,
+    damaged: [],
+    writesHeld: () => false,
+    acceptDamage: () => {},
+    copyReadableInto: async () => {
+      throw new Error('not used in these tests');
+    },
   } satisfies OpenVault;
   return { vault: vault as OpenVault, byName, saves };
 }

@@ -115,16 +115,23 @@ describe('labels', () => {
 });
 
 describe('vault names as typed', () => {
+  const vaults = (...names: string[]) => names.map((name, i) => ({ id: `id-${i}`, name }));
+
   it('accepts a fresh name and refuses a duplicate ignoring case', () => {
-    expect(vaultNameProblem('payments', ['my-vault'])).toBeUndefined();
-    expect(vaultNameProblem('  MY-Vault ', ['my-vault'])).toBe(
+    expect(vaultNameProblem('payments', vaults('my-vault'))).toBeUndefined();
+    expect(vaultNameProblem('  MY-Vault ', vaults('my-vault'))).toBe(
       'A vault named "my-vault" already exists.',
     );
   });
 
-  it('lets a vault keep its own name in another case when renaming', () => {
-    expect(vaultNameProblem('My-Vault', ['my-vault', 'other'], 'my-vault')).toBeUndefined();
-    expect(vaultNameProblem('OTHER', ['my-vault', 'other'], 'my-vault')).toMatch(/already exists/);
+  it('lets a vault keep its own name in another case when renaming, by id', () => {
+    const list = vaults('my-vault', 'other');
+    expect(vaultNameProblem('My-Vault', list, 'id-0')).toBeUndefined();
+    expect(vaultNameProblem('OTHER', list, 'id-0')).toMatch(/already exists/);
+    // Two vaults that share a name (one came back from an unreadable record): renaming one
+    // to that name is still refused, because the other has it.
+    const twins = vaults('prod', 'prod');
+    expect(vaultNameProblem('prod', twins, 'id-0')).toMatch(/already exists/);
   });
 
   it("uses the core's rules and messages", () => {

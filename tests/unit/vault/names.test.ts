@@ -73,7 +73,7 @@ describe('entry names, default style', () => {
     ['ab\tc', 3, 'a tab'],
     ['abc\n', 4, 'a line break'],
     ['abc\u0000', 4, 'the invisible character U+0000'],
-    ['abc\u200b', 4, 'the invisible character U+200B'],
+    ['abc\u200b', 4, 'U+200B ZERO WIDTH SPACE, an invisible character'],
     ['café', 4, '"é" (U+00E9)'],
   ])('refuses %j at character %i (%s)', (name, position, shown) => {
     const error = nameError(() => validateEntryName(name, 'default'));
