@@ -95,6 +95,14 @@ test('no serious or critical axe violation on any screen, wide and narrow, light
     await expect(page.getByRole('dialog', { name: 'Devices that hold this vault' })).toBeVisible();
     found.push(...(await audit(page, 'devices dialog')));
     await page.keyboard.press('Escape');
+    // The vault's own actions, opened from its pane.
+    await page.getByRole('button', { name: 'Vault actions' }).click();
+    await expect(page.getByRole('region', { name: 'Vault actions' })).toBeVisible();
+    found.push(...(await audit(page, 'vault actions')));
+    // The audit ends at phone width, where the vault list is a pane of its own: go back to it.
+    await page.getByRole('button', { name: 'Vaults', exact: true }).click();
+    found.push(...(await audit(page, 'vault list with a vault')));
+    await page.setViewportSize({ width: 360, height: 740 });
     await page.getByRole('button', { name: 'Join with an invitation' }).click();
     const join = page.getByRole('dialog', { name: 'Join a shared vault' });
     await join.getByLabel('Invitation link').fill('not an invitation');

@@ -7,7 +7,14 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
-import { createProfile, rewriteRecord, storedKeys, unlock, watchCsp } from './support';
+import {
+  createProfile,
+  rewriteRecord,
+  seriousAxeViolations,
+  storedKeys,
+  unlock,
+  watchCsp,
+} from './support';
 
 const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Vaults' });
 const vaultList = (page: Page) => sidebar(page).getByRole('list');
@@ -76,6 +83,7 @@ test('a damaged snapshot: marked in the list, explained when opened, writes held
   await expect(damageNotice(page)).toContainText('Nothing was changed or thrown away');
   await expect(page.getByText('No entries yet.')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'New entry' })).toBeDisabled();
+  expect(await seriousAxeViolations(page, 'damaged vault')).toEqual([]);
   // The list marks it; beta is fine and opens as usual.
   await expect(vaultList(page).getByRole('button', { name: /^alpha/ })).toContainText('damaged');
   await expect(vaultList(page).getByRole('button', { name: 'beta', exact: true })).toBeVisible();
@@ -158,6 +166,7 @@ test('an unreadable catalog record is listed and kept; a vault of its name and t
   await expect(notice).toContainText('Nothing was changed or thrown away');
   await expect(notice.getByRole('button', { name: 'Join with an invitation' })).toBeVisible();
   await expect(notice.getByRole('button', { name: 'Remove from this device…' })).toBeVisible();
+  expect(await seriousAxeViolations(page, 'unreadable vault')).toEqual([]);
 
   // The user makes "alpha" again, then the old record is restored (say, from a backup).
   const second = await createVault(page, 'alpha');

@@ -1,6 +1,7 @@
 /**
  * Steps shared by the end-to-end tests, written against the app's accessible names only.
  */
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect } from '../fixtures';
 
@@ -128,4 +129,21 @@ export async function vaultActions(page: Page) {
   const toggle = page.getByRole('button', { name: 'Vault actions' });
   if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
   return page.getByRole('region', { name: 'Vault actions' });
+}
+
+/** Serious and critical axe-core findings on the page as it is, at 1280 and 360 px wide. */
+export async function seriousAxeViolations(page: Page, screen: string): Promise<string[]> {
+  const found: string[] = [];
+  const before = page.viewportSize();
+  for (const width of [1280, 360]) {
+    await page.setViewportSize({ width, height: width === 360 ? 740 : 800 });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    for (const violation of violations) {
+      if (violation.impact !== 'serious' && violation.impact !== 'critical') continue;
+      const targets = violation.nodes.map((node) => node.target.join(' ')).join(', ');
+      found.push(`${screen} ${width}px: ${violation.id} (${targets})`);
+    }
+  }
+  if (before) await page.setViewportSize(before);
+  return found;
 }
