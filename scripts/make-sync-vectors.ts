@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { bytesToHex, hexToBytes } from '@noble/ciphers/utils.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { asKey, keyIdOf, toBase64url } from '../src/core/crypto';
 import {
   deviceIdentityFromSecret,
@@ -27,6 +28,8 @@ const vaultId = toBase64url(vaultIdBytes);
 const nonce = hexToBytes('404142434445464748494a4b4c4d4e4f5051525354555657');
 const update = hexToBytes('010190ce03000401076a736f6e00'); // any bytes: the envelope does not parse them
 const knowledge = hexToBytes('0101');
+// The id of the author's previous envelope (any 32 bytes here; zeros start a chain).
+const prev = hexToBytes('e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff');
 const inviteSecret = hexToBytes('c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf');
 const invite = inviteMaterial(inviteSecret);
 
@@ -46,6 +49,7 @@ const vectors = {
     vaultId,
     seq: 1_800_000_000_000_000,
     kind: 'update',
+    prev: bytesToHex(prev),
     nonce: bytesToHex(nonce),
     knowledge: bytesToHex(knowledge),
     update: bytesToHex(update),
@@ -58,9 +62,13 @@ const vectors = {
         syncKey: syncKeyOf(vaultKey),
         update,
         knowledge,
+        prev,
         nonce,
       }),
     ),
+    get id() {
+      return bytesToHex(sha256(hexToBytes(this.envelope).subarray(0, -64)));
+    },
   },
   invite: {
     secret: bytesToHex(inviteSecret),

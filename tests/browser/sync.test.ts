@@ -200,6 +200,51 @@ test.describe('sync between separate browsers over WebRTC and the project relay'
     expectNothingReadableAtTheRelay(harness, from, secrets, room.room);
   });
 
+  test('a removed device with its clock set back or forward cannot write again', async ({
+    harness,
+    launchDevice,
+  }) => {
+    const secrets = new Secrets();
+    const [a, b] = await devices(launchDevice, harness, 'a', 'b');
+    const vault = `Removal ${CANARY}`;
+    const entries = { [`shared_${CANARY}`]: secret('shared') };
+    await pair(a, b, vault, entries, secrets);
+    await call(b, 'waitForContents', vault, entries, 30_000);
+    // b writes while a member: a takes it, and b's chain so far stands after the removal.
+    const before = secret('before-removal');
+    await call(b, 'set', vault, `from_b_${CANARY}`, before);
+    await call(a, 'waitForValue', vault, `from_b_${CANARY}`, before, 20_000);
+    const bId = (await call(a, 'devices', vault)).find((d) => d.name === `b ${CANARY}`)!.id;
+    expect(await call(a, 'removeDevice', vault, bId)).toBe(true);
+    await expect
+      .poll(async () => (await call(b, 'status', vault)).membership, { timeout: 20_000 })
+      .toBe('removed');
+    const expected = await call(a, 'contents', vault);
+    expect(expected).toEqual({ ...entries, [`from_b_${CANARY}`]: before });
+
+    // b sets its clock back ten minutes (below every sequence number a has seen of it), then
+    // forward a day, opening the vault again each time (as a reload would) and writing.
+    let refused = (await call(a, 'status', vault)).refused;
+    for (const [offset, label] of [
+      [-10 * 60_000, 'back'],
+      [24 * 3600_000, 'forward'],
+    ] as const) {
+      await call(b, 'setClockOffset', offset);
+      await call(b, 'close', vault);
+      await call(b, 'open', vault);
+      await call(b, 'set', vault, `after_${label}_${CANARY}`, secret(label));
+      await call(b, 'set', vault, `shared_${CANARY}`, secret(`overwritten-${label}`));
+      // Its checkpoint on opening and both changes reach a, which refuses them.
+      await call(a, 'waitForStatus', vault, { minRefused: refused + 3 }, 30_000);
+      refused = (await call(a, 'status', vault)).refused;
+      expect(await call(a, 'contents', vault)).toEqual(expected);
+    }
+    // b still holds its own writes: only the other device refuses them.
+    expect(Object.keys(await call(b, 'contents', vault))).toContain(`after_forward_${CANARY}`);
+    // a keeps syncing as before.
+    expect(await call(a, 'status', vault)).toMatchObject({ state: 'online', membership: 'member' });
+  });
+
   test('edits made while one device is offline merge on both; the entry edited on both sides is marked for review', async ({
     harness,
     launchDevice,

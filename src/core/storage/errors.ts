@@ -8,6 +8,8 @@ export interface RecordRef {
   readonly vaultId?: string;
   /** The sequence number for updates and snapshots. */
   readonly seq?: number;
+  /** Which record of the profile store: the settings, or this device's key. */
+  readonly id?: 'settings' | 'device';
 }
 
 export type CorruptionReason =
@@ -23,7 +25,9 @@ const describeRecord = (record: RecordRef): string =>
     : record.store === 'vaults'
       ? `vault record ${record.vaultId}`
       : record.store === 'profile'
-        ? 'the settings record'
+        ? record.id === 'device'
+          ? "this device's key record"
+          : 'the settings record'
         : 'the keyring';
 
 /**

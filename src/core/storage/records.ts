@@ -134,7 +134,7 @@ export async function readSettings(db: CofferDatabase, profileKey: ProfileKey): 
   } catch (error) {
     const name = (error as Error).name;
     throw new CorruptDataError(
-      { store: 'profile' },
+      { store: 'profile', id: 'settings' },
       name === 'KeyMismatchError'
         ? 'key-mismatch'
         : name === 'AuthenticationError'
@@ -188,7 +188,7 @@ export async function readDeviceRecord(
   } catch (error) {
     const name = (error as Error).name;
     throw new CorruptDataError(
-      { store: 'profile' },
+      { store: 'profile', id: 'device' },
       name === 'KeyMismatchError'
         ? 'key-mismatch'
         : name === 'AuthenticationError'
@@ -207,7 +207,7 @@ export async function readDeviceRecord(
       throw new TypeError('device metadata has the wrong shape');
     return { secretKey: plaintext.slice(0, 32), name: meta.name, createdAt: meta.createdAt };
   } catch (error) {
-    throw new CorruptDataError({ store: 'profile' }, 'malformed', { cause: error });
+    throw new CorruptDataError({ store: 'profile', id: 'device' }, 'malformed', { cause: error });
   } finally {
     plaintext.fill(0);
   }

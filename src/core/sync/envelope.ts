@@ -23,15 +23,21 @@ import { type DeviceId, deviceIdOf } from './ids';
  *
  *   offset  size  field
  *   0       4     magic "CFSY"
- *   4       1     version = 0x01
+ *   4       1     version = 0x02
  *   5       1     kind: 0x01 update, 0x02 checkpoint
  *   6       16    vault id (its 16 bytes)
  *   22      32    author: the Ed25519 public key of the device that wrote it
- *   54      8     seq: u64be, increasing per author and vault
- *   62      n     sealed = seal(sync key, payload, context("sync", vault id, author, seq, kind))
- *   62+n    64    signature = Ed25519(author, "coffer/v1/sync-envelope" || 0x00 || SHA-256(bytes[0..62+n]))
+ *   54      8     seq: u64be, increasing per author and vault (a name, never a permission)
+ *   62      32    prev: the id of the author's previous envelope in its chain; zeros for the first
+ *   94      n     sealed = seal(sync key, payload, context("sync", vault id, author, seq, kind, prev))
+ *   94+n    64    signature = Ed25519(author, "coffer/v1/sync-envelope" || 0x00 || id)
  *
+ *   id      = SHA-256(bytes[0..94+n])          (what the signature signs)
  *   payload = u32be(len(knowledge)) || knowledge || yjs update
+ *
+ * `prev` makes each author's envelopes a hash chain. A removal names the last envelope of the
+ * removed device that the remover accepted; from then on only that envelope and its ancestors
+ * are accepted from it (docs/sync.md, "Removing a device"), whatever its seq or clock says.
  *
  * `knowledge` is the author's Yjs state vector just before the change (empty in a checkpoint,
  * whose update is the author's whole state and so says what it knew). Receivers use it to tell
@@ -40,9 +46,13 @@ import { type DeviceId, deviceIdOf } from './ids';
 export type EnvelopeKind = 'update' | 'checkpoint';
 
 export const syncEnvelopeMagic = new Uint8Array([0x43, 0x46, 0x53, 0x59]);
-export const syncEnvelopeVersion = 0x01;
+export const syncEnvelopeVersion = 0x02;
 const kindCodes: Record<EnvelopeKind, number> = { update: 0x01, checkpoint: 0x02 };
-const headerLength = 62;
+const headerLength = 94;
+/** Bytes of an envelope id and of the prev field. */
+export const envelopeIdLength = 32;
+/** The prev of the first envelope of a chain. */
+export const chainStart: Uint8Array = new Uint8Array(envelopeIdLength);
 /** Header, the smallest sealed envelope (58 bytes), and the signature. */
 export const minSyncEnvelopeLength = headerLength + 58 + signatureLength;
 const signatureDomain = 'sync-envelope';
@@ -53,16 +63,27 @@ export interface EnvelopeHeader {
   readonly author: DeviceId;
   readonly authorKey: Uint8Array;
   readonly seq: number;
+  /** The id of the author's previous envelope in its chain; all zeros for the first. */
+  readonly prev: Uint8Array;
 }
 
 export interface OpenedEnvelope extends EnvelopeHeader {
+  /** This envelope's id: the SHA-256 of its signed body, which its successor names as prev. */
+  readonly id: Uint8Array;
   /** The author's state vector before the change; empty for a checkpoint. */
   readonly knowledge: Uint8Array;
   readonly update: Uint8Array;
 }
 
 const contextOf = (header: EnvelopeHeader) =>
-  associatedData('sync', header.vaultId, header.author, header.seq, kindCodes[header.kind]);
+  associatedData(
+    'sync',
+    header.vaultId,
+    header.author,
+    header.seq,
+    kindCodes[header.kind],
+    header.prev,
+  );
 
 export interface SealEnvelopeInput {
   readonly kind: EnvelopeKind;
@@ -72,11 +93,24 @@ export interface SealEnvelopeInput {
   readonly syncKey: SymmetricKey<'sync'>;
   readonly update: Uint8Array;
   readonly knowledge?: Uint8Array;
+  /** The id of the author's previous envelope (`SealedEnvelopeBytes.id`); zeros if none. */
+  readonly prev?: Uint8Array;
   /** Only for known-answer vectors: the AEAD nonce (random otherwise). */
   readonly nonce?: Uint8Array;
 }
 
 export function sealEnvelope(input: SealEnvelopeInput): Uint8Array {
+  return sealEnvelopeWithId(input).bytes;
+}
+
+/** Seals an envelope and gives its id too (what the author's next envelope names as prev). */
+export function sealEnvelopeWithId(input: SealEnvelopeInput): {
+  bytes: Uint8Array;
+  id: Uint8Array;
+} {
+  const prev = input.prev ?? chainStart;
+  if (!(prev instanceof Uint8Array) || prev.length !== envelopeIdLength)
+    throw new TypeError(`prev is a ${envelopeIdLength}-byte envelope id, got ${shapeOf(prev)}`);
   const vaultIdBytes = fromBase64url(input.vaultId);
   if (vaultIdBytes.length !== 16)
     throw new TypeError(`a vault id is 16 bytes, got ${vaultIdBytes.length}`);
@@ -86,6 +120,7 @@ export function sealEnvelope(input: SealEnvelopeInput): Uint8Array {
     author: input.author.id,
     authorKey: input.author.publicKey,
     seq: input.seq,
+    prev,
   };
   const knowledge = input.knowledge ?? new Uint8Array(0);
   const payload = concat(u32be(knowledge.length), knowledge, input.update);
@@ -95,12 +130,17 @@ export function sealEnvelope(input: SealEnvelopeInput): Uint8Array {
     vaultIdBytes,
     input.author.publicKey,
     u64be(input.seq),
+    prev,
     input.nonce
       ? sealWithNonce(input.syncKey, payload, contextOf(header), input.nonce)
       : seal(input.syncKey, payload, contextOf(header)),
   );
-  return concat(body, signAs(input.author, signatureDomain, sha256(body)));
+  const id = sha256(body);
+  return { bytes: concat(body, signAs(input.author, signatureDomain, id)), id };
 }
+
+const shapeOf = (value: unknown) =>
+  value instanceof Uint8Array ? `${value.length} bytes` : typeof value;
 
 /**
  * Reads an envelope's header without any key, checking only its shape. Rejects with
@@ -130,16 +170,37 @@ export function readEnvelopeHeader(envelope: unknown): EnvelopeHeader {
     author: deviceIdOf(authorKey),
     authorKey,
     seq,
+    prev: envelope.slice(62, headerLength),
   };
 }
 
 export type AuthorStatus = 'allowed' | 'unknown' | 'revoked';
 
+/**
+ * What the device list and the removed author's chain say of one envelope: 'allowed', or
+ * refused ('unknown', 'revoked'), or 'unchecked': its author was removed and whether this
+ * envelope is one it wrote before (an ancestor of its last accepted one) cannot be told yet.
+ */
+export type AuthorCheck = AuthorStatus | 'unchecked';
+
+/** What `authorStatus` is told of an envelope, before its signature is checked. */
+export interface EnvelopeToCheck {
+  readonly seq: number;
+  readonly kind: EnvelopeKind;
+  /** SHA-256 of the signed body. */
+  readonly id: Uint8Array;
+  readonly prev: Uint8Array;
+}
+
 export interface OpenEnvelopeOptions {
   readonly vaultId: string;
   readonly syncKey: SymmetricKey<'sync'>;
-  /** Whether the vault's device list lets this author write at this sequence number. */
-  readonly authorStatus: (author: DeviceId, seq: number) => AuthorStatus;
+  /**
+   * Whether the vault's device list (and, for a removed author, its chain) lets this author's
+   * envelope in. Told the envelope's id and prev, never its seq alone: revocation does not rest
+   * on anything the author chooses.
+   */
+  readonly authorStatus: (author: DeviceId, envelope: EnvelopeToCheck) => AuthorCheck;
   /** The body's SHA-256 if already worked out (`envelopeBodyDigest`); computed here otherwise. */
   readonly bodyDigest?: Uint8Array | undefined;
 }
@@ -163,21 +224,28 @@ export async function envelopeBodyDigest(envelope: Uint8Array): Promise<Uint8Arr
 
 /**
  * Opens an envelope. A reader MUST, in this order: check the shape and version; check the
- * vault id; check the author against the device list; verify the signature; open the sealed
- * part (key id, then AEAD with the context). Any failure rejects with EnvelopeRejectedError
- * and returns nothing: no unauthenticated byte is ever handed on.
+ * vault id; check the author against the device list (and a removed author's envelope against
+ * its chain); verify the signature; open the sealed part (key id, then AEAD with the context).
+ * Any failure rejects with EnvelopeRejectedError and returns nothing: no unauthenticated byte
+ * is ever handed on.
  */
 export function openEnvelope(envelope: unknown, options: OpenEnvelopeOptions): OpenedEnvelope {
   const header = readEnvelopeHeader(envelope);
   const bytes = envelope as Uint8Array;
   const detail = { author: header.author, seq: header.seq };
   if (header.vaultId !== options.vaultId) throw new EnvelopeRejectedError('wrong-vault', detail);
-  const status = options.authorStatus(header.author, header.seq);
-  if (status === 'unknown') throw new EnvelopeRejectedError('unknown-device', detail);
-  if (status === 'revoked') throw new EnvelopeRejectedError('revoked-device', detail);
   const bodyEnd = bytes.length - signatureLength;
   const body = bytes.subarray(0, bodyEnd);
   const digest = options.bodyDigest ?? sha256(body);
+  const status = options.authorStatus(header.author, {
+    seq: header.seq,
+    kind: header.kind,
+    id: digest,
+    prev: header.prev,
+  });
+  if (status === 'unknown') throw new EnvelopeRejectedError('unknown-device', detail);
+  if (status === 'revoked') throw new EnvelopeRejectedError('revoked-device', detail);
+  if (status === 'unchecked') throw new EnvelopeRejectedError('revoked-unchecked', detail);
   if (!verifySignature(header.authorKey, signatureDomain, digest, bytes.subarray(bodyEnd)))
     throw new EnvelopeRejectedError('bad-signature', detail);
   let payload: Uint8Array;
@@ -196,6 +264,7 @@ export function openEnvelope(envelope: unknown, options: OpenEnvelopeOptions): O
     throw new EnvelopeRejectedError('not-an-update', detail);
   return {
     ...header,
+    id: digest,
     knowledge: payload.slice(4, 4 + knowledgeLength),
     update: payload.slice(4 + knowledgeLength),
   };

@@ -1,14 +1,16 @@
 /**
  * Why a peer's envelope was not applied. None of these is fatal: the envelope is dropped (or,
- * for 'unknown-device', held until the device list admits its author) and everything else
- * goes on. Messages never contain envelope bytes or plaintext.
+ * for 'unknown-device', held until the device list admits its author; for 'revoked-unchecked',
+ * held until the removed author's chain shows whether it came before the removal) and
+ * everything else goes on. Messages never contain envelope bytes or plaintext.
  */
 export type EnvelopeRejection =
   | 'malformed' // too short, or not an envelope at all
   | 'unsupported' // a format, version or kind this build does not read
   | 'wrong-vault' // sealed for another vault
   | 'unknown-device' // its author is not (yet) in the vault's device list
-  | 'revoked-device' // its author was removed before writing it
+  | 'revoked-device' // its author was removed, and this is not one of its envelopes from before
+  | 'revoked-unchecked' // its author was removed; whether it is from before cannot be told yet
   | 'bad-signature' // the author's signature does not verify
   | 'key-mismatch' // sealed under another key (a peer without this vault's key)
   | 'authentication' // the ciphertext does not authenticate with its header and place
@@ -20,6 +22,8 @@ const explanations: Record<EnvelopeRejection, string> = {
   'wrong-vault': 'it belongs to another vault',
   'unknown-device': 'its author is not one of the devices of this vault',
   'revoked-device': 'its author was removed from this vault before writing it',
+  'revoked-unchecked':
+    'its author was removed from this vault, and it cannot be told yet whether it was written before',
   'bad-signature': "its signature does not verify with its author's key",
   'key-mismatch': "it was not sealed with this vault's key",
   authentication: 'it was changed after it was sealed',

@@ -6,8 +6,9 @@
  * - Each profile has a device identity (Ed25519, `Session.device()`); each vault a device list
  *   in its own document. Only listed devices' changes are applied.
  * - A change travels only as a sealed, signed envelope (`sealEnvelope` / `openEnvelope`): vault
- *   id, author, sequence number, the change sealed under the vault's sync key, the author's
- *   signature. `SyncPeer.receive` applies an envelope only if it checks out; anything else
+ *   id, author, sequence number, the id of the author's previous envelope (a per-author hash
+ *   chain), the change sealed under the vault's sync key, the author's signature. A removal
+ *   names the removed device's last accepted envelope; only it and its ancestors stand. `SyncPeer.receive` applies an envelope only if it checks out; anything else
  *   (garbage, truncation, forgery, another vault, an outsider, a removed device) changes nothing
  *   and is counted. Envelopes may arrive in any order and more than once.
  * - `EnvelopeExchange` publishes envelopes in a Yjs map that a transport replicates as is;
@@ -28,13 +29,17 @@ export {
   verifySignature,
 } from './device';
 export {
+  type AuthorCheck,
+  chainStart,
   type EnvelopeHeader,
   type EnvelopeKind,
+  type EnvelopeToCheck,
   envelopeBodyDigest,
   type OpenedEnvelope,
   openEnvelope,
   readEnvelopeHeader,
   sealEnvelope,
+  sealEnvelopeWithId,
 } from './envelope';
 export {
   EnvelopeRejectedError,
@@ -49,7 +54,7 @@ export { inviteMaterial } from './invite';
 export { encodeInviteToken, type InviteToken, inviteLink, parseInvite } from './invite-token';
 export { type JoinOptions, joinWithInvite, type ReceivedVault } from './join';
 export { roomNameOf, syncKeyOf, transportPasswordOf } from './keys';
-export { type ReceiveReport, type SyncableVault, SyncPeer } from './peer';
+export { type AcceptedPoint, type ReceiveReport, type SyncableVault, SyncPeer } from './peer';
 export type {
   RoomOptions,
   Transport,

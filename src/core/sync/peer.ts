@@ -1,13 +1,18 @@
-import type { VaultKey } from '../crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { toBase64url, type VaultKey } from '../crypto';
 import type { AuthorStatus, RemoteApplyResult, RemoteChange } from '../vault';
 import type { DeviceIdentity } from './device';
+import { signatureLength } from './device';
 import {
+  type AuthorCheck,
+  chainStart,
   type EnvelopeKind,
+  type EnvelopeToCheck,
   envelopeBodyDigest,
   type OpenedEnvelope,
   openEnvelope,
   readEnvelopeHeader,
-  sealEnvelope,
+  sealEnvelopeWithId,
 } from './envelope';
 import { EnvelopeRejectedError, type EnvelopeRejection } from './errors';
 import type { DeviceId } from './ids';
@@ -20,7 +25,10 @@ const nativeDigestFrom = 64 * 1024;
 export interface SyncableVault {
   readonly id: string;
   readonly vaultKey: VaultKey;
-  authorStatus(author: string, seq: number): AuthorStatus;
+  /** Where an author stands in the device list. */
+  authorStatus(author: string): AuthorStatus;
+  /** For a removed author, the id of its last envelope accepted before removal (null: none). */
+  removalPoint(author: string): string | null | undefined;
   applyRemote(changes: readonly RemoteChange[]): Promise<RemoteApplyResult>;
   encodeState(): Uint8Array;
 }
@@ -37,7 +45,10 @@ export interface SealedEnvelope {
 export interface ReceiveReport {
   readonly accepted: number;
   readonly rejected: Partial<Record<EnvelopeRejection, number>>;
-  /** Envelopes held because their author is not (yet) in the device list. */
+  /**
+   * Envelopes held because their author is not (yet) in the device list, or was removed and
+   * whether they came before the removal cannot be told yet.
+   */
   readonly held: number;
   /** Entry ids marked for review because they were edited apart. */
   readonly concurrent: readonly string[];
@@ -47,9 +58,31 @@ export interface SyncPeerOptions {
   readonly vault: SyncableVault;
   readonly device: DeviceIdentity;
   readonly clock?: () => number;
-  /** Most envelopes held for unknown authors; the oldest are dropped beyond it. */
+  /**
+   * Most envelopes held for unknown authors, and (apart) most held from removed authors; the
+   * oldest are dropped beyond it (a dropped envelope of a removed author counts as refused).
+   */
   readonly maxHeld?: number;
 }
+
+/** The last envelope of an author accepted here: what removing it names. */
+export interface AcceptedPoint {
+  readonly seq: number;
+  /** Its id, base64url. */
+  readonly envelope: string;
+}
+
+/** What this device knows of a removed author's chain, from its removal point back. */
+interface Cutoff {
+  /** The removal point: the last envelope of the author the remover accepted (null: none). */
+  readonly head: string | null;
+  /** Ids of the chain from the head back that were accepted here. */
+  readonly verified: Set<string>;
+  /** The next id back the chain, accepted when it comes; null once the chain's start is reached. */
+  expected: string | null;
+}
+
+const chainStartKey = toBase64url(chainStart);
 
 /** The key an envelope is published under in the shared map: one per author and sequence number. */
 export const envelopeKey = (author: string, seq: number, kind: EnvelopeKind): string =>
@@ -70,7 +103,12 @@ const appliedId = (author: string, kind: EnvelopeKind, seq: number) => `${author
  * - Applying is idempotent (Yjs ignores what it has), so duplicates and replays are harmless;
  *   an envelope already applied is not even opened again.
  * - Sequence numbers start at the clock in microseconds and increase by one, so they keep
- *   increasing across sessions without a counter on disk.
+ *   increasing across sessions without a counter on disk. They name envelopes (map keys,
+ *   associated data) and decide nothing: each envelope names its author's previous one (its
+ *   chain starts anew with each SyncPeer), and a removal names the last envelope accepted
+ *   from the removed device. Of a removed author, only that envelope and its ancestors are
+ *   accepted; an envelope that continues or forks the chain is refused ('revoked-device'), one
+ *   whose place cannot be told yet is held (bounded) until the chain shows it.
  */
 export class SyncPeer {
   readonly #vault: SyncableVault;
@@ -81,7 +119,17 @@ export class SyncPeer {
   #seq: number;
   readonly #applied = new Set<string>();
   readonly #held = new Map<string, Uint8Array>();
+  /** Envelopes of removed authors whose place in their chain cannot be told yet, by id. */
+  readonly #heldRevoked = new Map<string, Uint8Array>();
   readonly #maxSeqByAuthor = new Map<DeviceId, number>();
+  /** Every envelope accepted (or sealed) here: id -> prev, base64url. */
+  readonly #links = new Map<string, string>();
+  /** Ids named as prev by an envelope accepted here. */
+  readonly #named = new Set<string>();
+  readonly #tips = new Map<DeviceId, AcceptedPoint>();
+  readonly #cutoffs = new Map<DeviceId, Cutoff>();
+  /** The id of the last envelope this device sealed: the next one's prev. */
+  #prev: Uint8Array = chainStart;
   #lastReceivedAt: number | null = null;
   readonly #rejectedTotal: Partial<Record<EnvelopeRejection, number>> = {};
   #queue: Promise<unknown> = Promise.resolve();
@@ -104,9 +152,17 @@ export class SyncPeer {
     return this.#lastReceivedAt;
   }
 
-  /** The highest sequence number applied from each author: what a removal records. */
+  /** The highest sequence number applied from each author (for display: it decides nothing). */
   maxSeqOf(author: string): number {
     return this.#maxSeqByAuthor.get(author as DeviceId) ?? 0;
+  }
+
+  /**
+   * The tip of the author's chain as accepted here (the last envelope no accepted envelope
+   * follows): what removing the author names. Undefined if nothing of it was accepted here.
+   */
+  lastAcceptedOf(author: string): AcceptedPoint | undefined {
+    return this.#tips.get(author as DeviceId);
   }
 
   /** Envelopes refused so far, by reason. */
@@ -115,7 +171,7 @@ export class SyncPeer {
   }
 
   get heldCount(): number {
-    return this.#held.size;
+    return this.#held.size + this.#heldRevoked.size;
   }
 
   #nextSeq(): number {
@@ -125,15 +181,19 @@ export class SyncPeer {
 
   #seal(kind: EnvelopeKind, update: Uint8Array, knowledge?: Uint8Array): SealedEnvelope {
     const seq = this.#nextSeq();
-    const bytes = sealEnvelope({
+    const prev = this.#prev;
+    const { bytes, id } = sealEnvelopeWithId({
       kind,
       vaultId: this.#vault.id,
       author: this.#device,
       seq,
       syncKey: this.#syncKey,
       update,
+      prev,
       ...(knowledge ? { knowledge } : {}),
     });
+    this.#prev = id;
+    this.#links.set(toBase64url(id), toBase64url(prev));
     this.#applied.add(appliedId(this.#device.id, kind, seq));
     return { key: envelopeKey(this.#device.id, seq, kind), seq, kind, bytes };
   }
@@ -167,6 +227,12 @@ export class SyncPeer {
       rejected[reason] = (rejected[reason] ?? 0) + 1;
       this.#rejectedTotal[reason] = (this.#rejectedTotal[reason] ?? 0) + 1;
     };
+    /** The id of the envelope last handed to the author check. */
+    let checkedId = '';
+    const authorStatus = (author: DeviceId, envelope: EnvelopeToCheck): AuthorCheck => {
+      checkedId = toBase64url(envelope.id);
+      return this.#check(author, checkedId, envelope.prev);
+    };
     let accepted = 0;
     const concurrent = new Set<string>();
     let batch = [...envelopes];
@@ -189,20 +255,26 @@ export class SyncPeer {
           reject(error instanceof EnvelopeRejectedError ? error.reason : 'malformed');
           continue;
         }
-        if (this.#applied.has(id)) continue;
+        if (this.#applied.has(id) && this.#sameAsApplied(id, bytes, digests.get(bytes))) continue;
+        checkedId = '';
         try {
           const envelope = openEnvelope(bytes, {
             vaultId: this.#vault.id,
             syncKey: this.#syncKey,
-            authorStatus: (author, seq) => this.#vault.authorStatus(author, seq) as AuthorStatus,
+            authorStatus,
             bodyDigest: digests.get(bytes),
           });
           this.#held.delete(id);
+          this.#heldRevoked.delete(checkedId);
           opened.push({ envelope, id });
         } catch (error) {
           const reason = error instanceof EnvelopeRejectedError ? error.reason : 'malformed';
           if (reason === 'unknown-device') this.#hold(id, bytes);
-          else reject(reason);
+          else if (reason === 'revoked-unchecked') this.#holdRevoked(checkedId, bytes, reject);
+          else {
+            if (checkedId) this.#heldRevoked.delete(checkedId);
+            reject(reason);
+          }
         }
       }
       if (opened.length === 0) break;
@@ -213,9 +285,18 @@ export class SyncPeer {
           author: envelope.author,
         })),
       );
+      let chainsGrew = false;
       for (const { envelope, id } of opened) {
         this.#applied.add(id);
+        const key = toBase64url(envelope.id);
+        const prev = toBase64url(envelope.prev);
+        this.#links.set(key, prev);
+        this.#named.add(prev);
+        if (this.#cutoffs.has(envelope.author)) chainsGrew = true;
         if (envelope.author !== this.#device.id) {
+          // The tip moves on unless an envelope accepted already follows this one.
+          if (!this.#named.has(key))
+            this.#tips.set(envelope.author, { seq: envelope.seq, envelope: key });
           this.#maxSeqByAuthor.set(
             envelope.author,
             Math.max(this.maxSeqOf(envelope.author), envelope.seq),
@@ -231,10 +312,63 @@ export class SyncPeer {
           (this.#rejectedTotal['not-an-update'] ?? 0) + result.malformed;
       }
       for (const id of result.concurrent) concurrent.add(id);
-      // A change that admitted a device may free envelopes held for it.
-      batch = result.devicesChanged ? [...this.#held.values()] : [];
+      // A change that admitted a device may free envelopes held for it; one that removed a
+      // device, or a removed device's chain known further back, may settle those held for it.
+      batch = [
+        ...(result.devicesChanged ? this.#held.values() : []),
+        ...(result.devicesChanged || chainsGrew ? this.#heldRevoked.values() : []),
+      ];
     }
-    return { accepted, rejected, held: this.#held.size, concurrent: [...concurrent] };
+    return { accepted, rejected, held: this.heldCount, concurrent: [...concurrent] };
+  }
+
+  /**
+   * The author check of docs/sync.md: the device list decides, and for a removed author its
+   * chain from the removal point back. Nothing here rests on the seq the author chose.
+   */
+  #check(author: DeviceId, id: string, prevBytes: Uint8Array): AuthorCheck {
+    const status = this.#vault.authorStatus(author);
+    if (status !== 'revoked') {
+      this.#cutoffs.delete(author);
+      return status;
+    }
+    const cutoff = this.#cutoffOf(author);
+    if (cutoff.verified.has(id) || id === cutoff.expected) return 'allowed';
+    // The whole chain back to its start is known here, and this envelope is not in it.
+    if (cutoff.expected === null) return 'revoked';
+    // It follows the removal point (written after it), or an envelope of the chain whose
+    // successor is known and is another one (a fork).
+    const prev = toBase64url(prevBytes);
+    if (prev === cutoff.expected || cutoff.verified.has(prev)) return 'revoked';
+    return 'unchecked';
+  }
+
+  #cutoffOf(author: DeviceId): Cutoff {
+    const head = this.#vault.removalPoint(author) ?? null;
+    let cutoff = this.#cutoffs.get(author);
+    if (!cutoff || cutoff.head !== head) {
+      cutoff = { head, verified: new Set(), expected: head };
+      this.#cutoffs.set(author, cutoff);
+    }
+    // Walk back over what was accepted here since the last look: each link once.
+    while (cutoff.expected !== null) {
+      const prev = this.#links.get(cutoff.expected);
+      if (prev === undefined) break;
+      cutoff.verified.add(cutoff.expected);
+      cutoff.expected = prev === chainStartKey ? null : prev;
+    }
+    return cutoff;
+  }
+
+  /**
+   * Whether an envelope named like one already applied is that one. Trusted from the name for
+   * members; for a removed author, whose names are its own choice, only if its id matches.
+   */
+  #sameAsApplied(id: string, bytes: Uint8Array, digest: Uint8Array | undefined): boolean {
+    const author = id.slice(0, id.indexOf('/'));
+    if (this.#vault.authorStatus(author) !== 'revoked') return true;
+    const body = bytes.subarray(0, bytes.length - signatureLength);
+    return this.#links.has(toBase64url(digest ?? sha256(body)));
   }
 
   /** Whether this envelope's header names one already applied (unreadable: false). */
@@ -244,6 +378,16 @@ export class SyncPeer {
       return this.#applied.has(appliedId(header.author, header.kind, header.seq));
     } catch {
       return false;
+    }
+  }
+
+  #holdRevoked(id: string, bytes: Uint8Array, reject: (reason: EnvelopeRejection) => void): void {
+    this.#heldRevoked.delete(id);
+    this.#heldRevoked.set(id, bytes);
+    while (this.#heldRevoked.size > this.#maxHeld) {
+      const oldest = this.#heldRevoked.keys().next().value as string;
+      this.#heldRevoked.delete(oldest);
+      reject('revoked-device');
     }
   }
 

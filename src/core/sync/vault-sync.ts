@@ -169,23 +169,26 @@ export class VaultSync {
     for (const listener of this.#listeners) listener(status);
   }
 
-  /** The highest sequence number seen from a device: what removing it records. */
+  /** The highest sequence number seen from a device (for display: it decides nothing). */
   lastSeqOf(deviceId: string): number {
     return this.#peer.maxSeqOf(deviceId);
   }
 
   /**
-   * Removes a device from the vault: every device refuses its changes made after the last one
-   * seen here. It keeps what it already has (docs/sync.md, "Removing a device").
+   * Removes a device from the vault: every device refuses its changes other than the last one
+   * accepted here and those before it in its chain, whatever their sequence numbers. It keeps
+   * what it already has, and can still read what it is sent until the vault key changes
+   * (docs/sync.md, "Removing a device").
    */
   removeDevice(deviceId: string): Promise<boolean> {
     if (deviceId === this.#options.device.id)
       return Promise.reject(
         new RangeError('a device cannot remove itself; remove it from another device'),
       );
+    const last = this.#peer.lastAcceptedOf(deviceId);
     return this.#options.vault.revokeDevice(
       deviceId,
-      this.#peer.maxSeqOf(deviceId),
+      { seq: last?.seq ?? 0, envelope: last?.envelope ?? null },
       this.#options.device.id,
     );
   }

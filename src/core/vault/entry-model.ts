@@ -22,6 +22,7 @@ import { type PreparedEntry, prepareEntryInput } from './entry-input';
 import type {
   DuplicateName,
   Entry,
+  EntryChanges,
   EntryInput,
   EntrySummary,
   NameStyle,
@@ -30,6 +31,7 @@ import type {
 import {
   ConfusableNameError,
   EntryNotFoundError,
+  InvalidEntryError,
   InvalidEntryIdError,
   InvalidNameStyleError,
   NameTakenError,
@@ -48,6 +50,7 @@ export type {
   ConnectionValue,
   DuplicateName,
   Entry,
+  EntryChanges,
   EntryInput,
   EntryKind,
   EntrySummary,
@@ -55,6 +58,7 @@ export type {
   NameStyle,
   SecretEntry,
   SetEntryOptions,
+  VisibleEntry,
 } from './entry-types';
 export type { JsonValue } from './json';
 
@@ -107,6 +111,14 @@ export interface EntryStore {
     entries: readonly { readonly name: string; readonly input: EntryInput }[],
     options?: SetEntryOptions,
   ): EntrySummary[];
+  /**
+   * Changes one entry (by id) in one transaction: its name, kind, write-only flag and/or value
+   * (see EntryChanges; what is left out stays). Everything is checked first; nothing changes on
+   * error. Throws EntryNotFoundError, InvalidNameError, NameTakenError, ConfusableNameError,
+   * InvalidEntryError (also: a write-only secret made readable without a new value),
+   * InvalidJsonError, ValueTooLargeError.
+   */
+  update(id: EntryId, changes: EntryChanges): EntrySummary;
   /**
    * Renames, keeping id, value and createdAt. NameTakenError, EntryNotFoundError,
    * InvalidNameError, ConfusableNameError (a look-alike of another entry's name; a look-alike of
@@ -296,16 +308,43 @@ class YjsEntryStore implements EntryStore {
     return id;
   }
 
-  rename(name: string, newName: string): void {
-    const id = this.#index.owner(name);
-    if (id === undefined) throw new EntryNotFoundError({ name });
-    this.renameById(id, newName);
+  update(id: EntryId, changes: EntryChanges): EntrySummary {
+    const current = this.getById(id);
+    if (current === undefined) throw new EntryNotFoundError({ id });
+    const name = changes.name ?? current.name;
+    const renaming = name !== current.name;
+    if (renaming) this.#checkNewName(id, name);
+    const kind = changes.kind ?? current.kind;
+    const keepsValue = changes.value === undefined;
+    const wasWriteOnly = current.kind === 'secret' && current.writeOnly;
+    const writeOnly = kind === 'secret' ? (changes.writeOnly ?? current.writeOnly) : false;
+    if (keepsValue && wasWriteOnly && !(kind === 'secret' && writeOnly)) {
+      // The kept value would become readable: a write-only value is never shown again.
+      throw new InvalidEntryError(
+        name,
+        'value',
+        'a new value to make a write-only secret readable',
+        'no value',
+      );
+    }
+    const value = keepsValue ? current.value : changes.value!;
+    const input = (kind === 'secret' ? { kind, value, writeOnly } : { kind, value }) as EntryInput;
+    const prepared = prepareEntryInput(name, input);
+    const now = this.#now();
+    this.#transact(() => {
+      const entry = this.#entryMap(id)!;
+      if (renaming) {
+        entry.set(EntryKey.name, name);
+        entry.set(EntryKey.updatedAt, now);
+      }
+      writeEntry(entry, prepared, now);
+      this.#reindex(id);
+    });
+    return this.#summary(id);
   }
 
-  renameById(id: EntryId, newName: string): void {
-    const record = this.#index.record(id);
-    if (record === undefined) throw new EntryNotFoundError({ id });
-    if (record.name === newName && this.#index.owner(newName) === id) return;
+  /** The checks a new name of entry `id` passes before anything changes (see renameById). */
+  #checkNewName(id: EntryId, newName: string): void {
     validateEntryName(newName, this.nameStyle);
     if (this.#index.owner(newName) !== undefined) throw new NameTakenError(newName);
     const lookalike = this.#index.confusableWith(newName, id);
@@ -316,6 +355,19 @@ class YjsEntryStore implements EntryStore {
         subject: 'entry',
       });
     }
+  }
+
+  rename(name: string, newName: string): void {
+    const id = this.#index.owner(name);
+    if (id === undefined) throw new EntryNotFoundError({ name });
+    this.renameById(id, newName);
+  }
+
+  renameById(id: EntryId, newName: string): void {
+    const record = this.#index.record(id);
+    if (record === undefined) throw new EntryNotFoundError({ id });
+    if (record.name === newName && this.#index.owner(newName) === id) return;
+    this.#checkNewName(id, newName);
     const now = this.#now();
     this.#transact(() => {
       const entry = this.#entryMap(id)!;

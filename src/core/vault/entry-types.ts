@@ -157,3 +157,35 @@ export interface DuplicateName {
 export interface SetEntryOptions {
   readonly mode?: 'upsert' | 'create' | 'update';
 }
+
+/**
+ * What `update` changes in one entry, in one transaction: any of its name, kind, write-only
+ * flag and value. What is left out stays as it is: leaving out `value` keeps the stored value,
+ * so a write-only secret can be renamed (or its kind changed) by code that never sees it. A
+ * write-only secret becomes readable (`writeOnly: false`, or another kind) only with a new value.
+ * @example
+ * store.update(id, { name: 'STRIPE_KEY' }); // a rename; the value is not read, not written
+ * store.update(id, { value: 'sk-live-new' }); // a new value, same name, kind and flag
+ */
+export interface EntryChanges {
+  readonly name?: string;
+  readonly kind?: EntryKind;
+  readonly writeOnly?: boolean;
+  readonly value?: JsonValue | ConnectionValue;
+}
+
+/**
+ * An entry as the app may see it: a write-only secret without its value (`value` is
+ * `undefined`), every other entry whole. What `VaultHandle.visibleEntry` gives.
+ * @example
+ * const entry: VisibleEntry | undefined = await vault.visibleEntry('API_KEY');
+ * if (entry?.kind === 'secret' && entry.writeOnly) entry.value; // undefined
+ */
+export type VisibleEntry =
+  | ItemEntry
+  | ConnectionEntry
+  | (SecretEntry & { readonly writeOnly: false })
+  | (Omit<SecretEntry, 'value' | 'writeOnly'> & {
+      readonly writeOnly: true;
+      readonly value?: undefined;
+    });

@@ -37,6 +37,7 @@ export {
   createEntryStore,
   type DuplicateName,
   type Entry,
+  type EntryChanges,
   type EntryInput,
   type EntryKind,
   type EntryStore,
@@ -44,6 +45,7 @@ export {
   type EntrySummary,
   type NameStyle,
   type SetEntryOptions,
+  type VisibleEntry,
 } from './entry-model';
 export {
   ConfusableNameError,

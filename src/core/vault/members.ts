@@ -4,7 +4,7 @@
  * and merge like everything else (docs/data-model.md, "Devices, invitations, reviews").
  *
  * ```
- * doc.getMap('devices')  device id -> { name, addedAt, addedBy, revokedAfterSeq?, revokedAt?, revokedBy? }
+ * doc.getMap('devices')  device id -> { name, addedAt, addedBy, revokedAfterSeq?, revokedAfterEnvelope?, revokedAt?, revokedBy? }
  * doc.getMap('invites')  invite id -> { secret, createdAt, expiresAt, singleUse, createdBy, usedBy, revokedAt? }
  * doc.getMap('reviews')  entry id  -> { at, devices }
  * ```
@@ -27,10 +27,17 @@ export interface DeviceRecord {
   /** The device that admitted it; null for the device that created the vault. */
   readonly addedBy: string | null;
   /**
-   * Set when the device was removed: its changes with a sequence number up to this one (what
-   * the remover had seen of it) stay accepted everywhere, later ones are refused everywhere.
+   * Set when the device was removed (its presence is what marks the removal): the sequence
+   * number of the last envelope the remover accepted from it, 0 if none. For display only:
+   * a sequence number is the author's choice, so it decides nothing.
    */
   readonly revokedAfterSeq?: number;
+  /**
+   * The id (base64url SHA-256 of the signed body) of the last envelope the remover accepted
+   * from the removed device. Only it and its ancestors in the device's chain stay accepted;
+   * absent (nothing accepted, or a record from before chains) means nothing more is.
+   */
+  readonly revokedAfterEnvelope?: string;
   readonly revokedAt?: number;
   readonly revokedBy?: string;
 }
@@ -59,6 +66,9 @@ export interface ReviewMark {
 
 export type AuthorStatus = 'allowed' | 'unknown' | 'revoked';
 
+/** base64url of 32 bytes, unpadded. */
+const envelopeIdPattern = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+
 const isFiniteNumber = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value);
 const isStringArray = (value: unknown): value is string[] =>
@@ -72,12 +82,17 @@ function readDevice(id: string, raw: unknown): DeviceRecord | undefined {
   const revoked = r.revokedAfterSeq;
   if (revoked !== undefined && !(Number.isSafeInteger(revoked) && (revoked as number) >= 0))
     return undefined;
+  const envelope = r.revokedAfterEnvelope;
   return {
     id,
     name: r.name,
     addedAt: r.addedAt,
     addedBy: r.addedBy,
     ...(revoked !== undefined ? { revokedAfterSeq: revoked as number } : {}),
+    // A malformed id names no envelope: nothing more of the device is accepted.
+    ...(revoked !== undefined && typeof envelope === 'string' && envelopeIdPattern.test(envelope)
+      ? { revokedAfterEnvelope: envelope }
+      : {}),
     ...(isFiniteNumber(r.revokedAt) ? { revokedAt: r.revokedAt } : {}),
     ...(typeof r.revokedBy === 'string' ? { revokedBy: r.revokedBy } : {}),
   };
@@ -136,12 +151,24 @@ export function readDeviceRecord(doc: Y.Doc, id: string): DeviceRecord | undefin
   return readDevice(id, doc.getMap(DEVICES_MAP).get(id));
 }
 
-/** Whether the device list lets `author` write its change number `seq`. */
-export function authorStatus(doc: Y.Doc, author: string, seq: number): AuthorStatus {
+/**
+ * Where `author` stands in the device list: 'revoked' once removed, whatever its envelopes
+ * say (which of them still stand is the sync layer's check against `removalPoint`).
+ */
+export function authorStatus(doc: Y.Doc, author: string): AuthorStatus {
   const device = readDeviceRecord(doc, author);
   if (!device) return 'unknown';
-  if (device.revokedAfterSeq !== undefined && seq > device.revokedAfterSeq) return 'revoked';
-  return 'allowed';
+  return device.revokedAfterSeq !== undefined ? 'revoked' : 'allowed';
+}
+
+/**
+ * For a removed device, the id of the last envelope of it accepted before its removal (null if
+ * none: nothing of it stands); undefined if the device is not removed or not listed.
+ */
+export function removalPoint(doc: Y.Doc, author: string): string | null | undefined {
+  const device = readDeviceRecord(doc, author);
+  if (!device || device.revokedAfterSeq === undefined) return undefined;
+  return device.revokedAfterEnvelope ?? null;
 }
 
 export function writeDevice(doc: Y.Doc, record: DeviceRecord): void {

@@ -6,12 +6,15 @@ import { concurrentlyEditedEntries, knowledgeOf } from './concurrent-edits';
 import type {
   ConnectionValue,
   Entry,
+  EntryChanges,
   EntryKind,
   EntrySummary,
   JsonValue,
   NameStyle,
+  VisibleEntry,
 } from './entry-model';
 import { createEntryStore, type EntryStore } from './entry-model';
+import { EntryNotFoundError } from './errors';
 import type { EntryId } from './ids';
 import {
   type AuthorStatus,
@@ -26,6 +29,7 @@ import {
   readInviteRecord,
   readInvites,
   readReviews,
+  removalPoint,
   touchesDevices,
   writeDevice,
   writeInvite,
@@ -605,9 +609,9 @@ export class VaultHandle implements AsyncDisposable {
     return readDevices(this.#doc);
   }
 
-  /** Whether the device list lets `author` write its change number `seq`. */
-  authorStatus(author: string, seq: number): AuthorStatus {
-    const status = authorStatus(this.#doc, author, seq);
+  /** Where `author` stands in the device list (a removed one: see `removalPoint`). */
+  authorStatus(author: string): AuthorStatus {
+    const status = authorStatus(this.#doc, author);
     // Until the device list arrives, the device that let us in is the one we trust, and the
     // devices it named in its answer; once the list names a device, the list decides.
     if (
@@ -653,16 +657,32 @@ export class VaultHandle implements AsyncDisposable {
   }
 
   /**
-   * Removes a device: its changes after `afterSeq` (the last one seen from it) are refused by
-   * every device from now on. It keeps what it already had (docs/sync.md).
+   * For a removed device, the id (base64url) of its last envelope accepted before its removal,
+   * or null if none; undefined if it is not removed.
    */
-  revokeDevice(id: string, afterSeq: number, by: string): Promise<boolean> {
+  removalPoint(author: string): string | null | undefined {
+    this.#assertOpen();
+    return removalPoint(this.#doc, author);
+  }
+
+  /**
+   * Removes a device: of its envelopes, only `after.envelope` (the id of the last one accepted
+   * from it here, null if none) and its ancestors in its chain are accepted by every device
+   * from now on; `after.seq` is that envelope's seq, for display. It keeps what it already
+   * had (docs/sync.md, "Removing a device").
+   */
+  revokeDevice(
+    id: string,
+    after: { readonly seq: number; readonly envelope: string | null },
+    by: string,
+  ): Promise<boolean> {
     return this.#mutate('removing a device', (_store, doc) => {
       const existing = readDeviceRecord(doc, id);
       if (!existing || existing.revokedAfterSeq !== undefined) return false;
       writeDevice(doc, {
         ...existing,
-        revokedAfterSeq: afterSeq,
+        revokedAfterSeq: after.seq,
+        ...(after.envelope !== null ? { revokedAfterEnvelope: after.envelope } : {}),
         revokedAt: this.#parts.clock(),
         revokedBy: by,
       });
@@ -770,6 +790,18 @@ export class VaultHandle implements AsyncDisposable {
     return this.#store.get(name);
   }
 
+  /**
+   * The entry as the app may see it: a write-only secret comes without its value. What UI code
+   * reads, so that a write-only value never reaches it.
+   */
+  async visibleEntry(name: string): Promise<VisibleEntry | undefined> {
+    this.#assertOpen();
+    const entry = this.#store.get(name);
+    if (entry?.kind !== 'secret' || !entry.writeOnly) return entry as VisibleEntry | undefined;
+    const { value: _hidden, ...rest } = entry;
+    return { ...rest, writeOnly: true };
+  }
+
   async has(name: string): Promise<boolean> {
     this.#assertOpen();
     return this.#store.has(name);
@@ -820,6 +852,45 @@ export class VaultHandle implements AsyncDisposable {
         };
       });
       store.setMany(inputs as never);
+    });
+  }
+
+  /**
+   * Creates an entry; rejects with NameTakenError if the name is in use (`set` would replace
+   * it), and otherwise like `set`.
+   */
+  create(
+    name: string,
+    value: JsonValue | ConnectionValue,
+    options: SetOptions = {},
+  ): Promise<EntrySummary> {
+    return this.#mutateEntries(`creating "${name}"`, (store) =>
+      store.set(
+        name,
+        {
+          kind: options.kind ?? 'item',
+          value,
+          ...(options.writeOnly !== undefined ? { writeOnly: options.writeOnly } : {}),
+        } as never,
+        { mode: 'create' },
+      ),
+    );
+  }
+
+  /**
+   * Changes an entry (by name, or `{ id }` so a rename elsewhere cannot redirect it) in one
+   * change: any of its name, kind, write-only flag and value (see EntryChanges). Leaving out
+   * the value keeps it, so no caller ever needs a write-only value it may not see. Rejects
+   * like `set`, and with EntryNotFoundError; nothing changes on error.
+   * @example
+   * await vault.update({ id }, { name: 'STRIPE_KEY', writeOnly: true }); // value untouched
+   */
+  update(entry: string | { readonly id: EntryId }, changes: EntryChanges): Promise<EntrySummary> {
+    const label = typeof entry === 'string' ? `"${entry}"` : `entry ${entry.id}`;
+    return this.#mutateEntries(`changing ${label}`, (store) => {
+      const id = typeof entry === 'string' ? store.get(entry)?.id : entry.id;
+      if (id === undefined) throw new EntryNotFoundError({ name: entry as string });
+      return store.update(id, changes);
     });
   }
 

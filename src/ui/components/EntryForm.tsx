@@ -39,8 +39,8 @@ export function EntryForm(props: {
   const [form, setForm] = createSignal<EntryFormState>(props.initial);
   // Untouched, an empty name is not an error yet: it shows once typed in or on Save. (Not on
   // blur: the message appearing under the field would move what the user is clicking.)
-  // A failed save can have renamed the entry already; later saves start from the new name.
-  const [origin, setOrigin] = createSignal<EntryOrigin | undefined>(props.origin);
+  // A save is one change (name, kind and value together), so the origin never moves.
+  const origin = () => props.origin;
   const [saveErrors, setSaveErrors] = createSignal<FormErrors>({});
   const [nameTouched, setNameTouched] = createSignal(props.origin !== undefined);
   const [submitted, setSubmitted] = createSignal(false);
@@ -73,7 +73,6 @@ export function EntryForm(props: {
       props.onSaved(outcome.name);
       return;
     }
-    if (outcome.origin) setOrigin(outcome.origin);
     setSaveErrors(outcome.errors);
     // Keyboard and screen-reader users land on the first field to fix.
     queueMicrotask(() => {

@@ -100,6 +100,15 @@ export function createAppState(options: AppStateOptions): AppState {
     await current.session.lock();
   }
 
+  /**
+   * Locks this tab and every other one, telling them why: the one way a lock starts here, so
+   * the reason the other tabs show never depends on which tab or which path locked first.
+   */
+  async function lockAll(reason: LockReason): Promise<void> {
+    post({ type: 'lock', reason });
+    await lockHere(reason);
+  }
+
   options.channel.addEventListener('message', (event: MessageEvent) => {
     const message = event.data as SessionMessage;
     // An idle lock is idle for every tab (activity is shared); any other lock came from elsewhere.
@@ -121,10 +130,7 @@ export function createAppState(options: AppStateOptions): AppState {
   }
   options.setInterval(() => {
     if (phase().name !== 'unlocked') return;
-    if (clock() - lastActivity >= settings().autoLockMinutes * 60_000) {
-      post({ type: 'lock', reason: 'idle' });
-      void lockHere('idle');
-    }
+    if (clock() - lastActivity >= settings().autoLockMinutes * 60_000) void lockAll('idle');
   }, idleCheckMs);
 
   return {
@@ -148,8 +154,7 @@ export function createAppState(options: AppStateOptions): AppState {
       await enter(session);
     },
     async lock(reason = 'manual') {
-      post({ type: 'lock' });
-      await lockHere(reason);
+      await lockAll(reason);
     },
     async updateSettings(patch) {
       const next = { ...settings(), ...patch };

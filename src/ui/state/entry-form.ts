@@ -1,11 +1,22 @@
 /**
  * The logic of the entry dialog and the entry view, as plain functions over plain data so it is
  * tested in Node: validating what the user typed with the core's own validators, turning the
- * form into what OpenVault.save takes, mapping every core error to the field it is about, and
- * turning an Entry into what the view may show (never the value of a write-only secret).
+ * form into what OpenVault.create and OpenVault.update take, mapping every core error to the field
+ * it is about, and turning an entry into what the view may show. The UI reads entries as
+ * `VisibleEntry` (a write-only secret comes without its value) and saves an edit as one
+ * `update` that leaves such a value out, so a write-only value never reaches UI code.
  */
-import type { ConnectionValue, Entry, EntryKind, JsonValue, NameStyle } from '../../core/vault';
+import type {
+  ConnectionValue,
+  EntryChanges,
+  EntryId,
+  EntryKind,
+  NameStyle,
+  VisibleEntry,
+} from '../../core/vault';
 import {
+  ConfusableNameError,
+  EntryNotFoundError,
   InvalidEntryError,
   InvalidJsonError,
   InvalidNameError,
@@ -82,7 +93,7 @@ export function emptyEntryForm(): EntryForm {
 }
 
 /** The form for editing `entry`. A write-only secret's value is not copied: the field starts empty. */
-export function entryFormFromEntry(entry: Entry): { form: EntryForm; origin: EntryOrigin } {
+export function entryFormFromEntry(entry: VisibleEntry): { form: EntryForm; origin: EntryOrigin } {
   const base = { ...emptyEntryForm(), name: entry.name, kind: entry.kind };
   const origin = { id: entry.id, name: entry.name, kind: entry.kind, writeOnly: entry.writeOnly };
   switch (entry.kind) {
@@ -230,22 +241,13 @@ export function checkEntryForm(
   return errors;
 }
 
-/** The value to save; `kept` is the current value of a write-only secret left unchanged. */
-export function entryDraftFromForm(
-  form: EntryForm,
-  origin: EntryOrigin | undefined,
-  kept?: JsonValue,
-): EntryDraft {
+/** The new entry the form describes (creating). */
+export function entryDraftFromForm(form: EntryForm, origin: EntryOrigin | undefined): EntryDraft {
   switch (form.kind) {
     case 'item':
       return { name: form.name, kind: 'item', value: parseJsonText(form.itemText) };
     case 'secret': {
-      const value =
-        kept !== undefined && keepsWriteOnlyValue(form, origin)
-          ? kept
-          : form.secretIsJson
-            ? parseJsonText(form.secretText)
-            : form.secretText;
+      const value = form.secretIsJson ? parseJsonText(form.secretText) : form.secretText;
       return { name: form.name, kind: 'secret', value, writeOnly: form.writeOnly };
     }
     case 'connection': {
@@ -259,10 +261,29 @@ export function entryDraftFromForm(
   }
 }
 
+/**
+ * What an edit changes, as one `update`: name, kind, flag and value, except that a write-only
+ * secret whose value field was left empty keeps its value, which is then left out (the core
+ * keeps it; nobody here reads it).
+ */
+export function entryChangesFromForm(form: EntryForm, origin: EntryOrigin): EntryChanges {
+  const draft = keepsWriteOnlyValue(form, origin)
+    ? { name: form.name, kind: 'secret' as const, writeOnly: form.writeOnly }
+    : entryDraftFromForm(form, origin);
+  return draft;
+}
+
 /** Puts a core error from saving next to the field it is about, or at the top. */
 export function errorsFromSaveError(error: unknown, form: EntryForm): FormErrors {
-  if (error instanceof InvalidNameError || error instanceof NameTakenError) {
+  if (
+    error instanceof InvalidNameError ||
+    error instanceof NameTakenError ||
+    error instanceof ConfusableNameError
+  ) {
     return { name: capitalize(error.message) };
+  }
+  if (error instanceof EntryNotFoundError) {
+    return { form: 'This entry was deleted meanwhile; nothing was saved.' };
   }
   if (error instanceof InvalidJsonError) {
     return {
@@ -287,21 +308,16 @@ export function errorsFromSaveError(error: unknown, form: EntryForm): FormErrors
 
 export type SaveOutcome =
   | { readonly ok: true; readonly name: string }
-  | {
-      readonly ok: false;
-      readonly errors: FormErrors;
-      /** Set when a rename went through before the rest failed: edit continues under this name. */
-      readonly origin?: EntryOrigin;
-    };
+  | { readonly ok: false; readonly errors: FormErrors };
 
 /**
- * Checks and saves the form. Nothing is written if a check fails; the caller keeps the form as
- * typed either way.
+ * Checks and saves the form as one change. Nothing is written if a check fails or the core
+ * refuses; the caller keeps the form as typed either way.
  *
- * - Creating refuses a name that exists (OpenVault.save replaces, which would lose the entry).
- * - A write-only secret left empty keeps its value: the current value is read here, in memory
- *   only, and saved back unchanged. The store writes only keys whose content changes, so this
- *   saves just the rename, kind or flag; the value never reaches the form or the DOM.
+ * - Creating refuses a name that exists (`create`, never a replace that would lose an entry).
+ * - Editing is one `update` of the entry it started from (by id, so a rename elsewhere cannot
+ *   redirect it): the name, kind, flag and value change together or not at all. A write-only
+ *   secret left empty keeps its value without anyone reading it.
  */
 export async function saveEntryForm(
   vault: OpenVault,
@@ -311,37 +327,11 @@ export async function saveEntryForm(
   const errors = checkEntryForm(form, origin, vault.nameStyle());
   if (hasErrors(errors)) return { ok: false, errors };
   try {
-    if (origin === undefined || origin.name !== form.name) {
-      const existing = await vault.get(form.name);
-      if (existing !== undefined && existing.id !== origin?.id) {
-        return { ok: false, errors: { name: capitalize(new NameTakenError(form.name).message) } };
-      }
-    }
-    let kept: JsonValue | undefined;
-    if (origin !== undefined && keepsWriteOnlyValue(form, origin)) {
-      const current = await vault.get(origin.name);
-      if (current === undefined || current.id !== origin.id || current.kind !== 'secret') {
-        return {
-          ok: false,
-          errors: {
-            form: 'This entry was deleted or replaced meanwhile; enter a new value to save it.',
-          },
-        };
-      }
-      kept = current.value;
-    }
-    await vault.save(entryDraftFromForm(form, origin, kept), origin?.name);
+    if (origin === undefined) await vault.create(entryDraftFromForm(form, undefined));
+    else await vault.update(origin.id as EntryId, entryChangesFromForm(form, origin));
     return { ok: true, name: form.name };
   } catch (error) {
-    const errors = errorsFromSaveError(error, form);
-    if (origin !== undefined && origin.name !== form.name) {
-      // OpenVault.save renames before it writes the value: if the rename went through, the
-      // entry now has the new name, and a retry must start from it.
-      const renamed = await vault.get(form.name).catch(() => undefined);
-      if (renamed?.id === origin.id)
-        return { ok: false, errors, origin: { ...origin, name: form.name } };
-    }
-    return { ok: false, errors };
+    return { ok: false, errors: errorsFromSaveError(error, form) };
   }
 }
 
@@ -376,7 +366,7 @@ function fieldOrder(type: string, name: string): number {
   return index < 0 ? Number.MAX_SAFE_INTEGER : index;
 }
 
-export function entryView(entry: Entry): EntryView {
+export function entryView(entry: VisibleEntry): EntryView {
   const base = {
     name: entry.name,
     kindLabel: KIND_LABELS[entry.kind],

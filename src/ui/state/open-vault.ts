@@ -3,13 +3,15 @@ import type { Session, VaultId, VaultSummary } from '../../core/profile';
 import type { CorruptDataError } from '../../core/storage';
 import type {
   ConnectionValue,
-  Entry,
+  EntryChanges,
+  EntryId,
   EntryKind,
   EntrySummary,
   JsonValue,
   NameStyle,
   VaultCloseReason,
   VaultHandle,
+  VisibleEntry,
 } from '../../core/vault';
 import { startVaultSync, type VaultSyncDeps, type VaultSyncView } from './vault-sync';
 
@@ -46,9 +48,12 @@ export interface OpenVault {
   readonly closedReason: Accessor<VaultCloseReason | null>;
   /** The vault's sync with other devices, while it is open here (absent if it could not start). */
   readonly sync: VaultSyncView | undefined;
-  get(name: string): Promise<Entry | undefined>;
-  /** Creates or replaces an entry; renames it first when `previousName` differs. */
-  save(draft: EntryDraft, previousName?: string): Promise<void>;
+  /** The entry as the app may see it: a write-only secret comes without its value. */
+  get(name: string): Promise<VisibleEntry | undefined>;
+  /** Creates an entry; NameTakenError if the name is in use. */
+  create(draft: EntryDraft): Promise<void>;
+  /** Changes an entry in one change (see EntryChanges: a left-out value is kept, unread). */
+  update(id: EntryId, changes: EntryChanges): Promise<void>;
   remove(name: string): Promise<void>;
   setNameStyle(style: NameStyle): Promise<void>;
   close(): Promise<void>;
@@ -105,15 +110,16 @@ export async function createOpenVault(
     nameStyle,
     closedReason,
     sync,
-    get: (name) => handle.getEntry(name),
-    async save(draft, previousName) {
-      if (previousName !== undefined && previousName !== draft.name) {
-        await handle.rename(previousName, draft.name);
-      }
-      await handle.set(draft.name, draft.value, {
+    get: (name) => handle.visibleEntry(name),
+    async create(draft) {
+      await handle.create(draft.name, draft.value, {
         kind: draft.kind,
         ...(draft.writeOnly !== undefined ? { writeOnly: draft.writeOnly } : {}),
       });
+      await refresh();
+    },
+    async update(id, changes) {
+      await handle.update({ id }, changes);
       await refresh();
     },
     async remove(name) {

@@ -61,6 +61,7 @@ interface Timed {
 }
 
 const now = () => performance.timeOrigin + performance.now();
+const realDateNow = Date.now.bind(Date);
 
 function platform(): Platform {
   if (!state.platform) throw new Error('call harness.sync.start() first');
@@ -345,6 +346,18 @@ export const sync = {
       const added = await session().addJoinedVault(received);
       await openSynced(added.name);
       return { name: added.name, startedAt, answeredAt, openedAt: now() };
+    }),
+  /** Removes a device from the vault (from this device). */
+  removeDevice: (vault: string, deviceId: string) =>
+    attempt(() => opened(vault).sync.removeDevice(deviceId)),
+  /**
+   * Sets this page's clock `offsetMs` away from the real one (`Date.now`, which sync reads for
+   * its sequence numbers when a vault is opened): a device whose user set its clock.
+   */
+  setClockOffset: (offsetMs: number) =>
+    attempt(() => {
+      Date.now = () => realDateNow() + offsetMs;
+      return Date.now();
     }),
   close: (vault: string) =>
     attempt(async () => {

@@ -88,8 +88,12 @@ describe('sync envelope', () => {
     expect(rejection(() => openEnvelope('text', allow))).toBe('malformed');
     expect(rejection(() => openEnvelope(sealed.subarray(0, 150), allow))).toBe('malformed');
     const newer = sealed.slice();
-    newer[4] = 2;
+    newer[4] = 3;
     expect(rejection(() => openEnvelope(newer, allow))).toBe('unsupported');
+    // Version 1 had no prev field: its authors cannot be checked against a removal.
+    const older = sealed.slice();
+    older[4] = 1;
+    expect(rejection(() => openEnvelope(older, allow))).toBe('unsupported');
     const kind = sealed.slice();
     kind[5] = 9;
     expect(rejection(() => openEnvelope(kind, allow))).toBe('unsupported');
@@ -102,6 +106,9 @@ describe('sync envelope', () => {
     expect(rejection(() => openEnvelope(sealed, { ...allow, authorStatus: () => 'revoked' }))).toBe(
       'revoked-device',
     );
+    expect(
+      rejection(() => openEnvelope(sealed, { ...allow, authorStatus: () => 'unchecked' })),
+    ).toBe('revoked-unchecked');
     expect(
       rejection(() => openEnvelope(sealed, { ...allow, syncKey: syncKeyOf(generateKey('vault')) })),
     ).toBe('key-mismatch');

@@ -126,7 +126,8 @@ describe('SyncPeer: what a device accepts from others', () => {
     const [a, b, c] = await replicas(3);
     await c!.vault.set('before', 1);
     await a!.peer.receive(c!.outbox);
-    await a!.vault.revokeDevice(c!.device.id, a!.peer.maxSeqOf(c!.device.id), a!.device.id);
+    const last = a!.peer.lastAcceptedOf(c!.device.id)!;
+    await a!.vault.revokeDevice(c!.device.id, last, a!.device.id);
     await c!.vault.set('after', 2);
     await deliverAll(a!, b!);
     const report = await b!.peer.receive(c!.outbox);

@@ -48,6 +48,7 @@ describe('sync known answers (tests/vectors/sync.json)', () => {
       syncKey: syncKeyOf(vaultKey),
       update: hex(e.update),
       knowledge: hex(e.knowledge),
+      prev: hex(e.prev),
       nonce: hex(e.nonce),
     });
     expect(bytesToHex(sealed)).toBe(e.envelope);
@@ -57,6 +58,8 @@ describe('sync known answers (tests/vectors/sync.json)', () => {
       authorStatus: () => 'allowed',
     });
     expect(bytesToHex(opened.update)).toBe(e.update);
+    expect(bytesToHex(opened.prev)).toBe(e.prev);
+    expect(bytesToHex(opened.id)).toBe(e.id);
     expect(bytesToHex(opened.knowledge)).toBe(e.knowledge);
   });
 
@@ -64,25 +67,25 @@ describe('sync known answers (tests/vectors/sync.json)', () => {
     const e = vectors.envelope;
     const bytes = hex(e.envelope);
     expect(new TextDecoder().decode(bytes.subarray(0, 4))).toBe('CFSY');
-    expect([bytes[4], bytes[5]]).toEqual([1, 1]);
+    expect([bytes[4], bytes[5]]).toEqual([2, 1]);
     expect(toBase64url(bytes.subarray(6, 22))).toBe(e.vaultId);
     expect(bytesToHex(bytes.subarray(22, 54))).toBe(e.devicePublic);
     expect(Number(new DataView(bytes.buffer).getBigUint64(54))).toBe(e.seq);
+    expect(bytesToHex(bytes.subarray(62, 94))).toBe(e.prev);
     const body = bytes.subarray(0, bytes.length - 64);
-    const message = Buffer.concat([
-      Buffer.from('coffer/v1/sync-envelope\0'),
-      createHash('sha256').update(body).digest(),
-    ]);
+    const id = createHash('sha256').update(body).digest();
+    expect(id.toString('hex')).toBe(e.id);
+    const message = Buffer.concat([Buffer.from('coffer/v1/sync-envelope\0'), id]);
     const spki = Buffer.concat([
       Buffer.from('302a300506032b6570032100', 'hex'),
       bytes.subarray(22, 54),
     ]);
     const publicKey = createPublicKey({ key: spki, format: 'der', type: 'spki' });
     expect(verify(null, message, publicKey, bytes.subarray(bytes.length - 64))).toBe(true);
-    const context = associatedData('sync', e.vaultId, e.deviceId, e.seq, 1);
+    const context = associatedData('sync', e.vaultId, e.deviceId, e.seq, 1, hex(e.prev));
     const payload = open(
       asKey(nodeHkdf(hex(e.vaultKey), 'sync', 32), 'sync'),
-      body.subarray(62),
+      body.subarray(94),
       context,
     );
     expect(bytesToHex(payload)).toBe(`00000002${e.knowledge}${e.update}`);

@@ -1,6 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import type { VaultId } from '../../../src/core/profile';
-import type { Entry } from '../../../src/core/vault';
+import { describe, expect, it, vi } from 'vitest';
+import type { Entry, VaultHandle, VisibleEntry } from '../../../src/core/vault';
 import { asEntryId, InvalidEntryError } from '../../../src/core/vault';
 import {
   checkEntryForm,
@@ -14,53 +13,30 @@ import {
   nameProblem,
   saveEntryForm,
 } from '../../../src/ui/state/entry-form';
-import type { EntryDraft, OpenVault } from '../../../src/ui/state/open-vault';
+import { createOpenVault } from '../../../src/ui/state/open-vault';
+import { testCoffer, vaultContents } from '../../support/coffer';
 
 const times = { createdAt: 1_700_000_000_000, updatedAt: 1_700_000_100_000 };
 const id = (n: number) => asEntryId(`entry-id-${String(n).padStart(8, '0')}`);
 
-/** An OpenVault over a Map, with the real one's semantics: rename first, then upsert. */
-function fakeVault(entries: Entry[], options: { failSet?: Error } = {}) {
-  const byName = new Map(entries.map((entry) => [entry.name, entry]));
-  const saves: { draft: EntryDraft; previousName: string | undefined }[] = [];
-  let next = 100;
-  const vault = {
-    name: 'v',
-    entries: () => [...byName.values()],
-    nameStyle: () => 'default' as const,
-    closedReason: () => null,
-    get: async (name: string) => byName.get(name),
-    async save(draft: EntryDraft, previousName?: string) {
-      saves.push({ draft, previousName });
-      if (previousName !== undefined && previousName !== draft.name) {
-        const old = byName.get(previousName)!;
-        byName.delete(previousName);
-        byName.set(draft.name, { ...old, name: draft.name });
-      }
-      if (options.failSet) throw options.failSet;
-      const old = byName.get(draft.name);
-      byName.set(draft.name, {
-        id: old?.id ?? id(next++),
-        name: draft.name,
-        kind: draft.kind,
-        value: draft.value,
-        writeOnly: draft.writeOnly ?? old?.writeOnly ?? false,
-        ...times,
-      } as Entry);
-    },
-    remove: async () => {},
-    setNameStyle: async () => {},
-    close: async () => {},
-    sync: undefined,
-    id: 'vault-id-for-tests000' as VaultId,
-    damaged: [],
-    writesHeld: () => false,
-    acceptDamage: () => {},
-    copyReadableInto: async () => {
-      throw new Error('not used in these tests');
-    },
-  } satisfies OpenVault;
-  return { vault: vault as OpenVault, byName, saves };
+/**
+ * A real OpenVault over a real vault handle (fake IndexedDB), with the handle's reads spied on:
+ * what the UI reads, it reads through these.
+ */
+async function realVault(setup: (handle: VaultHandle) => Promise<void> = async () => {}) {
+  const { coffer } = testCoffer();
+  const session = await coffer.createProfile('pw');
+  const created = await session.createVault('v');
+  const handle = await session.openVault({ id: created.id });
+  await setup(handle);
+  const reads = {
+    get: vi.spyOn(handle, 'get'),
+    getEntry: vi.spyOn(handle, 'getEntry'),
+  };
+  const vault = await createOpenVault(handle);
+  const changes: Uint8Array[] = [];
+  handle.onLocalChange((change) => changes.push(change.update));
+  return { vault, handle, reads, changes };
 }
 
 describe('JSON editor checks', () => {
@@ -149,7 +125,8 @@ describe('form to draft', () => {
       writeOnly: true,
       ...times,
     };
-    const { form, origin } = entryFormFromEntry(entry);
+    // Even if a value slipped through (the app reads a VisibleEntry, which has none).
+    const { form, origin } = entryFormFromEntry(entry as unknown as VisibleEntry);
     expect(JSON.stringify({ form, origin })).not.toContain('whk-hidden');
     expect(form.secretText).toBe('');
     expect(form.writeOnly).toBe(true);
@@ -168,7 +145,7 @@ describe('form to draft', () => {
       value: 'whk-hidden',
       writeOnly: true,
       ...times,
-    });
+    } as unknown as VisibleEntry);
     expect(JSON.stringify(view)).not.toContain('whk-hidden');
   });
 
@@ -205,29 +182,23 @@ describe('form to draft', () => {
   });
 });
 
-describe('saveEntryForm', () => {
+describe('saveEntryForm over a real vault', () => {
   it('creates, and refuses a name that exists instead of replacing it', async () => {
-    const existing: Entry = {
-      id: id(1),
-      name: 'cfg',
-      kind: 'item',
-      value: { keep: true },
-      writeOnly: false,
-      ...times,
-    };
-    const { vault, byName, saves } = fakeVault([existing]);
+    const { vault, handle, changes } = await realVault((h) => h.set('cfg', { keep: true }));
     const form = { ...emptyEntryForm(), name: 'cfg', itemText: '{"new": 1}' };
     const refused = await saveEntryForm(vault, form, undefined);
     expect(refused.ok).toBe(false);
     expect(!refused.ok && refused.errors.name).toMatch(/already exists/);
-    expect(saves).toEqual([]);
-    expect(byName.get('cfg')?.value).toEqual({ keep: true });
+    expect(changes).toEqual([]);
+    expect(await handle.get('cfg')).toEqual({ keep: true });
     const created = await saveEntryForm(vault, { ...form, name: 'cfg2' }, undefined);
     expect(created).toEqual({ ok: true, name: 'cfg2' });
+    expect(await handle.get('cfg2')).toEqual({ new: 1 });
+    await handle.close();
   });
 
   it('does not save when a check fails', async () => {
-    const { vault, saves } = fakeVault([]);
+    const { vault, handle, changes } = await realVault();
     const outcome = await saveEntryForm(
       vault,
       { ...emptyEntryForm(), name: 'bad name', itemText: '{' },
@@ -236,44 +207,53 @@ describe('saveEntryForm', () => {
     expect(outcome.ok).toBe(false);
     expect(!outcome.ok && outcome.errors.name).toMatch(/space/);
     expect(!outcome.ok && outcome.errors.value).toMatch(/^Line 1, column 2/);
-    expect(saves).toEqual([]);
+    expect(changes).toEqual([]);
+    await handle.close();
   });
 
-  it('renames a write-only secret left empty, keeping its value untouched', async () => {
-    const entry: Entry = {
-      id: id(1),
-      name: 'TOKEN',
-      kind: 'secret',
-      value: 'whk-hidden',
-      writeOnly: true,
-      ...times,
-    };
-    const { vault, byName } = fakeVault([entry]);
-    const { form, origin } = entryFormFromEntry(entry);
+  it('renames a write-only secret in one change; its value never reaches UI code', async () => {
+    const { vault, handle, reads, changes } = await realVault((h) =>
+      h.set('TOKEN', 'whk-hidden', { kind: 'secret', writeOnly: true }),
+    );
+    // What the edit dialog does: load the entry, build the form, save it renamed.
+    const entry = await vault.get('TOKEN');
+    expect(entry).toBeDefined();
+    expect(JSON.stringify(entry)).not.toContain('whk-hidden');
+    const { form, origin } = entryFormFromEntry(entry!);
     const outcome = await saveEntryForm(vault, { ...form, name: 'WEBHOOK_TOKEN' }, origin);
     expect(outcome).toEqual({ ok: true, name: 'WEBHOOK_TOKEN' });
-    expect(byName.has('TOKEN')).toBe(false);
-    expect(byName.get('WEBHOOK_TOKEN')).toMatchObject({
-      id: entry.id,
+    expect(changes).toHaveLength(1);
+    // The UI never called a read that returns the value.
+    expect(reads.get).not.toHaveBeenCalled();
+    expect(reads.getEntry).not.toHaveBeenCalled();
+    reads.getEntry.mockRestore();
+    expect(await handle.getEntry('WEBHOOK_TOKEN')).toMatchObject({
+      id: entry!.id,
       value: 'whk-hidden',
       writeOnly: true,
     });
+    expect(await handle.has('TOKEN')).toBe(false);
+    await handle.close();
   });
 
-  it('follows a rename that went through when writing the value failed', async () => {
-    const entry: Entry = {
-      id: id(1),
-      name: 'old',
-      kind: 'item',
-      value: 1,
-      writeOnly: false,
-      ...times,
-    };
-    const { vault } = fakeVault([entry], { failSet: new Error('the disk is full') });
-    const { form, origin } = entryFormFromEntry(entry);
-    const outcome = await saveEntryForm(vault, { ...form, name: 'new', itemText: '2' }, origin);
+  it('an edit that the core refuses changes nothing: no half-done rename', async () => {
+    const { vault, handle, changes } = await realVault(async (h) => {
+      await h.set('old', 1);
+      await h.set('taken', 2);
+    });
+    const { form, origin } = entryFormFromEntry((await vault.get('old'))!);
+    const outcome = await saveEntryForm(vault, { ...form, name: 'taken', itemText: '3' }, origin);
     expect(outcome.ok).toBe(false);
-    expect(!outcome.ok && outcome.errors.form).toBe('Could not save: the disk is full');
-    expect(!outcome.ok && outcome.origin?.name).toBe('new');
+    expect(!outcome.ok && outcome.errors.name).toMatch(/already exists/);
+    expect(changes).toEqual([]);
+    expect(await vaultContents(handle)).toEqual({ old: 1, taken: 2 });
+    // The entry was deleted meanwhile: said so, nothing written.
+    await handle.delete('old');
+    const gone = await saveEntryForm(vault, { ...form, name: 'new', itemText: '4' }, origin);
+    expect(!gone.ok && gone.errors.form).toBe(
+      'This entry was deleted meanwhile; nothing was saved.',
+    );
+    expect(await vaultContents(handle)).toEqual({ taken: 2 });
+    await handle.close();
   });
 });
