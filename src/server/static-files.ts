@@ -5,11 +5,17 @@ import { extname, join, relative, sep } from 'node:path';
 import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { contentSecurityPolicyHeader } from './csp';
 
-/** A file of the built app, held in memory with its precomputed encodings. */
+/**
+ * A file of the built app, held in memory. Its gzip and Brotli encodings are made the first time
+ * a client asks for them and kept: compressing the whole build at start-up (source maps too,
+ * Brotli at quality 11) took seconds alone and close to a minute on a busy machine, for files
+ * most clients never fetch.
+ */
 interface StaticFile {
   readonly body: Buffer;
-  readonly gzip: Buffer | undefined;
-  readonly brotli: Buffer | undefined;
+  /** The encoded body, or undefined for a file not worth compressing. */
+  gzip(): Buffer | undefined;
+  brotli(): Buffer | undefined;
   readonly contentType: string;
   readonly cacheControl: string;
   readonly etag: string;
@@ -74,9 +80,18 @@ async function walk(dir: string): Promise<string[]> {
   return nested.flat();
 }
 
+/** Compresses once, on first use, and keeps the result (responses stay byte-stable). */
+function once(make: () => Buffer): () => Buffer {
+  let made: Buffer | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
+}
+
 /**
- * Loads a built directory into memory. The app is a few hundred kilobytes, so compressing each
- * file once at start-up is cheaper than doing it per request and keeps responses byte-stable.
+ * Loads a built directory into memory. Each file is compressed once, when first asked for in
+ * that encoding, rather than per request.
  */
 export async function loadStaticFiles(root: string): Promise<Map<string, StaticFile>> {
   const files = new Map<string, StaticFile>();
@@ -87,10 +102,12 @@ export async function loadStaticFiles(root: string): Promise<Map<string, StaticF
     const worthCompressing = compressible.has(ext) && body.length > 512;
     files.set(urlPath, {
       body,
-      gzip: worthCompressing ? gzipSync(body, { level: 9 }) : undefined,
+      gzip: worthCompressing ? once(() => gzipSync(body, { level: 9 })) : () => undefined,
       brotli: worthCompressing
-        ? brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } })
-        : undefined,
+        ? once(() =>
+            brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }),
+          )
+        : () => undefined,
       contentType: contentTypes[ext] ?? 'application/octet-stream',
       cacheControl: cacheControlFor(urlPath),
       etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
@@ -179,11 +196,13 @@ export function serveStatic(
     return;
   }
   let body = file.body;
-  if (file.brotli && acceptsEncoding(request, 'br')) {
-    body = file.brotli;
+  const brotli = acceptsEncoding(request, 'br') ? file.brotli() : undefined;
+  const gzip = brotli === undefined && acceptsEncoding(request, 'gzip') ? file.gzip() : undefined;
+  if (brotli) {
+    body = brotli;
     headers['Content-Encoding'] = 'br';
-  } else if (file.gzip && acceptsEncoding(request, 'gzip')) {
-    body = file.gzip;
+  } else if (gzip) {
+    body = gzip;
     headers['Content-Encoding'] = 'gzip';
   }
   headers['Content-Length'] = String(body.length);
