@@ -2,20 +2,33 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, relative, sep } from 'node:path';
-import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
+import {
+  brotliCompress as brotliCompressCallback,
+  gzip as gzipCallback,
+  constants as zlibConstants,
+} from 'node:zlib';
 import { contentSecurityPolicyHeader } from './csp';
 
+/** A file's compressed bodies, once made (undefined: not worth compressing, or not yet). */
+interface Encodings {
+  gzip?: Buffer;
+  brotli?: Buffer;
+  /** Settles when both are made (or failed: the file is then sent as it is). */
+  readonly done: Promise<void>;
+  settled: boolean;
+}
+
 /**
- * A file of the built app, held in memory. Its gzip and Brotli encodings are made the first time
- * a client asks for them and kept: compressing the whole build at start-up (source maps too,
- * Brotli at quality 11) took seconds alone and close to a minute on a busy machine, for files
- * most clients never fetch.
+ * A file of the built app, held in memory with its gzip and Brotli encodings. These are made
+ * in the background (zlib's thread pool, so requests are not held up) from the moment the files
+ * are loaded, and shared by every server of the process that serves the same bytes: made in
+ * the foreground at start-up, for the whole build and its source maps with Brotli 11, they took
+ * seconds alone and close to a minute on a busy machine. A request that arrives before its
+ * file's encodings waits for them, so responses stay byte-stable.
  */
 interface StaticFile {
   readonly body: Buffer;
-  /** The encoded body, or undefined for a file not worth compressing. */
-  gzip(): Buffer | undefined;
-  brotli(): Buffer | undefined;
+  readonly encodings: Encodings | undefined;
   readonly contentType: string;
   readonly cacheControl: string;
   readonly etag: string;
@@ -80,39 +93,63 @@ async function walk(dir: string): Promise<string[]> {
   return nested.flat();
 }
 
-/** Compresses once, on first use, and keeps the result (responses stay byte-stable). */
-function once(make: () => Buffer): () => Buffer {
-  let made: Buffer | undefined;
-  return () => {
-    made ??= make();
-    return made;
+/** Encodings by the SHA-256 of the bytes, for every server of this process. */
+const encodingsByHash = new Map<string, Encodings>();
+
+function encodingsOf(body: Buffer, hash: string, ext: string): Encodings {
+  const known = encodingsByHash.get(hash);
+  if (known) return known;
+  const compress = (run: (done: (error: Error | null, out: Buffer) => void) => void) =>
+    new Promise<Buffer | undefined>((resolve) =>
+      run((error, out) => resolve(error ? undefined : out)),
+    );
+  const gzip = compress((done) => gzipCallback(body, { level: 9 }, done));
+  // Source maps are fetched by developer tools only: gzip is enough for them.
+  const brotli =
+    ext === '.map'
+      ? Promise.resolve(undefined)
+      : compress((done) =>
+          brotliCompressCallback(
+            body,
+            { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } },
+            done,
+          ),
+        );
+  const encodings: Encodings = {
+    settled: false,
+    done: Promise.all([gzip, brotli]).then(([gzipped, brotlied]) => {
+      if (gzipped) encodings.gzip = gzipped;
+      if (brotlied) encodings.brotli = brotlied;
+      encodings.settled = true;
+    }),
   };
+  encodingsByHash.set(hash, encodings);
+  return encodings;
 }
 
 /**
- * Loads a built directory into memory. Each file is compressed once, when first asked for in
- * that encoding, rather than per request.
+ * Loads a built directory into memory and starts compressing what is worth it (see StaticFile).
  */
 export async function loadStaticFiles(root: string): Promise<Map<string, StaticFile>> {
+  // Every file is read before any is compressed: reads and compression share zlib's and the
+  // file system's thread pool, and the server should not wait behind its own compression.
+  const paths = await walk(root);
+  const bodies = await Promise.all(paths.map((full) => readFile(full)));
   const files = new Map<string, StaticFile>();
-  for (const full of await walk(root)) {
+  paths.forEach((full, index) => {
+    const body = bodies[index]!;
     const urlPath = `/${relative(root, full).split(sep).join('/')}`;
     const ext = extname(full).toLowerCase();
-    const body = await readFile(full);
     const worthCompressing = compressible.has(ext) && body.length > 512;
+    const hash = createHash('sha256').update(body).digest('base64url');
     files.set(urlPath, {
       body,
-      gzip: worthCompressing ? once(() => gzipSync(body, { level: 9 })) : () => undefined,
-      brotli: worthCompressing
-        ? once(() =>
-            brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }),
-          )
-        : () => undefined,
+      encodings: worthCompressing ? encodingsOf(body, hash, ext) : undefined,
       contentType: contentTypes[ext] ?? 'application/octet-stream',
       cacheControl: cacheControlFor(urlPath),
-      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+      etag: `"${hash.slice(0, 22)}"`,
     });
-  }
+  });
   return files;
 }
 
@@ -195,14 +232,17 @@ export function serveStatic(
     response.end();
     return;
   }
+  const encodings = file.encodings;
+  if (encodings && !encodings.settled) {
+    void encodings.done.then(() => serveStatic(files, request, response));
+    return;
+  }
   let body = file.body;
-  const brotli = acceptsEncoding(request, 'br') ? file.brotli() : undefined;
-  const gzip = brotli === undefined && acceptsEncoding(request, 'gzip') ? file.gzip() : undefined;
-  if (brotli) {
-    body = brotli;
+  if (encodings?.brotli && acceptsEncoding(request, 'br')) {
+    body = encodings.brotli;
     headers['Content-Encoding'] = 'br';
-  } else if (gzip) {
-    body = gzip;
+  } else if (encodings?.gzip && acceptsEncoding(request, 'gzip')) {
+    body = encodings.gzip;
     headers['Content-Encoding'] = 'gzip';
   }
   headers['Content-Length'] = String(body.length);

@@ -111,7 +111,7 @@ test('a vault`s actions sit with the vault, and a long name ends in an ellipsis'
   await expect(vaultList(page).getByRole('button', { name: long })).toHaveAttribute('title', long);
   // A single-device vault does not say "no other device connected", and adding a device is
   // not as loud as New entry.
-  await expect(page.getByText('Only on this device')).toBeVisible();
+  await expect(page.getByText('Online · only this device has this vault')).toBeVisible();
   await expect(page.getByText(/no other device connected/)).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Add a device' })).toHaveClass(/secondary/);
   await expect(page.getByRole('button', { name: 'New entry' })).not.toHaveClass(/secondary/);

@@ -22,6 +22,8 @@ import { FramingError, frameMessage, kindOf, maxChunkBytes, Reassembler } from '
  *   `binaryType` says (the real channel is kept at 'arraybuffer').
  * - A peer that breaks the framing closes the channel: `onerror` gets `{ error, message }`
  *   saying so. Nothing is thrown into the event loop.
+ * - A whole message whose handler throws (junk that frames well: y-webrtc and lib0 throw on a
+ *   message they cannot decode) is dropped; the channel goes on. Both are told to `onJunk`.
  * - `close()` drops frames not yet handed to the real channel (simple-peer closes the peer
  *   connection at the same moment, which would drop them anyway).
  * - `label`, `readyState`, `onopen`, `onclose` and `onerror` are the real channel's.
@@ -45,6 +47,11 @@ export interface ChunkingOptions {
   readonly maxMessageSize?: (() => number | undefined) | undefined;
   /** The largest message accepted from the peer (default 64 MiB). */
   readonly maxMessageBytes?: number | undefined;
+  /**
+   * Told of each message from the peer that was dropped as junk: a frame that breaks the
+   * framing, or a message whose handler (y-webrtc, lib0, Yjs) threw on it. Never thrown.
+   */
+  readonly onJunk?: ((error: unknown) => void) | undefined;
 }
 
 /** The members of RTCDataChannel that simple-peer and this wrapper use. */
@@ -150,6 +157,7 @@ class ChunkingDataChannel implements DataChannelLike {
   private readonly chunkBytes: number | undefined;
   private readonly maxMessageSize: (() => number | undefined) | undefined;
   private readonly reassembler: Reassembler;
+  private readonly onJunk: ((error: unknown) => void) | undefined;
   private queue: Uint8Array[] = [];
   private queuedBytes = 0;
   private userBinaryType: string;
@@ -166,6 +174,7 @@ class ChunkingDataChannel implements DataChannelLike {
       options.chunkBytes === undefined ? undefined : checkChunkBytes(options.chunkBytes);
     this.maxMessageSize = options.maxMessageSize;
     this.reassembler = new Reassembler(options);
+    this.onJunk = options.onJunk;
     this.userBinaryType = real.binaryType;
     real.binaryType = 'arraybuffer';
     real.bufferedAmountLowThreshold = this.userThreshold;
@@ -289,12 +298,29 @@ class ChunkingDataChannel implements DataChannelLike {
       );
       return;
     }
-    if (message !== undefined) this.onmessage?.({ data: message.buffer });
+    if (message === undefined) return;
+    try {
+      this.onmessage?.({ data: message.buffer });
+    } catch (error) {
+      // y-webrtc decodes the message in simple-peer's 'data' event, synchronously: junk that
+      // framed well but is no y-webrtc message (bad lib0 encoding, a bad Yjs update) throws
+      // here. It is dropped and counted, not thrown into the page.
+      this.junk(error);
+    }
+  }
+
+  private junk(error: unknown): void {
+    try {
+      this.onJunk?.(error);
+    } catch {
+      // A counter that throws must not take the channel down either.
+    }
   }
 
   private fail(error: Error): void {
     if (this.failed) return;
     this.failed = true;
+    this.junk(error);
     this.discardQueue();
     this.real.close();
     const event: ChannelErrorEvent = { type: 'error', error, message: error.message };

@@ -10,6 +10,11 @@ export interface TransportStatus {
   readonly peers: number;
   /** Device ids that connected peers announce (unverified: for display only). */
   readonly peerDevices: readonly string[];
+  /**
+   * Messages dropped as junk since the room was joined (bad JSON, bad base64, wrong types from
+   * the signaling relay; broken frames or undecodable messages from peers). Counted, never thrown.
+   */
+  readonly junk?: number;
 }
 
 /** One room: a document replicated between everyone who knows the room's name and password. */

@@ -5,9 +5,10 @@ import type { DeviceIdentity } from './device';
 import { EnvelopeExchange, type ExchangeCompaction } from './exchange';
 import type { DeviceId } from './ids';
 import {
+  type AnswerContent,
   type InviteMaterial,
+  inviteAnswerPublicKey,
   inviteMaterial,
-  maxAnswerMembers,
   newInviteSecret,
   openJoinRequest,
   sealJoinAnswer,
@@ -221,6 +222,7 @@ export class VaultSync {
         vaultId: vault.id,
         keyId: keyIdOf(vault.vaultKey),
         expiresAt: record.expiresAt,
+        answerKey: inviteAnswerPublicKey(vault.vaultKey, material.id),
       },
       record,
     };
@@ -238,10 +240,12 @@ export class VaultSync {
     if (this.#stopped || this.#options.vault.closed || this.#options.answerInvites === false)
       return;
     const now = this.#clock();
+    // A removed device still holds the invitations in its copy of the vault; it answers none.
+    const removed = this.membership === 'removed';
     const live = new Map(
       this.#options.vault
         .invites()
-        .filter((invite) => invite.expiresAt > now)
+        .filter((invite) => !removed && invite.expiresAt > now)
         .map((invite) => [invite.id, invite]),
     );
     for (const [id, desk] of this.#desks) {
@@ -282,6 +286,10 @@ export class VaultSync {
     // A device already let in asks again only when it missed its answer; the device that let
     // it in answers (nothing new to publish), others leave it be.
     if (known && !removed && known.addedBy !== device.id) return undefined;
+    // Only a member answers: a device that knows it was removed, or is still waiting for the
+    // device list after joining, leaves the request to the vault's members. (The new device
+    // would not believe it anyway: it checks the answering device is among the members.)
+    if (this.membership !== 'member') return undefined;
     const now = this.#clock();
     const problem =
       invite.revokedAt !== undefined
@@ -290,36 +298,43 @@ export class VaultSync {
           ? 'expired'
           : invite.singleUse && invite.usedBy.length > 0 && !invite.usedBy.includes(request.device)
             ? 'used'
-            : this.membership !== 'member' ||
-                // A removal is not undone by an invitation the removed device had already used.
-                (removed && invite.usedBy.includes(request.device))
+            : // A removal is not undone by an invitation the removed device had already used.
+              removed && invite.usedBy.includes(request.device)
               ? 'refused'
               : undefined;
-    if (problem) return sealJoinAnswer(material, request, { ok: false, problem });
-    if (!known || removed) {
-      // The new device learns the other devices from the answer, so this device's envelopes
-      // (with everything it applied from others, under their keys) are all it needs.
-      await vault.addDevice({
-        id: request.device,
-        name: request.name,
-        addedAt: now,
-        addedBy: device.id,
-      });
-      if (!invite.usedBy.includes(request.device)) {
-        await vault.saveInvite({ ...invite, usedBy: [...invite.usedBy, request.device] });
+    let content: AnswerContent;
+    if (problem) {
+      content = { ok: false, problem };
+    } else {
+      if (!known || removed) {
+        // The new device learns the other devices from the answer, so this device's envelopes
+        // (with everything it applied from others, under their keys) are all it needs.
+        await vault.addDevice({
+          id: request.device,
+          name: request.name,
+          addedAt: now,
+          addedBy: device.id,
+        });
+        if (!invite.usedBy.includes(request.device)) {
+          await vault.saveInvite({ ...invite, usedBy: [...invite.usedBy, request.device] });
+        }
       }
+      content = { ok: true, vaultId: vault.id, name: vault.name, key: vault.vaultKey };
     }
-    return sealJoinAnswer(material, request, {
-      ok: true,
-      vaultId: vault.id,
-      name: vault.name,
-      key: vault.vaultKey,
-      inviter: device.id,
-      members: vault
-        .devices()
-        .filter((d) => d.revokedAfterSeq === undefined && d.id !== request.device)
-        .map((d) => d.id as DeviceId)
-        .slice(0, maxAnswerMembers),
+    return sealJoinAnswer(material, request, content, {
+      device,
+      vaultKey: vault.vaultKey,
+      // The vault's devices not removed, this one among them (a vault made before sync has
+      // no record of it yet); a removed device is not listed, so its answer is not believed.
+      members: [
+        ...new Set([
+          ...(vault.devices().some((d) => d.id === device.id) ? [] : [device.id as DeviceId]),
+          ...vault
+            .devices()
+            .filter((d) => d.revokedAfterSeq === undefined && d.id !== request.device)
+            .map((d) => d.id as DeviceId),
+        ]),
+      ],
     });
   }
 

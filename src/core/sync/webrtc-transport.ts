@@ -60,6 +60,7 @@ interface ProviderInternals {
   } | null;
   readonly signalingConns: {
     readonly connected: boolean;
+    readonly ws: SocketLike | null;
     on(event: string, f: () => void): void;
     off(event: string, f: () => void): void;
   }[];
@@ -67,23 +68,80 @@ interface ProviderInternals {
 }
 
 export function webrtcTransport(options: WebrtcTransportOptions): TransportFactory {
-  const wrtc = createChunkingWrtc(options.webrtc);
-  return (room) => joinRoom(room, options, wrtc);
+  return (room) => joinRoom(room, options);
 }
 
-function joinRoom(
-  room: RoomOptions,
-  options: WebrtcTransportOptions,
-  wrtc: NativeWebRtc,
-): Transport {
+/** A WebSocket as lib0's client holds it: the handler y-webrtc's messages go through. */
+interface SocketLike {
+  onmessage: ((event: { readonly data: unknown }) => void) | null;
+}
+
+const guarded = new WeakSet<object>();
+
+/**
+ * Puts a check in front of a signaling socket's message handler. lib0 parses each message with
+ * `JSON.parse` and y-webrtc reads its fields and base64 without checks, so junk from the relay
+ * (or anyone on it) throws in the page. A message that is not a JSON object with a string
+ * `type`, or a `publish` without a string `topic` and base64 `data`, is dropped and counted;
+ * so is one whose handler throws anyway. Returns false if the socket was already guarded.
+ */
+export function guardSignalingSocket(
+  socket: SocketLike,
+  onJunk: (error: unknown) => void,
+): boolean {
+  if (guarded.has(socket)) return false;
+  guarded.add(socket);
+  const original = socket.onmessage;
+  socket.onmessage = (event) => {
+    const problem = signalingProblem(event?.data);
+    if (problem) return void onJunk(new Error(`junk from the signaling relay: ${problem}`));
+    try {
+      original?.call(socket, event);
+    } catch (error) {
+      onJunk(error);
+    }
+  };
+  return true;
+}
+
+const base64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** What is wrong with a signaling message, or undefined if y-webrtc can take it. */
+export function signalingProblem(data: unknown): string | undefined {
+  if (typeof data !== 'string') return `expected text, got ${typeof data}`;
+  let message: unknown;
+  try {
+    message = JSON.parse(data);
+  } catch {
+    return 'not JSON';
+  }
+  if (message === null || typeof message !== 'object' || Array.isArray(message))
+    return 'not an object';
+  const { type, topic, data: payload } = message as Record<string, unknown>;
+  if (typeof type !== 'string') return 'no type';
+  if (type !== 'publish') return undefined;
+  if (typeof topic !== 'string') return 'publish without a topic';
+  if (typeof payload !== 'string' || payload.length % 4 !== 0 || !base64.test(payload))
+    return 'publish without base64 data';
+  return undefined;
+}
+
+function joinRoom(room: RoomOptions, options: WebrtcTransportOptions): Transport {
   const listeners = new Set<(status: TransportStatus) => void>();
   let provider: WebrtcProvider | undefined;
   let destroyed = false;
   let last = '';
+  /** Messages dropped as junk, from the signaling relay or from peers' data channels. */
+  let junk = 0;
+  const onJunk = () => {
+    junk++;
+    emit();
+  };
+  const wrtc = createChunkingWrtc(options.webrtc, { onJunk });
 
   const status = (): TransportStatus => {
     if (!provider || destroyed || !options.network.online() || !provider.connected)
-      return { state: 'offline', peers: 0, peerDevices: [] };
+      return { state: 'offline', peers: 0, peerDevices: [], junk };
     const internals = provider as unknown as ProviderInternals;
     const conns = internals.room ? [...internals.room.webrtcConns.values()] : [];
     const peers =
@@ -99,6 +157,7 @@ function joinRoom(
       state: reached || peers > 0 ? 'online' : 'connecting',
       peers,
       peerDevices: [...new Set(peerDevices)].sort(),
+      junk,
     };
   };
 
@@ -113,6 +172,12 @@ function joinRoom(
   const watchSignaling = () => {
     if (!provider) return;
     for (const conn of (provider as unknown as ProviderInternals).signalingConns) {
+      // lib0 makes a new socket on each reconnect; no message comes before it connects.
+      const guard = () => {
+        if (conn.ws) guardSignalingSocket(conn.ws, onJunk);
+      };
+      guard();
+      conn.on('connect', guard);
       conn.off('connect', emit);
       conn.off('disconnect', emit);
       conn.on('connect', emit);

@@ -1,6 +1,7 @@
 import '../styles/sync.css';
 import { createSignal, For, Show } from 'solid-js';
 import type { OpenVault } from '../state/open-vault';
+import { describeRefused, refusedExplanation, removalConsequences } from '../state/vault-sync';
 import { Dialog } from './Dialog';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -70,14 +71,22 @@ export function VaultDevicesDialog(props: { vault: OpenVault; onClose: () => voi
           )}
         </For>
       </ul>
+      <Show when={describeRefused(sync().status())}>
+        {(words) => (
+          <p class="muted">
+            {words()} since this vault was opened. {refusedExplanation}
+          </p>
+        )}
+      </Show>
       <Show when={removing()}>
         {(target) => (
           <div class="notice danger" role="alert">
             <p>
-              <strong>Remove {target().name}?</strong> Its changes from now on are refused by every
-              device of this vault. It keeps what it already has: to keep those entries from it,
-              change the secrets it knew.
+              <strong>Remove {target().name}?</strong>
             </p>
+            <ul>
+              <For each={removalConsequences}>{(sentence) => <li>{sentence}</li>}</For>
+            </ul>
             <Show when={failure()}>
               <p>Could not remove it: {failure()}</p>
             </Show>

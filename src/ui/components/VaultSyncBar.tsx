@@ -1,7 +1,13 @@
 import '../styles/sync.css';
 import { createSignal, Show } from 'solid-js';
 import type { OpenVault } from '../state/open-vault';
-import { describeSyncState, memberCount } from '../state/vault-sync';
+import {
+  describeRefused,
+  describeSyncState,
+  memberCount,
+  refusedExplanation,
+  removedDevices,
+} from '../state/vault-sync';
 import { ShareVaultDialog } from './ShareVaultDialog';
 import { VaultDevicesDialog } from './VaultDevicesDialog';
 
@@ -26,7 +32,21 @@ export function VaultSyncBar(props: { vault: OpenVault }) {
         <div class="sync-bar">
           <p class="sync-state" role="status" aria-live="polite">
             <span class={`sync-dot ${sync().status().state}`} aria-hidden="true" />
-            <span>{describeSyncState(sync().status(), memberCount(sync().devices()))}</span>
+            <span>
+              {describeSyncState(
+                sync().status(),
+                memberCount(sync().devices()),
+                removedDevices(sync().devices()),
+              )}
+            </span>
+            <Show when={describeRefused(sync().status())}>
+              {(words) => (
+                <span class="muted" title={refusedExplanation}>
+                  {' '}
+                  · {words()}
+                </span>
+              )}
+            </Show>
             <Show when={sync().status().lastReceivedAt}>
               {(at) => <span class="muted"> · last change received {timeFormat.format(at())}</span>}
             </Show>

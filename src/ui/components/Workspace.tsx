@@ -6,6 +6,7 @@ import { createWorkspace, WorkspaceContext } from '../state/workspace';
 import { JoinVaultDialog } from './JoinVaultDialog';
 import { SettingsPage } from './SettingsPage';
 import { UnreadableVaultPane } from './UnreadableVaultPane';
+import { VaultActionDialogs } from './VaultActionDialogs';
 import { VaultPane } from './VaultPane';
 import { VaultSidebar } from './VaultSidebar';
 
@@ -124,6 +125,7 @@ export function Workspace() {
       <Show when={showJoin()}>
         <JoinVaultDialog onClose={() => setJoining(false)} />
       </Show>
+      <VaultActionDialogs />
     </WorkspaceContext.Provider>
   );
 }

@@ -114,15 +114,55 @@ export function memberCount(devices: readonly DeviceRecord[]): number {
  * how many devices hold the vault: with only this one there is nobody to connect to, and
  * saying "no other device connected" would suggest something is missing.
  */
-export function describeSyncState(status: SyncStatus, members = 2): string {
+export function describeSyncState(
+  status: SyncStatus,
+  members = 2,
+  removed: readonly string[] = [],
+): string {
   if (status.membership === 'removed') return 'Removed from this vault';
-  if (status.membership === 'member' && members <= 1 && status.peers === 0)
-    return 'Only on this device';
+  const peers = connectedMembers(status, removed);
   if (status.state === 'offline') return 'Offline';
   if (status.state === 'connecting') return 'Connecting…';
-  if (status.peers === 0) return 'Online, no other device connected';
-  return `Connected to ${status.peers} ${status.peers === 1 ? 'device' : 'devices'}`;
+  if (status.membership === 'member' && members <= 1 && peers === 0)
+    return 'Online · only this device has this vault';
+  if (peers === 0) return 'Online, no other device connected';
+  return `Connected to ${peers} ${peers === 1 ? 'device' : 'devices'}`;
 }
+
+/**
+ * Connected devices, less those that announce a removed device's id: a removed device keeps
+ * the vault key and can still join the room, but it is not a device of the vault any more.
+ * (Announcements are not authenticated: this is a count for display, like the status itself.)
+ */
+export function connectedMembers(status: SyncStatus, removed: readonly string[]): number {
+  const gone = status.peerDevices.filter((id) => removed.includes(id)).length;
+  return Math.max(0, status.peers - gone);
+}
+
+/** The ids of the devices removed from the vault. */
+export function removedDevices(devices: readonly DeviceRecord[]): string[] {
+  return devices.filter((device) => device.revokedAfterSeq !== undefined).map((d) => d.id);
+}
+
+/** "3 changes refused", or nothing when none were. */
+export function describeRefused(status: SyncStatus): string | undefined {
+  if (status.refused <= 0) return undefined;
+  return `${status.refused} ${status.refused === 1 ? 'change' : 'changes'} refused`;
+}
+
+/** What a refused change is, for the status line's hint and the devices dialog. */
+export const refusedExplanation =
+  'Changes that come from a device not in this vault, from a removed device, or damaged on ' +
+  'the way are refused: they change nothing here.';
+
+/** What removing a device does and does not do, one plain sentence each. */
+export const removalConsequences: readonly string[] = [
+  'Its changes from now on are refused by every device of this vault.',
+  'It keeps what it already has, the secrets included.',
+  'Until the vault’s keys are changed (this comes with team roles), it may still receive and ' +
+    'read new changes made on any device of the vault.',
+  'To keep secrets from it, change them.',
+];
 
 /** Why joining failed, in words a person can act on. */
 export function describeJoinError(error: unknown): string {

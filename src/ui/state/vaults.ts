@@ -115,6 +115,12 @@ export function vaultLabels(vaults: readonly VaultSummary[]): Map<VaultId, strin
   return labels;
 }
 
+/** A vault action that asks first (a dialog over the whole workspace). */
+export interface VaultAction {
+  readonly kind: 'rename' | 'delete';
+  readonly id: VaultId;
+}
+
 export interface VaultsState {
   readonly vaults: Accessor<readonly VaultSummary[]>;
   /** Catalog records this profile cannot read (shown as "Unreadable vault"). */
@@ -138,6 +144,14 @@ export interface VaultsState {
   /** What opening a vault found damaged (the list's mark follows it). */
   reportDamage(id: VaultId, damaged: readonly CorruptDataError[]): void;
 
+  /**
+   * The rename or delete dialog asked for, if any. It lives above the panes: deleting leaves
+   * the vault's pane first (so this tab's own lock is not in the way), and the dialog must stay
+   * to say how that went.
+   */
+  readonly action: Accessor<VaultAction | undefined>;
+  askFor(action: VaultAction | undefined): void;
+
   /** The vault open in this tab's main pane. */
   readonly current: Accessor<OpenVault | undefined>;
   setCurrent(vault: OpenVault | undefined): void;
@@ -155,6 +169,7 @@ export function createVaultsState(session: () => Session): VaultsState {
   const [loaded, setLoaded] = createSignal(false);
   const [loadError, setLoadError] = createSignal<string | undefined>();
   const [current, setCurrent] = createSignal<OpenVault | undefined>();
+  const [action, setAction] = createSignal<VaultAction | undefined>();
   let release: Promise<void> = Promise.resolve();
   // Each vault's storage is checked once per unlock; opening a vault reports what it found.
   const checked = new Set<VaultId>();
@@ -235,6 +250,8 @@ export function createVaultsState(session: () => Session): VaultsState {
       }
     },
     reportDamage,
+    action,
+    askFor: setAction,
     current,
     setCurrent,
     trackRelease(next) {

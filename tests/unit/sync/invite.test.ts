@@ -1,5 +1,15 @@
+import { x25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
-import { generateKey, keyIdOf } from '../../../src/core/crypto';
+import {
+  asKey,
+  associatedData,
+  concat,
+  generateKey,
+  hkdfLabel,
+  keyIdOf,
+  seal,
+  utf8,
+} from '../../../src/core/crypto';
 import {
   type DeviceId,
   encodeInviteToken,
@@ -10,6 +20,8 @@ import {
   parseInvite,
 } from '../../../src/core/sync';
 import {
+  type AnswerSigner,
+  inviteAnswerPublicKey,
   newInviteSecret,
   openJoinAnswer,
   openJoinRequest,
@@ -18,16 +30,20 @@ import {
 } from '../../../src/core/sync/invite';
 
 const vaultKey = generateKey('vault');
+const secret = newInviteSecret();
+const material = inviteMaterial(secret);
 const token = {
-  secret: newInviteSecret(),
+  secret,
   vaultId: 'QUJDREVGR0hJSktMTU5PUA',
   keyId: keyIdOf(vaultKey),
   expiresAt: 1_900_000_000_000,
+  answerKey: inviteAnswerPublicKey(vaultKey, material.id),
 };
-const material = inviteMaterial(token.secret);
 const joiner = generateDeviceIdentity();
 const inviter = generateDeviceIdentity();
 const other = generateDeviceIdentity();
+/** A member of the vault answering: it holds the vault key and is in the device list. */
+const signer: AnswerSigner = { device: inviter, vaultKey, members: [inviter.id, other.id] };
 
 const problemOf = (fn: () => unknown) => {
   try {
@@ -72,20 +88,23 @@ describe('join request and answer', () => {
     const { request, ephemeralSecret } = sealJoinRequest(material, joiner, 'Phone', 5);
     const opened = openJoinRequest(material, joiner.id, request)!;
     expect(opened).toMatchObject({ device: joiner.id, name: 'Phone', at: 5 });
-    const answer = sealJoinAnswer(material, opened, {
-      ok: true,
-      vaultId: token.vaultId,
-      name: 'Team',
-      key: vaultKey,
-      inviter: inviter.id,
-      members: [other.id],
-    });
+    const answer = sealJoinAnswer(
+      material,
+      opened,
+      {
+        ok: true,
+        vaultId: token.vaultId,
+        name: 'Team',
+        key: vaultKey,
+      },
+      signer,
+    );
     expect(openJoinAnswer(material, token, joiner.id, ephemeralSecret, answer)).toMatchObject({
       ok: true,
       name: 'Team',
       key: vaultKey,
       inviter: inviter.id,
-      members: [other.id],
+      members: [inviter.id, other.id],
     });
     // Someone else who holds the link cannot read the answer meant for the joiner.
     const eavesdropper = sealJoinRequest(material, generateDeviceIdentity(), 'x', 1);
@@ -110,44 +129,170 @@ describe('join request and answer', () => {
   it('an answer with another vault or a key that does not match the link is refused', () => {
     const { request, ephemeralSecret } = sealJoinRequest(material, joiner, 'Phone', 5);
     const opened = openJoinRequest(material, joiner.id, request)!;
-    const swapped = sealJoinAnswer(material, opened, {
-      ok: true,
-      vaultId: token.vaultId,
-      name: 'Team',
-      key: generateKey('vault'),
-      inviter: inviter.id,
-      members: [],
-    });
+    const swapped = sealJoinAnswer(
+      material,
+      opened,
+      {
+        ok: true,
+        vaultId: token.vaultId,
+        name: 'Team',
+        key: generateKey('vault'),
+      },
+      signer,
+    );
     expect(
       problemOf(() => openJoinAnswer(material, token, joiner.id, ephemeralSecret, swapped)),
     ).toBe('refused');
-    const otherVault = sealJoinAnswer(material, opened, {
-      ok: true,
-      vaultId: 'AAAAAAAAAAAAAAAAAAAAAA',
-      name: 'Team',
-      key: vaultKey,
-      inviter: inviter.id,
-      members: [],
-    });
+    const otherVault = sealJoinAnswer(
+      material,
+      opened,
+      {
+        ok: true,
+        vaultId: 'AAAAAAAAAAAAAAAAAAAAAA',
+        name: 'Team',
+        key: vaultKey,
+      },
+      signer,
+    );
     expect(
       problemOf(() => openJoinAnswer(material, token, joiner.id, ephemeralSecret, otherVault)),
     ).toBe('refused');
     // A member list that is not a list of device ids makes the whole answer suspect.
-    const badMembers = sealJoinAnswer(material, opened, {
-      ok: true,
-      vaultId: token.vaultId,
-      name: 'Team',
-      key: vaultKey,
-      inviter: inviter.id,
-      members: ['not a device id' as DeviceId],
-    });
+    const badMembers = sealJoinAnswer(
+      material,
+      opened,
+      {
+        ok: true,
+        vaultId: token.vaultId,
+        name: 'Team',
+        key: vaultKey,
+      },
+      { ...signer, members: ['not a device id' as DeviceId] },
+    );
     expect(
       problemOf(() => openJoinAnswer(material, token, joiner.id, ephemeralSecret, badMembers)),
     ).toBe('refused');
-    const used = sealJoinAnswer(material, opened, { ok: false, problem: 'used' });
+    const used = sealJoinAnswer(material, opened, { ok: false, problem: 'used' }, signer);
     expect(openJoinAnswer(material, token, joiner.id, ephemeralSecret, used)).toEqual({
       ok: false,
       problem: 'used',
     });
+  });
+});
+
+describe('answers only a member can give (an attacker holding the link)', () => {
+  /** What the attacker learns from the link and the room: the request, opened. */
+  const overheard = () => {
+    const { request, ephemeralSecret } = sealJoinRequest(material, joiner, 'Phone', 5);
+    return { opened: openJoinRequest(material, joiner.id, request)!, ephemeralSecret };
+  };
+
+  /** A refusal in the unsigned format of earlier builds, made from the link alone. */
+  const unsignedRefusal = (opened: { ephemeral: Uint8Array }) => {
+    const e = x25519.utils.randomSecretKey();
+    const E = x25519.getPublicKey(e);
+    const k = asKey(
+      hkdfLabel(
+        concat(x25519.getSharedSecret(e, opened.ephemeral), E, opened.ephemeral),
+        'invite-response',
+        32,
+      ),
+      'invite',
+    );
+    const body = utf8(JSON.stringify({ v: 1, ok: false, problem: 'used' }));
+    return concat(E, seal(k, body, associatedData('invite-response', material.id, joiner.id)));
+  };
+
+  it('a refusal forged from the link is not believed, whatever its format', () => {
+    const { opened, ephemeralSecret } = overheard();
+    const attacker = generateDeviceIdentity();
+    const forgeries = [
+      unsignedRefusal(opened),
+      // Signed by the attacker's own device, with an answer key from a vault key of its own.
+      sealJoinAnswer(
+        material,
+        opened,
+        { ok: false, problem: 'used' },
+        {
+          device: attacker,
+          vaultKey: generateKey('vault'),
+          members: [attacker.id],
+        },
+      ),
+      // Even listing the vault's real members, with itself among them.
+      sealJoinAnswer(
+        material,
+        opened,
+        { ok: false, problem: 'revoked' },
+        {
+          device: attacker,
+          vaultKey: generateKey('vault'),
+          members: [inviter.id, other.id, attacker.id],
+        },
+      ),
+    ];
+    for (const forged of forgeries) {
+      expect(
+        problemOf(() => openJoinAnswer(material, token, joiner.id, ephemeralSecret, forged)),
+      ).toBe('refused');
+    }
+    // The genuine refusal, for contrast, is believed.
+    const genuine = sealJoinAnswer(material, opened, { ok: false, problem: 'used' }, signer);
+    expect(openJoinAnswer(material, token, joiner.id, ephemeralSecret, genuine)).toEqual({
+      ok: false,
+      problem: 'used',
+    });
+  });
+
+  it('an answer is bound to its request: replayed to a new request of the same device, it does not open', () => {
+    const first = overheard();
+    const second = overheard();
+    const genuine = sealJoinAnswer(material, first.opened, { ok: false, problem: 'used' }, signer);
+    expect(
+      problemOf(() => openJoinAnswer(material, token, joiner.id, second.ephemeralSecret, genuine)),
+    ).toBe('refused');
+  });
+
+  it('a link without an answer key (an older link) believes no refusal, but still takes the vault', () => {
+    const { opened, ephemeralSecret } = overheard();
+    const { answerKey: _, ...older } = token;
+    const refusal = sealJoinAnswer(material, opened, { ok: false, problem: 'used' }, signer);
+    expect(
+      problemOf(() => openJoinAnswer(material, older, joiner.id, ephemeralSecret, refusal)),
+    ).toBe('refused');
+    const welcome = sealJoinAnswer(
+      material,
+      opened,
+      { ok: true, vaultId: token.vaultId, name: 'Team', key: vaultKey },
+      signer,
+    );
+    expect(openJoinAnswer(material, older, joiner.id, ephemeralSecret, welcome)).toMatchObject({
+      ok: true,
+      key: vaultKey,
+    });
+  });
+
+  it('an answer from a device that is not among the members it lists (a removed one) is refused', () => {
+    const { opened, ephemeralSecret } = overheard();
+    // The removed device holds the vault key (so it can sign with the answer key), and its
+    // copy of the device list no longer counts it among the members.
+    const removed = { device: other, vaultKey, members: [inviter.id] };
+    for (const content of [
+      { ok: false, problem: 'used' } as const,
+      { ok: true, vaultId: token.vaultId, name: 'Team', key: vaultKey } as const,
+    ]) {
+      const answer = sealJoinAnswer(material, opened, content, removed);
+      expect(
+        problemOf(() => openJoinAnswer(material, token, joiner.id, ephemeralSecret, answer)),
+      ).toBe('refused');
+    }
+  });
+
+  it('the answer key comes from the vault key and the invitation, and the link carries it', () => {
+    expect(parseInvite(encodeInviteToken(token))).toEqual(token);
+    expect(inviteAnswerPublicKey(vaultKey, material.id)).toEqual(token.answerKey);
+    expect(inviteAnswerPublicKey(generateKey('vault'), material.id)).not.toEqual(token.answerKey);
+    const otherInvite = inviteMaterial(newInviteSecret());
+    expect(inviteAnswerPublicKey(vaultKey, otherInvite.id)).not.toEqual(token.answerKey);
   });
 });

@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
+import { generateKey } from '../../../src/core/crypto';
 import type { Session } from '../../../src/core/profile';
 import {
   ENVELOPES_MAP,
+  generateDeviceIdentity,
   InviteError,
   type InviteToken,
   inviteLink,
+  inviteMaterial,
   joinWithInvite,
   parseInvite,
   VaultSync,
 } from '../../../src/core/sync';
+import { openJoinRequest, sealJoinAnswer } from '../../../src/core/sync/invite';
 import type { VaultHandle } from '../../../src/core/vault';
 import { testCoffer } from '../../support/coffer';
 import { eventually, memoryNetwork } from '../../support/memory-transport';
@@ -265,4 +269,86 @@ describe('requests left in an invitation room', () => {
     expect(await publishedBytes(docA!, b)).toBeLessThan(8 * 1024);
     expect(c.vault!.devices()).toHaveLength(3);
   }, 20_000);
+});
+
+describe('answers to a join request', () => {
+  it('a refusal forged by someone holding the link is ignored; the new device takes the real answer', async () => {
+    const network = memoryNetwork();
+    const { a, sync } = await founded(network);
+    const invite = await sync.createInvite({ expiresInMs: 600_000, singleUse: true });
+    await a.vault!.close(); // nobody of the vault is there to answer yet
+    const c = await device();
+    const cDevice = await c.session.device();
+    const joining = joinWithInvite({
+      token: invite.token,
+      device: cDevice,
+      connect: network.connect,
+      timeoutMs: 10_000,
+    }).catch((e: unknown) => e);
+    // The attacker: the link, a document of its own in the invitation's room, a device key.
+    const material = inviteMaterial(invite.token.secret);
+    const rogue = new Y.Doc();
+    const rogueRoom = network.connect({
+      name: material.room,
+      password: material.password,
+      doc: rogue,
+    });
+    await eventually(() => rogue.getMap('requests').has(cDevice.id));
+    const request = openJoinRequest(
+      material,
+      cDevice.id,
+      rogue.getMap('requests').get(cDevice.id),
+    )!;
+    const attacker = generateDeviceIdentity();
+    rogue.getMap('answers').set(
+      cDevice.id,
+      sealJoinAnswer(
+        material,
+        request,
+        { ok: false, problem: 'used' },
+        {
+          device: attacker,
+          vaultKey: generateKey('vault'),
+          members: [attacker.id],
+        },
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The vault's device comes back and answers; the new device gets the vault.
+    await openSynced(a, 'Team', network);
+    const received = await joining;
+    expect(received).not.toBeInstanceOf(Error);
+    expect(received).toMatchObject({
+      id: a.vault!.id,
+      introducedBy: (await a.session.device()).id,
+    });
+    expect(a.vault!.devices().map((d) => d.id)).toContain(cDevice.id);
+    await rogueRoom.destroy();
+  }, 15_000);
+
+  it('a removed device, which still holds the invitation, does not answer it', async () => {
+    const network = memoryNetwork();
+    const { a, sync: syncA } = await founded(network);
+    const invite = await syncA.createInvite({ expiresInMs: 600_000, singleUse: false });
+    const b = await joined(invite.token, network);
+    const bId = (await b.session.device()).id;
+    await eventually(() => b.sync!.status().membership === 'member');
+    expect(await syncA.removeDevice(bId)).toBe(true);
+    await eventually(() => b.sync!.status().membership === 'removed');
+    expect(b.vault!.invite(invite.record.id)).toBeDefined(); // it keeps the secret
+    await a.vault!.close(); // only the removed device could answer now
+    // It has left the invitation's room: nobody is there to answer.
+    const room = inviteMaterial(invite.token.secret).room;
+    await eventually(() => network.docsIn(room).length === 0);
+    const c = await device();
+    const cId = (await c.session.device()).id;
+    const error = await joinWithInvite({
+      token: invite.token,
+      device: await c.session.device(),
+      connect: network.connect,
+      timeoutMs: 2500, // more than a non-inviting member waits before it answers
+    }).catch((e: unknown) => e);
+    expect((error as InviteError).problem).toBe('timeout');
+    expect(b.vault!.devices().some((d) => d.id === cId)).toBe(false);
+  }, 15_000);
 });

@@ -5,9 +5,14 @@ import { createJoinState } from '../../../src/ui/state/join';
 import { qrMatrix, qrPath } from '../../../src/ui/state/qr';
 import { parseSettings, parseSignalingUrls } from '../../../src/ui/state/settings';
 import {
+  connectedMembers,
   describeJoinError,
+  describeRefused,
   describeSyncState,
   inviteState,
+  refusedExplanation,
+  removalConsequences,
+  removedDevices,
 } from '../../../src/ui/state/vault-sync';
 
 const link = `http://localhost:8080/#join=${encodeInviteToken({
@@ -150,5 +155,58 @@ describe('an invitation from the address bar', () => {
       step: 'failed',
       message: 'This invitation has expired; ask for a new one.',
     });
+  });
+});
+
+describe('words for sync after a removal, and for refused changes', () => {
+  const base = {
+    state: 'online' as const,
+    peers: 1,
+    peerDevices: ['removed-device'],
+    membership: 'member' as const,
+    lastReceivedAt: null,
+    refused: 0,
+    reviews: 0,
+  };
+
+  it('does not count a removed device that is still connected', () => {
+    expect(describeSyncState(base, 2, ['removed-device'])).toBe(
+      'Online, no other device connected',
+    );
+    expect(describeSyncState(base, 1, ['removed-device'])).toBe(
+      'Online · only this device has this vault',
+    );
+    expect(
+      describeSyncState({ ...base, peers: 2, peerDevices: ['removed-device', 'b'] }, 2, [
+        'removed-device',
+      ]),
+    ).toBe('Connected to 1 device');
+    expect(describeSyncState(base, 2, [])).toBe('Connected to 1 device');
+    expect(
+      connectedMembers({ ...base, peers: 2, peerDevices: ['removed-device'] }, ['removed-device']),
+    ).toBe(1);
+    expect(
+      removedDevices([
+        { id: 'a', name: 'A', addedAt: 0, addedBy: null },
+        { id: 'r', name: 'R', addedAt: 0, addedBy: 'a', revokedAfterSeq: 0 },
+      ] as never),
+    ).toEqual(['r']);
+  });
+
+  it('says how many changes were refused, and why changes are refused', () => {
+    expect(describeRefused(base)).toBeUndefined();
+    expect(describeRefused({ ...base, refused: 1 })).toBe('1 change refused');
+    expect(describeRefused({ ...base, refused: 7 })).toBe('7 changes refused');
+    expect(refusedExplanation).toMatch(/not in this vault/);
+    expect(refusedExplanation).toMatch(/removed/);
+    expect(refusedExplanation).toMatch(/damaged/);
+  });
+
+  it('a removal says plainly what the removed device keeps and may still read', () => {
+    const words = removalConsequences.join(' ');
+    expect(words).toMatch(/refused by every device/);
+    expect(words).toMatch(/keeps what it already has/);
+    expect(words).toMatch(/may still receive and read new changes/);
+    expect(words).toMatch(/keys are changed/);
   });
 });
