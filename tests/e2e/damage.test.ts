@@ -8,7 +8,9 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import {
+  addItem,
   createProfile,
+  createVault,
   rewriteRecord,
   seriousAxeViolations,
   storedKeys,
@@ -22,27 +24,12 @@ const entries = (page: Page) => page.getByRole('list', { name: 'Entries' });
 const damageNotice = (page: Page) => page.getByRole('alert', { name: 'Damaged vault' });
 
 /** Creates a vault through the sidebar; resolves with its id, read from storage. */
-async function createVault(page: Page, name: string): Promise<string> {
+async function createVaultWithId(page: Page, name: string): Promise<string> {
   const before = new Set((await storedKeys(page, 'vaults')).map(String));
-  await sidebar(page).getByRole('button', { name: 'Create vault' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Create vault' });
-  await dialog.getByLabel('Vault name').fill(name);
-  await dialog.getByRole('button', { name: 'Create vault' }).click();
-  await expect(dialog).toBeHidden();
-  await expect(page.getByRole('button', { name: 'New entry' })).toBeEnabled();
+  await createVault(page, name);
   const id = (await storedKeys(page, 'vaults')).map(String).find((key) => !before.has(key));
   if (!id) throw new Error(`no new vault record for ${name}`);
   return id;
-}
-
-async function createItem(page: Page, name: string, json: string): Promise<void> {
-  await page.getByRole('button', { name: 'New entry' }).click();
-  const dialog = page.getByRole('dialog', { name: 'New entry' });
-  await dialog.getByLabel('Name', { exact: true }).fill(name);
-  await dialog.getByLabel('Value (JSON)').fill(json);
-  await dialog.getByRole('button', { name: 'Save' }).click();
-  await expect(dialog).toBeHidden();
-  await page.getByRole('button', { name: 'Back to entries' }).click();
 }
 
 /** Locks (every open vault closes, small ones compacting into a snapshot), then reloads. */
@@ -57,11 +44,11 @@ test('a damaged snapshot: marked in the list, explained when opened, writes held
 }) => {
   const csp = await watchCsp(page);
   await createProfile(page, app.url);
-  const alpha = await createVault(page, 'alpha');
-  await createItem(page, 'one', '{"a":1}');
-  await createItem(page, 'two', '[2]');
-  await createVault(page, 'beta');
-  await createItem(page, 'b', 'true');
+  const alpha = await createVaultWithId(page, 'alpha');
+  await addItem(page, 'one', '{"a":1}');
+  await addItem(page, 'two', '[2]');
+  await createVaultWithId(page, 'beta');
+  await addItem(page, 'b', 'true');
   // Back to alpha (beta closes and compacts), then lock (alpha does too).
   await vaultList(page).getByRole('button', { name: 'alpha', exact: true }).click();
   await expect(entries(page).getByRole('button', { name: 'one' })).toBeVisible();
@@ -98,7 +85,7 @@ test('a damaged snapshot: marked in the list, explained when opened, writes held
   await expect(damageNotice(page)).toBeVisible();
   await damageNotice(page).getByRole('button', { name: 'Edit anyway' }).click();
   await expect(page.getByRole('button', { name: 'New entry' })).toBeEnabled();
-  await createItem(page, 'fresh', '"new"');
+  await addItem(page, 'fresh', '"new"');
   await expect(entries(page).getByRole('button', { name: 'fresh' })).toBeVisible();
   await lockAndReload(page);
   expect(await rewriteRecord(page, { store: 'snapshots', key: alpha, field: 'bytes' })).toEqual(
@@ -112,10 +99,10 @@ test('swapped snapshots: both vaults marked damaged, neither passed off as empty
   app,
 }) => {
   await createProfile(page, app.url);
-  const alpha = await createVault(page, 'alpha');
-  await createItem(page, 'one', '1');
-  const beta = await createVault(page, 'beta');
-  await createItem(page, 'b', '2');
+  const alpha = await createVaultWithId(page, 'alpha');
+  await addItem(page, 'one', '1');
+  const beta = await createVaultWithId(page, 'beta');
+  await addItem(page, 'b', '2');
   await vaultList(page).getByRole('button', { name: 'alpha', exact: true }).click();
   await expect(entries(page).getByRole('button', { name: 'one' })).toBeVisible();
   await lockAndReload(page);
@@ -146,9 +133,9 @@ test('an unreadable catalog record is listed and kept; a vault of its name and t
   app,
 }) => {
   await createProfile(page, app.url);
-  const alpha = await createVault(page, 'alpha');
-  await createItem(page, 'one', '1');
-  await createVault(page, 'beta');
+  const alpha = await createVaultWithId(page, 'alpha');
+  await addItem(page, 'one', '1');
+  await createVaultWithId(page, 'beta');
   await lockAndReload(page);
   const original = await rewriteRecord(page, { store: 'vaults', key: alpha, field: 'sealed' });
   await rewriteRecord(page, { store: 'vaults', key: alpha, field: 'sealed' }, 'flip');
@@ -169,8 +156,8 @@ test('an unreadable catalog record is listed and kept; a vault of its name and t
   expect(await seriousAxeViolations(page, 'unreadable vault')).toEqual([]);
 
   // The user makes "alpha" again, then the old record is restored (say, from a backup).
-  const second = await createVault(page, 'alpha');
-  await createItem(page, 'two', '2');
+  const second = await createVaultWithId(page, 'alpha');
+  await addItem(page, 'two', '2');
   await lockAndReload(page);
   expect(await rewriteRecord(page, { store: 'vaults', key: alpha, field: 'sealed' })).toEqual(
     damaged,

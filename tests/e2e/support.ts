@@ -147,3 +147,27 @@ export async function seriousAxeViolations(page: Page, screen: string): Promise<
   if (before) await page.setViewportSize(before);
   return found;
 }
+
+/** Creates a vault through the sidebar's Create vault dialog; it opens at once. */
+export async function createVault(page: Page, name: string): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Vaults' })
+    .getByRole('button', { name: 'Create vault' })
+    .click();
+  const dialog = page.getByRole('dialog', { name: 'Create vault' });
+  await dialog.getByLabel('Vault name').fill(name);
+  await dialog.getByRole('button', { name: 'Create vault' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('button', { name: 'New entry' })).toBeVisible();
+}
+
+/** Adds an item through the New entry dialog, then goes back to the list. */
+export async function addItem(page: Page, name: string, json = '{}'): Promise<void> {
+  await page.getByRole('button', { name: 'New entry' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New entry' });
+  await dialog.getByLabel('Name', { exact: true }).fill(name);
+  await dialog.getByLabel('Value (JSON)').fill(json);
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  await page.getByRole('button', { name: 'Back to entries' }).click();
+}

@@ -6,28 +6,9 @@
  */
 import type { Page } from '@playwright/test';
 import { type Device, expect, test } from '../fixtures';
-import { createProfile, unlock, watchCsp } from './support';
+import { addItem, createProfile, createVault, unlock, watchCsp } from './support';
 
 const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Vaults' });
-
-async function createVault(page: Page, name: string) {
-  await page.getByRole('button', { name: 'Create vault' }).first().click();
-  const dialog = page.getByRole('dialog');
-  await dialog.getByLabel('Vault name').fill(name);
-  await dialog.getByRole('button', { name: 'Create vault' }).click();
-  await expect(dialog).toBeHidden();
-  await expect(page.getByRole('button', { name: 'New entry' })).toBeVisible();
-}
-
-async function addItem(page: Page, name: string, json: string) {
-  await page.getByRole('button', { name: 'New entry' }).click();
-  const dialog = page.getByRole('dialog', { name: 'New entry' });
-  await dialog.getByLabel('Name', { exact: true }).fill(name);
-  await dialog.getByLabel('Value (JSON)').fill(json);
-  await dialog.getByRole('button', { name: 'Save' }).click();
-  await expect(dialog).toBeHidden();
-  await page.getByRole('button', { name: 'Back to entries' }).click();
-}
 
 async function invite(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Add a device' }).click();

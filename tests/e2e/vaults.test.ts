@@ -6,7 +6,7 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
-import { createProfile, unlock, vaultActions, watchCsp } from './support';
+import { addItem, createProfile, unlock, vaultActions, watchCsp } from './support';
 
 const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Vaults' });
 const vaultButton = (page: Page, name: string) =>
@@ -28,17 +28,6 @@ async function createVault(page: Page, name: string, options: { environment?: bo
   await expect(page.getByRole('button', { name: 'New entry' })).toBeVisible();
 }
 
-/** Creates an item through the New entry dialog and goes back to the list. */
-async function createItem(page: Page, name: string, json = '{}') {
-  await page.getByRole('button', { name: 'New entry' }).click();
-  const dialog = page.getByRole('dialog', { name: 'New entry' });
-  await dialog.getByLabel('Name', { exact: true }).fill(name);
-  await dialog.getByLabel('Value (JSON)').fill(json);
-  await dialog.getByRole('button', { name: 'Save' }).click();
-  await expect(dialog).toBeHidden();
-  await page.getByRole('button', { name: 'Back to entries' }).click();
-}
-
 async function rowNames(list: Locator): Promise<string[]> {
   return list.getByRole('listitem').getByRole('button').allTextContents();
 }
@@ -56,7 +45,7 @@ test('create (a duplicate is refused, nothing lost), rename, delete only after t
   await expect(
     page.getByText('No entries yet. Choose New entry to add an item, a secret or a connection.'),
   ).toBeVisible();
-  await createItem(page, 'stripe', '{"mode":"live"}');
+  await addItem(page, 'stripe', '{"mode":"live"}');
   await expect(entries(page).getByRole('button', { name: 'stripe' })).toBeVisible();
 
   // A duplicate, in another case: refused as you type and again on submit; nothing is lost.
@@ -125,8 +114,8 @@ test('environment-style names: chosen at creation, and a switch that warns about
 
   await createVault(page, 'plain');
   await expect(await envSwitch()).not.toBeChecked();
-  await createItem(page, 'my-item');
-  await createItem(page, 'API_KEY');
+  await addItem(page, 'my-item');
+  await addItem(page, 'API_KEY');
 
   // Switching on names the entries that do not fit; Cancel leaves it off.
   await (await envSwitch()).click();
@@ -169,7 +158,7 @@ test('35 entries: 10 a page, page buttons and arrows, filtering as you type', as
   await createProfile(page, app.url);
   await createVault(page, 'many');
   const names = Array.from({ length: 35 }, (_, i) => `entry-${String(i + 1).padStart(2, '0')}`);
-  for (const name of names) await createItem(page, name);
+  for (const name of names) await addItem(page, name);
 
   const list = entries(page);
   const status = pagination(page).getByRole('status');
@@ -227,7 +216,7 @@ test('each row shows its kind, a write-only badge and missing credentials, never
   const csp = await watchCsp(page);
   await createProfile(page, app.url);
   await createVault(page, 'kinds');
-  await createItem(page, 'config', '{"port":8080}');
+  await addItem(page, 'config', '{"port":8080}');
   const secret = 'whk-row-value-5c1e';
   await page.getByRole('button', { name: 'New entry' }).click();
   let dialog = page.getByRole('dialog', { name: 'New entry' });

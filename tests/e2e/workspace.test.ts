@@ -6,20 +6,11 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
-import { createProfile, unlock, vaultActions, watchCsp } from './support';
+import { createProfile, createVault, unlock, vaultActions, watchCsp } from './support';
 
 const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Vaults' });
 const vaultList = (page: Page) => sidebar(page).getByRole('list');
 const storageWarning = (page: Page) => page.getByRole('region', { name: 'Storage warning' });
-
-async function createVault(page: Page, name: string): Promise<void> {
-  await sidebar(page).getByRole('button', { name: 'Create vault' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Create vault' });
-  await dialog.getByLabel('Vault name').fill(name);
-  await dialog.getByRole('button', { name: 'Create vault' }).click();
-  await expect(dialog).toBeHidden();
-  await expect(page.getByRole('button', { name: 'New entry' })).toBeVisible();
-}
 
 /**
  * Makes the page see storage as persisted or not, as a browser that refuses (or grants)
