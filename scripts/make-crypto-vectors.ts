@@ -34,7 +34,7 @@ import {
   inviteMaterial,
   signAs,
 } from '../src/core/sync';
-import { createEntryStore } from '../src/core/vault';
+import { asEntryId, createEntryStore } from '../src/core/vault';
 import { writeDevice, writeInvite, writeReview } from '../src/core/vault/members';
 
 const key = asKey(
@@ -201,7 +201,7 @@ doc.transact(() => {
     usedBy: [newDevice.id],
   });
   writeReview(doc, {
-    entryId: 'SecretId_AAAAAAA',
+    entryId: asEntryId('SecretId_AAAAAAA'),
     at: t0 + 800,
     devices: [inviter.id, newDevice.id],
   });

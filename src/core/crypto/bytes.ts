@@ -3,6 +3,8 @@
  * never modified.
  */
 import { concatBytes, equalBytes, randomBytes as nobleRandomBytes } from '@noble/ciphers/utils.js';
+import { base64urlnopad } from '@scure/base';
+import { InvalidBase64urlError } from './errors';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -42,47 +44,67 @@ export function readU32be(bytes: Uint8Array, offset: number): number {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(offset, false);
 }
 
-const base64urlAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-/** Unpadded base64url (RFC 4648 section 5), used for ids. */
-export function toBase64url(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const b0 = bytes[i]!;
-    const b1 = bytes[i + 1];
-    const b2 = bytes[i + 2];
-    out += base64urlAlphabet[b0 >> 2];
-    out += base64urlAlphabet[((b0 & 3) << 4) | ((b1 ?? 0) >> 4)];
-    if (b1 !== undefined) out += base64urlAlphabet[((b1 & 15) << 2) | ((b2 ?? 0) >> 6)];
-    if (b2 !== undefined) out += base64urlAlphabet[b2 & 63];
-  }
-  return out;
+/** What a character that is not base64url is, in words (never the character of a secret). */
+function describeCharacter(char: string): string {
+  if (char === '=') return "padding ('=')";
+  if (char === '+' || char === '/') return "standard base64's '+' or '/', not base64url";
+  if (/\s/.test(char)) return 'whitespace';
+  return 'not a base64url character';
 }
 
-/** Decodes unpadded base64url; throws a RangeError naming the first bad character. */
+/**
+ * Unpadded base64url (RFC 4648 section 5), used for ids. The encoding is `@scure/base`'s
+ * `base64urlnopad`; it is the one spelling `fromBase64url` accepts.
+ */
+export const toBase64url = (bytes: Uint8Array): string => base64urlnopad.encode(bytes);
+
+/**
+ * Decodes canonical unpadded base64url: exactly the text `toBase64url` makes, so every byte
+ * string has one spelling. Rejects padding, whitespace, '+' and '/', impossible lengths and a
+ * last character with non-zero unused bits, with an InvalidBase64urlError (a RangeError) that
+ * says where and why but never quotes the text.
+ */
 export function fromBase64url(text: string): Uint8Array {
-  if (text.length % 4 === 1)
-    throw new RangeError(`base64url text has an impossible length ${text.length}`);
-  const values: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const value = base64urlAlphabet.indexOf(text[i]!);
-    if (value < 0)
-      throw new RangeError(`character ${i + 1} of the base64url text is not base64url`);
-    values.push(value);
+  if (typeof text !== 'string') {
+    throw new InvalidBase64urlError(
+      'not-a-string',
+      0,
+      undefined,
+      `expected a string, got ${text === null ? 'null' : typeof text}`,
+    );
   }
-  const out = new Uint8Array(Math.floor((values.length * 6) / 8));
-  let bits = 0;
-  let buffer = 0;
-  let index = 0;
-  for (const value of values) {
-    buffer = (buffer << 6) | value;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[index++] = (buffer >> bits) & 0xff;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (!/[A-Za-z0-9_-]/.test(char)) {
+      throw new InvalidBase64urlError(
+        char === '=' ? 'padding' : 'character',
+        text.length,
+        i + 1,
+        `character ${i + 1} of ${text.length} is ${describeCharacter(char)}`,
+      );
     }
   }
-  return out;
+  if (text.length % 4 === 1) {
+    throw new InvalidBase64urlError(
+      'length',
+      text.length,
+      undefined,
+      `expected a length that is not 1 more than a multiple of 4, got ${text.length} characters`,
+    );
+  }
+  try {
+    return base64urlnopad.decode(text);
+  } catch {
+    // Alphabet and length are checked above: what remains is a last character whose unused
+    // low bits are not zero, another spelling of bytes that have a canonical one. The
+    // library's error is not kept as the cause: it quotes those bits.
+    throw new InvalidBase64urlError(
+      'trailing-bits',
+      text.length,
+      text.length,
+      `the last character (${text.length} of ${text.length}) has non-zero unused bits; expected the canonical spelling`,
+    );
+  }
 }
 
 /** Overwrites key material we no longer need (best effort: JS may have made copies). */

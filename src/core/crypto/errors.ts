@@ -95,3 +95,22 @@ export class KeyringDamagedError extends Error {
     super(`the stored keyring is damaged (${reason})`);
   }
 }
+
+/**
+ * Text that is not canonical unpadded base64url (RFC 4648 section 5): the only spelling
+ * `toBase64url` produces for some bytes. Says where and what kind of problem, never the text
+ * (it may be a secret or a key). A RangeError, as the hand-written decoder threw before.
+ */
+export class InvalidBase64urlError extends RangeError {
+  override readonly name = 'InvalidBase64urlError';
+  constructor(
+    readonly reason: 'not-a-string' | 'length' | 'padding' | 'character' | 'trailing-bits',
+    /** Length of the text in characters (0 when it is not a string). */
+    readonly length: number,
+    /** 1-based position of the first offending character, for 'padding' and 'character'. */
+    readonly position: number | undefined,
+    problem: string,
+  ) {
+    super(`not canonical unpadded base64url: ${problem}`);
+  }
+}

@@ -39,6 +39,7 @@ export {
 } from './envelope';
 export {
   AuthenticationError,
+  InvalidBase64urlError,
   InvalidPassphraseError,
   KdfParamsBelowFloorError,
   KeyMismatchError,

@@ -2,6 +2,7 @@
  * The channel over which holders tell waiting tabs who they are (holder-protocol.ts says what
  * they say): `BroadcastChannel` in the browser, an in-memory hub in Node.
  */
+import { createListeners } from '../listeners';
 
 /**
  * What a channel delivers to its listeners: the message, already structured-cloned.
@@ -55,7 +56,7 @@ export function createMemoryChannelHub(): MemoryChannelHub {
   const open = new Set<MemoryChannel>();
 
   class MemoryChannel implements HolderChannel {
-    readonly #listeners = new Set<(event: HolderChannelEvent) => void>();
+    readonly #listeners = createListeners<HolderChannelEvent>('lock channel message');
     #closed = false;
 
     postMessage(message: unknown): void {
@@ -75,7 +76,7 @@ export function createMemoryChannelHub(): MemoryChannelHub {
     }
 
     removeEventListener(_type: 'message', listener: (event: HolderChannelEvent) => void): void {
-      this.#listeners.delete(listener);
+      this.#listeners.remove(listener);
     }
 
     close(): void {
@@ -85,7 +86,7 @@ export function createMemoryChannelHub(): MemoryChannelHub {
 
     deliver(data: unknown): void {
       if (this.#closed) return;
-      for (const listener of [...this.#listeners]) listener({ data });
+      this.#listeners.emit({ data });
     }
   }
 

@@ -15,6 +15,8 @@
  * - Errors: AmbiguousVaultNameError, NoProfileError, ProfileExistsError, ProfileLockedError, VaultNotFoundError,
  *   VaultNameTakenError, plus the crypto, storage, lock and vault modules' errors.
  */
+
+export { asVaultId, isVaultId, type VaultId } from '../ids';
 export {
   AmbiguousVaultNameError,
   NoProfileError,
@@ -23,7 +25,7 @@ export {
   VaultNameTakenError,
   VaultNotFoundError,
 } from './errors';
-export { asVaultId, newVaultId, type VaultId } from './ids';
+export { newVaultId } from './ids';
 export {
   Coffer,
   type CofferOptions,

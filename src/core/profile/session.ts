@@ -16,6 +16,7 @@ import {
   type VaultKey,
   wipe,
 } from '../crypto';
+import type { VaultId } from '../ids';
 import type { HolderInfo, VaultMutex } from '../lock';
 import {
   type CofferDatabase,
@@ -57,7 +58,7 @@ import {
   VaultNameTakenError,
   VaultNotFoundError,
 } from './errors';
-import { newVaultId, type VaultId } from './ids';
+import { newVaultId } from './ids';
 
 /** What the profile needs from the platform, passed in by the composition root. */
 export interface CofferOptions {

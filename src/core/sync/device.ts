@@ -1,6 +1,6 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { concat, utf8 } from '../crypto';
-import { type DeviceId, deviceIdOf } from './ids';
+import { type DeviceId, deviceIdOf } from '../ids';
 
 /**
  * A device's signing identity: an Ed25519 key pair, one per profile (browser). The secret half

@@ -14,9 +14,9 @@ import {
   u32be,
   u64be,
 } from '../crypto';
+import { type DeviceId, deviceIdOf } from '../ids';
 import { type DeviceIdentity, signAs, signatureLength, verifySignature } from './device';
 import { EnvelopeRejectedError } from './errors';
-import { type DeviceId, deviceIdOf } from './ids';
 
 /**
  * The sync envelope: the only thing peers exchange about a vault (docs/sync.md, "Envelope").

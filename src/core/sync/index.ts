@@ -20,6 +20,16 @@
  * - Errors: EnvelopeRejectedError (why an envelope was refused), InviteError (why an invitation
  *   cannot be used), FramingError (a peer broke the data-channel framing).
  */
+
+export {
+  asDeviceId,
+  asInviteId,
+  type DeviceId,
+  deviceIdOf,
+  type InviteId,
+  isDeviceId,
+  isInviteId,
+} from '../ids';
 export { createChunkingWrtc, type NativeWebRtc } from './chunking-wrtc';
 export {
   type DeviceIdentity,
@@ -49,7 +59,6 @@ export {
 } from './errors';
 export { ENVELOPES_MAP, EnvelopeExchange, type ExchangeCompaction } from './exchange';
 export { FramingError } from './framing';
-export { asDeviceId, type DeviceId, deviceIdOf, type InviteId, isDeviceId } from './ids';
 export { inviteMaterial } from './invite';
 export { encodeInviteToken, type InviteToken, inviteLink, parseInvite } from './invite-token';
 export { type JoinOptions, joinWithInvite, type ReceivedVault } from './join';

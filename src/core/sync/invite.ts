@@ -17,6 +17,15 @@ import {
   type VaultKey,
 } from '../crypto';
 import {
+  asDeviceId,
+  type DeviceId,
+  type InviteId,
+  inviteIdLength,
+  inviteIdOf,
+  isDeviceId,
+  publicKeyOfDevice,
+} from '../ids';
+import {
   type DeviceIdentity,
   deviceIdentityFromSecret,
   signAs,
@@ -24,7 +33,6 @@ import {
   verifySignature,
 } from './device';
 import { InviteError, type InviteProblem } from './errors';
-import { asDeviceId, type DeviceId, type InviteId, isDeviceId, publicKeyOfDevice } from './ids';
 import type { InviteToken } from './invite-token';
 
 /**
@@ -67,7 +75,7 @@ export function newInviteSecret(): Uint8Array {
 export function inviteMaterial(secret: Uint8Array): InviteMaterial {
   if (!(secret instanceof Uint8Array) || secret.length !== 32) throw new InviteError('malformed');
   return {
-    id: toBase64url(hkdfLabel(secret, 'invite-id', 16)) as InviteId,
+    id: inviteIdOf(hkdfLabel(secret, 'invite-id', inviteIdLength)),
     room: `coffer-invite-${toBase64url(hkdfLabel(secret, 'invite-room', 32))}`,
     password: toBase64url(hkdfLabel(secret, 'invite-transport', 32)),
     key: asKey(hkdfLabel(secret, 'invite-key', 32), 'invite'),

@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
 import type { VaultKey } from '../crypto';
+import type { DeviceId } from '../ids';
 import type { DeviceIdentity } from './device';
 import { InviteError } from './errors';
-import type { DeviceId } from './ids';
 import { inviteMaterial, openJoinAnswer, sealJoinRequest } from './invite';
 import type { InviteToken } from './invite-token';
 import type { TransportFactory, TransportStatus } from './transport';

@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toBase64url, type VaultKey } from '../crypto';
+import type { DeviceId } from '../ids';
 import type { AuthorStatus, RemoteApplyResult, RemoteChange } from '../vault';
 import type { DeviceIdentity } from './device';
 import { signatureLength } from './device';
@@ -15,7 +16,6 @@ import {
   sealEnvelopeWithId,
 } from './envelope';
 import { EnvelopeRejectedError, type EnvelopeRejection } from './errors';
-import type { DeviceId } from './ids';
 import { syncKeyOf } from './keys';
 
 /** Envelopes over this many bytes are hashed with WebCrypto before they are checked. */
@@ -153,16 +153,16 @@ export class SyncPeer {
   }
 
   /** The highest sequence number applied from each author (for display: it decides nothing). */
-  maxSeqOf(author: string): number {
-    return this.#maxSeqByAuthor.get(author as DeviceId) ?? 0;
+  maxSeqOf(author: DeviceId): number {
+    return this.#maxSeqByAuthor.get(author) ?? 0;
   }
 
   /**
    * The tip of the author's chain as accepted here (the last envelope no accepted envelope
    * follows): what removing the author names. Undefined if nothing of it was accepted here.
    */
-  lastAcceptedOf(author: string): AcceptedPoint | undefined {
-    return this.#tips.get(author as DeviceId);
+  lastAcceptedOf(author: DeviceId): AcceptedPoint | undefined {
+    return this.#tips.get(author);
   }
 
   /** Envelopes refused so far, by reason. */

@@ -1,9 +1,10 @@
 import * as Y from 'yjs';
 import { fromBase64url, keyIdOf, toBase64url } from '../crypto';
+import { type DeviceId, type InviteId, isDeviceId } from '../ids';
+import { createListeners } from '../listeners';
 import { type InviteRecord, VaultClosedError, type VaultHandle } from '../vault';
 import type { DeviceIdentity } from './device';
 import { EnvelopeExchange, type ExchangeCompaction } from './exchange';
-import type { DeviceId } from './ids';
 import {
   type AnswerContent,
   type InviteMaterial,
@@ -75,8 +76,8 @@ export class VaultSync {
   readonly #doc = new Y.Doc({ gc: true });
   readonly #exchange: EnvelopeExchange;
   #transport: Transport | undefined;
-  readonly #listeners = new Set<(status: SyncStatus) => void>();
-  readonly #desks = new Map<string, InviteDesk>();
+  readonly #listeners = createListeners<SyncStatus>('sync status');
+  readonly #desks = new Map<InviteId, InviteDesk>();
   #stopped = false;
   #stopVaultWatch: (() => void) | undefined;
   #expiryTimer: ReturnType<typeof setInterval> | undefined;
@@ -157,8 +158,7 @@ export class VaultSync {
   }
 
   onStatus(listener: (status: SyncStatus) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.add(listener);
   }
 
   #emit(): void {
@@ -167,11 +167,11 @@ export class VaultSync {
     const key = JSON.stringify(status);
     if (key === this.#last) return;
     this.#last = key;
-    for (const listener of this.#listeners) listener(status);
+    this.#listeners.emit(status);
   }
 
   /** The highest sequence number seen from a device (for display: it decides nothing). */
-  lastSeqOf(deviceId: string): number {
+  lastSeqOf(deviceId: DeviceId): number {
     return this.#peer.maxSeqOf(deviceId);
   }
 
@@ -182,6 +182,8 @@ export class VaultSync {
    * (docs/sync.md, "Removing a device").
    */
   removeDevice(deviceId: string): Promise<boolean> {
+    // Not a device id: no device of the vault has it (as revokeDevice says of an unknown one).
+    if (!isDeviceId(deviceId)) return Promise.resolve(false);
     if (deviceId === this.#options.device.id)
       return Promise.reject(
         new RangeError('a device cannot remove itself; remove it from another device'),
@@ -328,11 +330,11 @@ export class VaultSync {
       // no record of it yet); a removed device is not listed, so its answer is not believed.
       members: [
         ...new Set([
-          ...(vault.devices().some((d) => d.id === device.id) ? [] : [device.id as DeviceId]),
+          ...(vault.devices().some((d) => d.id === device.id) ? [] : [device.id]),
           ...vault
             .devices()
             .filter((d) => d.revokedAfterSeq === undefined && d.id !== request.device)
-            .map((d) => d.id as DeviceId),
+            .map((d) => d.id),
         ]),
       ],
     });

@@ -1,4 +1,5 @@
 import type { WebrtcProvider } from 'y-webrtc';
+import { createListeners } from '../listeners';
 import { createChunkingWrtc, type NativeWebRtc } from './chunking-wrtc';
 import type { RoomOptions, Transport, TransportFactory, TransportStatus } from './transport';
 
@@ -127,7 +128,7 @@ export function signalingProblem(data: unknown): string | undefined {
 }
 
 function joinRoom(room: RoomOptions, options: WebrtcTransportOptions): Transport {
-  const listeners = new Set<(status: TransportStatus) => void>();
+  const listeners = createListeners<TransportStatus>('transport status');
   let provider: WebrtcProvider | undefined;
   let destroyed = false;
   let last = '';
@@ -166,7 +167,7 @@ function joinRoom(room: RoomOptions, options: WebrtcTransportOptions): Transport
     const key = JSON.stringify(next);
     if (key === last) return;
     last = key;
-    for (const listener of listeners) listener(next);
+    listeners.emit(next);
   };
 
   const watchSignaling = () => {
@@ -280,8 +281,7 @@ function joinRoom(room: RoomOptions, options: WebrtcTransportOptions): Transport
   return {
     status,
     onStatus(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      return listeners.add(listener);
     },
     async destroy() {
       if (destroyed) return;

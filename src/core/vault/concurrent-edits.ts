@@ -13,6 +13,7 @@
  * Yjs 13 but not part of its documented API; tests/unit/vault/concurrent-edits.test.ts pins it.
  */
 import * as Y from 'yjs';
+import { type EntryId, isEntryId } from '../ids';
 import { ENTRIES_MAP, EntryKey } from './entry-doc';
 
 type StateVector = Map<number, number>;
@@ -65,7 +66,7 @@ export function concurrentlyEditedEntries(
   doc: Y.Doc,
   transaction: Y.Transaction,
   knowledge: () => StateVector,
-): Set<string> {
+): Set<EntryId> {
   const entries = doc.getMap(ENTRIES_MAP);
   const touched = new Set<string>();
   for (const [client, after] of transaction.afterState) {
@@ -81,10 +82,11 @@ export function concurrentlyEditedEntries(
       if (id !== undefined) touched.add(id);
     }
   }
-  const concurrent = new Set<string>();
+  const concurrent = new Set<EntryId>();
   for (const id of touched) {
     const entry = entries.get(id);
-    if (!(entry instanceof Y.Map)) continue;
+    // A key that is not an entry id holds no entry (the entry model reports it as malformed).
+    if (!isEntryId(id) || !(entry instanceof Y.Map)) continue;
     // An entry created by this very change has no history here to conflict with.
     if (entry._item && isNew(entry._item, transaction)) continue;
     if (!authorKnewEverything(entry, transaction, knowledge())) concurrent.add(id);

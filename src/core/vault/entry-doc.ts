@@ -26,6 +26,7 @@
  * An entry's updatedAt is the later of `updatedAt` and the value's time.
  */
 import * as Y from 'yjs';
+import type { EntryId } from '../ids';
 import type { PreparedEntry } from './entry-input';
 import {
   type ConnectionField,
@@ -36,7 +37,6 @@ import {
   type NameStyle,
 } from './entry-types';
 import { MalformedEntryError } from './errors';
-import type { EntryId } from './ids';
 import type { JsonValue } from './json';
 
 /**

@@ -15,8 +15,9 @@
  * confusable skeletons (see confusables.ts), so that a create or rename is checked against
  * 10,000 names in O(1) without opening a vault computing 10,000 skeletons.
  */
+
+import type { EntryId } from '../ids';
 import { confusableKeys } from './confusables';
-import type { EntryId } from './ids';
 
 /**
  * Names by their confusable keys (skeleton, and skeleton of the lowercase form), for finding

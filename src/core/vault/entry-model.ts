@@ -5,6 +5,7 @@
  * the merge rules.
  */
 import * as Y from 'yjs';
+import { asEntryId, type EntryId, isEntryId } from '../ids';
 import {
   ENTRIES_MAP,
   EntryKey,
@@ -36,7 +37,6 @@ import {
   InvalidNameStyleError,
   NameTakenError,
 } from './errors';
-import { asEntryId, type EntryId, isEntryId } from './ids';
 import { isValidEntryName, validateEntryName } from './names';
 
 /**

@@ -2,7 +2,7 @@
  * The shapes of entries as the rest of Coffer sees them. How they are laid out in the Yjs
  * document is entry-doc.ts's business; these are plain data, and every one handed out is a copy.
  */
-import type { EntryId } from './ids';
+import type { EntryId } from '../ids';
 import type { JsonValue } from './json';
 
 /**

@@ -438,25 +438,8 @@ export class MalformedEntryError extends Error {
   }
 }
 
-/**
- * A string that is not a well-formed entry id (see `asEntryId`), or a new id that is already
- * in use (a broken random source).
- * @example
- * try {
- *   asEntryId('no spaces allowed');
- * } catch (error) {
- *   if (error instanceof InvalidEntryIdError) console.warn(error.reason); // 'character'
- * }
- */
-export class InvalidEntryIdError extends Error {
-  override readonly name = 'InvalidEntryIdError';
-  constructor(
-    readonly reason: 'not-a-string' | 'length' | 'character' | 'in-use',
-    problem: string,
-  ) {
-    super(`not a usable entry id: ${problem}`);
-  }
-}
+// InvalidEntryIdError lives with the id formats in src/core/ids; re-exported for the vault's callers.
+export { InvalidEntryIdError } from '../ids';
 
 /**
  * A name style other than 'default' or 'environment'.

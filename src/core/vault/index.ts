@@ -25,6 +25,8 @@
  * - A handle works until closed: by `close()`, `await using`, a take-over in another tab, or
  *   locking the profile; then every call rejects with VaultClosedError saying which.
  */
+
+export { asEntryId, type EntryId, isEntryId } from '../ids';
 export {
   confusablesLoaded,
   findConfusable,
@@ -62,7 +64,6 @@ export {
   NameTakenError,
   ValueTooLargeError,
 } from './errors';
-export { asEntryId, type EntryId, isEntryId } from './ids';
 export {
   type JsonValue,
   MAX_JSON_DEPTH,

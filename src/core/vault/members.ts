@@ -9,11 +9,20 @@
  * doc.getMap('reviews')  entry id  -> { at, devices }
  * ```
  *
- * Device ids are the sync layer's (base64url Ed25519 public keys); this module treats them as
- * opaque strings. Readers skip records of the wrong shape (a newer or faulty writer) rather
- * than fail, and never trust them to grant anything: a malformed device record admits no one.
+ * Ids are src/core/ids's (a device id is a base64url Ed25519 public key). Readers skip records
+ * of the wrong shape, a malformed or non-canonical id included (a newer or faulty writer),
+ * rather than fail, and never trust them to grant anything: a malformed device record admits
+ * no one.
  */
 import type * as Y from 'yjs';
+import {
+  type DeviceId,
+  type EntryId,
+  type InviteId,
+  isDeviceId,
+  isEntryId,
+  isInviteId,
+} from '../ids';
 
 export const DEVICES_MAP = 'devices';
 export const INVITES_MAP = 'invites';
@@ -21,11 +30,11 @@ export const REVIEWS_MAP = 'reviews';
 
 /** A device that holds the vault's key and may write it (until revoked). */
 export interface DeviceRecord {
-  readonly id: string;
+  readonly id: DeviceId;
   readonly name: string;
   readonly addedAt: number;
   /** The device that admitted it; null for the device that created the vault. */
-  readonly addedBy: string | null;
+  readonly addedBy: DeviceId | null;
   /**
    * Set when the device was removed (its presence is what marks the removal): the sequence
    * number of the last envelope the remover accepted from it, 0 if none. For display only:
@@ -39,29 +48,29 @@ export interface DeviceRecord {
    */
   readonly revokedAfterEnvelope?: string;
   readonly revokedAt?: number;
-  readonly revokedBy?: string;
+  readonly revokedBy?: DeviceId;
 }
 
 /** An invitation to add a device. The secret is what the invitation link carries. */
 export interface InviteRecord {
-  readonly id: string;
+  readonly id: InviteId;
   /** base64url of the 32-byte invitation secret. Sealed like every other part of the vault. */
   readonly secret: string;
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly singleUse: boolean;
-  readonly createdBy: string;
+  readonly createdBy: DeviceId;
   /** Devices admitted with it. */
-  readonly usedBy: readonly string[];
+  readonly usedBy: readonly DeviceId[];
   readonly revokedAt?: number;
 }
 
 /** An entry changed on two devices while they were apart, for the user to look at. */
 export interface ReviewMark {
-  readonly entryId: string;
+  readonly entryId: EntryId;
   readonly at: number;
   /** The devices whose concurrent changes were merged. */
-  readonly devices: readonly string[];
+  readonly devices: readonly DeviceId[];
 }
 
 export type AuthorStatus = 'allowed' | 'unknown' | 'revoked';
@@ -71,14 +80,14 @@ const envelopeIdPattern = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 
 const isFiniteNumber = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value);
-const isStringArray = (value: unknown): value is string[] =>
-  Array.isArray(value) && value.every((item) => typeof item === 'string');
+const isDeviceIdArray = (value: unknown): value is DeviceId[] =>
+  Array.isArray(value) && value.every(isDeviceId);
 
 function readDevice(id: string, raw: unknown): DeviceRecord | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
+  if (!isDeviceId(id) || typeof raw !== 'object' || raw === null) return undefined;
   const r = raw as Record<string, unknown>;
   if (typeof r.name !== 'string' || !isFiniteNumber(r.addedAt)) return undefined;
-  if (r.addedBy !== null && typeof r.addedBy !== 'string') return undefined;
+  if (r.addedBy !== null && !isDeviceId(r.addedBy)) return undefined;
   const revoked = r.revokedAfterSeq;
   if (revoked !== undefined && !(Number.isSafeInteger(revoked) && (revoked as number) >= 0))
     return undefined;
@@ -94,20 +103,20 @@ function readDevice(id: string, raw: unknown): DeviceRecord | undefined {
       ? { revokedAfterEnvelope: envelope }
       : {}),
     ...(isFiniteNumber(r.revokedAt) ? { revokedAt: r.revokedAt } : {}),
-    ...(typeof r.revokedBy === 'string' ? { revokedBy: r.revokedBy } : {}),
+    ...(isDeviceId(r.revokedBy) ? { revokedBy: r.revokedBy } : {}),
   };
 }
 
 function readInvite(id: string, raw: unknown): InviteRecord | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
+  if (!isInviteId(id) || typeof raw !== 'object' || raw === null) return undefined;
   const r = raw as Record<string, unknown>;
   if (
     typeof r.secret !== 'string' ||
     !isFiniteNumber(r.createdAt) ||
     !isFiniteNumber(r.expiresAt) ||
     typeof r.singleUse !== 'boolean' ||
-    typeof r.createdBy !== 'string' ||
-    !isStringArray(r.usedBy)
+    !isDeviceId(r.createdBy) ||
+    !isDeviceIdArray(r.usedBy)
   )
     return undefined;
   return {
@@ -123,9 +132,9 @@ function readInvite(id: string, raw: unknown): InviteRecord | undefined {
 }
 
 function readReview(entryId: string, raw: unknown): ReviewMark | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
+  if (!isEntryId(entryId) || typeof raw !== 'object' || raw === null) return undefined;
   const r = raw as Record<string, unknown>;
-  if (!isFiniteNumber(r.at) || !isStringArray(r.devices)) return undefined;
+  if (!isFiniteNumber(r.at) || !isDeviceIdArray(r.devices)) return undefined;
   return { entryId, at: r.at, devices: r.devices };
 }
 

@@ -1,5 +1,7 @@
 import * as Y from 'yjs';
 import { deriveSubkey, type VaultKey } from '../crypto';
+import type { DeviceId, EntryId } from '../ids';
+import { createListeners } from '../listeners';
 import type { Lease, VaultMutex } from '../lock';
 import { type CofferDatabase, CorruptDataError, VaultLog, type VaultLogOptions } from '../storage';
 import { concurrentlyEditedEntries, knowledgeOf } from './concurrent-edits';
@@ -15,7 +17,6 @@ import type {
 } from './entry-model';
 import { createEntryStore, type EntryStore } from './entry-model';
 import { EntryNotFoundError } from './errors';
-import type { EntryId } from './ids';
 import {
   type AuthorStatus,
   authorStatus,
@@ -52,7 +53,7 @@ export interface RemoteChange {
   /** The author's state vector before the change; empty or absent for a whole-state checkpoint. */
   readonly knowledge?: Uint8Array;
   /** The device that wrote it. */
-  readonly author: string;
+  readonly author: DeviceId;
 }
 
 export interface RemoteApplyResult {
@@ -61,7 +62,7 @@ export interface RemoteApplyResult {
   /** Changes whose bytes Yjs could not read: authentic but malformed, skipped. */
   readonly malformed: number;
   /** Entries (by id) that were edited here and there while apart, now marked for review. */
-  readonly concurrent: readonly string[];
+  readonly concurrent: readonly EntryId[];
   /** True if the device list changed, so envelopes waiting for an unknown author may now pass. */
   readonly devicesChanged: boolean;
 }
@@ -160,7 +161,7 @@ interface HandleParts {
   readonly newId: () => string;
   readonly compaction: CompactionPolicy;
   /** This profile's device id, if it has one: named in review marks. */
-  readonly deviceId?: string;
+  readonly deviceId?: DeviceId;
   /** For a vault received by invitation, the device that let this one in (see VaultMetadata). */
   readonly introducedBy?: string;
   /** With `introducedBy`: the other devices it listed in its answer (see VaultMetadata). */
@@ -233,10 +234,10 @@ export class VaultHandle implements AsyncDisposable {
   #closeReason: VaultCloseReason | undefined;
   #damageAccepted = false;
   #queue: Promise<unknown> = Promise.resolve();
-  readonly #closeListeners = new Set<(reason: VaultCloseReason) => void>();
-  readonly #localChangeListeners = new Set<(change: LocalChange) => void>();
-  readonly #changeListeners = new Set<(origin: ChangeOrigin) => void>();
-  #selfDeviceId: string | undefined;
+  readonly #closeListeners = createListeners<VaultCloseReason>('vault close');
+  readonly #localChangeListeners = createListeners<LocalChange>('local vault change');
+  readonly #changeListeners = createListeners<ChangeOrigin>('vault change');
+  #selfDeviceId: DeviceId | undefined;
   readonly #parts: HandleParts;
 
   private constructor(parts: HandleParts) {
@@ -314,8 +315,7 @@ export class VaultHandle implements AsyncDisposable {
 
   /** Calls `listener` once when the handle closes, with the reason. Returns an unsubscribe. */
   onClose(listener: (reason: VaultCloseReason) => void): () => void {
-    this.#closeListeners.add(listener);
-    return () => this.#closeListeners.delete(listener);
+    return this.#closeListeners.add(listener);
   }
 
   /**
@@ -323,24 +323,16 @@ export class VaultHandle implements AsyncDisposable {
    * these for the other devices. Returns an unsubscribe.
    */
   onLocalChange(listener: (change: LocalChange) => void): () => void {
-    this.#localChangeListeners.add(listener);
-    return () => this.#localChangeListeners.delete(listener);
+    return this.#localChangeListeners.add(listener);
   }
 
   /** Calls `listener` after any change to the vault's contents, wherever it came from. */
   onChange(listener: (origin: ChangeOrigin) => void): () => void {
-    this.#changeListeners.add(listener);
-    return () => this.#changeListeners.delete(listener);
+    return this.#changeListeners.add(listener);
   }
 
   #emitChange(origin: ChangeOrigin): void {
-    for (const listener of this.#changeListeners) {
-      try {
-        listener(origin);
-      } catch (error) {
-        console.error('a vault change listener failed', error);
-      }
-    }
+    this.#changeListeners.emit(origin);
   }
 
   /** What the log calls back into: another holder's rows, and whether this handle may write. */
@@ -418,13 +410,7 @@ export class VaultHandle implements AsyncDisposable {
   #markClosed(reason: VaultCloseReason): void {
     if (this.#closeReason) return;
     this.#closeReason = reason;
-    for (const listener of this.#closeListeners) {
-      try {
-        listener(reason);
-      } catch (error) {
-        console.error('a vault close listener failed', error);
-      }
-    }
+    this.#closeListeners.emit(reason);
     this.#closeListeners.clear();
   }
 
@@ -471,13 +457,7 @@ export class VaultHandle implements AsyncDisposable {
     if (updates.length === 0) return result;
     const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
     await this.#persist(update);
-    for (const listener of this.#localChangeListeners) {
-      try {
-        listener({ update, knowledge });
-      } catch (error) {
-        console.error('a local change listener failed', error);
-      }
-    }
+    this.#localChangeListeners.emit({ update, knowledge });
     this.#emitChange('local');
     return result;
   }
@@ -507,9 +487,9 @@ export class VaultHandle implements AsyncDisposable {
       this.#assertOpen();
       const doc = this.#doc;
       const added: Uint8Array[] = [];
-      const concurrent = new Map<string, Set<string>>();
+      const concurrent = new Map<EntryId, Set<DeviceId>>();
       let knowledge: (() => Map<number, number>) | undefined;
-      let author = '';
+      let author: DeviceId | undefined;
       let devicesChanged = false;
       let malformed = 0;
       const capture = (update: Uint8Array, origin: unknown) => {
@@ -520,8 +500,8 @@ export class VaultHandle implements AsyncDisposable {
         if (touchesDevices(transaction, doc)) devicesChanged = true;
         if (!knowledge) return;
         for (const id of concurrentlyEditedEntries(doc, transaction, knowledge)) {
-          const devices = concurrent.get(id) ?? new Set<string>();
-          devices.add(author);
+          const devices = concurrent.get(id) ?? new Set<DeviceId>();
+          if (author !== undefined) devices.add(author);
           concurrent.set(id, devices);
         }
       };
@@ -627,7 +607,7 @@ export class VaultHandle implements AsyncDisposable {
    * list (new, or from before sync) gets this device as its first member; a vault joined by
    * invitation waits for the inviting device's record. Keeps the device's name current.
    */
-  claimDevice(device: { id: string; name: string }, mayFound: boolean): Promise<AuthorStatus> {
+  claimDevice(device: { id: DeviceId; name: string }, mayFound: boolean): Promise<AuthorStatus> {
     this.#selfDeviceId = device.id;
     return this.#mutate('adding this device to the vault', (_store, doc) => {
       const record = readDeviceRecord(doc, device.id);
@@ -674,7 +654,7 @@ export class VaultHandle implements AsyncDisposable {
   revokeDevice(
     id: string,
     after: { readonly seq: number; readonly envelope: string | null },
-    by: string,
+    by: DeviceId,
   ): Promise<boolean> {
     return this.#mutate('removing a device', (_store, doc) => {
       const existing = readDeviceRecord(doc, id);
@@ -716,9 +696,9 @@ export class VaultHandle implements AsyncDisposable {
       .sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
   }
 
-  #nameOf(entryId: string): string | undefined {
+  #nameOf(entryId: EntryId): string | undefined {
     try {
-      return this.#store.getById(entryId as EntryId)?.name;
+      return this.#store.getById(entryId)?.name;
     } catch {
       // A malformed entry still has a review mark worth showing; its name is what is missing.
       return undefined;

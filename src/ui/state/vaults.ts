@@ -160,6 +160,9 @@ export interface VaultsState {
   released(): Promise<void>;
 }
 
+/** How long after listing the vaults their storage is checked (see checkStorage). */
+const checkDelayMs = 1500;
+
 export function createVaultsState(session: () => Session): VaultsState {
   const [vaults, setVaults] = createSignal<readonly VaultSummary[]>([]);
   const [unreadable, setUnreadable] = createSignal<readonly UnreadableVault[]>([]);
@@ -175,6 +178,8 @@ export function createVaultsState(session: () => Session): VaultsState {
   const checked = new Set<VaultId>();
 
   const reportDamage = (id: VaultId, damaged: readonly CorruptDataError[]) => {
+    // Opening a vault read every record of it: the background check has nothing to add.
+    checked.add(id);
     // Called from effects: reading the map here must not make them depend on it.
     const next = new Map(untrack(damage));
     if (damaged.length > 0) next.set(id, damaged);
@@ -205,7 +210,9 @@ export function createVaultsState(session: () => Session): VaultsState {
         setUnreadable(catalog.unreadable);
         setLoadError(undefined);
       });
-      void checkStorage(catalog.vaults);
+      // After the vault being opened (if any) has had the machine to itself: the check
+      // decrypts every vault's storage, and the vault opened here reports its own damage.
+      setTimeout(() => void checkStorage(catalog.vaults), checkDelayMs);
     } catch (error) {
       setLoadError(describeVaultError(error));
     } finally {

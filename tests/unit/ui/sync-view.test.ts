@@ -1,5 +1,6 @@
 import jsQR from 'jsqr';
 import { describe, expect, it } from 'vitest';
+import { type DeviceId, deviceIdOf, inviteIdOf } from '../../../src/core/ids';
 import { encodeInviteToken, InviteError } from '../../../src/core/sync';
 import { createJoinState } from '../../../src/ui/state/join';
 import { qrMatrix, qrPath } from '../../../src/ui/state/qr';
@@ -100,19 +101,20 @@ describe('words for sync', () => {
   });
 
   it('tells an invitation’s state', () => {
+    const x = deviceIdOf(new Uint8Array(32).fill(2));
     const invite = {
-      id: 'i',
+      id: inviteIdOf(new Uint8Array(16)),
       secret: 's',
       createdAt: 0,
       expiresAt: 100,
       singleUse: true,
-      createdBy: 'd',
-      usedBy: [],
+      createdBy: deviceIdOf(new Uint8Array(32).fill(1)),
+      usedBy: [] as DeviceId[],
     };
     expect(inviteState(invite, 50)).toBe('active');
     expect(inviteState(invite, 100)).toBe('expired');
-    expect(inviteState({ ...invite, usedBy: ['x'] }, 50)).toBe('used');
-    expect(inviteState({ ...invite, usedBy: ['x'], singleUse: false }, 50)).toBe('active');
+    expect(inviteState({ ...invite, usedBy: [x] }, 50)).toBe('used');
+    expect(inviteState({ ...invite, usedBy: [x], singleUse: false }, 50)).toBe('active');
     expect(inviteState({ ...invite, revokedAt: 10 }, 50)).toBe('withdrawn');
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { asEntryId, type EntryId, isEntryId } from '../../../src/core/ids';
 import { createEntryStore, type EntryInput } from '../../../src/core/vault/entry-model';
 import {
   EntryNotFoundError,
@@ -12,7 +13,6 @@ import {
   NameTakenError,
   ValueTooLargeError,
 } from '../../../src/core/vault/errors';
-import { asEntryId, type EntryId, isEntryId } from '../../../src/core/vault/ids';
 import { MAX_VALUE_BYTES } from '../../../src/core/vault/json';
 import { canary, expectNoLeak, replica, send, thrown, updatesOf } from './support';
 

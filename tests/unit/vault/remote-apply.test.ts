@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { deviceIdOf } from '../../../src/core/ids';
 import { vaultContents as contents, testCoffer } from '../../support/coffer';
 
 async function source(entries: number, valueBytes: number) {
@@ -14,6 +15,8 @@ async function source(entries: number, valueBytes: number) {
   return { first, second, expected: await contents(vault) };
 }
 
+const other = deviceIdOf(new Uint8Array(32).fill(9));
+
 describe('applying changes from other devices', () => {
   for (const [label, entries, valueBytes, rows] of [
     ['a small batch is saved as one row', 5, 10, 1],
@@ -27,8 +30,8 @@ describe('applying changes from other devices', () => {
       const copy = await session.openVault('copy');
       const rowsBefore = (await db.strict.updates.toArray()).length;
       const result = await copy.applyRemote([
-        { update: first, author: 'other' },
-        { update: second, author: 'other' },
+        { update: first, author: other },
+        { update: second, author: other },
       ]);
       expect(result.changed).toBe(2);
       expect((await db.strict.updates.toArray()).length - rowsBefore).toBe(rows);
