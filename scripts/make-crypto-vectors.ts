@@ -268,6 +268,22 @@ const request = concat(requestSealed, signAs(newDevice, 'invite-request', reques
 // No join answer vector yet: its format (docs/crypto.md, "Invitations") is being changed to a
 // signed version 2; add one here once it settles.
 
+/** A sealed record as the vectors show it: its context, nonce and sealed bytes (as `field`). */
+function sealedRecord(
+  field: 'bytes' | 'sealed',
+  key: Parameters<typeof sealWithNonce>[0],
+  plaintext: Uint8Array,
+  context: Uint8Array,
+  nonceByte: number,
+): Record<string, string> {
+  const nonce = nonceOf(nonceByte);
+  return {
+    context: hex(context),
+    nonce: hex(nonce),
+    [field]: hex(sealWithNonce(key, plaintext, context, nonce)),
+  };
+}
+
 const records = {
   description:
     'One record of every kind docs/crypto.md and docs/data-model.md define. Hex strings; text as is; JSON members are what the sealed JSON holds.',
@@ -281,57 +297,45 @@ const records = {
     row: { id: textVaultId },
     metadata: catalogMetadata,
     plaintext: hex(catalogPlaintext),
-    context: hex(associatedData('vault', textVaultId)),
-    nonce: hex(nonceOf(0x11)),
-    sealed: hex(
-      sealWithNonce(
-        profileKey2,
-        catalogPlaintext,
-        associatedData('vault', textVaultId),
-        nonceOf(0x11),
-      ),
+    ...sealedRecord(
+      'sealed',
+      profileKey2,
+      catalogPlaintext,
+      associatedData('vault', textVaultId),
+      0x11,
     ),
   },
   snapshot: {
     row: { vault: textVaultId, seq: snapshotSeq },
     plaintext: hex(snapshotState),
-    context: hex(associatedData('snapshot', textVaultId, snapshotSeq)),
-    nonce: hex(nonceOf(0x12)),
-    bytes: hex(
-      sealWithNonce(
-        storageKey,
-        snapshotState,
-        associatedData('snapshot', textVaultId, snapshotSeq),
-        nonceOf(0x12),
-      ),
+    ...sealedRecord(
+      'bytes',
+      storageKey,
+      snapshotState,
+      associatedData('snapshot', textVaultId, snapshotSeq),
+      0x12,
     ),
   },
   update: {
     row: { vault: textVaultId, seq: updateSeq },
     plaintext: hex(lastUpdate),
-    context: hex(associatedData('update', textVaultId, updateSeq)),
-    nonce: hex(nonceOf(0x13)),
-    bytes: hex(
-      sealWithNonce(
-        storageKey,
-        lastUpdate,
-        associatedData('update', textVaultId, updateSeq),
-        nonceOf(0x13),
-      ),
+    ...sealedRecord(
+      'bytes',
+      storageKey,
+      lastUpdate,
+      associatedData('update', textVaultId, updateSeq),
+      0x13,
     ),
   },
   settings: {
     row: { id: 'settings' },
     settings,
-    context: hex(associatedData('settings')),
-    nonce: hex(nonceOf(0x14)),
-    sealed: hex(
-      sealWithNonce(
-        profileKey2,
-        utf8(JSON.stringify(settings)),
-        associatedData('settings'),
-        nonceOf(0x14),
-      ),
+    ...sealedRecord(
+      'sealed',
+      profileKey2,
+      utf8(JSON.stringify(settings)),
+      associatedData('settings'),
+      0x14,
     ),
   },
   device: {
@@ -340,15 +344,12 @@ const records = {
     publicKey: hex(newDevice.publicKey),
     deviceId: newDevice.id,
     metadata: deviceMetadata,
-    context: hex(associatedData('device')),
-    nonce: hex(nonceOf(0x15)),
-    sealed: hex(
-      sealWithNonce(
-        profileKey2,
-        concat(newDevice.secretKey, utf8(JSON.stringify(deviceMetadata))),
-        associatedData('device'),
-        nonceOf(0x15),
-      ),
+    ...sealedRecord(
+      'sealed',
+      profileKey2,
+      concat(newDevice.secretKey, utf8(JSON.stringify(deviceMetadata))),
+      associatedData('device'),
+      0x15,
     ),
   },
   joinRequest: {

@@ -52,12 +52,37 @@ test('the vault used last reopens after unlock; the eviction notice stays dismis
   await expect(page.getByRole('heading', { name: 'first', level: 2 })).toBeVisible();
   await expect(page.getByRole('button', { name: 'New entry' })).toBeVisible();
   await expect(storageWarning(page)).toHaveCount(0);
-  // Nothing of the choice is readable at rest: it is in the sealed settings record only.
-  const stores = await page.evaluate(async () => {
-    const names = Object.keys(localStorage);
-    return names;
+  // Nothing of either choice is readable at rest: not in localStorage, and the profile store
+  // holds them only sealed (its records contain neither the setting names nor the vault id).
+  const atRest = await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('coffer');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const rows = await new Promise<{ sealed: Uint8Array }[]>((resolve, reject) => {
+      const request = db.transaction('profile').objectStore('profile').getAll();
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const vaultIds = await new Promise<string[]>((resolve, reject) => {
+      const request = db.transaction('vaults').objectStore('vaults').getAllKeys();
+      request.onsuccess = () => resolve(request.result as string[]);
+      request.onerror = () => reject(request.error);
+    });
+    db.close();
+    return {
+      localStorage: Object.keys(localStorage),
+      text: rows.map((row) => new TextDecoder('latin1').decode(row.sealed)).join('\n'),
+      vaultIds,
+      rows: rows.length,
+    };
   });
-  expect(stores).toEqual([]);
+  expect(atRest.localStorage).toEqual([]);
+  expect(atRest.rows).toBeGreaterThan(0);
+  for (const plain of ['evictionNoticeDismissed', 'lastVaultId', ...atRest.vaultIds]) {
+    expect(atRest.text).not.toContain(plain);
+  }
 
   // The browser starts persisting Coffer's storage: the choice is cleared, so when it stops
   // persisting again, the notice is back.
