@@ -35,6 +35,15 @@ export default defineConfig(({ mode }) => {
       build: {
         outDir: fileURLToPath(new URL('./dist-harness', import.meta.url)),
         emptyOutDir: true,
+        // transport.html: the transport tests' page, with only what they drive.
+        rollupOptions: {
+          input: {
+            main: fileURLToPath(new URL('./tests/browser/harness/index.html', import.meta.url)),
+            transport: fileURLToPath(
+              new URL('./tests/browser/harness/transport.html', import.meta.url),
+            ),
+          },
+        },
         // A test page that loads everything at once: its size is not a user's download.
         chunkSizeWarningLimit: 8192,
         target: 'es2022',

@@ -5,6 +5,7 @@
  *   --n N        entries per vault (default 10000)
  *   --smoke      tiny run (N = 200, one repetition) that only proves the benchmark still works
  *   --out FILE   where to write the results (default bench/results.json)
+ *   --only NAME  run only the workloads whose title contains NAME (when tuning one of them)
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     n: { type: 'string' },
     smoke: { type: 'boolean', default: false },
     out: { type: 'string', default: new URL('./results.json', import.meta.url).pathname },
+    only: { type: 'string' },
   },
 });
 
@@ -55,7 +57,9 @@ const context: BenchContext = {
 const metrics: Record<string, Metric> = {};
 const started = performance.now();
 try {
+  const only = values.only?.toLowerCase();
   for (const workload of workloads) {
+    if (only !== undefined && !workload.title.toLowerCase().includes(only)) continue;
     const t0 = performance.now();
     process.stdout.write(`- ${workload.title}... `);
     Object.assign(metrics, await workload.run(context));

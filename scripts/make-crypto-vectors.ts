@@ -9,7 +9,7 @@
  * the spec's construction with fixed nonces; the tests check both that Coffer opens them and
  * that the spec's derivations, written out with independent implementations, do.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { bytesToHex, hexToBytes } from '@noble/ciphers/utils.js';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -20,20 +20,24 @@ import {
   concat,
   createKeyring,
   deriveSubkey,
+  hkdfLabel,
   inProcessKdf,
   keyIdOf,
   runScrypt,
   scryptFloor,
-  sealWithNonce,
   toBase64url,
+  unlockKeyring,
   utf8,
 } from '../src/core/crypto';
+// Not exported from src/core/crypto (a caller's nonce is for known answers only).
+import { sealWithNonce } from '../src/core/crypto/envelope';
 import {
   deviceIdentityFromSecret,
   encodeInviteToken,
   inviteMaterial,
   signAs,
 } from '../src/core/sync';
+import { inviteAnswerKey } from '../src/core/sync/invite';
 import { asEntryId, createEntryStore } from '../src/core/vault';
 import { writeDevice, writeInvite, writeReview } from '../src/core/vault/members';
 
@@ -47,10 +51,25 @@ const context = associatedData('update', vaultId, 7);
 const plaintext = utf8('{"API_KEY":"s3cr3t"}');
 const passphrase = 'correct horse battery staple é';
 
-const { keyring, profileKey } = await createKeyring(passphrase, {
-  kdf: inProcessKdf,
-  policy: { floor: scryptFloor, target: scryptFloor },
-});
+// The keyring vector's salt, profile id, profile key and nonce are random (createKeyring makes
+// them), so a keyring already written is kept, once checked, and the file only changes where a
+// format did.
+const cryptoJson = new URL('../tests/vectors/crypto.json', import.meta.url);
+const kdfOptions = { kdf: inProcessKdf, policy: { floor: scryptFloor, target: scryptFloor } };
+async function keyringVector(): Promise<{ keyring: Uint8Array; profileKey: Uint8Array }> {
+  if (existsSync(cryptoJson)) {
+    const previous = JSON.parse(readFileSync(cryptoJson, 'utf8')).keyring;
+    if (previous?.passphrase === passphrase) {
+      const keyring = hexToBytes(previous.keyring);
+      const unlocked = await unlockKeyring(keyring, passphrase, kdfOptions);
+      if (bytesToHex(unlocked.profileKey) !== previous.profileKey)
+        throw new Error('the stored keyring vector does not unlock to its profile key');
+      return { keyring, profileKey: unlocked.profileKey };
+    }
+  }
+  return createKeyring(passphrase, kdfOptions);
+}
+const { keyring, profileKey } = await keyringVector();
 
 // The same keyring construction with every random part fixed, under a passphrase that is not
 // NFC ("e" + U+0301 COMBINING ACUTE ACCENT): its key comes from the NFC form's UTF-8.
@@ -109,7 +128,8 @@ const vectors = {
     nonce: bytesToHex(nonce),
     plaintext: bytesToHex(plaintext),
     context: bytesToHex(context),
-    envelope: bytesToHex(sealWithNonce(key, plaintext, context, nonce)),
+    // The same bytes as a sealing key: a vault key itself never seals.
+    envelope: bytesToHex(sealWithNonce(asKey(key.slice(), 'storage'), plaintext, context, nonce)),
   },
   keyring: {
     passphrase,
@@ -130,10 +150,7 @@ const vectors = {
   },
 };
 
-writeFileSync(
-  new URL('../tests/vectors/crypto.json', import.meta.url),
-  `${JSON.stringify(vectors, null, 2)}\n`,
-);
+writeFileSync(cryptoJson, `${JSON.stringify(vectors, null, 2)}\n`);
 console.log('wrote tests/vectors/crypto.json');
 
 // ---------- records.json: one vector for every record kind ----------
@@ -265,8 +282,54 @@ const requestSealed = sealWithNonce(
   nonceOf(0x71),
 );
 const request = concat(requestSealed, signAs(newDevice, 'invite-request', requestSealed));
-// No join answer vector yet: its format (docs/crypto.md, "Invitations") is being changed to a
-// signed version 2; add one here once it settles.
+
+// The join answer (docs/crypto.md, "Invitations"), version 2, built from the spec's construction
+// with the answering device's X25519 key and the nonce fixed: an acceptance by `inviter` to the
+// request above, for an invitation whose link is a version 2 token (with the answer key).
+const answerToken = encodeInviteToken({
+  secret: inviteSecret,
+  vaultId: textVaultId,
+  keyId: keyIdOf(vaultKey),
+  expiresAt: 1_900_000_000_000,
+  answerKey: inviteAnswerKey(vaultKey, invite.id).publicKey,
+});
+// RFC 7748 section 6.1, Bob's private key: the answering device's ephemeral X25519 key.
+const answerEphemeralSecret = hexToBytes(
+  '5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb',
+);
+const answerEphemeral = x25519.getPublicKey(answerEphemeralSecret);
+const answerShared = x25519.getSharedSecret(answerEphemeralSecret, requestEphemeral);
+const answerKeyK = asKey(
+  hkdfLabel(concat(answerShared, answerEphemeral, requestEphemeral), 'invite-response', 32),
+  'invite',
+);
+const answerBody = {
+  v: 2,
+  ok: true,
+  vaultId: textVaultId,
+  name: 'Production',
+  key: toBase64url(vaultKey),
+  inviter: inviter.id,
+  members: [inviter.id],
+};
+const answerBodyBytes = utf8(JSON.stringify(answerBody));
+const answerTranscript = associatedData(
+  'invite-answer',
+  invite.id,
+  newDevice.id,
+  requestEphemeral,
+  answerEphemeral,
+  answerBodyBytes,
+);
+const answerSigner = inviteAnswerKey(vaultKey, invite.id);
+const answerKeySignature = signAs(answerSigner, 'invite-answer', answerTranscript);
+const answerDeviceSignature = signAs(inviter, 'invite-answer', answerTranscript);
+const answerPlaintext = concat(answerKeySignature, answerDeviceSignature, answerBodyBytes);
+const answerContext = associatedData('invite-response', invite.id, newDevice.id);
+const answer = concat(
+  answerEphemeral,
+  sealWithNonce(answerKeyK, answerPlaintext, answerContext, nonceOf(0x72)),
+);
 
 /** A sealed record as the vectors show it: its context, nonce and sealed bytes (as `field`). */
 function sealedRecord(
@@ -364,6 +427,30 @@ const records = {
     context: hex(associatedData('invite-request', invite.id, newDevice.id)),
     nonce: hex(nonceOf(0x71)),
     request: hex(request),
+  },
+  joinAnswer: {
+    description:
+      'The answer (v 2, an acceptance) to joinRequest, by the answering device, for the same invitation with a version 2 token. The new device opens it with token, deviceId and requestEphemeralSecret (joinRequest.ephemeralSecret).',
+    token: answerToken,
+    inviteId: invite.id,
+    deviceId: newDevice.id,
+    requestEphemeralSecret: hex(requestEphemeralSecret),
+    requestEphemeral: hex(requestEphemeral),
+    answerKeySecret: hex(answerSigner.secretKey),
+    answerKeyPublic: hex(answerSigner.publicKey),
+    inviterSecret: hex(inviter.secretKey),
+    inviterId: inviter.id,
+    ephemeralSecret: hex(answerEphemeralSecret),
+    ephemeral: hex(answerEphemeral),
+    shared: hex(answerShared),
+    key: hex(answerKeyK),
+    body: answerBody,
+    transcript: hex(answerTranscript),
+    answerKeySignature: hex(answerKeySignature),
+    deviceSignature: hex(answerDeviceSignature),
+    context: hex(answerContext),
+    nonce: hex(nonceOf(0x72)),
+    answer: hex(answer),
   },
   vaultDocument: {
     description:

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { bytesToHex, hexToBytes } from '@noble/ciphers/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { asKey, keyIdOf, toBase64url } from '../src/core/crypto';
+import { sealWithNonce } from '../src/core/crypto/envelope';
 import {
   deviceIdentityFromSecret,
   encodeInviteToken,
@@ -63,7 +64,7 @@ const vectors = {
         update,
         knowledge,
         prev,
-        nonce,
+        sealPayload: (key, payload, context) => sealWithNonce(key, payload, context, nonce),
       }),
     ),
     get id() {

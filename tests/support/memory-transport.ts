@@ -11,6 +11,11 @@ interface Member {
   readonly password: string;
   readonly device: string | undefined;
   online: boolean;
+  /** Whether it has found the room's other members through the relay (false while it is down). */
+  linked: boolean;
+  /** Left the room (`destroy`): delivers and receives nothing more. */
+  left: boolean;
+  junk: number;
   readonly listeners: Set<(status: TransportStatus) => void>;
   status(): TransportStatus;
 }
@@ -19,16 +24,28 @@ interface Member {
  * An in-memory stand-in for y-webrtc, for Node tests: documents in a room with the same
  * password replicate, asynchronously, while both are online. Rooms and passwords are kept
  * as a signaling relay would see them.
+ *
+ * It is the twin that the transport contract (tests/contract/transport.contract.ts) holds to
+ * the same cases as y-webrtc: a relay that can go down (members already connected stay so, new
+ * ones wait for it) and junk a relay or a peer could send (counted in the status, dropped).
  */
 export function memoryNetwork() {
   const rooms = new Map<string, Set<Member>>();
   const seenRooms: string[] = [];
   const hub = Symbol('memory-network');
+  let relayUp = true;
 
   const peersOf = (room: string, member: Member) =>
     [...(rooms.get(room) ?? [])].filter(
       (other) =>
-        other !== member && other.password === member.password && other.online && member.online,
+        other !== member &&
+        other.password === member.password &&
+        other.online &&
+        member.online &&
+        other.linked &&
+        member.linked &&
+        !other.left &&
+        !member.left,
     );
   const notify = (room: string) => {
     for (const member of rooms.get(room) ?? []) {
@@ -48,13 +65,21 @@ export function memoryNetwork() {
       password: options.password,
       device: options.device,
       online: true,
+      linked: relayUp,
+      left: false,
+      junk: 0,
       listeners: new Set(),
       status() {
+        if (member.left || !member.online)
+          return { state: 'offline', peers: 0, peerDevices: [], junk: member.junk };
         const peers = peersOf(options.name, member);
         return {
-          state: member.online ? 'online' : 'offline',
+          state: relayUp || peers.length > 0 ? 'online' : 'connecting',
           peers: peers.length,
-          peerDevices: peers.flatMap((peer) => (peer.device ? [peer.device] : [])).sort(),
+          peerDevices: [
+            ...new Set(peers.flatMap((peer) => (peer.device ? [peer.device] : []))),
+          ].sort(),
+          junk: member.junk,
         };
       },
     };
@@ -62,7 +87,7 @@ export function memoryNetwork() {
       if (origin === hub) return;
       for (const peer of peersOf(options.name, member)) {
         setTimeout(() => {
-          if (member.online && peer.online) Y.applyUpdate(peer.doc, update, hub);
+          if (member.online && peer.online && !peer.left) Y.applyUpdate(peer.doc, update, hub);
         }, 0);
       }
     };
@@ -81,8 +106,11 @@ export function memoryNetwork() {
         return () => member.listeners.delete(listener);
       },
       async destroy() {
+        if (member.left) return;
+        member.left = true;
         options.doc.off('update', onUpdate);
         room.delete(member);
+        member.listeners.clear();
         notify(options.name);
       },
     };
@@ -102,6 +130,26 @@ export function memoryNetwork() {
           notify(name);
         }
       }
+    },
+    /**
+     * Takes the signaling relay down or brings it back. Members already connected stay so;
+     * members that join meanwhile find the others once it is back.
+     */
+    setRelay(up: boolean) {
+      relayUp = up;
+      for (const [name, room] of rooms) {
+        if (up) {
+          for (const member of room) member.linked = true;
+          for (const member of room)
+            for (const peer of peersOf(name, member)) exchange(member, peer);
+        }
+        notify(name);
+      }
+    },
+    /** Junk from the relay or a peer reaches everyone in `room`: counted, dropped. */
+    injectJunk(room: string, count = 1) {
+      for (const member of rooms.get(room) ?? []) if (member.online) member.junk += count;
+      notify(room);
     },
     /** The documents in a room, for a rogue to write into. */
     docsIn(room: string): Y.Doc[] {

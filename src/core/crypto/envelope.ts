@@ -6,7 +6,14 @@ import {
   MalformedEnvelopeError,
   UnsupportedFormatError,
 } from './errors';
-import { type KeyId, type KeyPurpose, keyIdLength, keyIdOf, type SymmetricKey } from './keys';
+import {
+  assertKeyPurpose,
+  type KeyId,
+  keyIdLength,
+  keyIdOf,
+  type SealingKey,
+  sealingPurposes,
+} from './keys';
 
 /**
  * The sealed envelope, Coffer's only ciphertext format (docs/crypto.md, "Envelope"):
@@ -33,25 +40,28 @@ function header(keyId: KeyId, nonce: Uint8Array): Uint8Array {
 }
 
 /**
- * Seals plaintext under a key, bound to a context.
+ * Seals plaintext under a key, bound to a context. Only a sealing key (kek, profile, storage,
+ * sync, invite) is accepted, by the types and at run time (WrongKeyPurposeError): a vault key
+ * is only derived from.
  * @example
  * const sealed = seal(storageKey, utf8('{"a":1}'), associatedData('update', vaultIdBytes, 7));
  */
-export function seal(
-  key: SymmetricKey<KeyPurpose>,
-  plaintext: Uint8Array,
-  context: Uint8Array,
-): Uint8Array {
+export function seal(key: SealingKey, plaintext: Uint8Array, context: Uint8Array): Uint8Array {
   return sealWithNonce(key, plaintext, context, randomBytes(nonceLength));
 }
 
-/** As `seal`, with a caller-chosen nonce: only for known-answer test vectors. */
+/**
+ * As `seal`, with a caller-chosen nonce: only for known-answer test vectors. Not exported from
+ * the crypto module's index (a reused nonce under one key breaks XChaCha20-Poly1305); the
+ * vector scripts and tests import it from this file.
+ */
 export function sealWithNonce(
-  key: SymmetricKey<KeyPurpose>,
+  key: SealingKey,
   plaintext: Uint8Array,
   context: Uint8Array,
   nonce: Uint8Array,
 ): Uint8Array {
+  assertKeyPurpose(key, sealingPurposes, 'seal');
   if (nonce.length !== nonceLength)
     throw new TypeError(`nonce must be ${nonceLength} bytes, got ${nonce.length}`);
   const head = header(keyIdOf(key), nonce);
@@ -88,18 +98,16 @@ export function readEnvelopeHeader(envelope: Uint8Array): EnvelopeHeader {
 }
 
 /**
- * Opens an envelope. Rejects, in this order: an unknown format or algorithm
+ * Opens an envelope with a sealing key (WrongKeyPurposeError for another key, before anything
+ * is read). Rejects, in this order: an unknown format or algorithm
  * (UnsupportedFormatError), a too-short envelope (MalformedEnvelopeError), another key's
  * envelope (KeyMismatchError), anything that does not authenticate (AuthenticationError).
  * Never returns unauthenticated bytes.
  * @example
  * const plaintext = open(storageKey, sealed, associatedData('update', vaultIdBytes, 7));
  */
-export function open(
-  key: SymmetricKey<KeyPurpose>,
-  envelope: Uint8Array,
-  context: Uint8Array,
-): Uint8Array {
+export function open(key: SealingKey, envelope: Uint8Array, context: Uint8Array): Uint8Array {
+  assertKeyPurpose(key, sealingPurposes, 'open');
   const parsed = readEnvelopeHeader(envelope);
   if (!bytesEqual(parsed.keyId, keyIdOf(key))) throw new KeyMismatchError();
   const head = envelope.subarray(0, headerLength);

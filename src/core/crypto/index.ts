@@ -6,7 +6,11 @@
  *   -> random per-vault keys -> per-purpose subkeys by HKDF-SHA-256 with distinct labels.
  * - Everything at rest or in transit is a sealed envelope: XChaCha20-Poly1305 with a random
  *   24-byte nonce, a key id checked before decrypting, and associated data that binds the
- *   record to its place. `open` never returns unauthenticated bytes.
+ *   record to its place. `open` never returns unauthenticated bytes. There is no export that
+ *   takes a caller's nonce.
+ * - Keys are branded by purpose, and the brand is checked at run time too (WrongKeyPurposeError):
+ *   `seal`/`open` take only sealing keys (kek, profile, storage, sync, invite); `deriveSubkey`
+ *   takes only a root key (vault) and derives only storage, sync or transport keys.
  * - Errors say what happened: WrongPassphraseError, KeyMismatchError (another key's envelope),
  *   AuthenticationError (damaged or moved), UnsupportedFormatError (unknown version),
  *   KdfParamsBelowFloorError (refused, no downgrade), KeyringDamagedError.
@@ -35,7 +39,6 @@ export {
   open,
   readEnvelopeHeader,
   seal,
-  sealWithNonce,
 } from './envelope';
 export {
   AuthenticationError,
@@ -46,6 +49,7 @@ export {
   KeyringDamagedError,
   MalformedEnvelopeError,
   UnsupportedFormatError,
+  WrongKeyPurposeError,
   WrongPassphraseError,
 } from './errors';
 export {
@@ -80,7 +84,13 @@ export {
   type KeyPurpose,
   keyIdOf,
   type ProfileKey,
+  purposeOf,
+  type RootKey,
+  type RootPurpose,
+  type SealingKey,
+  type SealingPurpose,
   type StorageKey,
+  type SubkeyPurpose,
   type SymmetricKey,
   type VaultKey,
 } from './keys';

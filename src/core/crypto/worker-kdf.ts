@@ -1,3 +1,4 @@
+import { CofferError } from '../errors';
 import type { KdfProgress, KdfRequest, KdfRunner } from './kdf';
 
 /** The part of a DOM `Worker` the runner uses, so core does not name the global. */
@@ -9,8 +10,9 @@ export interface WorkerLike {
 }
 
 /** The KDF worker could not run the derivation (it failed to start, or scrypt threw). */
-export class KdfWorkerError extends Error {
+export class KdfWorkerError extends CofferError {
   override readonly name = 'KdfWorkerError';
+  override readonly code = 'kdf-worker-failed' as const;
 }
 
 type WorkerReply =

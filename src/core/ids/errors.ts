@@ -3,6 +3,8 @@
  * was) and never quote the value: a string that was meant to be an id may be anything.
  */
 
+import { CofferTypeError } from '../errors';
+
 /** The kinds of id this module knows. */
 export type IdKind = 'vault' | 'entry' | 'device' | 'invite';
 
@@ -24,8 +26,9 @@ export type IdProblem = 'not-a-string' | 'length' | 'character' | 'not-canonical
  *   if (error instanceof InvalidIdError) console.warn(error.kind, error.reason); // 'vault' 'length'
  * }
  */
-export class InvalidIdError extends TypeError {
+export class InvalidIdError extends CofferTypeError {
   override readonly name: string = 'InvalidIdError';
+  override readonly code: 'invalid-id' | 'invalid-entry-id' = 'invalid-id';
   constructor(
     readonly kind: IdKind,
     readonly reason: IdProblem,
@@ -48,6 +51,7 @@ export class InvalidIdError extends TypeError {
  */
 export class InvalidEntryIdError extends InvalidIdError {
   override readonly name = 'InvalidEntryIdError';
+  override readonly code = 'invalid-entry-id' as const;
   declare readonly reason: 'not-a-string' | 'length' | 'character' | 'in-use';
   constructor(reason: 'not-a-string' | 'length' | 'character' | 'in-use', problem: string) {
     super('entry', reason, problem);

@@ -3,6 +3,8 @@
  * never anything from inside a vault.
  */
 
+import { CofferError } from '../errors';
+
 /**
  * Who holds a lock, as far as the holder told us. `label` and `since` are undefined when the
  * lock is held but its holder did not answer (an older tab, or one with no holder channel).
@@ -30,8 +32,9 @@ export interface HolderInfo {
  *   if (error instanceof VaultBusyError) console.warn(`busy since ${error.holder?.since}`);
  * }
  */
-export class VaultBusyError extends Error {
+export class VaultBusyError extends CofferError {
   override readonly name = 'VaultBusyError';
+  override readonly code = 'vault-busy' as const;
   constructor(
     readonly lockName: string,
     readonly holder: HolderInfo | undefined,
@@ -64,8 +67,9 @@ function isTimeout(reason: unknown): boolean {
  *   if (error instanceof LockWaitAbortedError && error.timedOut) console.warn(error.message);
  * }
  */
-export class LockWaitAbortedError extends Error {
+export class LockWaitAbortedError extends CofferError {
   override readonly name = 'LockWaitAbortedError';
+  override readonly code = 'lock-wait-aborted' as const;
   readonly timedOut: boolean;
   constructor(
     readonly lockName: string,
@@ -89,8 +93,9 @@ export class LockWaitAbortedError extends Error {
  * const error = new InvalidLockRequestError('lockName', 'a non-empty string', '""');
  * error.message; // 'invalid lockName: expected a non-empty string, got ""'
  */
-export class InvalidLockRequestError extends Error {
+export class InvalidLockRequestError extends CofferError {
   override readonly name = 'InvalidLockRequestError';
+  override readonly code = 'invalid-lock-request' as const;
   constructor(
     readonly argument: string,
     readonly expected: string,

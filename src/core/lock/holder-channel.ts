@@ -3,6 +3,7 @@
  * they say): `BroadcastChannel` in the browser, an in-memory hub in Node.
  */
 import { createListeners } from '../listeners';
+import { type Scheduler, systemScheduler } from '../time';
 
 /**
  * What a channel delivers to its listeners: the message, already structured-cloned.
@@ -46,13 +47,17 @@ export interface MemoryChannelHub {
 }
 
 /**
- * Creates a hub of connected in-memory channels. See MemoryChannelHub.
+ * Creates a hub of connected in-memory channels. See MemoryChannelHub. Its "later task" is
+ * `scheduler.after(0, ...)`: with a manual scheduler, messages arrive at the next `advance`.
  *
  * @example
  * const hub = createMemoryChannelHub();
  * const mutex = createVaultMutex({ locks, channel: hub.channel(), holderLabel: 'tab 1' });
  */
-export function createMemoryChannelHub(): MemoryChannelHub {
+export function createMemoryChannelHub(
+  options: { readonly scheduler?: Scheduler } = {},
+): MemoryChannelHub {
+  const scheduler = options.scheduler ?? systemScheduler;
   const open = new Set<MemoryChannel>();
 
   class MemoryChannel implements HolderChannel {
@@ -67,7 +72,7 @@ export function createMemoryChannelHub(): MemoryChannelHub {
       for (const target of targets) {
         // Cloned per receiver, as the platform does: nobody shares the sender's object.
         const data = structuredClone(message);
-        setTimeout(() => target.deliver(data), 0);
+        scheduler.after(0, () => target.deliver(data));
       }
     }
 

@@ -3,6 +3,8 @@
  * (and by an opaque client id); the holder itself says its label and since when, over a
  * HolderChannel shared by every tab of the origin.
  */
+import { randomBytes, toBase64url } from '../crypto';
+import { type Scheduler, systemScheduler } from '../time';
 import type { HolderChannel, HolderChannelEvent } from './holder-channel';
 
 const protocol = 'coffer/lock-holder/1';
@@ -115,7 +117,7 @@ export function parseHolderMessage(data: unknown): HolderMessage | undefined {
  * What a holder says about itself: its label, if it has one, and since when it holds the lock.
  *
  * @example
- * const state: HolderState = { label: 'Tab opened 10:42', since: Date.now() };
+ * const state: HolderState = { label: 'Tab opened 10:42', since: scheduler.now() };
  */
 export interface HolderState {
   readonly label?: string;
@@ -153,11 +155,16 @@ export function createHolderAnnouncer(options: {
   readonly replyTimeoutMs: number;
   /** What this tab holds: it answers questions about these locks. */
   readonly heldHere: (lockName: string) => HolderState | undefined;
+  /** Times the wait for an answer (the system's by default). */
+  readonly scheduler?: Scheduler;
 }): HolderAnnouncer {
   const { channel, replyTimeoutMs, heldHere } = options;
+  const scheduler = options.scheduler ?? systemScheduler;
   const waiting = new Set<(message: HolderMessage) => void>();
-  // Question ids only need to differ between the tabs asking at the same time.
-  const askPrefix = Math.random().toString(36).slice(2, 10);
+  // Question ids only need to differ between the tabs asking at the same time. They are ids, so
+  // they come from the crypto layer, not the scheduler's `random` (jitter only): tabs that
+  // share a test scheduler, whose `random` is fixed, would otherwise ask the same questions.
+  const askPrefix = toBase64url(randomBytes(6));
   let nextAsk = 0;
 
   const post = (body: HolderMessageBody): void => {
@@ -190,7 +197,7 @@ export function createHolderAnnouncer(options: {
       return new Promise((resolve) => {
         const ask = `${askPrefix}-${nextAsk++}`;
         const done = (answer: HolderState | undefined) => {
-          clearTimeout(timer);
+          cancelTimeout();
           waiting.delete(listener);
           resolve(answer);
         };
@@ -203,7 +210,7 @@ export function createHolderAnnouncer(options: {
             );
           }
         };
-        const timer = setTimeout(() => done(undefined), replyTimeoutMs);
+        const cancelTimeout = scheduler.after(replyTimeoutMs, () => done(undefined));
         waiting.add(listener);
         post({ type: 'who-holds', lockName, ask });
       });

@@ -3,9 +3,10 @@
  * of the browser (design invariant 5). docs/locking.md describes the design.
  *
  * Contract:
- * - `createVaultMutex({ locks, channel, clock, holderLabel })` builds the mutex over a
+ * - `createVaultMutex({ locks, channel, scheduler, holderLabel })` builds the mutex over a
  *   LockManagerLike: `navigator.locks` in the browser, `createMemoryLockManager()` in Node.
- *   core never names `navigator`: the platform passes it in.
+ *   core never names `navigator`: the platform passes it in. The scheduler (core/time) gives
+ *   `since` and times the wait for a holder's answer; `clock` still overrides `since`.
  * - `acquire(lockName, options)` takes an exclusive Web Lock named `lockName` and resolves with
  *   a Lease once granted. Waiters are served first come, first served. Options (at most one):
  *   - `signal`: abort the wait; rejects with LockWaitAbortedError (`timedOut` for

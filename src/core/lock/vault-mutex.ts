@@ -2,6 +2,8 @@
  * The single-opener mutex: one exclusive Web Lock per vault, held for as long as the vault is
  * open, across every tab and worker of the origin.
  */
+
+import { type Clock, type Scheduler, systemScheduler } from '../time';
 import {
   describeValue,
   type HolderInfo,
@@ -102,8 +104,10 @@ export interface VaultMutexOptions {
   readonly locks: LockManagerLike;
   /** Where holders announce themselves: `new BroadcastChannel(...)`, the same name in every tab. */
   readonly channel?: HolderChannel;
-  /** Milliseconds for `since`; `Date.now` by default. */
-  readonly clock?: () => number;
+  /** Time for `since` and the wait for the holder's answer (the system's by default). */
+  readonly scheduler?: Scheduler;
+  /** Milliseconds for `since`, in place of the scheduler's `now` (kept for older callers). */
+  readonly clock?: Clock;
   /** Shown to waiting tabs, e.g. "Tab opened 10:42". */
   readonly holderLabel?: string;
   /** How long `whoHolds` waits for the holder's answer; 200 ms by default. */
@@ -204,13 +208,15 @@ export function createVaultMutex(options: VaultMutexOptions): VaultMutex {
       describeValue(locks),
     );
   }
-  const clock = options.clock ?? Date.now;
+  const scheduler = options.scheduler ?? systemScheduler;
+  const clock = options.clock ?? (() => scheduler.now());
   const label = options.holderLabel;
   /** The lease this mutex holds for each lock name. */
   const leases = new Map<string, HeldLease>();
   const announcer = createHolderAnnouncer({
     channel: options.channel,
     replyTimeoutMs: options.holderReplyTimeoutMs ?? defaultHolderReplyTimeoutMs,
+    scheduler,
     heldHere: (lockName) => {
       const lease = leases.get(lockName);
       return lease && holderState(lease);

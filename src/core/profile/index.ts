@@ -11,12 +11,14 @@
  *   `catalog()` lists unreadable catalog records beside the readable vaults; nothing is
  *   dropped or changed because it did not open.
  * - `openVault(selector, options)` takes the vault's single-opener lock (waiting, `ifAvailable`,
- *   `signal`, `steal`) and returns a VaultHandle; `withVault` closes it in `finally`.
+ *   `signal`, `steal`) and returns a `Vault` (entries and events, no keys: core keeps the
+ *   full handle); `withVault` closes it in `finally`.
  * - Errors: AmbiguousVaultNameError, NoProfileError, ProfileExistsError, ProfileLockedError, VaultNotFoundError,
  *   VaultNameTakenError, plus the crypto, storage, lock and vault modules' errors.
  */
 
 export { asVaultId, isVaultId, type VaultId } from '../ids';
+export { Coffer } from './coffer';
 export {
   AmbiguousVaultNameError,
   NoProfileError,
@@ -26,16 +28,15 @@ export {
   VaultNotFoundError,
 } from './errors';
 export { newVaultId } from './ids';
-export {
-  Coffer,
-  type CofferOptions,
-  type CreateVaultOptions,
-  type JoinedVault,
-  Session,
-  type ThisDevice,
-  type UnreadableVault,
-  type VaultCatalog,
-  type VaultCheck,
-  type VaultSelector,
-  type VaultSummary,
-} from './session';
+export { Session } from './session';
+export type {
+  CofferOptions,
+  CreateVaultOptions,
+  JoinedVault,
+  ThisDevice,
+  UnreadableVault,
+  VaultCatalog,
+  VaultCheck,
+  VaultSelector,
+  VaultSummary,
+} from './session-types';

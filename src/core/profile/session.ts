@@ -1,27 +1,23 @@
+/**
+ * An unlocked profile (made by Coffer, coffer.ts): its vaults' catalog, opening vaults under
+ * their single-opener lock, this device's identity, settings, and locking.
+ */
 import {
   asKey,
-  createKeyring,
-  defaultKdfPolicy,
   deriveSubkey,
   generateKey,
   type KdfPolicy,
   type KdfProgress,
-  type KdfRunner,
-  KeyringDamagedError,
   type ProfileKey,
   randomBytes,
   rewrapKeyring,
   toBase64url,
-  unlockKeyring,
-  type VaultKey,
   wipe,
 } from '../crypto';
-import type { VaultId } from '../ids';
+import { asVaultId, type VaultId } from '../ids';
 import type { HolderInfo, VaultMutex } from '../lock';
 import {
-  type CofferDatabase,
   CorruptDataError,
-  type CorruptionReason,
   countVaultRecords,
   deleteVaultRecords,
   type OpenedVaultRecord,
@@ -37,191 +33,42 @@ import {
   writeSettings,
   writeVaultRow,
 } from '../storage';
-import type { DeviceIdentity } from '../sync/device';
 import {
-  type CompactionPolicy,
-  ConfusableNameError,
   defaultCompactionPolicy,
-  findConfusable,
-  loadConfusables,
-  type NameStyle,
+  discardPrepared,
   type OpenVaultOptions,
-  type PreparedVault,
+  type Vault,
   VaultHandle,
   validateVaultName,
+  vaultView,
 } from '../vault';
 import {
   AmbiguousVaultNameError,
   NoProfileError,
-  ProfileExistsError,
   ProfileLockedError,
-  VaultNameTakenError,
   VaultNotFoundError,
 } from './errors';
 import { newVaultId } from './ids';
-
-/** What the profile needs from the platform, passed in by the composition root. */
-export interface CofferOptions {
-  readonly db: CofferDatabase;
-  readonly kdf: KdfRunner;
-  readonly mutex: VaultMutex;
-  readonly kdfPolicy?: KdfPolicy;
-  readonly clock?: () => number;
-  readonly compaction?: CompactionPolicy;
-  /** The name other devices see for this one until the user changes it (e.g. "Chrome on Linux"). */
-  readonly defaultDeviceName?: string;
-}
-
-/** This profile's device: its signing identity and the name other devices see. */
-export interface ThisDevice extends DeviceIdentity {
-  readonly name: string;
-}
-
-/** A vault received from another device by invitation. */
-export interface JoinedVault {
-  readonly id: string;
-  readonly name: string;
-  readonly key: VaultKey;
-  /** The device that let this one in: trusted until the vault's device list arrives. */
-  readonly introducedBy: string;
-  /** The vault's other devices as the inviter listed them: trusted likewise. */
-  readonly members?: readonly string[];
-}
-
-/** A vault as the list shows it. */
-export interface VaultSummary {
-  readonly id: VaultId;
-  readonly name: string;
-  readonly createdAt: number;
-}
-
-/**
- * Which vault a call is about: its id (what the app uses: ids never clash), or its name (for
- * code, as in `openVault('my-vault')`; a name two vaults share is refused, never guessed).
- */
-export type VaultSelector = string | { readonly id: VaultId };
-
-/** A catalog record this profile holds but cannot read: the vault's name and key are in it. */
-export interface UnreadableVault {
-  readonly id: VaultId;
-  readonly reason: CorruptionReason;
-  /** Stored records of the vault's contents (snapshot and change rows), kept as they are. */
-  readonly storedRecords: number;
-}
-
-/** The profile's vaults: those it can read, and the catalog records it cannot. */
-export interface VaultCatalog {
-  /** Sorted by name, then id. */
-  readonly vaults: readonly VaultSummary[];
-  readonly unreadable: readonly UnreadableVault[];
-}
-
-/** What a check of a vault's stored records found, without opening it (see `checkVault`). */
-export interface VaultCheck {
-  readonly id: VaultId;
-  /** Records that do not open; every other record does. */
-  readonly damaged: readonly CorruptDataError[];
-  readonly records: number;
-}
-
-export interface CreateVaultOptions {
-  /** 'environment' switches on Kinesis-style names (UPPER_SNAKE_CASE). Default 'default'. */
-  readonly nameStyle?: NameStyle;
-}
+import type {
+  CofferOptions,
+  CreateVaultOptions,
+  JoinedVault,
+  ThisDevice,
+  UnreadableVault,
+  VaultCatalog,
+  VaultCheck,
+  VaultSelector,
+  VaultSummary,
+} from './session-types';
+import { assertNameFree, nameForJoinedVault, sameName } from './vault-naming';
 
 const lockNameFor = (vaultId: string) => `coffer/vault/${vaultId}`;
-const discardPrepared = (prepared: PreparedVault) => {
-  prepared.store.dispose();
-  prepared.doc.destroy();
-};
-const sameName = (a: string, b: string) =>
-  a.normalize('NFC').toLocaleLowerCase('en') === b.normalize('NFC').toLocaleLowerCase('en');
 const newEntryId = () => toBase64url(randomBytes(12));
-/**
- * Refuses a vault name that another vault has (ignoring case: VaultNameTakenError) or that
- * could be mistaken for another's (UTS #39 confusables: ConfusableNameError).
- */
-async function assertNameFree(name: string, others: readonly OpenedVaultRecord[]): Promise<void> {
-  const names = others.map((vault) => vault.metadata.name);
-  const same = names.find((other) => sameName(other, name));
-  if (same !== undefined) throw new VaultNameTakenError(name);
-  await loadConfusables();
-  const lookalike = findConfusable(name, names);
-  if (lookalike !== undefined) {
-    throw new ConfusableNameError({
-      rejectedName: name,
-      existingName: lookalike,
-      subject: 'vault',
-    });
-  }
-}
 const summaryOf = (vault: OpenedVaultRecord): VaultSummary => ({
-  id: vault.id as VaultId,
+  id: vault.id,
   name: vault.metadata.name,
   createdAt: vault.metadata.createdAt,
 });
-
-/**
- * The entry point: a browser's Coffer profile, locked until its passphrase is entered.
- * @example
- * const coffer = new Coffer({ db, kdf, mutex });
- * const session = (await coffer.hasProfile()) ? await coffer.unlock(passphrase) : await coffer.createProfile(passphrase);
- */
-export class Coffer {
-  constructor(private readonly options: CofferOptions) {}
-
-  get #policy(): KdfPolicy {
-    return this.options.kdfPolicy ?? defaultKdfPolicy;
-  }
-
-  async hasProfile(): Promise<boolean> {
-    return (await readKeyring(this.options.db)) !== undefined;
-  }
-
-  /** Creates the profile. Rejects with ProfileExistsError if there is one already. */
-  async createProfile(
-    passphrase: string,
-    progress?: { onProgress?: KdfProgress },
-  ): Promise<Session> {
-    if (await this.hasProfile()) throw new ProfileExistsError();
-    const { keyring, profileKey } = await createKeyring(passphrase, {
-      kdf: this.options.kdf,
-      policy: this.#policy,
-      ...(progress?.onProgress ? { onProgress: progress.onProgress } : {}),
-    });
-    await writeKeyring(this.options.db, keyring);
-    return new Session(this.options, profileKey, this.#policy);
-  }
-
-  /**
-   * Unlocks the profile. Rejects with WrongPassphraseError, NoProfileError, CorruptDataError
-   * (the keyring is damaged), UnsupportedFormatError (written by a newer Coffer) or
-   * KdfParamsBelowFloorError (refused). Upgrades the KDF parameters when the target has risen.
-   */
-  async unlock(passphrase: string, progress?: { onProgress?: KdfProgress }): Promise<Session> {
-    const keyring = await readKeyring(this.options.db);
-    if (!keyring) throw new NoProfileError();
-    let unlocked: Awaited<ReturnType<typeof unlockKeyring>>;
-    try {
-      unlocked = await unlockKeyring(keyring, passphrase, {
-        kdf: this.options.kdf,
-        policy: this.#policy,
-        ...(progress?.onProgress ? { onProgress: progress.onProgress } : {}),
-      });
-    } catch (error) {
-      if (error instanceof KeyringDamagedError) {
-        throw new CorruptDataError(
-          { store: 'keyring' },
-          error.reason === 'wrapped-key' ? 'authentication' : 'malformed',
-          { cause: error },
-        );
-      }
-      throw error;
-    }
-    if (unlocked.upgraded) await writeKeyring(this.options.db, unlocked.upgraded);
-    return new Session(this.options, unlocked.profileKey, this.#policy);
-  }
-}
 
 /**
  * An unlocked profile. Holds the profile key in memory until `lock()`.
@@ -284,7 +131,7 @@ export class Session {
     if (matches.length > 1) {
       throw new AmbiguousVaultNameError(
         selector,
-        matches.map((vault) => vault.id as VaultId),
+        matches.map((vault) => vault.id),
       );
     }
     const [found] = matches;
@@ -333,7 +180,7 @@ export class Session {
       vaultId: target.id,
       key: deriveSubkey(target.key, 'storage'),
     });
-    return { id: target.id as VaultId, damaged, records };
+    return { id: target.id, damaged, records };
   }
 
   /**
@@ -395,7 +242,7 @@ export class Session {
       sealVaultRecord(profileKey, target.id, target.key, metadata),
       'renaming the vault',
     );
-    return { id: target.id as VaultId, name: trimmed, createdAt: metadata.createdAt };
+    return { id: target.id, name: trimmed, createdAt: metadata.createdAt };
   }
 
   /**
@@ -435,7 +282,8 @@ export class Session {
    * @example
    * const device = await session.device(); // { id, name, publicKey, secretKey }
    */
-  device(): Promise<ThisDevice> {
+  async device(): Promise<ThisDevice> {
+    // Rejects (never throws synchronously) when the profile is locked.
     this.#key('reading the device key');
     this.#device ??= (async () => {
       const key = this.#key('reading the device key');
@@ -480,35 +328,18 @@ export class Session {
   async addJoinedVault(vault: JoinedVault): Promise<VaultSummary> {
     const profileKey = this.#key('adding a vault');
     const key = asKey(vault.key, 'vault');
+    const id = asVaultId(vault.id);
     const { vaults } = await this.#catalog('adding a vault');
-    const here = vaults.find((existing) => existing.id === vault.id);
+    const here = vaults.find((existing) => existing.id === id);
     // A readable copy is kept as it is. An unreadable record of the same vault is replaced:
     // joining again from a device that has the vault is how such a record is recovered, and
     // the vault's stored contents (sealed under the same vault key) open again.
     if (here) return summaryOf(here);
-    // The inviter's name may hold what this device refuses in names it types (it was made
-    // before the rule, or by a faulty build): keep the vault, under a name of our own.
-    let base: string;
-    try {
-      base = validateVaultName(
-        vault.name.replace(/[\p{Default_Ignorable_Code_Point}\p{Bidi_Control}]/gu, ''),
-      );
-    } catch {
-      base = 'Shared vault';
-    }
-    await loadConfusables();
-    const names = vaults.map((existing) => existing.metadata.name);
-    const taken = (candidate: string) =>
-      names.some((other) => sameName(other, candidate)) ||
-      findConfusable(candidate, names) !== undefined;
-    let name = base;
-    for (let n = 2; taken(name); n++) {
-      name = `${base.slice(0, 90)} (${n})`;
-    }
+    const name = await nameForJoinedVault(vault.name, vaults);
     const createdAt = this.#clock();
     await writeVaultRow(
       this.options.db,
-      sealVaultRecord(profileKey, vault.id, key, {
+      sealVaultRecord(profileKey, id, key, {
         name,
         createdAt,
         introducedBy: vault.introducedBy,
@@ -516,7 +347,7 @@ export class Session {
       }),
       'adding the vault',
     );
-    return { id: vault.id as VaultId, name, createdAt };
+    return { id, name, createdAt };
   }
 
   /**
@@ -526,7 +357,7 @@ export class Session {
    * await using vault = await session.openVault('my-vault');
    * const myData = await vault.get('my-item');
    */
-  async openVault(selector: VaultSelector, options: OpenVaultOptions = {}): Promise<VaultHandle> {
+  async openVault(selector: VaultSelector, options: OpenVaultOptions = {}): Promise<Vault> {
     const target = await this.#find(selector, 'opening a vault');
     const common = {
       db: this.options.db,
@@ -569,7 +400,7 @@ export class Session {
       );
       this.#open.add(handle);
       handle.onClose(() => this.#open.delete(handle));
-      return handle;
+      return vaultView(handle);
     } catch (error) {
       await lease.release();
       throw error;
@@ -583,7 +414,7 @@ export class Session {
    */
   async withVault<T>(
     selector: VaultSelector,
-    fn: (vault: VaultHandle) => Promise<T> | T,
+    fn: (vault: Vault) => Promise<T> | T,
     options: OpenVaultOptions = {},
   ): Promise<T> {
     const vault = await this.openVault(selector, options);
@@ -599,8 +430,8 @@ export class Session {
    * leaving core) into a new vault named `name`, in one change: how a user keeps what a
    * damaged vault still holds without writing to it. The source is not changed.
    */
-  async copyIntoNewVault(source: VaultHandle, name: string): Promise<VaultSummary> {
-    const entries: Parameters<VaultHandle['setMany']>[0][number][] = [];
+  async copyIntoNewVault(source: Vault, name: string): Promise<VaultSummary> {
+    const entries: Parameters<Vault['setMany']>[0][number][] = [];
     for (const summary of await source.list()) {
       const entry = await source.getEntry(summary.name);
       if (!entry) continue;

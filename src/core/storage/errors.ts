@@ -1,4 +1,5 @@
 import Dexie from 'dexie';
+import { CofferError, errorCode } from '../errors';
 import type { StoreName } from './db';
 
 /** Which stored record an error is about: its store and its key. Never its contents. */
@@ -19,6 +20,27 @@ export type CorruptionReason =
   | 'malformed' // not an envelope, or its plaintext does not parse
   | 'missing-key'; // a vault row whose key cannot be unwrapped
 
+/**
+ * Why a record did not open, from what opening it threw: the one mapping every record reader
+ * uses (catalog, settings and device records, update rows, snapshots). An envelope from a newer
+ * build is 'unsupported-format', never 'malformed', so the app can say "update Coffer" rather
+ * than "damaged"; anything that is not one of the envelope's own errors is 'malformed'.
+ * @example
+ * corruptionReason(new KeyMismatchError()); // 'key-mismatch'
+ */
+export function corruptionReason(error: unknown): CorruptionReason {
+  switch (errorCode(error)) {
+    case 'key-mismatch':
+      return 'key-mismatch';
+    case 'unsupported-format':
+      return 'unsupported-format';
+    case 'authentication-failed':
+      return 'authentication';
+    default:
+      return 'malformed';
+  }
+}
+
 const describeRecord = (record: RecordRef): string =>
   record.store === 'updates' || record.store === 'snapshots'
     ? `${record.store === 'updates' ? 'update' : 'snapshot'} ${record.seq} of vault ${record.vaultId}`
@@ -33,8 +55,9 @@ const describeRecord = (record: RecordRef): string =>
 /**
  * A stored record failed to open. It names the record; the other records still open.
  */
-export class CorruptDataError extends Error {
+export class CorruptDataError extends CofferError {
   override readonly name = 'CorruptDataError';
+  override readonly code = 'corrupt-data' as const;
   constructor(
     readonly record: RecordRef,
     readonly reason: CorruptionReason,
@@ -48,8 +71,9 @@ export class CorruptDataError extends Error {
  * The browser refused to store more (quota). Nothing already saved was lost; the change that
  * hit the limit was not made.
  */
-export class StorageFullError extends Error {
+export class StorageFullError extends CofferError {
   override readonly name = 'StorageFullError';
+  override readonly code = 'storage-full' as const;
   constructor(
     readonly operation: string,
     options?: { cause?: unknown },
@@ -62,8 +86,9 @@ export class StorageFullError extends Error {
 }
 
 /** IndexedDB failed for another reason (blocked, closed, unavailable in private mode, ...). */
-export class StorageUnavailableError extends Error {
+export class StorageUnavailableError extends CofferError {
   override readonly name = 'StorageUnavailableError';
+  override readonly code = 'storage-unavailable' as const;
   constructor(
     readonly operation: string,
     readonly domExceptionName: string,

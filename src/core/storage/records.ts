@@ -9,8 +9,9 @@ import {
   utf8,
   type VaultKey,
 } from '../crypto';
+import { asVaultId, type VaultId } from '../ids';
 import type { CofferDatabase, VaultRow } from './db';
-import { CorruptDataError, mapStorageError } from './errors';
+import { CorruptDataError, corruptionReason, mapStorageError, type RecordRef } from './errors';
 
 /**
  * The keyring row and the vault catalog rows (docs/crypto.md, "Records").
@@ -35,12 +36,31 @@ export interface VaultMetadata {
 }
 
 export interface OpenedVaultRecord {
-  readonly id: string;
+  /** Checked canonical (the row's id is authenticated by the seal, its spelling here). */
+  readonly id: VaultId;
   readonly key: VaultKey;
   readonly metadata: VaultMetadata;
 }
 
 const vaultContext = (vaultId: string) => associatedData('vault', vaultId);
+
+/**
+ * Opens one sealed profile-key record, or throws a CorruptDataError naming it with the reason
+ * `corruptionReason` gives: the one way catalog, settings and device records are opened.
+ */
+function openRecord(
+  profileKey: ProfileKey,
+  sealed: unknown,
+  context: Uint8Array,
+  record: RecordRef,
+): Uint8Array {
+  try {
+    if (!(sealed instanceof Uint8Array)) throw new TypeError('not bytes');
+    return open(profileKey, sealed, context);
+  } catch (error) {
+    throw new CorruptDataError(record, corruptionReason(error), { cause: error });
+  }
+}
 
 export function sealVaultRecord(
   profileKey: ProfileKey,
@@ -73,28 +93,13 @@ function isMetadata(value: unknown): value is VaultMetadata {
 /** Opens a catalog row, or rejects with a CorruptDataError naming it. */
 export function openVaultRecord(profileKey: ProfileKey, row: VaultRow): OpenedVaultRecord {
   const ref = { store: 'vaults', vaultId: row.id } as const;
-  let plaintext: Uint8Array;
-  try {
-    if (!(row.sealed instanceof Uint8Array)) throw new TypeError('not bytes');
-    plaintext = open(profileKey, row.sealed, vaultContext(row.id));
-  } catch (error) {
-    const name = (error as Error).name;
-    const reason =
-      name === 'KeyMismatchError'
-        ? 'key-mismatch'
-        : name === 'UnsupportedFormatError'
-          ? 'unsupported-format'
-          : name === 'AuthenticationError'
-            ? 'authentication'
-            : 'malformed';
-    throw new CorruptDataError(ref, reason, { cause: error });
-  }
+  const plaintext = openRecord(profileKey, row.sealed, vaultContext(row.id), ref);
   try {
     const metadata: unknown = JSON.parse(fromUtf8(plaintext.subarray(32)));
     if (plaintext.length < 32 || !isMetadata(metadata))
       throw new TypeError('metadata has the wrong shape');
     return {
-      id: row.id,
+      id: asVaultId(row.id),
       key: asKey(plaintext.slice(0, 32), 'vault'),
       metadata: {
         name: metadata.name,
@@ -129,19 +134,12 @@ export async function readSettings(db: CofferDatabase, profileKey: ProfileKey): 
     throw mapStorageError(error, 'reading settings');
   }
   if (!row) return undefined;
+  const ref = { store: 'profile', id: 'settings' } as const;
+  const plaintext = openRecord(profileKey, row.sealed, settingsContext(), ref);
   try {
-    return JSON.parse(fromUtf8(open(profileKey, row.sealed, settingsContext())));
+    return JSON.parse(fromUtf8(plaintext));
   } catch (error) {
-    const name = (error as Error).name;
-    throw new CorruptDataError(
-      { store: 'profile', id: 'settings' },
-      name === 'KeyMismatchError'
-        ? 'key-mismatch'
-        : name === 'AuthenticationError'
-          ? 'authentication'
-          : 'malformed',
-      { cause: error },
-    );
+    throw new CorruptDataError(ref, 'malformed', { cause: error });
   }
 }
 
@@ -182,21 +180,10 @@ export async function readDeviceRecord(
     throw mapStorageError(error, 'reading the device key');
   }
   if (!row) return undefined;
-  let plaintext: Uint8Array;
-  try {
-    plaintext = open(profileKey, row.sealed, deviceContext());
-  } catch (error) {
-    const name = (error as Error).name;
-    throw new CorruptDataError(
-      { store: 'profile', id: 'device' },
-      name === 'KeyMismatchError'
-        ? 'key-mismatch'
-        : name === 'AuthenticationError'
-          ? 'authentication'
-          : 'malformed',
-      { cause: error },
-    );
-  }
+  const plaintext = openRecord(profileKey, row.sealed, deviceContext(), {
+    store: 'profile',
+    id: 'device',
+  });
   try {
     const meta = JSON.parse(fromUtf8(plaintext.subarray(32))) as Record<string, unknown>;
     if (

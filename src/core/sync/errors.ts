@@ -1,3 +1,5 @@
+import { CofferError } from '../errors';
+
 /**
  * Why a peer's envelope was not applied. None of these is fatal: the envelope is dropped (or,
  * for 'unknown-device', held until the device list admits its author; for 'revoked-unchecked',
@@ -30,8 +32,9 @@ const explanations: Record<EnvelopeRejection, string> = {
   'not-an-update': 'its contents are not a change to a vault',
 };
 
-export class EnvelopeRejectedError extends Error {
+export class EnvelopeRejectedError extends CofferError {
   override readonly name = 'EnvelopeRejectedError';
+  override readonly code = 'envelope-rejected' as const;
   constructor(
     readonly reason: EnvelopeRejection,
     readonly detail?: { readonly author?: string; readonly seq?: number },
@@ -64,8 +67,9 @@ const inviteExplanations: Record<InviteProblem, string> = {
   refused: 'the device that holds the vault refused the request',
 };
 
-export class InviteError extends Error {
+export class InviteError extends CofferError {
   override readonly name = 'InviteError';
+  override readonly code = 'invite-failed' as const;
   constructor(
     readonly problem: InviteProblem,
     options?: { cause?: unknown },

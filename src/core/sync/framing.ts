@@ -23,6 +23,8 @@
  *   saying what arrived.
  */
 
+import { CofferError } from '../errors';
+
 /** Payload bytes per frame: 16 KiB crosses every browser's data channel. */
 export const maxChunkBytes = 16 * 1024;
 /** What a Reassembler accepts unless told otherwise. */
@@ -48,8 +50,9 @@ export type FramingViolation =
  * 'length-mismatch', the limit and the announced total for 'too-large', the header size and
  * the frame's length for 'truncated-frame'.
  */
-export class FramingError extends Error {
+export class FramingError extends CofferError {
   override readonly name = 'FramingError';
+  override readonly code = 'framing-violation' as const;
   constructor(
     readonly reason: FramingViolation,
     message: string,

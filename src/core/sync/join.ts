@@ -1,12 +1,13 @@
 import * as Y from 'yjs';
 import type { VaultKey } from '../crypto';
 import type { DeviceId } from '../ids';
+import { type Clock, type Scheduler, systemScheduler } from '../time';
 import type { DeviceIdentity } from './device';
 import { InviteError } from './errors';
 import { inviteMaterial, openJoinAnswer, sealJoinRequest } from './invite';
+import { INVITE_ANSWERS, INVITE_REQUESTS } from './invite-desk';
 import type { InviteToken } from './invite-token';
 import type { TransportFactory, TransportStatus } from './transport';
-import { INVITE_ANSWERS, INVITE_REQUESTS } from './vault-sync';
 
 /** A vault received by invitation, ready for `Session.addJoinedVault`. */
 export interface ReceivedVault {
@@ -22,7 +23,10 @@ export interface JoinOptions {
   readonly token: InviteToken;
   readonly device: DeviceIdentity & { readonly name: string };
   readonly connect: TransportFactory;
-  readonly clock?: () => number;
+  /** Time for the link's expiry and the wait for an answer (the system's by default). */
+  readonly scheduler?: Scheduler;
+  /** Milliseconds since the epoch, in place of the scheduler's `now` (kept for older callers). */
+  readonly clock?: Clock;
   /** How long to wait for a device of the vault to answer (default 60 s). */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
@@ -37,7 +41,8 @@ export interface JoinOptions {
  * at once from the link), used, revoked, refused, or timeout when no device answered.
  */
 export async function joinWithInvite(options: JoinOptions): Promise<ReceivedVault> {
-  const clock = options.clock ?? Date.now;
+  const scheduler = options.scheduler ?? systemScheduler;
+  const clock = options.clock ?? (() => scheduler.now());
   const { token, device } = options;
   if (token.expiresAt <= clock()) throw new InviteError('expired');
   options.signal?.throwIfAborted();
@@ -51,7 +56,7 @@ export async function joinWithInvite(options: JoinOptions): Promise<ReceivedVaul
   try {
     return await new Promise<ReceivedVault>((resolve, reject) => {
       const finish = (outcome: () => void) => {
-        clearTimeout(timer);
+        cancelTimeout();
         answers.unobserve(look);
         options.signal?.removeEventListener('abort', onAbort);
         outcome();
@@ -77,9 +82,8 @@ export async function joinWithInvite(options: JoinOptions): Promise<ReceivedVaul
         }
       };
       const onAbort = () => finish(() => reject(options.signal?.reason));
-      const timer = setTimeout(
-        () => finish(() => reject(new InviteError('timeout'))),
-        options.timeoutMs ?? 60_000,
+      const cancelTimeout = scheduler.after(options.timeoutMs ?? 60_000, () =>
+        finish(() => reject(new InviteError('timeout'))),
       );
       options.signal?.addEventListener('abort', onAbort);
       answers.observe(look);

@@ -1,7 +1,9 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { toBase64url, type VaultKey } from '../crypto';
+import { toBase64url } from '../crypto';
 import type { DeviceId } from '../ids';
-import type { AuthorStatus, RemoteApplyResult, RemoteChange } from '../vault';
+import { type Clock, type Scheduler, systemScheduler } from '../time';
+import { type VaultHandle, vaultKeyOf } from '../vault';
+import { type AcceptedPoint, AuthorChains } from './chains';
 import type { DeviceIdentity } from './device';
 import { signatureLength } from './device';
 import {
@@ -21,17 +23,10 @@ import { syncKeyOf } from './keys';
 /** Envelopes over this many bytes are hashed with WebCrypto before they are checked. */
 const nativeDigestFrom = 64 * 1024;
 
-/** What sync needs of an open vault (a VaultHandle provides all of it). */
-export interface SyncableVault {
-  readonly id: string;
-  readonly vaultKey: VaultKey;
-  /** Where an author stands in the device list. */
-  authorStatus(author: string): AuthorStatus;
-  /** For a removed author, the id of its last envelope accepted before removal (null: none). */
-  removalPoint(author: string): string | null | undefined;
-  applyRemote(changes: readonly RemoteChange[]): Promise<RemoteApplyResult>;
-  encodeState(): Uint8Array;
-}
+export type { AcceptedPoint } from './chains';
+
+/** What sync needs of an open vault: the full handle, which only core holds. */
+export type SyncableVault = VaultHandle;
 
 /** An envelope this device wrote, with the key it is published under. */
 export interface SealedEnvelope {
@@ -57,32 +52,16 @@ export interface ReceiveReport {
 export interface SyncPeerOptions {
   readonly vault: SyncableVault;
   readonly device: DeviceIdentity;
-  readonly clock?: () => number;
+  /** Where the time for sequence numbers and `lastReceivedAt` comes from (the system's). */
+  readonly scheduler?: Scheduler;
+  /** Milliseconds since the epoch, in place of the scheduler's `now` (kept for older callers). */
+  readonly clock?: Clock;
   /**
    * Most envelopes held for unknown authors, and (apart) most held from removed authors; the
    * oldest are dropped beyond it (a dropped envelope of a removed author counts as refused).
    */
   readonly maxHeld?: number;
 }
-
-/** The last envelope of an author accepted here: what removing it names. */
-export interface AcceptedPoint {
-  readonly seq: number;
-  /** Its id, base64url. */
-  readonly envelope: string;
-}
-
-/** What this device knows of a removed author's chain, from its removal point back. */
-interface Cutoff {
-  /** The removal point: the last envelope of the author the remover accepted (null: none). */
-  readonly head: string | null;
-  /** Ids of the chain from the head back that were accepted here. */
-  readonly verified: Set<string>;
-  /** The next id back the chain, accepted when it comes; null once the chain's start is reached. */
-  expected: string | null;
-}
-
-const chainStartKey = toBase64url(chainStart);
 
 /** The key an envelope is published under in the shared map: one per author and sequence number. */
 export const envelopeKey = (author: string, seq: number, kind: EnvelopeKind): string =>
@@ -102,8 +81,8 @@ const appliedId = (author: string, kind: EnvelopeKind, seq: number) => `${author
  *   device list changes, since the change that admits a device may arrive after its first edit.
  * - Applying is idempotent (Yjs ignores what it has), so duplicates and replays are harmless;
  *   an envelope already applied is not even opened again.
- * - Sequence numbers start at the clock in microseconds and increase by one, so they keep
- *   increasing across sessions without a counter on disk. They name envelopes (map keys,
+ * - Sequence numbers start at the scheduler's clock in microseconds and increase by one, so
+ *   they keep increasing across sessions without a counter on disk. They name envelopes (map keys,
  *   associated data) and decide nothing: each envelope names its author's previous one (its
  *   chain starts anew with each SyncPeer), and a removal names the last envelope accepted
  *   from the removed device. Of a removed author, only that envelope and its ancestors are
@@ -113,7 +92,7 @@ const appliedId = (author: string, kind: EnvelopeKind, seq: number) => `${author
 export class SyncPeer {
   readonly #vault: SyncableVault;
   readonly #device: DeviceIdentity;
-  readonly #clock: () => number;
+  readonly #clock: Clock;
   readonly #maxHeld: number;
   readonly #syncKey;
   #seq: number;
@@ -122,12 +101,7 @@ export class SyncPeer {
   /** Envelopes of removed authors whose place in their chain cannot be told yet, by id. */
   readonly #heldRevoked = new Map<string, Uint8Array>();
   readonly #maxSeqByAuthor = new Map<DeviceId, number>();
-  /** Every envelope accepted (or sealed) here: id -> prev, base64url. */
-  readonly #links = new Map<string, string>();
-  /** Ids named as prev by an envelope accepted here. */
-  readonly #named = new Set<string>();
-  readonly #tips = new Map<DeviceId, AcceptedPoint>();
-  readonly #cutoffs = new Map<DeviceId, Cutoff>();
+  readonly #chains: AuthorChains;
   /** The id of the last envelope this device sealed: the next one's prev. */
   #prev: Uint8Array = chainStart;
   #lastReceivedAt: number | null = null;
@@ -137,9 +111,11 @@ export class SyncPeer {
   constructor(options: SyncPeerOptions) {
     this.#vault = options.vault;
     this.#device = options.device;
-    this.#clock = options.clock ?? Date.now;
+    const scheduler = options.scheduler ?? systemScheduler;
+    this.#clock = options.clock ?? (() => scheduler.now());
     this.#maxHeld = options.maxHeld ?? 1000;
-    this.#syncKey = syncKeyOf(options.vault.vaultKey);
+    this.#chains = new AuthorChains(options.vault.members);
+    this.#syncKey = syncKeyOf(vaultKeyOf(options.vault));
     this.#seq = Math.floor(this.#clock()) * 1000;
   }
 
@@ -162,7 +138,7 @@ export class SyncPeer {
    * follows): what removing the author names. Undefined if nothing of it was accepted here.
    */
   lastAcceptedOf(author: DeviceId): AcceptedPoint | undefined {
-    return this.#tips.get(author);
+    return this.#chains.tipOf(author);
   }
 
   /** Envelopes refused so far, by reason. */
@@ -193,7 +169,7 @@ export class SyncPeer {
       ...(knowledge ? { knowledge } : {}),
     });
     this.#prev = id;
-    this.#links.set(toBase64url(id), toBase64url(prev));
+    this.#chains.sealed(id, prev);
     this.#applied.add(appliedId(this.#device.id, kind, seq));
     return { key: envelopeKey(this.#device.id, seq, kind), seq, kind, bytes };
   }
@@ -231,7 +207,7 @@ export class SyncPeer {
     let checkedId = '';
     const authorStatus = (author: DeviceId, envelope: EnvelopeToCheck): AuthorCheck => {
       checkedId = toBase64url(envelope.id);
-      return this.#check(author, checkedId, envelope.prev);
+      return this.#chains.check(author, checkedId, envelope.prev);
     };
     let accepted = 0;
     const concurrent = new Set<string>();
@@ -288,15 +264,9 @@ export class SyncPeer {
       let chainsGrew = false;
       for (const { envelope, id } of opened) {
         this.#applied.add(id);
-        const key = toBase64url(envelope.id);
-        const prev = toBase64url(envelope.prev);
-        this.#links.set(key, prev);
-        this.#named.add(prev);
-        if (this.#cutoffs.has(envelope.author)) chainsGrew = true;
-        if (envelope.author !== this.#device.id) {
-          // The tip moves on unless an envelope accepted already follows this one.
-          if (!this.#named.has(key))
-            this.#tips.set(envelope.author, { seq: envelope.seq, envelope: key });
+        const foreign = envelope.author !== this.#device.id;
+        if (this.#chains.accepted(envelope, foreign)) chainsGrew = true;
+        if (foreign) {
           this.#maxSeqByAuthor.set(
             envelope.author,
             Math.max(this.maxSeqOf(envelope.author), envelope.seq),
@@ -323,52 +293,14 @@ export class SyncPeer {
   }
 
   /**
-   * The author check of docs/sync.md: the device list decides, and for a removed author its
-   * chain from the removal point back. Nothing here rests on the seq the author chose.
-   */
-  #check(author: DeviceId, id: string, prevBytes: Uint8Array): AuthorCheck {
-    const status = this.#vault.authorStatus(author);
-    if (status !== 'revoked') {
-      this.#cutoffs.delete(author);
-      return status;
-    }
-    const cutoff = this.#cutoffOf(author);
-    if (cutoff.verified.has(id) || id === cutoff.expected) return 'allowed';
-    // The whole chain back to its start is known here, and this envelope is not in it.
-    if (cutoff.expected === null) return 'revoked';
-    // It follows the removal point (written after it), or an envelope of the chain whose
-    // successor is known and is another one (a fork).
-    const prev = toBase64url(prevBytes);
-    if (prev === cutoff.expected || cutoff.verified.has(prev)) return 'revoked';
-    return 'unchecked';
-  }
-
-  #cutoffOf(author: DeviceId): Cutoff {
-    const head = this.#vault.removalPoint(author) ?? null;
-    let cutoff = this.#cutoffs.get(author);
-    if (!cutoff || cutoff.head !== head) {
-      cutoff = { head, verified: new Set(), expected: head };
-      this.#cutoffs.set(author, cutoff);
-    }
-    // Walk back over what was accepted here since the last look: each link once.
-    while (cutoff.expected !== null) {
-      const prev = this.#links.get(cutoff.expected);
-      if (prev === undefined) break;
-      cutoff.verified.add(cutoff.expected);
-      cutoff.expected = prev === chainStartKey ? null : prev;
-    }
-    return cutoff;
-  }
-
-  /**
    * Whether an envelope named like one already applied is that one. Trusted from the name for
    * members; for a removed author, whose names are its own choice, only if its id matches.
    */
   #sameAsApplied(id: string, bytes: Uint8Array, digest: Uint8Array | undefined): boolean {
     const author = id.slice(0, id.indexOf('/'));
-    if (this.#vault.authorStatus(author) !== 'revoked') return true;
+    if (this.#vault.members.authorStatus(author) !== 'revoked') return true;
     const body = bytes.subarray(0, bytes.length - signatureLength);
-    return this.#links.has(toBase64url(digest ?? sha256(body)));
+    return this.#chains.knows(toBase64url(digest ?? sha256(body)));
   }
 
   /** Whether this envelope's header names one already applied (unreadable: false). */

@@ -17,7 +17,25 @@ export interface TransportStatus {
   readonly junk?: number;
 }
 
-/** One room: a document replicated between everyone who knows the room's name and password. */
+/**
+ * One room: a document replicated between everyone who knows the room's name and password.
+ *
+ * Contract (tests/contract/transport.contract.ts, run over the in-memory network in Node and
+ * over y-webrtc in Chromium):
+ * - Peers in one room with one password find each other and replicate the document: each
+ *   author's changes arrive whole and in the order made, a multi-megabyte one included, and a
+ *   peer that joins later gets what was written before. Another room, or another password,
+ *   sees nothing.
+ * - `status()` is `online` once the relay is reached or a peer is connected, `connecting`
+ *   before, `offline` once left; `peers` and `peerDevices` follow peers coming and going, and
+ *   `onStatus` hears each change.
+ * - Junk from the relay or from a peer is counted in `junk` and dropped: never thrown, and the
+ *   room goes on.
+ * - Connected peers stay connected while the relay is down; when it is back, peers that joined
+ *   meanwhile find the others.
+ * - After `destroy()` resolves, nothing more arrives or leaves, listeners hear nothing, the
+ *   status is `offline`, and the room can be joined again at once.
+ */
 export interface Transport {
   status(): TransportStatus;
   onStatus(listener: (status: TransportStatus) => void): () => void;

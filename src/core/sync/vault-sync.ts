@@ -1,19 +1,20 @@
 import * as Y from 'yjs';
-import { fromBase64url, keyIdOf, toBase64url } from '../crypto';
+import { keyIdOf, toBase64url } from '../crypto';
 import { type DeviceId, type InviteId, isDeviceId } from '../ids';
 import { createListeners } from '../listeners';
-import { type InviteRecord, VaultClosedError, type VaultHandle } from '../vault';
+import { type Cancel, type Clock, type Scheduler, systemScheduler } from '../time';
+import {
+  handleOf,
+  type InviteRecord,
+  type Vault,
+  VaultClosedError,
+  type VaultHandle,
+  vaultKeyOf,
+} from '../vault';
 import type { DeviceIdentity } from './device';
 import { EnvelopeExchange, type ExchangeCompaction } from './exchange';
-import {
-  type AnswerContent,
-  type InviteMaterial,
-  inviteAnswerPublicKey,
-  inviteMaterial,
-  newInviteSecret,
-  openJoinRequest,
-  sealJoinAnswer,
-} from './invite';
+import { inviteAnswerPublicKey, inviteMaterial, newInviteSecret } from './invite';
+import { type DeskHost, InviteDesk } from './invite-desk';
 import type { InviteToken } from './invite-token';
 import { roomNameOf, transportPasswordOf } from './keys';
 import type { ReceiveReport } from './peer';
@@ -41,10 +42,17 @@ export interface SyncStatus extends TransportStatus {
 }
 
 export interface VaultSyncOptions {
-  readonly vault: VaultHandle;
+  /** The vault as Session.openVault gave it (sync reaches the full handle inside core). */
+  readonly vault: Vault | VaultHandle;
   readonly device: DeviceIdentity & { readonly name: string };
   readonly connect: TransportFactory;
-  readonly clock?: () => number;
+  /**
+   * Time for this vault's sync: invitation times, the expiry sweep of invite rooms, the wait
+   * before a member that did not make an invitation answers it (the system's by default).
+   */
+  readonly scheduler?: Scheduler;
+  /** Milliseconds since the epoch, in place of the scheduler's `now` (kept for older callers). */
+  readonly clock?: Clock;
   readonly compaction?: ExchangeCompaction;
   /** Answer invitations of this vault from other devices (default true). */
   readonly answerInvites?: boolean;
@@ -56,8 +64,8 @@ export interface CreatedInvite {
   readonly record: InviteRecord;
 }
 
-const INVITE_REQUESTS = 'requests';
-const INVITE_ANSWERS = 'answers';
+/** How often invite rooms are swept for invitations that expired. */
+const deskSweepMs = 30_000;
 
 /**
  * A vault's sync while it is open in this tab (the tab that holds its lock): the envelope
@@ -71,26 +79,47 @@ const INVITE_ANSWERS = 'answers';
  */
 export class VaultSync {
   readonly #options: VaultSyncOptions;
-  readonly #clock: () => number;
+  readonly #vault: VaultHandle;
+  readonly #clock: Clock;
+  readonly #scheduler: Scheduler;
   readonly #peer: SyncPeer;
   readonly #doc = new Y.Doc({ gc: true });
   readonly #exchange: EnvelopeExchange;
   #transport: Transport | undefined;
   readonly #listeners = createListeners<SyncStatus>('sync status');
   readonly #desks = new Map<InviteId, InviteDesk>();
+  /** What the invite rooms see of this sync. */
+  readonly #deskHost: DeskHost;
   #stopped = false;
   #stopVaultWatch: (() => void) | undefined;
-  #expiryTimer: ReturnType<typeof setInterval> | undefined;
+  #stopSweep: Cancel | undefined;
   #last = '';
 
   private constructor(options: VaultSyncOptions) {
     this.#options = options;
-    this.#clock = options.clock ?? Date.now;
-    this.#peer = new SyncPeer({ vault: options.vault, device: options.device, clock: this.#clock });
+    this.#vault = handleOf(options.vault);
+    const scheduler = options.scheduler ?? systemScheduler;
+    this.#scheduler = scheduler;
+    this.#clock = options.clock ?? (() => scheduler.now());
+    this.#peer = new SyncPeer({
+      vault: this.#vault,
+      device: options.device,
+      scheduler,
+      clock: this.#clock,
+    });
+    this.#deskHost = {
+      vault: this.#vault,
+      device: options.device,
+      connect: options.connect,
+      scheduler,
+      now: this.#clock,
+      isMember: () => this.membership === 'member',
+      stopped: () => this.#stopped,
+    };
     this.#exchange = new EnvelopeExchange({
       doc: this.#doc,
       peer: this.#peer,
-      vault: options.vault,
+      vault: this.#vault,
       ...(options.compaction ? { compaction: options.compaction } : {}),
       onReport: (report) => this.#onReport(report),
       onError: (error) => {
@@ -108,8 +137,9 @@ export class VaultSync {
   }
 
   async #start(): Promise<void> {
-    const { vault, device } = this.#options;
-    await vault.claimDevice({ id: device.id, name: device.name }, !vault.joined);
+    const { device } = this.#options;
+    const vault = this.#vault;
+    await vault.members.claimDevice({ id: device.id, name: device.name }, !vault.joined);
     this.#stopVaultWatch = vault.onChange(() => {
       this.#refreshDesks();
       this.#emit();
@@ -117,14 +147,14 @@ export class VaultSync {
     vault.onClose(() => void this.stop());
     await this.#exchange.start();
     this.#transport = this.#options.connect({
-      name: roomNameOf(vault.vaultKey),
-      password: transportPasswordOf(vault.vaultKey),
+      name: roomNameOf(vaultKeyOf(vault)),
+      password: transportPasswordOf(vaultKeyOf(vault)),
       doc: this.#doc,
       device: device.id,
     });
     this.#transport.onStatus(() => this.#emit());
     this.#refreshDesks();
-    this.#expiryTimer = setInterval(() => this.#refreshDesks(), 30_000);
+    this.#stopSweep = this.#scheduler.every(deskSweepMs, () => this.#refreshDesks());
     this.#emit();
   }
 
@@ -134,9 +164,10 @@ export class VaultSync {
 
   /** Where this device stands, read from the vault's device list as it is now. */
   get membership(): Membership {
-    const { vault, device } = this.#options;
+    const { device } = this.#options;
+    const vault = this.#vault;
     if (vault.closed) return 'member';
-    const record = vault.devices().find((d) => d.id === device.id);
+    const record = vault.members.devices().find((d) => d.id === device.id);
     if (record) return record.revokedAfterSeq !== undefined ? 'removed' : 'member';
     return vault.joined ? 'joining' : 'member';
   }
@@ -153,7 +184,7 @@ export class VaultSync {
       membership: this.membership,
       lastReceivedAt: this.#peer.lastReceivedAt,
       refused,
-      reviews: this.#options.vault.closed ? 0 : this.#options.vault.reviews().length,
+      reviews: this.#vault.closed ? 0 : this.#vault.reviews().length,
     };
   }
 
@@ -189,7 +220,7 @@ export class VaultSync {
         new RangeError('a device cannot remove itself; remove it from another device'),
       );
     const last = this.#peer.lastAcceptedOf(deviceId);
-    return this.#options.vault.revokeDevice(
+    return this.#vault.members.revokeDevice(
       deviceId,
       { seq: last?.seq ?? 0, envelope: last?.envelope ?? null },
       this.#options.device.id,
@@ -203,7 +234,8 @@ export class VaultSync {
   async createInvite(options: { expiresInMs: number; singleUse: boolean }): Promise<CreatedInvite> {
     if (!(options.expiresInMs > 0 && options.expiresInMs <= 30 * 24 * 3600_000))
       throw new RangeError('an invitation expires after a time from one minute to 30 days');
-    const { vault, device } = this.#options;
+    const { device } = this.#options;
+    const vault = this.#vault;
     const secret = newInviteSecret();
     const material = inviteMaterial(secret);
     const now = this.#clock();
@@ -216,15 +248,15 @@ export class VaultSync {
       createdBy: device.id,
       usedBy: [],
     };
-    await vault.saveInvite(record);
+    await vault.members.saveInvite(record);
     this.#refreshDesks();
     return {
       token: {
         secret,
         vaultId: vault.id,
-        keyId: keyIdOf(vault.vaultKey),
+        keyId: keyIdOf(vaultKeyOf(vault)),
         expiresAt: record.expiresAt,
-        answerKey: inviteAnswerPublicKey(vault.vaultKey, material.id),
+        answerKey: inviteAnswerPublicKey(vaultKeyOf(vault), material.id),
       },
       record,
     };
@@ -232,20 +264,19 @@ export class VaultSync {
 
   /** Withdraws an invitation: devices that answer it say so from now on. */
   async revokeInvite(id: string): Promise<void> {
-    const record = this.#options.vault.invite(id);
+    const record = this.#vault.members.invite(id);
     if (!record || record.revokedAt !== undefined) return;
-    await this.#options.vault.saveInvite({ ...record, revokedAt: this.#clock() });
+    await this.#vault.members.saveInvite({ ...record, revokedAt: this.#clock() });
   }
 
   /** Opens or closes invite rooms as invitations come and go (kept until they expire). */
   #refreshDesks(): void {
-    if (this.#stopped || this.#options.vault.closed || this.#options.answerInvites === false)
-      return;
+    if (this.#stopped || this.#vault.closed || this.#options.answerInvites === false) return;
     const now = this.#clock();
     // A removed device still holds the invitations in its copy of the vault; it answers none.
     const removed = this.membership === 'removed';
     const live = new Map(
-      this.#options.vault
+      this.#vault.members
         .invites()
         .filter((invite) => !removed && invite.expiresAt > now)
         .map((invite) => [invite.id, invite]),
@@ -258,93 +289,15 @@ export class VaultSync {
     }
     for (const [id, invite] of live) {
       if (this.#desks.has(id)) continue;
-      this.#desks.set(id, new InviteDesk(this, this.#options, invite));
+      this.#desks.set(id, new InviteDesk(this.#deskHost, invite));
     }
-  }
-
-  /** @internal Answers one request; called by the invite room of the invitation. */
-  async answer(
-    material: InviteMaterial,
-    requester: string,
-    bytes: unknown,
-  ): Promise<Uint8Array | undefined> {
-    const { vault, device } = this.#options;
-    const request = openJoinRequest(material, requester, bytes);
-    if (!request || vault.closed) return undefined;
-    if (!vault.invite(material.id)) return undefined;
-    // Every member's desk sees every request; the device that made the invitation answers at
-    // once, the others only if it has not (so one device, not all, adds the newcomer and
-    // publishes its whole vault for it).
-    if (vault.invite(material.id)?.createdBy !== device.id) {
-      await new Promise((resolve) => setTimeout(resolve, deferredAnswerMs));
-      if (this.#stopped || vault.closed) return undefined;
-    }
-    const invite = vault.invite(material.id);
-    if (!invite) return undefined;
-    // Requests stay in the invitation's room for as long as any device there holds them, so
-    // every desk opened later sees the old ones again.
-    const known = vault.devices().find((d) => d.id === request.device);
-    const removed = known?.revokedAfterSeq !== undefined;
-    // A device already let in asks again only when it missed its answer; the device that let
-    // it in answers (nothing new to publish), others leave it be.
-    if (known && !removed && known.addedBy !== device.id) return undefined;
-    // Only a member answers: a device that knows it was removed, or is still waiting for the
-    // device list after joining, leaves the request to the vault's members. (The new device
-    // would not believe it anyway: it checks the answering device is among the members.)
-    if (this.membership !== 'member') return undefined;
-    const now = this.#clock();
-    const problem =
-      invite.revokedAt !== undefined
-        ? 'revoked'
-        : invite.expiresAt <= now
-          ? 'expired'
-          : invite.singleUse && invite.usedBy.length > 0 && !invite.usedBy.includes(request.device)
-            ? 'used'
-            : // A removal is not undone by an invitation the removed device had already used.
-              removed && invite.usedBy.includes(request.device)
-              ? 'refused'
-              : undefined;
-    let content: AnswerContent;
-    if (problem) {
-      content = { ok: false, problem };
-    } else {
-      if (!known || removed) {
-        // The new device learns the other devices from the answer, so this device's envelopes
-        // (with everything it applied from others, under their keys) are all it needs.
-        await vault.addDevice({
-          id: request.device,
-          name: request.name,
-          addedAt: now,
-          addedBy: device.id,
-        });
-        if (!invite.usedBy.includes(request.device)) {
-          await vault.saveInvite({ ...invite, usedBy: [...invite.usedBy, request.device] });
-        }
-      }
-      content = { ok: true, vaultId: vault.id, name: vault.name, key: vault.vaultKey };
-    }
-    return sealJoinAnswer(material, request, content, {
-      device,
-      vaultKey: vault.vaultKey,
-      // The vault's devices not removed, this one among them (a vault made before sync has
-      // no record of it yet); a removed device is not listed, so its answer is not believed.
-      members: [
-        ...new Set([
-          ...(vault.devices().some((d) => d.id === device.id) ? [] : [device.id]),
-          ...vault
-            .devices()
-            .filter((d) => d.revokedAfterSeq === undefined && d.id !== request.device)
-            .map((d) => d.id),
-        ]),
-      ],
-    });
   }
 
   /** Stops syncing (the vault stays open). Resolves once its rooms are left. */
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
-    if (this.#expiryTimer) clearInterval(this.#expiryTimer);
+    this.#stopSweep?.();
     this.#stopVaultWatch?.();
     this.#exchange.stop();
     this.#listeners.clear();
@@ -354,55 +307,3 @@ export class VaultSync {
     this.#doc.destroy();
   }
 }
-
-/** How long a member that did not make an invitation leaves its maker to answer a request. */
-const deferredAnswerMs = 1500;
-
-/** The invite room of one invitation, where new devices ask and this device answers. */
-class InviteDesk {
-  readonly #doc = new Y.Doc({ gc: true });
-  readonly #transport: Transport;
-  readonly #answered = new Map<string, unknown>();
-  readonly #observer = () => void this.#look();
-  readonly #material: InviteMaterial;
-  readonly #sync: VaultSync;
-  #busy: Promise<void> = Promise.resolve();
-
-  constructor(sync: VaultSync, options: VaultSyncOptions, invite: InviteRecord) {
-    this.#sync = sync;
-    this.#material = inviteMaterial(fromBase64url(invite.secret));
-    this.#transport = options.connect({
-      name: this.#material.room,
-      password: this.#material.password,
-      doc: this.#doc,
-    });
-    this.#doc.getMap(INVITE_REQUESTS).observe(this.#observer);
-  }
-
-  #look(): void {
-    this.#busy = this.#busy.then(async () => {
-      const requests = this.#doc.getMap(INVITE_REQUESTS);
-      for (const [requester, bytes] of requests.entries()) {
-        if (this.#answered.get(requester) === bytes) continue;
-        this.#answered.set(requester, bytes);
-        try {
-          const answer = await this.#sync.answer(this.#material, requester, bytes);
-          if (answer) this.#doc.getMap(INVITE_ANSWERS).set(requester, answer);
-        } catch (error) {
-          // The vault could not record the new device (closed, or storage full): no answer, so
-          // the new device times out and can try again.
-          this.#answered.delete(requester);
-          console.warn('answering an invitation failed', error);
-        }
-      }
-    });
-  }
-
-  async close(): Promise<void> {
-    this.#doc.getMap(INVITE_REQUESTS).unobserve(this.#observer);
-    await this.#transport.destroy();
-    this.#doc.destroy();
-  }
-}
-
-export { INVITE_ANSWERS, INVITE_REQUESTS };

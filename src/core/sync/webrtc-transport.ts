@@ -1,5 +1,6 @@
 import type { WebrtcProvider } from 'y-webrtc';
 import { createListeners } from '../listeners';
+import { type Cancel, type Scheduler, systemScheduler } from '../time';
 import { createChunkingWrtc, type NativeWebRtc } from './chunking-wrtc';
 import type { RoomOptions, Transport, TransportFactory, TransportStatus } from './transport';
 
@@ -36,6 +37,8 @@ export interface WebrtcTransportOptions {
     online(): boolean;
     onChange(listener: (online: boolean) => void): () => void;
   };
+  /** The clock, timers and jitter (default: the system's; tests pass a manual one). */
+  readonly scheduler?: Scheduler;
 }
 
 /**
@@ -51,6 +54,17 @@ const stuckAfterMs = 8000;
 /** Providers of this tab that are being destroyed, by room: the next join waits for them. */
 const leaving = new Map<string, Promise<void>>();
 
+/**
+ * The private fields of y-webrtc 10.3 this file reads. Each is covered by a case of the transport
+ * contract (tests/contract/transport.contract.ts, run over y-webrtc in Chromium by
+ * tests/browser/transport.test.ts), so an upgrade that changes one fails a test:
+ * - `room.webrtcConns` (`connected`, `peer.destroy`) and `room.bcConns`: the peer count
+ *   ("peers see each other", "leaving"); stuck connections (`peer.destroy`).
+ * - `signalingConns` (`connected`, `ws`, 'connect'/'disconnect' events): the state, and the
+ *   junk guard on each socket lib0 makes ("junk", "relay restart").
+ * - `key` (the room's AES key, a promise): leaving frees the room's name once it settles
+ *   ("leave and join again"), and signaling data is checked against it ("junk").
+ */
 interface ProviderInternals {
   readonly room: {
     readonly webrtcConns: Map<
@@ -65,7 +79,7 @@ interface ProviderInternals {
     on(event: string, f: () => void): void;
     off(event: string, f: () => void): void;
   }[];
-  readonly key: PromiseLike<unknown>;
+  readonly key: PromiseLike<CryptoKey | null>;
 }
 
 export function webrtcTransport(options: WebrtcTransportOptions): TransportFactory {
@@ -77,6 +91,25 @@ interface SocketLike {
   onmessage: ((event: { readonly data: unknown }) => void) | null;
 }
 
+/** lib0's decoder, as y-webrtc uses it for its encrypted signaling (loaded with y-webrtc). */
+type Lib0Decoding = typeof import('lib0/decoding');
+
+/**
+ * A room of this tab, as the signaling guard sees it: what a `publish` to the room must decrypt
+ * with, and who counts what does not.
+ */
+interface GuardedRoom {
+  /** y-webrtc's key for the room (null without a password). */
+  readonly key: PromiseLike<CryptoKey | null>;
+  readonly decoding: Lib0Decoding;
+  /** Whether this tab holds a connection to y-webrtc's peer `peerId` in the room. */
+  hasConnection(peerId: string): boolean;
+  onJunk(error: unknown): void;
+}
+
+/** This tab's rooms by name: the signaling guard checks a `publish` to one before y-webrtc. */
+const guardedRooms = new Map<string, GuardedRoom>();
+
 const guarded = new WeakSet<object>();
 
 /**
@@ -85,6 +118,12 @@ const guarded = new WeakSet<object>();
  * (or anyone on it) throws in the page. A message that is not a JSON object with a string
  * `type`, or a `publish` without a string `topic` and base64 `data`, is dropped and counted;
  * so is one whose handler throws anyway. Returns false if the socket was already guarded.
+ *
+ * A `publish` to a room of this tab (`guardedRooms`) is also decrypted first, as y-webrtc will
+ * decrypt it: y-webrtc does so in a promise nobody catches, so data that is base64 but does
+ * not decrypt with the room's key, or decrypts to fields of the wrong types, would end as an
+ * unhandled rejection. Such a message is dropped and counted to its room. Messages then reach
+ * y-webrtc in the order they arrived, each once the ones before it were checked.
  */
 export function guardSignalingSocket(
   socket: SocketLike,
@@ -93,22 +132,60 @@ export function guardSignalingSocket(
   if (guarded.has(socket)) return false;
   guarded.add(socket);
   const original = socket.onmessage;
+  // The checks still running, in arrival order; undefined when none is.
+  let pending: Promise<void> | undefined;
   socket.onmessage = (event) => {
-    const problem = signalingProblem(event?.data);
-    if (problem) return void onJunk(new Error(`junk from the signaling relay: ${problem}`));
-    try {
-      original?.call(socket, event);
-    } catch (error) {
-      onJunk(error);
+    const parsed = parseSignaling(event?.data);
+    if (typeof parsed === 'string') {
+      // Counted to the room it names, if it is one of ours; else to whoever guards the socket.
+      const room = guardedRooms.get(topicOf(event?.data) ?? '');
+      return void (room?.onJunk ?? onJunk)(new Error(`junk from the signaling relay: ${parsed}`));
     }
+    const room = parsed.type === 'publish' ? guardedRooms.get(parsed.topic as string) : undefined;
+    const deliver = () => {
+      try {
+        original?.call(socket, event);
+      } catch (error) {
+        (room?.onJunk ?? onJunk)(error);
+      }
+    };
+    if (!room && !pending) return deliver();
+    const step = (pending ?? Promise.resolve()).then(async () => {
+      if (!room) return deliver();
+      const verdict = await publishVerdict(room, parsed.data as string);
+      if (verdict === 'deliver') return deliver();
+      if (verdict !== 'ignore') room.onJunk(new Error(`junk from the signaling relay: ${verdict}`));
+    });
+    pending = step;
+    void step.then(() => {
+      if (pending === step) pending = undefined;
+    });
   };
   return true;
+}
+
+/** The `topic` of a JSON object message, if it has a string one. */
+function topicOf(data: unknown): string | undefined {
+  if (typeof data !== 'string') return undefined;
+  try {
+    const message: unknown = JSON.parse(data);
+    const topic = isRecord(message) ? message.topic : undefined;
+    return typeof topic === 'string' ? topic : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const base64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** What is wrong with a signaling message, or undefined if y-webrtc can take it. */
 export function signalingProblem(data: unknown): string | undefined {
+  const parsed = parseSignaling(data);
+  return typeof parsed === 'string' ? parsed : undefined;
+}
+
+/** The message as an object y-webrtc can take, or what is wrong with it. */
+function parseSignaling(data: unknown): Record<string, unknown> | string {
   if (typeof data !== 'string') return `expected text, got ${typeof data}`;
   let message: unknown;
   try {
@@ -118,16 +195,55 @@ export function signalingProblem(data: unknown): string | undefined {
   }
   if (message === null || typeof message !== 'object' || Array.isArray(message))
     return 'not an object';
-  const { type, topic, data: payload } = message as Record<string, unknown>;
+  const fields = message as Record<string, unknown>;
+  const { type, topic, data: payload } = fields;
   if (typeof type !== 'string') return 'no type';
-  if (type !== 'publish') return undefined;
+  if (type !== 'publish') return fields;
   if (typeof topic !== 'string') return 'publish without a topic';
   if (typeof payload !== 'string' || payload.length % 4 !== 0 || !base64.test(payload))
     return 'publish without base64 data';
-  return undefined;
+  return fields;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * What to do with a `publish` to one of this tab's rooms: 'deliver' it to y-webrtc, 'ignore' it
+ * (stale: y-webrtc would throw on it, but an honest peer can send it), or what makes it junk.
+ * Mirrors y-webrtc 10.3's `SignalingConn` message handler and `cryptoutils.decryptJson`.
+ */
+async function publishVerdict(room: GuardedRoom, data: string): Promise<string> {
+  let message: unknown;
+  try {
+    const key = await room.key;
+    if (!key) return 'deliver';
+    const { decoding } = room;
+    const bytes = Uint8Array.from(atob(data), (char) => char.charCodeAt(0));
+    const decoder = decoding.createDecoder(bytes);
+    if (decoding.readVarString(decoder) !== 'AES-GCM') return 'not AES-GCM';
+    const iv = decoding.readVarUint8Array(decoder);
+    const cipher = decoding.readVarUint8Array(decoder);
+    const plain = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, key, cipher));
+    message = decoding.readAny(decoding.createDecoder(plain));
+  } catch {
+    return 'does not decrypt with the room key';
+  }
+  if (!isRecord(message)) return 'decrypts to no object';
+  const { type, from, to, signal } = message;
+  if (typeof type !== 'string' || typeof from !== 'string') return 'decrypts to no type or from';
+  if (to !== undefined && typeof to !== 'string') return 'decrypts to a bad addressee';
+  if (type !== 'signal') return 'deliver';
+  if (!isRecord(signal) || (signal.type !== undefined && typeof signal.type !== 'string'))
+    return 'decrypts to a bad signal';
+  // y-webrtc reads the connection an answer is for without checking it is there: an answer
+  // that comes after the connection was dropped (or one for another peer) would throw.
+  if (signal.type === 'answer' && !room.hasConnection(from)) return 'ignore';
+  return 'deliver';
 }
 
 function joinRoom(room: RoomOptions, options: WebrtcTransportOptions): Transport {
+  const scheduler = options.scheduler ?? systemScheduler;
   const listeners = createListeners<TransportStatus>('transport status');
   let provider: WebrtcProvider | undefined;
   let destroyed = false;
@@ -139,6 +255,8 @@ function joinRoom(room: RoomOptions, options: WebrtcTransportOptions): Transport
     emit();
   };
   const wrtc = createChunkingWrtc(options.webrtc, { onJunk });
+  /** This room as the signaling guard checks it, while a provider is in it. */
+  let guard: GuardedRoom | undefined;
 
   const status = (): TransportStatus => {
     if (!provider || destroyed || !options.network.online() || !provider.connected)
@@ -188,17 +306,20 @@ function joinRoom(room: RoomOptions, options: WebrtcTransportOptions): Transport
 
   /** Leaves y-webrtc's room; resolves once y-webrtc has freed the room's name. */
   const leave = async (current: WebrtcProvider): Promise<void> => {
+    const checked = guard;
     const gone = Promise.resolve((current as unknown as ProviderInternals).key)
       .then(
         () => undefined,
         () => undefined,
       )
-      // y-webrtc deletes the room in a `then` of the same promise, after ours was queued.
-      .then(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
+      // y-webrtc deletes the room in a `then` of the same promise, queued after ours by
+      // `destroy` below: one more turn of the microtask queue comes after it.
+      .then(() => undefined);
     leaving.set(room.name, gone);
     current.destroy();
     await gone;
     if (leaving.get(room.name) === gone) leaving.delete(room.name);
+    if (checked && guardedRooms.get(room.name) === checked) guardedRooms.delete(room.name);
   };
 
   const join = async (): Promise<void> => {
@@ -206,7 +327,10 @@ function joinRoom(room: RoomOptions, options: WebrtcTransportOptions): Transport
     if (previous) await previous;
     if (destroyed || provider || !options.network.online()) return;
     // y-webrtc and simple-peer load with the first room, not with the app's first screen.
-    const { WebrtcProvider } = await import('y-webrtc');
+    const [{ WebrtcProvider }, decoding] = await Promise.all([
+      import('y-webrtc'),
+      import('lib0/decoding'),
+    ]);
     if (destroyed || provider || !options.network.online()) return;
     const next = new WebrtcProvider(room.name, room.doc, {
       signaling: [...options.signaling()],
@@ -219,6 +343,14 @@ function joinRoom(room: RoomOptions, options: WebrtcTransportOptions): Transport
       },
     });
     provider = next;
+    guard = {
+      key: (next as unknown as ProviderInternals).key,
+      decoding,
+      hasConnection: (peerId) =>
+        (next as unknown as ProviderInternals).room?.webrtcConns.has(peerId) ?? false,
+      onJunk,
+    };
+    guardedRooms.set(room.name, guard);
     if (room.device) next.awareness.setLocalStateField('device', room.device);
     next.on('peers', emit);
     next.on('status', emit);
@@ -257,14 +389,14 @@ function joinRoom(room: RoomOptions, options: WebrtcTransportOptions): Transport
   const dropStuck = () => {
     const conns = (provider as unknown as ProviderInternals | undefined)?.room?.webrtcConns;
     if (!conns) return;
-    const now = Date.now();
+    const now = scheduler.now();
     const live = new Set<object>();
     for (const conn of conns.values()) {
       live.add(conn);
       if (conn.connected) continue;
       let seen = firstSeen.get(conn);
       if (!seen) {
-        seen = { at: now, patience: stuckAfterMs + Math.random() * stuckAfterMs };
+        seen = { at: now, patience: stuckAfterMs + scheduler.random() * stuckAfterMs };
         firstSeen.set(conn, seen);
       }
       if (now - seen.at > seen.patience) conn.peer.destroy();
@@ -272,10 +404,10 @@ function joinRoom(room: RoomOptions, options: WebrtcTransportOptions): Transport
     for (const conn of firstSeen.keys()) if (!live.has(conn)) firstSeen.delete(conn);
   };
   // Connections change without events (a peer's channel opening); look now and then.
-  const poll = setInterval(() => {
+  const stopPolling: Cancel = scheduler.every(1000, () => {
     dropStuck();
     emit();
-  }, 1000);
+  });
   void schedule(join);
 
   return {
@@ -286,7 +418,7 @@ function joinRoom(room: RoomOptions, options: WebrtcTransportOptions): Transport
     async destroy() {
       if (destroyed) return;
       destroyed = true;
-      clearInterval(poll);
+      stopPolling();
       stopNetwork();
       listeners.clear();
       await schedule(goOffline);

@@ -5,7 +5,7 @@
  */
 import { type ConnectionField, ENTRY_KINDS, type EntryKind } from './entry-types';
 import { InvalidEntryError } from './errors';
-import { checkJsonValue, measureJson } from './json';
+import { checkJsonValue, measureJson } from './json-size';
 import { describeType } from './model-describe';
 
 /**

@@ -2,7 +2,8 @@
  * The entries of one vault, over its Yjs document: validated writes, each one transaction (so
  * one user action is one Yjs update), and reads by name through an index that follows every
  * change, local or merged in from another device. See docs/data-model.md for the layout and
- * the merge rules.
+ * the merge rules. The store's contract is in entry-store.ts; the checks a write passes before
+ * anything changes are in entry-write-checks.ts.
  */
 import * as Y from 'yjs';
 import { asEntryId, type EntryId, isEntryId } from '../ids';
@@ -18,8 +19,8 @@ import {
   readSummary,
   writeEntry,
 } from './entry-doc';
-import { ConfusableIndex, NameIndex } from './entry-index';
-import { type PreparedEntry, prepareEntryInput } from './entry-input';
+import { NameIndex } from './entry-index';
+import type { EntryStore, EntryStoreOptions } from './entry-store';
 import type {
   DuplicateName,
   Entry,
@@ -29,21 +30,17 @@ import type {
   NameStyle,
   SetEntryOptions,
 } from './entry-types';
-import {
-  ConfusableNameError,
-  EntryNotFoundError,
-  InvalidEntryError,
-  InvalidEntryIdError,
-  InvalidNameStyleError,
-  NameTakenError,
-} from './errors';
-import { isValidEntryName, validateEntryName } from './names';
+import { checkNewName, planWrites, prepareUpdate } from './entry-write-checks';
+import { EntryNotFoundError, InvalidEntryIdError, InvalidNameStyleError } from './errors';
+import { isValidEntryName } from './names';
 
 /**
- * The entry types, re-exported so the vault handle and the module's index import one place.
+ * The entry types and the store's contract, re-exported so the vault handle and the module's
+ * index import one place.
  * @example
  * import type { Entry, EntryInput } from './entry-model';
  */
+export type { EntryStore, EntryStoreOptions } from './entry-store';
 export type {
   ConnectionEntry,
   ConnectionField,
@@ -61,84 +58,6 @@ export type {
   VisibleEntry,
 } from './entry-types';
 export type { JsonValue } from './json';
-
-/**
- * What the store needs from its surroundings.
- * @example
- * const options: EntryStoreOptions = { clock: Date.now, newId: () => toBase64url(randomBytes(12)) };
- */
-export interface EntryStoreOptions {
-  /** Milliseconds since the epoch, for createdAt and updatedAt. */
-  readonly clock: () => number;
-  /** A fresh random id (see `asEntryId` for the format). */
-  readonly newId: () => string;
-  /** The origin of the store's transactions, so observers can tell local changes apart. */
-  readonly origin?: unknown;
-}
-
-/**
- * A vault's entries. Reads are synchronous and return copies; each write validates everything
- * first (nothing changes on error) and then changes the document in one transaction.
- * @example
- * const store = createEntryStore(doc, { clock: Date.now, newId });
- * store.set('my-item', { kind: 'item', value: { servers: ['a', 'b'] } });
- * store.get('my-item')?.value; // { servers: ['a', 'b'] }
- */
-export interface EntryStore {
-  /** The entry with this name (its owner, if devices collided), or `undefined`. */
-  get(name: string): Entry | undefined;
-  /** The entry with this id, or `undefined`; reaches duplicates that do not own their name. */
-  getById(id: EntryId): Entry | undefined;
-  has(name: string): boolean;
-  /** Every name's entry without its value, sorted by name (UTF-16 code units, not locale). */
-  list(): EntrySummary[];
-  /**
-   * Creates or replaces the entry `name` (see SetEntryOptions for create-only and
-   * update-only). New names must satisfy the vault's name style; existing ones are kept even
-   * if the style changed since. Only keys whose content changes are written; an identical
-   * `set` writes nothing. Throws InvalidNameError, ConfusableNameError (a new name that looks
-   * like another entry's), InvalidEntryError, InvalidJsonError, ValueTooLargeError,
-   * NameTakenError ('create'), EntryNotFoundError ('update').
-   */
-  set(name: string, input: EntryInput, options?: SetEntryOptions): EntrySummary;
-  /**
-   * `set` for many entries as one transaction (one Yjs update): for imports. Every entry is
-   * checked first; if one is refused, nothing is written. A name given twice is written
-   * twice, in order (the later input wins), to one entry. New names are checked for look-alikes
-   * among the existing names and the batch's other new names.
-   */
-  setMany(
-    entries: readonly { readonly name: string; readonly input: EntryInput }[],
-    options?: SetEntryOptions,
-  ): EntrySummary[];
-  /**
-   * Changes one entry (by id) in one transaction: its name, kind, write-only flag and/or value
-   * (see EntryChanges; what is left out stays). Everything is checked first; nothing changes on
-   * error. Throws EntryNotFoundError, InvalidNameError, NameTakenError, ConfusableNameError,
-   * InvalidEntryError (also: a write-only secret made readable without a new value),
-   * InvalidJsonError, ValueTooLargeError.
-   */
-  update(id: EntryId, changes: EntryChanges): EntrySummary;
-  /**
-   * Renames, keeping id, value and createdAt. NameTakenError, EntryNotFoundError,
-   * InvalidNameError, ConfusableNameError (a look-alike of another entry's name; a look-alike of
-   * the entry's own name is fine).
-   */
-  rename(name: string, newName: string): void;
-  /** `rename` by id: how a duplicate that does not own its name gets a name of its own. */
-  renameById(id: EntryId, newName: string): void;
-  /** Deletes the entry `name` (its owner: a duplicate then takes over). True if there was one. */
-  delete(name: string): boolean;
-  deleteById(id: EntryId): boolean;
-  /** The vault's naming style. Changing it checks new names only. */
-  nameStyle: NameStyle;
-  /** Names that more than one entry carries after a merge, sorted by name. */
-  duplicates(): DuplicateName[];
-  /** Names that `style` would refuse: to show before switching a vault's style. Sorted. */
-  namesNotMatching(style: NameStyle): string[];
-  /** Stops following the document (the store must not be used afterwards). */
-  dispose(): void;
-}
 
 const byName = (a: { name: string }, b: { name: string }) =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
@@ -241,43 +160,10 @@ class YjsEntryStore implements EntryStore {
     options: SetEntryOptions = {},
   ): EntrySummary[] {
     const mode = options.mode ?? 'upsert';
-    const style = this.nameStyle;
-    const created = new Map<string, EntryId>();
-    const createdIds = new Set<EntryId>();
-    const steps: { id: EntryId; name: string; prepared: PreparedEntry; create: boolean }[] = [];
-    // New names of this batch, for look-alikes among themselves (only built for a second one).
-    let batch: ConfusableIndex | undefined;
     // Everything is checked before the first change: a batch is written whole or not at all.
-    for (const { name, input } of entries) {
-      const existing =
-        (typeof name === 'string' ? this.#index.owner(name) : undefined) ?? created.get(name);
-      if (existing === undefined) validateEntryName(name, style);
-      if (existing !== undefined && mode === 'create') throw new NameTakenError(name);
-      if (existing === undefined && mode === 'update') throw new EntryNotFoundError({ name });
-      if (existing === undefined) {
-        if (created.size > 0 && batch === undefined) {
-          batch = new ConfusableIndex();
-          for (const earlier of created.keys()) batch.add(earlier);
-        }
-        const lookalike =
-          this.#index.confusableWith(name) ?? batch?.match(name).find((other) => other !== name);
-        if (lookalike !== undefined) {
-          throw new ConfusableNameError({
-            rejectedName: name,
-            existingName: lookalike,
-            subject: 'entry',
-          });
-        }
-        batch?.add(name);
-      }
-      const prepared = prepareEntryInput(name, input);
-      const id = existing ?? this.#freshId(createdIds);
-      if (existing === undefined) {
-        created.set(name, id);
-        createdIds.add(id);
-      }
-      steps.push({ id, name, prepared, create: existing === undefined });
-    }
+    const steps = planWrites(this.#index, entries, mode, this.nameStyle, (taken) =>
+      this.#freshId(taken),
+    );
     const now = this.#now();
     this.#transact(() => {
       for (const { id, name, prepared, create } of steps) {
@@ -313,23 +199,8 @@ class YjsEntryStore implements EntryStore {
     if (current === undefined) throw new EntryNotFoundError({ id });
     const name = changes.name ?? current.name;
     const renaming = name !== current.name;
-    if (renaming) this.#checkNewName(id, name);
-    const kind = changes.kind ?? current.kind;
-    const keepsValue = changes.value === undefined;
-    const wasWriteOnly = current.kind === 'secret' && current.writeOnly;
-    const writeOnly = kind === 'secret' ? (changes.writeOnly ?? current.writeOnly) : false;
-    if (keepsValue && wasWriteOnly && !(kind === 'secret' && writeOnly)) {
-      // The kept value would become readable: a write-only value is never shown again.
-      throw new InvalidEntryError(
-        name,
-        'value',
-        'a new value to make a write-only secret readable',
-        'no value',
-      );
-    }
-    const value = keepsValue ? current.value : changes.value!;
-    const input = (kind === 'secret' ? { kind, value, writeOnly } : { kind, value }) as EntryInput;
-    const prepared = prepareEntryInput(name, input);
+    if (renaming) checkNewName(this.#index, this.nameStyle, id, name);
+    const prepared = prepareUpdate(current, name, changes);
     const now = this.#now();
     this.#transact(() => {
       const entry = this.#entryMap(id)!;
@@ -343,20 +214,6 @@ class YjsEntryStore implements EntryStore {
     return this.#summary(id);
   }
 
-  /** The checks a new name of entry `id` passes before anything changes (see renameById). */
-  #checkNewName(id: EntryId, newName: string): void {
-    validateEntryName(newName, this.nameStyle);
-    if (this.#index.owner(newName) !== undefined) throw new NameTakenError(newName);
-    const lookalike = this.#index.confusableWith(newName, id);
-    if (lookalike !== undefined) {
-      throw new ConfusableNameError({
-        rejectedName: newName,
-        existingName: lookalike,
-        subject: 'entry',
-      });
-    }
-  }
-
   rename(name: string, newName: string): void {
     const id = this.#index.owner(name);
     if (id === undefined) throw new EntryNotFoundError({ name });
@@ -367,7 +224,7 @@ class YjsEntryStore implements EntryStore {
     const record = this.#index.record(id);
     if (record === undefined) throw new EntryNotFoundError({ id });
     if (record.name === newName && this.#index.owner(newName) === id) return;
-    this.#checkNewName(id, newName);
+    checkNewName(this.#index, this.nameStyle, id, newName);
     const now = this.#now();
     this.#transact(() => {
       const entry = this.#entryMap(id)!;

@@ -27,6 +27,7 @@
  */
 
 export { asEntryId, type EntryId, isEntryId } from '../ids';
+export { type CompactionPolicy, defaultCompactionPolicy } from './compaction';
 export {
   confusablesLoaded,
   findConfusable,
@@ -64,13 +65,19 @@ export {
   NameTakenError,
   ValueTooLargeError,
 } from './errors';
-export {
-  type JsonValue,
-  MAX_JSON_DEPTH,
-  MAX_VALUE_BYTES,
-  parseJsonText,
-  validateJsonValue,
-} from './json';
+export { VaultClosedError, type VaultCloseReason, VaultDamagedError } from './handle-errors';
+export type {
+  ChangeOrigin,
+  EntryReview,
+  LocalChange,
+  OpenVaultOptions,
+  RemoteApplyResult,
+  RemoteChange,
+  SetOptions,
+} from './handle-types';
+export { type JsonValue, validateJsonValue } from './json';
+export { MAX_JSON_DEPTH, MAX_VALUE_BYTES } from './json-limits';
+export { parseJsonText } from './json-text';
 export type {
   AuthorStatus,
   DeviceRecord,
@@ -85,19 +92,7 @@ export {
   validateEntryName,
   validateVaultName,
 } from './names';
-export {
-  type ChangeOrigin,
-  type CompactionPolicy,
-  defaultCompactionPolicy,
-  type EntryReview,
-  type LocalChange,
-  type OpenVaultOptions,
-  type PreparedVault,
-  type RemoteApplyResult,
-  type RemoteChange,
-  type SetOptions,
-  VaultClosedError,
-  type VaultCloseReason,
-  VaultDamagedError,
-  VaultHandle,
-} from './vault-handle';
+export { handleOf, type Vault, vaultView } from './vault';
+export { VaultHandle, vaultKeyOf } from './vault-handle';
+export { discardPrepared, type PreparedVault, type VaultParts } from './vault-loader';
+export type { MembersReader, VaultMembers } from './vault-members';

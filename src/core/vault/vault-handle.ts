@@ -1,217 +1,39 @@
+/**
+ * The full handle of an open vault, inside core: lifecycle and lease, the change queue, entry
+ * reads and writes, remote changes from sync, and `members`. The UI and hooks never hold one:
+ * they get a `Vault` (vault.ts), which has no key and no way to inject remote changes.
+ *
+ * The parts it is built from: vault-loader.ts (reading the vault), change-queue.ts (one change
+ * at a time), compaction.ts (when to fold the log), remote-apply.ts (what a peer's changes
+ * did), vault-members.ts (`members`).
+ */
 import * as Y from 'yjs';
-import { deriveSubkey, type VaultKey } from '../crypto';
-import type { DeviceId, EntryId } from '../ids';
+import type { VaultKey } from '../crypto';
+import type { DeviceId, VaultId } from '../ids';
 import { createListeners } from '../listeners';
-import type { Lease, VaultMutex } from '../lock';
-import { type CofferDatabase, CorruptDataError, VaultLog, type VaultLogOptions } from '../storage';
-import { concurrentlyEditedEntries, knowledgeOf } from './concurrent-edits';
-import type {
-  ConnectionValue,
-  Entry,
-  EntryChanges,
-  EntryKind,
-  EntrySummary,
-  JsonValue,
-  NameStyle,
-  VisibleEntry,
-} from './entry-model';
-import { createEntryStore, type EntryStore } from './entry-model';
-import { EntryNotFoundError } from './errors';
-import {
-  type AuthorStatus,
-  authorStatus,
-  type DeviceRecord,
-  deleteInvite,
-  deleteReview,
-  type InviteRecord,
-  type ReviewMark,
-  readDeviceRecord,
-  readDevices,
-  readInviteRecord,
-  readInvites,
-  readReviews,
-  removalPoint,
-  touchesDevices,
-  writeDevice,
-  writeInvite,
-  writeReview,
-} from './members';
+import type { CorruptDataError, VaultLog, VaultLogOptions } from '../storage';
+import { ChangeQueue } from './change-queue';
+import { compactionDue, compactionDueOnClose } from './compaction';
+import type { EntryStore } from './entry-model';
+import { EntryOperations } from './entry-operations';
+import { VaultClosedError, type VaultCloseReason, VaultDamagedError } from './handle-errors';
+import type { ChangeOrigin, LocalChange, RemoteApplyResult, RemoteChange } from './handle-types';
+import { readReviews, writeReview } from './members';
+import { applyRemoteChanges } from './remote-apply';
+import { loadVault, type PreparedVault, prepareVault, type VaultParts } from './vault-loader';
+import { VaultMembers } from './vault-members';
 
 /** Changes received together are merged into one saved row up to this many bytes. */
 const mergeBatchesUpTo = 64 * 1024;
 
-/** A change made through this handle, as it was saved: what sync seals and sends to peers. */
-export interface LocalChange {
-  readonly update: Uint8Array;
-  /** The document's state vector just before the change (docs/sync.md, "Edits made apart"). */
-  readonly knowledge: Uint8Array;
-}
-
-/** A verified change from another device, to apply and save. */
-export interface RemoteChange {
-  readonly update: Uint8Array;
-  /** The author's state vector before the change; empty or absent for a whole-state checkpoint. */
-  readonly knowledge?: Uint8Array;
-  /** The device that wrote it. */
-  readonly author: DeviceId;
-}
-
-export interface RemoteApplyResult {
-  /** Changes that added something new here (the rest were already known). */
-  readonly changed: number;
-  /** Changes whose bytes Yjs could not read: authentic but malformed, skipped. */
-  readonly malformed: number;
-  /** Entries (by id) that were edited here and there while apart, now marked for review. */
-  readonly concurrent: readonly EntryId[];
-  /** True if the device list changed, so envelopes waiting for an unknown author may now pass. */
-  readonly devicesChanged: boolean;
-}
-
-/** Where a change to the document came from, for views that refresh on change. */
-export type ChangeOrigin = 'local' | 'remote' | 'storage';
-
-/** A review mark with the entry's current name (undefined if it was deleted since). */
-export interface EntryReview extends ReviewMark {
-  readonly name: string | undefined;
-}
-
-/** Why a handle stopped working. */
-export type VaultCloseReason = 'closed' | 'taken-over' | 'profile-locked';
-
-/** The handle was closed (by its user, by a take-over in another tab, or by locking the profile). */
-export class VaultClosedError extends Error {
-  override readonly name = 'VaultClosedError';
-  constructor(
-    readonly vaultName: string,
-    readonly reason: VaultCloseReason,
-  ) {
-    super(
-      reason === 'taken-over'
-        ? `vault "${vaultName}" was taken over by another tab or window; open it again to take it back`
-        : reason === 'profile-locked'
-          ? `vault "${vaultName}" was closed because the profile was locked`
-          : `vault "${vaultName}" is closed`,
-    );
-  }
-}
+let keyOf: (handle: VaultHandle) => VaultKey;
 
 /**
- * Some of the vault's stored records could not be read, so what is in memory may lack entries
- * or changes: writing now could bury the damaged part under a new state. Entry writes are
- * held back until the user decides (`acceptDamage()`); the damaged records stay as they are.
+ * The vault's key, for sync's derivations and for handing to an invited device. Core only:
+ * the architecture test keeps src/ui and src/app from importing it.
  */
-export class VaultDamagedError extends Error {
-  override readonly name = 'VaultDamagedError';
-  constructor(
-    readonly vaultName: string,
-    readonly damaged: readonly CorruptDataError['record'][],
-  ) {
-    super(
-      `vault "${vaultName}" has ${damaged.length === 1 ? 'a damaged record' : `${damaged.length} damaged records`}, so changes to its entries are held back until you choose to write anyway (nothing stored was changed)`,
-    );
-  }
-}
-
-/** How long to wait for the vault, and what to do when someone else has it. */
-export interface OpenVaultOptions {
-  /** Abort waiting (for example `AbortSignal.timeout(5000)`): rejects with LockWaitAbortedError. */
-  readonly signal?: AbortSignal;
-  /** Do not wait: reject with VaultBusyError at once if another tab holds the vault. */
-  readonly ifAvailable?: boolean;
-  /** Take the vault from its current holder, whose handle closes with reason 'taken-over'. */
-  readonly steal?: boolean;
-}
-
-/** Options of `set`. The kind defaults to the entry's current kind, or 'item' for a new entry. */
-export interface SetOptions {
-  readonly kind?: EntryKind;
-  /** For secrets: once set, the app never shows the value again (code and references still can). */
-  readonly writeOnly?: boolean;
-}
-
-/**
- * When the handle compacts its log into a snapshot: once the rows since the last snapshot
- * number `everyRows`, or weigh more than the snapshot itself (and at least `minBytes`). Stored
- * bytes then stay within about twice the compacted state plus `minBytes`, and the cost of
- * compacting (proportional to the vault) is spread over as many writes as the vault is big.
- */
-export interface CompactionPolicy {
-  readonly everyRows: number;
-  readonly minBytes: number;
-  /** On close, compact if at least this many rows are waiting, so the next open is fast. */
-  readonly onCloseRows: number;
-  /** On close, compact after any row a vault that stores less than this (re-sealing is cheap). */
-  readonly onCloseSmallBytes: number;
-}
-
-export const defaultCompactionPolicy: CompactionPolicy = {
-  everyRows: 500,
-  minBytes: 2048,
-  onCloseRows: 16,
-  onCloseSmallBytes: 64 * 1024,
-};
-
-interface HandleParts {
-  readonly db: CofferDatabase;
-  readonly vaultId: string;
-  readonly vaultName: string;
-  readonly key: VaultKey;
-  readonly lease: Lease;
-  readonly clock: () => number;
-  readonly newId: () => string;
-  readonly compaction: CompactionPolicy;
-  /** This profile's device id, if it has one: named in review marks. */
-  readonly deviceId?: DeviceId;
-  /** For a vault received by invitation, the device that let this one in (see VaultMetadata). */
-  readonly introducedBy?: string;
-  /** With `introducedBy`: the other devices it listed in its answer (see VaultMetadata). */
-  readonly introducedMembers?: readonly string[];
-  /** Whether another tab waits for the vault: closing then hands it over without compacting. */
-  readonly hasWaiters?: () => Promise<boolean>;
-}
-
-/** A vault read and built ahead of its lock (VaultHandle.prepare). */
-export interface PreparedVault {
-  readonly log: VaultLog;
-  readonly damaged: CorruptDataError[];
-  readonly doc: Y.Doc;
-  store: EntryStore;
-}
-
-/** Applies decrypted stored updates to a prepared document; an unreadable one is reported. */
-function applyStored(
-  prepared: PreparedVault,
-  updates: readonly Uint8Array[],
-  vaultId: string,
-  firstIndex: number,
-): void {
-  Y.transact(
-    prepared.doc,
-    () => {
-      updates.forEach((update, index) => {
-        try {
-          Y.applyUpdate(prepared.doc, update, 'storage');
-        } catch (error) {
-          // Authenticated but not a Yjs update: written by a faulty build. Report, keep going.
-          prepared.damaged.push(
-            new CorruptDataError(
-              { store: 'updates', vaultId, seq: firstIndex + index },
-              'malformed',
-              {
-                cause: error,
-              },
-            ),
-          );
-        }
-      });
-    },
-    'storage',
-  );
-}
-
-function discard(prepared: PreparedVault): void {
-  prepared.store?.dispose();
-  prepared.doc.destroy();
+export function vaultKeyOf(handle: VaultHandle): VaultKey {
+  return keyOf(handle);
 }
 
 /**
@@ -220,43 +42,70 @@ function discard(prepared: PreparedVault): void {
  * Reads come from the decrypted document in memory; every change is one encrypted row,
  * durable when its promise resolves. Close it when done (or use `await using`), so a waiting
  * tab can open it.
- *
- * @example
- * await using vault = await session.openVault('my-vault');
- * const myData = await vault.get('my-item');
- * await vault.set('API_KEY', 'sk-live-...', { kind: 'secret', writeOnly: true });
  */
-export class VaultHandle implements AsyncDisposable {
+export class VaultHandle extends EntryOperations implements AsyncDisposable {
+  static {
+    keyOf = (handle) => {
+      handle.#assertOpen();
+      return handle.#parts.key;
+    };
+  }
+
   #doc!: Y.Doc;
   #store!: EntryStore;
   #log!: VaultLog;
   #damaged: CorruptDataError[] = [];
   #closeReason: VaultCloseReason | undefined;
   #damageAccepted = false;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new ChangeQueue();
   readonly #closeListeners = createListeners<VaultCloseReason>('vault close');
   readonly #localChangeListeners = createListeners<LocalChange>('local vault change');
   readonly #changeListeners = createListeners<ChangeOrigin>('vault change');
   #selfDeviceId: DeviceId | undefined;
-  readonly #parts: HandleParts;
+  readonly #parts: VaultParts;
+  /** The devices that hold the vault and its invitations. */
+  readonly members: VaultMembers;
 
-  private constructor(parts: HandleParts) {
+  private constructor(parts: VaultParts) {
+    super();
     this.#parts = parts;
     this.#selfDeviceId = parts.deviceId;
+    this.members = new VaultMembers({
+      doc: () => this.#doc,
+      assertOpen: () => this.#assertOpen(),
+      mutate: (change) => this.#mutate((_store, doc) => change(doc)),
+      now: () => parts.clock(),
+      setSelf: (id) => {
+        this.#selfDeviceId = id;
+      },
+      introducedBy: parts.introducedBy,
+      introducedMembers: parts.introducedMembers,
+    });
     void parts.lease.lost.then((reason) => {
       if (reason === 'stolen') this.#markClosed('taken-over');
     });
   }
 
   /** @internal Opened by Session.openVault, which holds the lease already. */
-  static async open(parts: HandleParts, prepared?: Promise<PreparedVault>): Promise<VaultHandle> {
+  static async open(parts: VaultParts, prepared?: Promise<PreparedVault>): Promise<VaultHandle> {
     const handle = new VaultHandle(parts);
-    await handle.#load(prepared);
+    handle.#adopt(await loadVault(parts, handle.#logCallbacks(), prepared));
     return handle;
   }
 
+  /**
+   * Reads, decrypts and builds a vault without holding its lock: what a tab does while it
+   * waits for the vault, so that once the lock is its own only the last changes remain to read
+   * (`open(parts, prepared)`). Nothing is written.
+   */
+  static prepare(
+    parts: Pick<VaultParts, 'db' | 'vaultId' | 'key' | 'clock' | 'newId'>,
+  ): Promise<PreparedVault> {
+    return prepareVault(parts);
+  }
+
   /** The vault's id (opaque, stable across renames). */
-  get id(): string {
+  get id(): VaultId {
     return this.#parts.vaultId;
   }
 
@@ -331,10 +180,6 @@ export class VaultHandle implements AsyncDisposable {
     return this.#changeListeners.add(listener);
   }
 
-  #emitChange(origin: ChangeOrigin): void {
-    this.#changeListeners.emit(origin);
-  }
-
   /** What the log calls back into: another holder's rows, and whether this handle may write. */
   #logCallbacks(): Pick<VaultLogOptions, 'onExternalUpdates' | 'mayWrite'> {
     return {
@@ -348,63 +193,16 @@ export class VaultHandle implements AsyncDisposable {
           },
           'storage',
         );
-        this.#emitChange('storage');
+        this.#changeListeners.emit('storage');
       },
     };
   }
 
-  /**
-   * Takes a vault prepared while the lock was awaited, caught up with what its holder wrote
-   * since; or, without one (or if the holder compacted meanwhile), reads it now.
-   */
-  async #load(prepared?: Promise<PreparedVault>): Promise<void> {
-    let ready = prepared ? await prepared.catch(() => undefined) : undefined;
-    if (ready) {
-      ready.log.attach(this.#logCallbacks());
-      const fresh = await ready.log.refresh();
-      if (fresh.stale) {
-        discard(ready);
-        ready = undefined;
-      } else {
-        applyStored(ready, fresh.updates, this.#parts.vaultId, ready.log.headSeq);
-        ready.damaged.push(...fresh.damaged);
-      }
-    }
-    if (!ready) {
-      ready = await VaultHandle.prepare(this.#parts);
-      ready.log.attach(this.#logCallbacks());
-    }
-    this.#log = ready.log;
-    this.#damaged = ready.damaged;
-    this.#doc = ready.doc;
-    this.#store = ready.store;
-  }
-
-  /**
-   * Reads, decrypts and builds a vault without holding its lock: what a tab does while it
-   * waits for the vault, so that once the lock is its own only the last changes remain to read
-   * (`open(parts, prepared)`). Nothing is written.
-   */
-  static async prepare(
-    parts: Pick<HandleParts, 'db' | 'vaultId' | 'key' | 'clock' | 'newId'>,
-  ): Promise<PreparedVault> {
-    const { db, vaultId, key } = parts;
-    const { log, loaded } = await VaultLog.load({
-      db,
-      vaultId,
-      key: deriveSubkey(key, 'storage'),
-      // Until a holder attaches, the log writes nothing.
-      mayWrite: () => false,
-    });
-    const prepared: PreparedVault = {
-      log,
-      damaged: [...loaded.damaged],
-      doc: new Y.Doc({ gc: true }),
-      store: undefined as unknown as EntryStore,
-    };
-    applyStored(prepared, loaded.updates, vaultId, 0);
-    prepared.store = createEntryStore(prepared.doc, { clock: parts.clock, newId: parts.newId });
-    return prepared;
+  #adopt(loaded: PreparedVault): void {
+    this.#log = loaded.log;
+    this.#damaged = loaded.damaged;
+    this.#doc = loaded.doc;
+    this.#store = loaded.store;
   }
 
   #markClosed(reason: VaultCloseReason): void {
@@ -419,16 +217,21 @@ export class VaultHandle implements AsyncDisposable {
   }
 
   /** Runs one change at a time: apply to the document, persist, and on failure roll back. */
-  #mutate<T>(operation: string, change: (store: EntryStore, doc: Y.Doc) => T): Promise<T> {
-    return this.#enqueue(async () => {
+  #mutate<T>(change: (store: EntryStore, doc: Y.Doc) => T): Promise<T> {
+    return this.#queue.run(async () => {
       this.#assertOpen();
       return this.#changeNow(change);
-    }, operation);
+    });
+  }
+
+  protected override read<T>(read: (store: EntryStore, doc: Y.Doc) => T): T {
+    this.#assertOpen();
+    return read(this.#store, this.#doc);
   }
 
   /** `#mutate` for changes to entries: held back while the vault has unaccepted damage. */
-  #mutateEntries<T>(operation: string, change: (store: EntryStore, doc: Y.Doc) => T): Promise<T> {
-    return this.#enqueue(async () => {
+  protected override writeEntries<T>(change: (store: EntryStore, doc: Y.Doc) => T): Promise<T> {
+    return this.#queue.run(async () => {
       this.#assertOpen();
       if (this.writesHeld) {
         throw new VaultDamagedError(
@@ -437,7 +240,7 @@ export class VaultHandle implements AsyncDisposable {
         );
       }
       return this.#changeNow(change);
-    }, operation);
+    });
   }
 
   /** Applies a local change and saves it; only ever called from inside the queue. */
@@ -458,7 +261,7 @@ export class VaultHandle implements AsyncDisposable {
     const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
     await this.#persist(update);
     this.#localChangeListeners.emit({ update, knowledge });
-    this.#emitChange('local');
+    this.#changeListeners.emit('local');
     return result;
   }
 
@@ -469,11 +272,33 @@ export class VaultHandle implements AsyncDisposable {
     } catch (error) {
       // Keep memory equal to what is on disk: the change did not happen.
       await this.#reload();
-      this.#emitChange('storage');
+      this.#changeListeners.emit('storage');
       if (this.#closeReason) throw new VaultClosedError(this.#parts.vaultName, this.#closeReason);
       throw error;
     }
-    if (this.#compactionDue()) void this.#enqueue(() => this.#compactNow());
+    if (compactionDue(this.#log, this.#parts.compaction)) this.#compactSoon();
+  }
+
+  /**
+   * Folds the log into a snapshot without making the next write wait for it: the state is
+   * encoded in the queue (where memory equals what is saved), after the write that called for
+   * it has returned; sealing and storing it run beside later writes (VaultLog.compact).
+   */
+  #compactSoon(): void {
+    queueMicrotask(() => {
+      void this.#queue.run(async () => {
+        if (!compactionDue(this.#log, this.#parts.compaction)) return;
+        const stored = this.#startCompaction();
+        // Failing to compact loses nothing (the rows stay); the next write tries again.
+        void stored?.catch(() => undefined);
+      });
+    });
+  }
+
+  /** Starts a compaction of the current state; only from inside the queue. */
+  #startCompaction(): Promise<void> | undefined {
+    if (this.#closeReason || this.#damaged.length > 0) return undefined;
+    return this.#log.compact(Y.encodeStateAsUpdate(this.#doc));
   }
 
   /**
@@ -483,72 +308,20 @@ export class VaultHandle implements AsyncDisposable {
    * back to what is saved, and the caller may offer the changes again later.
    */
   applyRemote(changes: readonly RemoteChange[]): Promise<RemoteApplyResult> {
-    return this.#enqueue(async () => {
+    return this.#queue.run(async () => {
       this.#assertOpen();
-      const doc = this.#doc;
-      const added: Uint8Array[] = [];
-      const concurrent = new Map<EntryId, Set<DeviceId>>();
-      let knowledge: (() => Map<number, number>) | undefined;
-      let author: DeviceId | undefined;
-      let devicesChanged = false;
-      let malformed = 0;
-      const capture = (update: Uint8Array, origin: unknown) => {
-        if (origin === 'sync') added.push(update);
-      };
-      const inspect = (transaction: Y.Transaction) => {
-        if (transaction.origin !== 'sync') return;
-        if (touchesDevices(transaction, doc)) devicesChanged = true;
-        if (!knowledge) return;
-        for (const id of concurrentlyEditedEntries(doc, transaction, knowledge)) {
-          const devices = concurrent.get(id) ?? new Set<DeviceId>();
-          if (author !== undefined) devices.add(author);
-          concurrent.set(id, devices);
-        }
-      };
-      doc.on('update', capture);
-      doc.on('afterTransaction', inspect);
-      let changed = 0;
-      try {
-        for (const change of changes) {
-          const before = added.length;
-          // Into an empty document (a device's first sync), what the change adds is the change
-          // itself: save its bytes rather than have Yjs encode them again for the event.
-          const intoEmpty = doc.store.clients.size === 0;
-          if (intoEmpty) doc.off('update', capture);
-          try {
-            author = change.author;
-            let known: Map<number, number> | undefined;
-            knowledge = () => {
-              known ??= knowledgeOf(change.update, change.knowledge);
-              return known;
-            };
-            Y.applyUpdate(doc, change.update, 'sync');
-            const whole = doc.store.pendingStructs === null && doc.store.pendingDs === null;
-            if (intoEmpty && doc.store.clients.size > 0) {
-              added.push(whole ? change.update : Y.encodeStateAsUpdate(doc));
-            }
-          } catch {
-            // Authentic (it was signed and sealed) yet unreadable: a faulty peer build. Skip it.
-            malformed++;
-          } finally {
-            if (intoEmpty) doc.on('update', capture);
-          }
-          if (added.length > before) changed++;
-        }
-      } finally {
-        doc.off('update', capture);
-        doc.off('afterTransaction', inspect);
-      }
+      const applied = applyRemoteChanges(this.#doc, changes);
+      const { added, concurrent } = applied;
       if (added.length > 0) {
         // Shown at once, saved next (this queue holds every later change until it is): another
         // device has these changes, so if saving fails the vault reloads what is saved and
         // sync brings them again.
-        this.#emitChange('remote');
+        this.#changeListeners.emit('remote');
         // Merging costs about as much as the updates weigh (350 ms for a 2.7 MB first sync):
         // large batches are saved as they came, one row each.
         const bytes = added.reduce((sum, update) => sum + update.length, 0);
         if (added.length === 1 || bytes <= mergeBatchesUpTo) {
-          await this.#persist(added.length === 1 ? added[0]! : Y.mergeUpdates(added));
+          await this.#persist(added.length === 1 ? added[0]! : Y.mergeUpdates([...added]));
         } else {
           for (const update of added) await this.#persist(update);
         }
@@ -556,16 +329,21 @@ export class VaultHandle implements AsyncDisposable {
       if (concurrent.size > 0) {
         const at = this.#parts.clock();
         const self = this.#selfDeviceId;
-        await this.#changeNow((_store, d) => {
+        await this.#changeNow((_store, doc) => {
           for (const [entryId, devices] of concurrent) {
-            const existing = readReviews(d).find((mark) => mark.entryId === entryId);
+            const existing = readReviews(doc).find((mark) => mark.entryId === entryId);
             const all = new Set([...(existing?.devices ?? []), ...devices]);
             if (self) all.add(self);
-            writeReview(d, { entryId, at, devices: [...all].sort() });
+            writeReview(doc, { entryId, at, devices: [...all].sort() });
           }
         });
       }
-      return { changed, malformed, concurrent: [...concurrent.keys()], devicesChanged };
+      return {
+        changed: applied.changed,
+        malformed: applied.malformed,
+        concurrent: [...concurrent.keys()],
+        devicesChanged: applied.devicesChanged,
+      };
     });
   }
 
@@ -575,333 +353,23 @@ export class VaultHandle implements AsyncDisposable {
     return Y.encodeStateAsUpdate(this.#doc);
   }
 
-  /** @internal The vault's key, for sync's derivations and for handing to an invited device. */
-  get vaultKey(): VaultKey {
-    this.#assertOpen();
-    return this.#parts.key;
-  }
-
-  // ---------- devices, invitations and reviews (members.ts) ----------
-
-  /** The devices that hold this vault, oldest first, removed ones included (marked). */
-  devices(): DeviceRecord[] {
-    this.#assertOpen();
-    return readDevices(this.#doc);
-  }
-
-  /** Where `author` stands in the device list (a removed one: see `removalPoint`). */
-  authorStatus(author: string): AuthorStatus {
-    const status = authorStatus(this.#doc, author);
-    // Until the device list arrives, the device that let us in is the one we trust, and the
-    // devices it named in its answer; once the list names a device, the list decides.
-    if (
-      status === 'unknown' &&
-      (author === this.#parts.introducedBy || this.#parts.introducedMembers?.includes(author))
-    )
-      return 'allowed';
-    return status;
-  }
-
-  /**
-   * Makes sure this device is in the vault's device list. A vault created here with an empty
-   * list (new, or from before sync) gets this device as its first member; a vault joined by
-   * invitation waits for the inviting device's record. Keeps the device's name current.
-   */
-  claimDevice(device: { id: DeviceId; name: string }, mayFound: boolean): Promise<AuthorStatus> {
-    this.#selfDeviceId = device.id;
-    return this.#mutate('adding this device to the vault', (_store, doc) => {
-      const record = readDeviceRecord(doc, device.id);
-      if (!record) {
-        if (!mayFound || readDevices(doc).length > 0) return 'unknown';
-        writeDevice(doc, {
-          id: device.id,
-          name: device.name,
-          addedAt: this.#parts.clock(),
-          addedBy: null,
-        });
-        return 'allowed';
-      }
-      if (record.revokedAfterSeq !== undefined) return 'revoked';
-      if (record.name !== device.name) writeDevice(doc, { ...record, name: device.name });
-      return 'allowed';
-    });
-  }
-
-  /** Admits a device (an invitation was accepted). */
-  addDevice(record: DeviceRecord): Promise<void> {
-    return this.#mutate('adding a device', (_store, doc) => {
-      const existing = readDeviceRecord(doc, record.id);
-      if (existing && existing.revokedAfterSeq === undefined) return;
-      writeDevice(doc, record);
-    });
-  }
-
-  /**
-   * For a removed device, the id (base64url) of its last envelope accepted before its removal,
-   * or null if none; undefined if it is not removed.
-   */
-  removalPoint(author: string): string | null | undefined {
-    this.#assertOpen();
-    return removalPoint(this.#doc, author);
-  }
-
-  /**
-   * Removes a device: of its envelopes, only `after.envelope` (the id of the last one accepted
-   * from it here, null if none) and its ancestors in its chain are accepted by every device
-   * from now on; `after.seq` is that envelope's seq, for display. It keeps what it already
-   * had (docs/sync.md, "Removing a device").
-   */
-  revokeDevice(
-    id: string,
-    after: { readonly seq: number; readonly envelope: string | null },
-    by: DeviceId,
-  ): Promise<boolean> {
-    return this.#mutate('removing a device', (_store, doc) => {
-      const existing = readDeviceRecord(doc, id);
-      if (!existing || existing.revokedAfterSeq !== undefined) return false;
-      writeDevice(doc, {
-        ...existing,
-        revokedAfterSeq: after.seq,
-        ...(after.envelope !== null ? { revokedAfterEnvelope: after.envelope } : {}),
-        revokedAt: this.#parts.clock(),
-        revokedBy: by,
-      });
-      return true;
-    });
-  }
-
-  invites(): InviteRecord[] {
-    this.#assertOpen();
-    return readInvites(this.#doc);
-  }
-
-  invite(id: string): InviteRecord | undefined {
-    this.#assertOpen();
-    return readInviteRecord(this.#doc, id);
-  }
-
-  saveInvite(record: InviteRecord): Promise<void> {
-    return this.#mutate('saving an invitation', (_store, doc) => writeInvite(doc, record));
-  }
-
-  removeInvite(id: string): Promise<boolean> {
-    return this.#mutate('removing an invitation', (_store, doc) => deleteInvite(doc, id));
-  }
-
-  /** Entries marked for review after edits made apart, with their current names. */
-  reviews(): EntryReview[] {
-    this.#assertOpen();
-    return readReviews(this.#doc)
-      .map((mark) => ({ ...mark, name: this.#nameOf(mark.entryId) }))
-      .sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
-  }
-
-  #nameOf(entryId: EntryId): string | undefined {
-    try {
-      return this.#store.getById(entryId)?.name;
-    } catch {
-      // A malformed entry still has a review mark worth showing; its name is what is missing.
-      return undefined;
-    }
-  }
-
-  /** Clears the review mark of an entry (by name). Resolves true if there was one. */
-  clearReview(name: string): Promise<boolean> {
-    return this.#mutateEntries(`marking "${name}" as reviewed`, (store, doc) => {
-      const entry = store.get(name);
-      return entry ? deleteReview(doc, entry.id) : false;
-    });
-  }
-
-  #enqueue<T>(work: () => Promise<T>, _operation?: string): Promise<T> {
-    const next = this.#queue.then(work, work);
-    this.#queue = next.catch(() => undefined);
-    return next;
-  }
-
   async #reload(): Promise<void> {
     const previousDoc = this.#doc;
     const previousStore = this.#store;
-    await this.#load();
+    this.#adopt(await loadVault(this.#parts, this.#logCallbacks()));
     previousStore.dispose();
     previousDoc.destroy();
   }
 
-  #compactionDue(): boolean {
-    const { everyRows, minBytes } = this.#parts.compaction;
-    const log = this.#log;
-    return (
-      log.rowsSinceSnapshot >= everyRows ||
-      log.bytesSinceSnapshot >= Math.max(minBytes, log.snapshotBytes)
-    );
-  }
-
-  /**
-   * On close: after `onCloseRows` rows, so the next open is quick; and for a small vault after
-   * any row, since re-sealing a few KiB costs nothing and leaves nothing but the state at rest.
-   */
-  #compactionDueOnClose(): boolean {
-    const log = this.#log;
-    if (log.rowsSinceSnapshot >= this.#parts.compaction.onCloseRows) return true;
-    return (
-      log.rowsSinceSnapshot > 0 &&
-      log.snapshotBytes + log.bytesSinceSnapshot < this.#parts.compaction.onCloseSmallBytes
-    );
-  }
-
-  async #compactNow(): Promise<void> {
-    if (this.#closeReason || this.#damaged.length > 0) return;
-    await this.#log.compact(Y.encodeStateAsUpdate(this.#doc));
-  }
-
-  /**
-   * The value of an entry, or `undefined` if there is none. Items give their JSON value,
-   * secrets their value (write-only ones too: this is the API, not the UI), connections
-   * `{ type, fields }`.
-   */
-  async get(name: string): Promise<JsonValue | ConnectionValue | undefined> {
-    this.#assertOpen();
-    return this.#store.get(name)?.value;
-  }
-
-  /** The whole entry (kind, value, flags, times), or `undefined`. */
-  async getEntry(name: string): Promise<Entry | undefined> {
-    this.#assertOpen();
-    return this.#store.get(name);
-  }
-
-  /**
-   * The entry as the app may see it: a write-only secret comes without its value. What UI code
-   * reads, so that a write-only value never reaches it.
-   */
-  async visibleEntry(name: string): Promise<VisibleEntry | undefined> {
-    this.#assertOpen();
-    const entry = this.#store.get(name);
-    if (entry?.kind !== 'secret' || !entry.writeOnly) return entry as VisibleEntry | undefined;
-    const { value: _hidden, ...rest } = entry;
-    return { ...rest, writeOnly: true };
-  }
-
-  async has(name: string): Promise<boolean> {
-    this.#assertOpen();
-    return this.#store.has(name);
-  }
-
-  /** Every entry's name, kind and times, sorted by name. Values are not included. */
-  async list(): Promise<EntrySummary[]> {
-    this.#assertOpen();
-    return this.#store.list();
-  }
-
-  /**
-   * Creates or replaces an entry. Rejects with InvalidNameError, InvalidJsonError,
-   * ValueTooLargeError or InvalidEntryError before anything changes, and with
-   * StorageFullError if the browser is out of space (the change is then undone).
-   */
-  set(name: string, value: JsonValue | ConnectionValue, options: SetOptions = {}): Promise<void> {
-    return this.#mutateEntries(`saving "${name}"`, (store) => {
-      const existing = store.get(name);
-      const kind = options.kind ?? existing?.kind ?? 'item';
-      store.set(name, {
-        kind,
-        value,
-        ...(options.writeOnly !== undefined ? { writeOnly: options.writeOnly } : {}),
-      } as never);
-    });
-  }
-
-  /**
-   * Creates or replaces many entries as one change (one row, one durable write): for imports.
-   * All are validated first; if any is invalid, none is written.
-   * @example
-   * await vault.setMany([{ name: 'DB_HOST', value: 'db.internal' }, { name: 'DB_PASSWORD', value: 'pw', kind: 'secret' }]);
-   */
-  setMany(
-    entries: ReadonlyArray<{ name: string; value: JsonValue | ConnectionValue } & SetOptions>,
-  ): Promise<void> {
-    return this.#mutateEntries(`saving ${entries.length} entries`, (store) => {
-      const inputs = entries.map((entry) => {
-        const kind = entry.kind ?? store.get(entry.name)?.kind ?? 'item';
-        return {
-          name: entry.name,
-          input: {
-            kind,
-            value: entry.value,
-            ...(entry.writeOnly !== undefined ? { writeOnly: entry.writeOnly } : {}),
-          },
-        };
-      });
-      store.setMany(inputs as never);
-    });
-  }
-
-  /**
-   * Creates an entry; rejects with NameTakenError if the name is in use (`set` would replace
-   * it), and otherwise like `set`.
-   */
-  create(
-    name: string,
-    value: JsonValue | ConnectionValue,
-    options: SetOptions = {},
-  ): Promise<EntrySummary> {
-    return this.#mutateEntries(`creating "${name}"`, (store) =>
-      store.set(
-        name,
-        {
-          kind: options.kind ?? 'item',
-          value,
-          ...(options.writeOnly !== undefined ? { writeOnly: options.writeOnly } : {}),
-        } as never,
-        { mode: 'create' },
-      ),
-    );
-  }
-
-  /**
-   * Changes an entry (by name, or `{ id }` so a rename elsewhere cannot redirect it) in one
-   * change: any of its name, kind, write-only flag and value (see EntryChanges). Leaving out
-   * the value keeps it, so no caller ever needs a write-only value it may not see. Rejects
-   * like `set`, and with EntryNotFoundError; nothing changes on error.
-   * @example
-   * await vault.update({ id }, { name: 'STRIPE_KEY', writeOnly: true }); // value untouched
-   */
-  update(entry: string | { readonly id: EntryId }, changes: EntryChanges): Promise<EntrySummary> {
-    const label = typeof entry === 'string' ? `"${entry}"` : `entry ${entry.id}`;
-    return this.#mutateEntries(`changing ${label}`, (store) => {
-      const id = typeof entry === 'string' ? store.get(entry)?.id : entry.id;
-      if (id === undefined) throw new EntryNotFoundError({ name: entry as string });
-      return store.update(id, changes);
-    });
-  }
-
-  /** Renames an entry, keeping its value and identity. NameTakenError if the name is used. */
-  rename(name: string, newName: string): Promise<void> {
-    return this.#mutateEntries(`renaming "${name}"`, (store) => store.rename(name, newName));
-  }
-
-  /** Deletes an entry. Resolves true if there was one. */
-  delete(name: string): Promise<boolean> {
-    return this.#mutateEntries(`deleting "${name}"`, (store) => store.delete(name));
-  }
-
-  /** The vault's naming rule: 'default' or 'environment' (Kinesis-style UPPER_SNAKE). */
-  async nameStyle(): Promise<NameStyle> {
-    this.#assertOpen();
-    return this.#store.nameStyle;
-  }
-
-  setNameStyle(style: NameStyle): Promise<void> {
-    return this.#mutateEntries('changing the naming rule', (store) => {
-      store.nameStyle = style;
-    });
-  }
-
-  /** Compacts the log into a snapshot now (normally automatic). */
-  compact(): Promise<void> {
-    return this.#enqueue(async () => {
+  /** Compacts the log into a snapshot now (normally automatic); resolves once it is stored. */
+  async compact(): Promise<void> {
+    // Started in the queue (where memory equals what is saved), stored outside it, so writes
+    // made meanwhile do not wait.
+    const stored = await this.#queue.run(async () => {
       this.#assertOpen();
-      await this.#compactNow();
+      return this.#startCompaction();
     });
+    await stored;
   }
 
   /** Bytes this vault occupies in storage (snapshot plus rows since), for tests and settings. */
@@ -924,16 +392,18 @@ export class VaultHandle implements AsyncDisposable {
 
   async #closeWith(reason: VaultCloseReason): Promise<void> {
     if (!this.#closeReason) {
-      await this.#enqueue(async () => {
-        if (this.#closeReason || !this.#compactionDueOnClose()) return;
+      await this.#queue.run(async () => {
+        if (this.#closeReason || !compactionDueOnClose(this.#log, this.#parts.compaction)) return;
         // A tab waiting for the vault has already read it: compacting now would replace what it
         // read and make it read everything again. It compacts when its own writes call for it.
         if (await this.#parts.hasWaiters?.().catch(() => false)) return;
-        await this.#compactNow().catch(() => undefined);
+        await this.#startCompaction()?.catch(() => undefined);
       });
       this.#markClosed(reason);
     }
-    await this.#queue;
+    await this.#queue.idle();
+    // A compaction started by a write may still be storing: the lock is released after it.
+    await this.#log.flush().catch(() => undefined);
     await this.#parts.lease.release();
     this.#store.dispose();
     this.#doc.destroy();
@@ -943,5 +413,3 @@ export class VaultHandle implements AsyncDisposable {
     await this.close();
   }
 }
-
-export type { Lease, VaultMutex };

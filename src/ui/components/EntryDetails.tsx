@@ -1,5 +1,5 @@
 import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
-import { entryView } from '../state/entry-form';
+import { entryView } from '../state/entry-view';
 import type { OpenVault } from '../state/open-vault';
 import { Dialog } from './Dialog';
 import { EntrySecretValue } from './EntrySecretValue';

@@ -5,12 +5,11 @@ import {
   type EntryForm as EntryFormState,
   type EntryOrigin,
   type FormErrors,
-  KIND_LABELS,
   keepsWriteOnlyValue,
-  nameProblem,
-  nameRuleHint,
   saveEntryForm,
 } from '../state/entry-form';
+import { KIND_LABELS } from '../state/entry-view';
+import { nameProblem, nameRuleHint } from '../state/field-checks';
 import type { OpenVault } from '../state/open-vault';
 import { ConnectionFields } from './ConnectionFields';
 import { JsonEditor } from './JsonEditor';

@@ -1,5 +1,5 @@
 import { createMemo, Show } from 'solid-js';
-import { formatJsonText, jsonTextProblem } from '../state/entry-form';
+import { formatJsonText, jsonTextProblem } from '../state/field-checks';
 
 /**
  * A JSON text editor: a textarea that parses what is typed with the vault's own parser and says

@@ -1,5 +1,6 @@
 import { createSignal, Show } from 'solid-js';
 import { useServices } from '../state/context';
+import { passphraseChangeErrorText } from '../state/error-text';
 import { isStrongEnough } from '../state/strength';
 import { KeyProgress } from './KeyProgress';
 import { PassphraseInput } from './PassphraseInput';
@@ -47,11 +48,7 @@ export function SettingsPassphrase() {
       setRepeat('');
       setDone(true);
     } catch (caught) {
-      setError(
-        caught instanceof Error && caught.name === 'WrongPassphraseError'
-          ? 'The current passphrase is not right.'
-          : `Could not change the passphrase: ${caught instanceof Error ? caught.message : String(caught)}`,
-      );
+      setError(passphraseChangeErrorText(caught));
     } finally {
       setProgress(null);
     }

@@ -1,23 +1,8 @@
 import { createSignal, Show } from 'solid-js';
 import { useServices } from '../state/context';
+import { unlockErrorText } from '../state/error-text';
 import { KeyProgress } from './KeyProgress';
 import { PassphraseInput } from './PassphraseInput';
-
-function describeError(error: unknown): string {
-  const name = error instanceof Error ? error.name : '';
-  switch (name) {
-    case 'WrongPassphraseError':
-      return 'That passphrase is not right. Check Caps Lock and try again.';
-    case 'CorruptDataError':
-      return 'The stored profile is damaged and cannot be opened.';
-    case 'UnsupportedFormatError':
-      return 'This profile was saved by a newer version of Coffer: reload to update.';
-    case 'KdfParamsBelowFloorError':
-      return 'The stored key settings are weaker than Coffer accepts, so the profile was not opened.';
-    default:
-      return `Could not unlock: ${error instanceof Error ? error.message : String(error)}`;
-  }
-}
 
 const lockMessages = {
   manual: 'Locked.',
@@ -43,7 +28,7 @@ export function Unlock() {
       await app.unlock(passphrase());
       setPassphrase('');
     } catch (caught) {
-      setError(describeError(caught));
+      setError(unlockErrorText(caught));
     } finally {
       setBusy(false);
     }

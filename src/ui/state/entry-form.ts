@@ -1,10 +1,10 @@
 /**
- * The logic of the entry dialog and the entry view, as plain functions over plain data so it is
- * tested in Node: validating what the user typed with the core's own validators, turning the
- * form into what OpenVault.create and OpenVault.update take, mapping every core error to the field
- * it is about, and turning an entry into what the view may show. The UI reads entries as
- * `VisibleEntry` (a write-only secret comes without its value) and saves an edit as one
- * `update` that leaves such a value out, so a write-only value never reaches UI code.
+ * The logic of the entry dialog, as plain functions over plain data so it is tested in Node:
+ * validating what the user typed with the core's own validators, turning the form into what
+ * OpenVault.create and OpenVault.update take, and mapping every core error to the field it is
+ * about. The UI reads entries as `VisibleEntry` (a write-only secret comes without its value)
+ * and saves an edit as one `update` that leaves such a value out, so a write-only value never
+ * reaches UI code. Single-field checks are in field-checks.ts; the entry view in entry-view.ts.
  */
 import type {
   ConnectionValue,
@@ -23,25 +23,15 @@ import {
   MAX_VALUE_BYTES,
   NameTakenError,
   parseJsonText,
-  suggestEnvironmentName,
   ValueTooLargeError,
-  validateEntryName,
 } from '../../core/vault';
 import {
-  connectionFieldLabel,
   connectionFieldSpecs,
-  connectionTypeLabel,
-  connectionTypeSpec,
   connectionValueFromForm,
   DEFAULT_CONNECTION_TYPE,
 } from './connection-types';
+import { capitalize, describeJsonError, jsonTextProblem, nameProblem } from './field-checks';
 import type { EntryDraft, OpenVault } from './open-vault';
-
-export const KIND_LABELS: Readonly<Record<EntryKind, string>> = {
-  item: 'Item',
-  secret: 'Secret',
-  connection: 'Connection',
-};
 
 /** What the dialog holds. Each kind keeps its own draft, so switching kind loses nothing typed. */
 export interface EntryForm {
@@ -125,61 +115,6 @@ export function entryFormFromEntry(entry: VisibleEntry): { form: EntryForm; orig
     }
   }
 }
-
-/** The naming rule of a style, as a hint under the Name field. */
-export function nameRuleHint(style: NameStyle): string {
-  return style === 'environment'
-    ? 'Uppercase letters, digits and "_", starting with a letter, like API_KEY.'
-    : 'A letter, then letters, digits, "_", "-" or ".", like my-item or API_KEY.';
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** Why a name is refused in this style (the rule that failed), or null. */
-export function nameProblem(
-  name: string,
-  style: NameStyle,
-): { message: string; suggestion?: string } | null {
-  try {
-    validateEntryName(name, style);
-    return null;
-  } catch (error) {
-    if (!(error instanceof InvalidNameError)) throw error;
-    const suggestion = style === 'environment' ? suggestEnvironmentName(name) : undefined;
-    return {
-      message: capitalize(error.message),
-      ...(suggestion !== undefined ? { suggestion } : {}),
-    };
-  }
-}
-
-/** "Line 3, column 7: expected ..." for an InvalidJsonError from text; its message otherwise. */
-export function describeJsonError(error: InvalidJsonError): string {
-  const problem = error.message.replace(/^Invalid JSON at (line \d+, column \d+|\S+): /, '');
-  if (error.line !== undefined && error.column !== undefined) {
-    return `Line ${error.line}, column ${error.column}: ${problem}`;
-  }
-  return capitalize(error.message);
-}
-
-/** Parses editor text; the problem (with line and column) and where it is, or null if valid. */
-export function jsonTextProblem(text: string): { message: string; offset: number } | null {
-  try {
-    parseJsonText(text);
-    return null;
-  } catch (error) {
-    if (!(error instanceof InvalidJsonError)) throw error;
-    return { message: describeJsonError(error), offset: error.offset ?? 0 };
-  }
-}
-
-/** Pretty-prints valid JSON text with two spaces; throws InvalidJsonError if it does not parse. */
-export function formatJsonText(text: string): string {
-  return JSON.stringify(parseJsonText(text), null, 2);
-}
-
 /**
  * Whether saving keeps the current value of a write-only secret: the user is editing one, it
  * stays a secret, and the value field was left empty ("Enter a new value to replace it").
@@ -332,74 +267,5 @@ export async function saveEntryForm(
     return { ok: true, name: form.name };
   } catch (error) {
     return { ok: false, errors: errorsFromSaveError(error, form) };
-  }
-}
-
-/** What the entry view shows. A write-only secret has no value here at all. */
-export type EntryView = {
-  readonly name: string;
-  readonly kindLabel: string;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-} & (
-  | { readonly kind: 'item'; readonly text: string }
-  | { readonly kind: 'secret'; readonly writeOnly: true }
-  | { readonly kind: 'secret'; readonly writeOnly: false; readonly text: string }
-  | {
-      readonly kind: 'connection';
-      readonly type: string;
-      readonly typeLabel: string;
-      readonly fields: readonly ConnectionFieldView[];
-    }
-);
-
-export interface ConnectionFieldView {
-  readonly name: string;
-  readonly label: string;
-  readonly value: string | null;
-  readonly secret: boolean;
-}
-
-/** A type's own fields in the type's order (username before password), then the others. */
-function fieldOrder(type: string, name: string): number {
-  const index = connectionTypeSpec(type)?.fields.findIndex((spec) => spec.name === name) ?? -1;
-  return index < 0 ? Number.MAX_SAFE_INTEGER : index;
-}
-
-export function entryView(entry: VisibleEntry): EntryView {
-  const base = {
-    name: entry.name,
-    kindLabel: KIND_LABELS[entry.kind],
-    createdAt: entry.createdAt,
-    updatedAt: entry.updatedAt,
-  };
-  switch (entry.kind) {
-    case 'item':
-      return { ...base, kind: 'item', text: JSON.stringify(entry.value, null, 2) };
-    case 'secret':
-      if (entry.writeOnly) return { ...base, kind: 'secret', writeOnly: true };
-      return {
-        ...base,
-        kind: 'secret',
-        writeOnly: false,
-        text: typeof entry.value === 'string' ? entry.value : JSON.stringify(entry.value, null, 2),
-      };
-    case 'connection':
-      return {
-        ...base,
-        kind: 'connection',
-        type: entry.value.type,
-        typeLabel: connectionTypeLabel(entry.value.type),
-        fields: Object.entries(entry.value.fields)
-          .map(([name, field]) => ({
-            name,
-            label: connectionFieldLabel(entry.value.type, name),
-            value: field.value,
-            secret: field.secret,
-          }))
-          .sort(
-            (a, b) => fieldOrder(entry.value.type, a.name) - fieldOrder(entry.value.type, b.name),
-          ),
-      };
   }
 }

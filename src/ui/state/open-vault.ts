@@ -9,8 +9,8 @@ import type {
   EntrySummary,
   JsonValue,
   NameStyle,
+  Vault,
   VaultCloseReason,
-  VaultHandle,
   VisibleEntry,
 } from '../../core/vault';
 import { startVaultSync, type VaultSyncDeps, type VaultSyncView } from './vault-sync';
@@ -25,7 +25,7 @@ export interface EntryDraft {
 
 /**
  * A vault open in this tab, as components see it: a reactive list of entries and the
- * operations on them. Wraps a core VaultHandle so components never touch core directly.
+ * operations on them. Wraps a core `Vault` so components never touch core directly.
  */
 export interface OpenVault {
   readonly id: VaultId;
@@ -60,7 +60,7 @@ export interface OpenVault {
 }
 
 export async function createOpenVault(
-  handle: VaultHandle,
+  handle: Vault,
   syncDeps?: VaultSyncDeps,
   session?: Session,
 ): Promise<OpenVault> {
@@ -94,7 +94,7 @@ export async function createOpenVault(
     }
   }
   return {
-    id: handle.id as VaultId,
+    id: handle.id,
     name: handle.name,
     damaged: handle.damaged,
     writesHeld,

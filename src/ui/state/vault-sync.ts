@@ -7,13 +7,13 @@ import { type Accessor, createSignal } from 'solid-js';
 import type { ThisDevice } from '../../core/profile';
 import {
   type CreatedInvite,
-  type InviteError,
   inviteLink,
   type SyncStatus,
   type TransportFactory,
   VaultSync,
 } from '../../core/sync';
-import type { DeviceRecord, EntryReview, InviteRecord, VaultHandle } from '../../core/vault';
+import type { DeviceRecord, EntryReview, InviteRecord, Vault } from '../../core/vault';
+import { joinErrorText } from './error-text';
 
 export interface VaultSyncView {
   readonly status: Accessor<SyncStatus>;
@@ -57,19 +57,16 @@ const offline: SyncStatus = {
   reviews: 0,
 };
 
-export async function startVaultSync(
-  handle: VaultHandle,
-  deps: VaultSyncDeps,
-): Promise<VaultSyncView> {
+export async function startVaultSync(handle: Vault, deps: VaultSyncDeps): Promise<VaultSyncView> {
   const sync = await VaultSync.start({ vault: handle, device: deps.device, connect: deps.connect });
   const [status, setStatus] = createSignal<SyncStatus>(sync.status() ?? offline);
-  const [devices, setDevices] = createSignal<readonly DeviceRecord[]>(handle.devices());
-  const [invites, setInvites] = createSignal<readonly InviteRecord[]>(handle.invites());
+  const [devices, setDevices] = createSignal<readonly DeviceRecord[]>(handle.members.devices());
+  const [invites, setInvites] = createSignal<readonly InviteRecord[]>(handle.members.invites());
   const [reviews, setReviews] = createSignal<readonly EntryReview[]>(handle.reviews());
   const refresh = () => {
     if (handle.closed) return;
-    setDevices(handle.devices());
-    setInvites(handle.invites());
+    setDevices(handle.members.devices());
+    setInvites(handle.members.invites());
     setReviews(handle.reviews());
   };
   sync.onStatus(setStatus);
@@ -166,13 +163,7 @@ export const removalConsequences: readonly string[] = [
 
 /** Why joining failed, in words a person can act on. */
 export function describeJoinError(error: unknown): string {
-  if ((error as InviteError)?.name === 'InviteError') {
-    const message = (error as InviteError).message;
-    return `${message.charAt(0).toUpperCase() + message.slice(1)}.`;
-  }
-  return error instanceof Error
-    ? `The vault could not be added: ${error.message}.`
-    : 'Something went wrong.';
+  return joinErrorText(error);
 }
 
 /** Invitation lifetimes offered in the share dialog. */

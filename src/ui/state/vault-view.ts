@@ -9,7 +9,7 @@
 import { type Accessor, batch, createMemo, createSignal, onCleanup } from 'solid-js';
 import { type HolderInfo, LockWaitAbortedError, VaultBusyError } from '../../core/lock';
 import { type Session, type VaultId, VaultNotFoundError } from '../../core/profile';
-import type { EntryKind, EntrySummary, VaultHandle } from '../../core/vault';
+import type { EntryKind, EntrySummary, Vault } from '../../core/vault';
 import type { OpenVault } from './open-vault';
 
 // ---------- pure list logic ----------
@@ -178,7 +178,7 @@ export interface VaultOpenerOptions {
   readonly session: Session;
   /** The vault to open: by id, so a rename (or a twin of its name) changes nothing here. */
   readonly id: VaultId;
-  readonly wrap: (handle: VaultHandle) => Promise<OpenVault>;
+  readonly wrap: (handle: Vault) => Promise<OpenVault>;
 }
 
 /**
@@ -205,7 +205,7 @@ export function createVaultOpener(options: VaultOpenerOptions): VaultOpener {
     error instanceof Error ? error.message : 'the vault could not be opened';
 
   /** Accepts a freshly opened handle, unless we were left meanwhile. */
-  async function adopt(handle: VaultHandle): Promise<void> {
+  async function adopt(handle: Vault): Promise<void> {
     if (disposed) {
       await handle.close();
       return;

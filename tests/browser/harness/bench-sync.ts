@@ -17,7 +17,7 @@ import {
   parseInvite,
   VaultSync,
 } from '../../../src/core/sync';
-import type { VaultHandle } from '../../../src/core/vault';
+import { handleOf, type VaultHandle } from '../../../src/core/vault';
 import { fastPolicy } from './core';
 
 const now = () => performance.timeOrigin + performance.now();
@@ -86,7 +86,7 @@ export const benchSync = {
   async coffer({ n }: { n: number }) {
     const session = await startProfile(`bench-sync-a-${Date.now()}`);
     await session.createVault('bench');
-    state.handle = await session.openVault('bench');
+    state.handle = handleOf(await session.openVault('bench'));
     for (let start = 0; start < n; start += 1000) {
       const entries = [];
       for (let i = start; i < Math.min(n, start + 1000); i++) {
@@ -133,7 +133,7 @@ export const benchSync = {
     });
     const answered = now();
     const added = await session.addJoinedVault(received);
-    state.handle = await session.openVault(added.name);
+    state.handle = handleOf(await session.openVault(added.name));
     state.sync = await VaultSync.start({
       vault: state.handle,
       device,

@@ -13,6 +13,7 @@ import { core } from './core';
 import { locks } from './locks';
 import { joinPlainRoom } from './plain-room';
 import { sync } from './sync';
+import { transport } from './transport';
 
 const harness = {
   ready: true,
@@ -24,6 +25,7 @@ const harness = {
   benchLocks,
   benchSync,
   sync,
+  transport,
 };
 
 declare global {

@@ -32,7 +32,13 @@ import {
   transportPasswordOf,
   VaultSync,
 } from '../../../src/core/sync';
-import type { ConnectionValue, JsonValue, VaultHandle } from '../../../src/core/vault';
+import {
+  type ConnectionValue,
+  handleOf,
+  type JsonValue,
+  type VaultHandle,
+  vaultKeyOf,
+} from '../../../src/core/vault';
 import { ENTRIES_MAP } from '../../../src/core/vault/entry-doc';
 import { DEVICES_MAP } from '../../../src/core/vault/members';
 import { attempt, fastPolicy } from './core';
@@ -176,7 +182,7 @@ function untilVault(
 }
 
 async function openSynced(name: string): Promise<Opened> {
-  const handle = await session().openVault(name);
+  const handle = handleOf(await session().openVault(name));
   const sync = await VaultSync.start({
     vault: handle,
     device: await session().device(),
@@ -308,7 +314,7 @@ export const sync = {
   devices: (vault: string) =>
     attempt(() =>
       opened(vault)
-        .handle.devices()
+        .handle.members.devices()
         .map((device) => ({ id: device.id, name: device.name })),
     ),
   reviews: (vault: string) =>
@@ -321,7 +327,7 @@ export const sync = {
   invites: (vault: string) =>
     attempt(() =>
       opened(vault)
-        .handle.invites()
+        .handle.members.invites()
         .map((invite) => invite.id),
     ),
   createInvite: (vault: string, options: { expiresInMs: number; singleUse: boolean }) =>
@@ -468,9 +474,9 @@ export const sync = {
     attempt(() => {
       const { handle } = opened(vault);
       return {
-        room: roomNameOf(handle.vaultKey),
-        password: transportPasswordOf(handle.vaultKey),
-        vaultKey: toBase64url(handle.vaultKey),
+        room: roomNameOf(vaultKeyOf(handle)),
+        password: transportPasswordOf(vaultKeyOf(handle)),
+        vaultKey: toBase64url(vaultKeyOf(handle)),
         vaultId: handle.id,
       };
     }),

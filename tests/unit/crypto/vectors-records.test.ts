@@ -8,6 +8,7 @@ import {
   createHash,
   createPrivateKey,
   createPublicKey,
+  diffieHellman,
   hkdfSync,
   scryptSync,
   verify,
@@ -26,8 +27,8 @@ import {
   unlockKeyring,
 } from '../../../src/core/crypto';
 import { openVaultRecord } from '../../../src/core/storage';
-import { parseInvite } from '../../../src/core/sync';
-import { openJoinRequest } from '../../../src/core/sync/invite';
+import { inviteMaterial, parseInvite } from '../../../src/core/sync';
+import { openJoinAnswer, openJoinRequest } from '../../../src/core/sync/invite';
 import { asEntryId, createEntryStore } from '../../../src/core/vault';
 
 const read = (name: string) =>
@@ -252,9 +253,138 @@ function materialOf(secret: Uint8Array) {
     id: b64url(nodeHkdf(secret, 'invite-id', 16)),
     room: `coffer-invite-${b64url(nodeHkdf(secret, 'invite-room', 32))}`,
     password: b64url(nodeHkdf(secret, 'invite-transport', 32)),
-    key: nodeHkdf(secret, 'invite-key', 32),
+    key: asKey(nodeHkdf(secret, 'invite-key', 32), 'invite'),
   };
 }
+
+/** Node's Ed25519 public key of a 32-byte seed (RFC 8032). */
+function nodeEd25519Public(seed: Uint8Array): Uint8Array {
+  const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]);
+  return new Uint8Array(
+    createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }))
+      .export({ format: 'der', type: 'spki' })
+      .subarray(12),
+  );
+}
+
+/** Node's X25519 (RFC 7748): the public key of `secret`, and its shared secret with `peer`. */
+function nodeX25519(secret: Uint8Array, peer?: Uint8Array) {
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([Buffer.from('302e020100300506032b656e04220420', 'hex'), secret]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const publicKey = new Uint8Array(
+    createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(12),
+  );
+  if (peer === undefined) return { publicKey, shared: undefined };
+  const peerKey = createPublicKey({
+    key: Buffer.concat([Buffer.from('302a300506032b656e032100', 'hex'), peer]),
+    format: 'der',
+    type: 'spki',
+  });
+  return { publicKey, shared: new Uint8Array(diffieHellman({ privateKey, publicKey: peerKey })) };
+}
+
+describe('records.json: the join answer, opened by the new device from the spec', () => {
+  const v = records.joinAnswer;
+  // What the new device holds: the link's token, its device id, its request's X25519 secret.
+  const tokenBytes = fromB64url(v.token);
+  const answer = hex(v.answer);
+
+  it('the token is version 2 and carries the answer key (docs/crypto.md, "Invitations")', () => {
+    expect(tokenBytes).toHaveLength(105);
+    expect(tokenBytes[0]).toBe(0x02);
+    const secret = tokenBytes.subarray(1, 33);
+    // The same invitation as the join request's version 1 token: only the answer key is new.
+    expect(bytesToHex(secret)).toBe(records.joinRequest.inviteSecret);
+    expect(bytesToHex(tokenBytes.subarray(0 + 1, 73))).toBe(
+      bytesToHex(fromB64url(records.joinRequest.token).subarray(1, 73)),
+    );
+    expect(b64url(nodeHkdf(secret, 'invite-id', 16))).toBe(v.inviteId);
+    expect(b64url(tokenBytes.subarray(33, 49))).toBe(keys.vaultId);
+    expect(bytesToHex(tokenBytes.subarray(73, 105))).toBe(v.answerKeyPublic);
+    // Any holder of the vault key derives the answer key's seed; its public half is the token's.
+    const seed = nodeHkdf(
+      new Uint8Array(Buffer.concat([vaultKey, fromB64url(v.inviteId)])),
+      'invite-answer',
+      32,
+    );
+    expect(bytesToHex(seed)).toBe(v.answerKeySecret);
+    expect(bytesToHex(nodeEd25519Public(seed))).toBe(v.answerKeyPublic);
+  });
+
+  it('opens with the key agreed with the request, and both signatures verify', () => {
+    expect(v.requestEphemeralSecret).toBe(records.joinRequest.ephemeralSecret);
+    expect(v.deviceId).toBe(records.joinRequest.deviceId);
+    const E = answer.subarray(0, 32);
+    const { publicKey: ephemeral, shared } = nodeX25519(hex(v.requestEphemeralSecret), E);
+    expect(b64url(ephemeral)).toBe(records.joinRequest.body.ephemeral);
+    expect(bytesToHex(shared!)).toBe(v.shared);
+    const K = nodeHkdf(
+      new Uint8Array(Buffer.concat([shared!, E, ephemeral])),
+      'invite-response',
+      32,
+    );
+    expect(bytesToHex(K)).toBe(v.key);
+    const context = specContext('invite-response', v.inviteId, v.deviceId);
+    expect(bytesToHex(context)).toBe(v.context);
+    const sealed = answer.subarray(32);
+    expect(bytesToHex(sealed.subarray(18, 42))).toBe(v.nonce);
+    const plaintext = specOpen(K, sealed, context);
+    const answerKeySignature = plaintext.subarray(0, 64);
+    const deviceSignature = plaintext.subarray(64, 128);
+    const bodyBytes = plaintext.subarray(128);
+    const body = JSON.parse(text(bodyBytes));
+    expect(body).toEqual(v.body);
+    expect(Object.keys(body)).toEqual(['v', 'ok', 'vaultId', 'name', 'key', 'inviter', 'members']);
+    expect(body.v).toBe(2);
+    expect(body.members).toContain(body.inviter);
+    // T = context("invite-answer", invite id, device id, ephemeral, E, body)
+    const transcript = specContext(
+      'invite-answer',
+      v.inviteId,
+      v.deviceId,
+      ephemeral,
+      E,
+      bodyBytes,
+    );
+    expect(bytesToHex(transcript)).toBe(v.transcript);
+    const signed = Buffer.concat([Buffer.from('coffer/v1/invite-answer\0'), transcript]);
+    expect(nodeEd25519Verify(fromB64url(body.inviter), signed, deviceSignature)).toBe(true);
+    expect(nodeEd25519Verify(tokenBytes.subarray(73, 105), signed, answerKeySignature)).toBe(true);
+    expect(bytesToHex(answerKeySignature)).toBe(v.answerKeySignature);
+    expect(bytesToHex(deviceSignature)).toBe(v.deviceSignature);
+    // Neither signature verifies for the other signer, or for a request's domain.
+    expect(nodeEd25519Verify(fromB64url(body.inviter), signed, answerKeySignature)).toBe(false);
+    const asRequest = Buffer.concat([Buffer.from('coffer/v1/invite-request\0'), transcript]);
+    expect(nodeEd25519Verify(fromB64url(body.inviter), asRequest, deviceSignature)).toBe(false);
+    // The vault it names is the token's, with the key whose id the token carries.
+    expect(body.vaultId).toBe(b64url(tokenBytes.subarray(33, 49)));
+    const key = fromB64url(body.key);
+    expect(bytesToHex(key)).toBe(keys.vaultKey);
+    expect(bytesToHex(nodeHkdf(key, 'key-id', 16))).toBe(bytesToHex(tokenBytes.subarray(49, 65)));
+  });
+
+  it("Coffer's reader accepts it, and refuses it for another device or a changed byte", () => {
+    const token = parseInvite(v.token);
+    const material = inviteMaterial(token.secret);
+    expect(material.id).toBe(v.inviteId);
+    const ephemeralSecret = hex(v.requestEphemeralSecret);
+    const opened = openJoinAnswer(material, token, v.deviceId, ephemeralSecret, answer);
+    expect(opened.ok).toBe(true);
+    if (!opened.ok) return;
+    expect(bytesToHex(opened.key)).toBe(keys.vaultKey);
+    expect(opened.vaultId).toBe(keys.vaultId);
+    expect(opened.name).toBe(v.body.name);
+    expect(opened.inviter).toBe(v.inviterId);
+    expect(opened.members).toEqual(v.body.members);
+    expect(() => openJoinAnswer(material, token, v.inviterId, ephemeralSecret, answer)).toThrow();
+    const flipped = answer.slice();
+    flipped[flipped.length - 1]! ^= 1;
+    expect(() => openJoinAnswer(material, token, v.deviceId, ephemeralSecret, flipped)).toThrow();
+  });
+});
 
 describe('records.json: the vault document, read as docs/data-model.md says', () => {
   const v = records.vaultDocument;

@@ -11,9 +11,9 @@ import {
   open,
   runScrypt,
   scryptFloor,
-  sealWithNonce,
   unlockKeyring,
 } from '../../../src/core/crypto';
+import { sealWithNonce } from '../../../src/core/crypto/envelope';
 
 const vectors = JSON.parse(
   readFileSync(new URL('../../vectors/crypto.json', import.meta.url), 'utf8'),
@@ -49,7 +49,8 @@ describe('known answers (tests/vectors/crypto.json)', () => {
 
   it('envelope seal and open', () => {
     const v = vectors.envelope;
-    const key = asKey(hex(v.key), 'vault');
+    // Any sealing key; the vector's key bytes are also the vault key of the other vectors.
+    const key = asKey(hex(v.key), 'storage');
     expect(bytesToHex(sealWithNonce(key, hex(v.plaintext), hex(v.context), hex(v.nonce)))).toBe(
       v.envelope,
     );

@@ -12,7 +12,12 @@ import {
   VaultNotFoundError,
 } from '../../../src/core/profile';
 import type { CofferDatabase } from '../../../src/core/storage';
-import { defaultCompactionPolicy, VaultDamagedError } from '../../../src/core/vault';
+import {
+  defaultCompactionPolicy,
+  handleOf,
+  VaultDamagedError,
+  vaultKeyOf,
+} from '../../../src/core/vault';
 import { testCoffer, vaultContents } from '../../support/coffer';
 
 /** Flips one byte of a stored record from outside the app's code; returns the original bytes. */
@@ -190,7 +195,9 @@ describe('a vault whose catalog record is damaged', () => {
     const session = await coffer.createProfile('pw');
     const { alpha } = await twoVaults(session);
     // What another device would hand over by invitation: the vault's id and key.
-    const key = await session.withVault({ id: alpha.id }, (vault) => vault.vaultKey.slice());
+    const key = await session.withVault({ id: alpha.id }, (vault) =>
+      vaultKeyOf(handleOf(vault)).slice(),
+    );
     await flip(db, 'vaults', alpha.id, 'sealed');
     expect((await session.catalog()).unreadable.map((record) => record.id)).toEqual([alpha.id]);
     await session.addJoinedVault({

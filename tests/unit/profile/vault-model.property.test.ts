@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { VaultHandle } from '../../../src/core/vault';
+import type { Vault } from '../../../src/core/vault';
 import { testCoffer } from '../../support/coffer';
 
 type Op =
@@ -24,7 +24,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ type: 'reopen' as const }) },
 );
 
-async function contents(vault: VaultHandle): Promise<Map<string, unknown>> {
+async function contents(vault: Vault): Promise<Map<string, unknown>> {
   const out = new Map<string, unknown>();
   for (const entry of await vault.list()) out.set(entry.name, await vault.get(entry.name));
   return out;

@@ -53,7 +53,7 @@ describe('vault names in a profile', () => {
     });
     expect(joined.name).toBe('pr\u043Ed (2)');
     const hidden = await session.addJoinedVault({
-      id: 'BBBBBBBBBBBBBBBBBBBBBB',
+      id: 'BBBBBBBBBBBBBBBBBBBBBA',
       name: 'team\u200B',
       key: key as never,
       introducedBy: 'inviter',

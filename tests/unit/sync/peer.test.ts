@@ -4,6 +4,7 @@ import { concat, generateKey } from '../../../src/core/crypto';
 import { generateDeviceIdentity, signAs } from '../../../src/core/sync/device';
 import { readEnvelopeHeader, sealEnvelope } from '../../../src/core/sync/envelope';
 import { syncKeyOf } from '../../../src/core/sync/keys';
+import { vaultKeyOf } from '../../../src/core/vault';
 import { contents, deliverAll, replicas } from './support';
 
 describe('SyncPeer: what a device accepts from others', () => {
@@ -70,7 +71,7 @@ describe('SyncPeer: what a device accepts from others', () => {
       vaultId: a!.vault.id,
       author: rogue,
       seq: 5,
-      syncKey: syncKeyOf(a!.vault.vaultKey),
+      syncKey: syncKeyOf(vaultKeyOf(a!.vault)),
       update: new Uint8Array([0, 0]),
     });
     // A device in the list, but sealing with a key that is not the vault's.
@@ -127,7 +128,7 @@ describe('SyncPeer: what a device accepts from others', () => {
     await c!.vault.set('before', 1);
     await a!.peer.receive(c!.outbox);
     const last = a!.peer.lastAcceptedOf(c!.device.id)!;
-    await a!.vault.revokeDevice(c!.device.id, last, a!.device.id);
+    await a!.vault.members.revokeDevice(c!.device.id, last, a!.device.id);
     await c!.vault.set('after', 2);
     await deliverAll(a!, b!);
     const report = await b!.peer.receive(c!.outbox);

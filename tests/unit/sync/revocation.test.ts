@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readEnvelopeHeader, sealEnvelopeWithId } from '../../../src/core/sync/envelope';
 import { syncKeyOf } from '../../../src/core/sync/keys';
 import { SyncPeer } from '../../../src/core/sync/peer';
-import type { LocalChange } from '../../../src/core/vault';
+import { type LocalChange, vaultKeyOf } from '../../../src/core/vault';
 import { contents, type Replica, replicas } from './support';
 
 /**
@@ -15,7 +15,7 @@ import { contents, type Replica, replicas } from './support';
 /** What a device's vault holds that a removed device must not be able to change. */
 const stateOf = async (replica: Replica) => ({
   entries: await contents(replica.vault),
-  devices: replica.vault.devices(),
+  devices: replica.vault.members.devices(),
 });
 
 /** Collects the changes made on a vault from now on. */
@@ -38,7 +38,7 @@ async function removedDevice() {
   expect((await a.peer.receive([u1, u2])).accepted).toBe(2);
   const last = a.peer.lastAcceptedOf(b.device.id)!;
   expect(last.seq).toBe(readEnvelopeHeader(u2).seq);
-  expect(await a.vault.revokeDevice(b.device.id, last, a.device.id)).toBe(true);
+  expect(await a.vault.members.revokeDevice(b.device.id, last, a.device.id)).toBe(true);
   const changes = capture(b);
   await b.vault.set('from-b', 'after removal');
   await b.vault.set('evil', 'written after removal');
@@ -64,7 +64,7 @@ function forged(
     vaultId: b.vault.id,
     author: b.device,
     seq,
-    syncKey: syncKeyOf(b.vault.vaultKey),
+    syncKey: syncKeyOf(vaultKeyOf(b.vault)),
     update: kind === 'checkpoint' ? b.vault.encodeState() : change.update,
     knowledge: kind === 'checkpoint' ? new Uint8Array(0) : change.knowledge,
     prev,
@@ -141,9 +141,9 @@ describe('a removed device cannot write again', () => {
   it('refuses everything of a device removed before anything of it was accepted', async () => {
     const [a, b] = (await replicas(2)) as [Replica, Replica];
     await b.vault.set('from-b', 1);
-    expect(await a.vault.revokeDevice(b.device.id, { seq: 0, envelope: null }, a.device.id)).toBe(
-      true,
-    );
+    expect(
+      await a.vault.members.revokeDevice(b.device.id, { seq: 0, envelope: null }, a.device.id),
+    ).toBe(true);
     const before = await stateOf(a);
     const report = await a.peer.receive(b.outbox);
     expect(report).toMatchObject({ accepted: 0, rejected: { 'revoked-device': 1 } });
@@ -156,7 +156,7 @@ describe('what a removed device wrote before its removal still stands', () => {
     const { a, b, c, u1, u2, evil } = await removedDevice();
     // c learns the device list, and b's removal, from a's own envelopes (not b's content).
     expect((await c.peer.receive(a.outbox)).rejected).toEqual({});
-    expect(c.vault.authorStatus(b.device.id)).toBe('revoked');
+    expect(c.vault.members.authorStatus(b.device.id)).toBe('revoked');
     // An attacker's new chain, and a fork of u1, before c can tell where b's chain starts.
     let now = 1;
     const client = attackerClient(b, () => now++);

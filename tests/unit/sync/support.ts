@@ -1,6 +1,6 @@
 import type { Session, ThisDevice } from '../../../src/core/profile';
 import { SyncPeer } from '../../../src/core/sync/peer';
-import type { VaultHandle } from '../../../src/core/vault';
+import { handleOf, type VaultHandle, vaultKeyOf } from '../../../src/core/vault';
 import { testCoffer, vaultContents } from '../../support/coffer';
 
 /** One device of a test: its profile, its device identity, its open vault and its sync peer. */
@@ -18,7 +18,7 @@ export interface Replica {
 let clockBase = 1_800_000_000_000;
 
 async function attach(replica: Omit<Replica, 'vault' | 'peer' | 'reopen'>, vaultName: string) {
-  const vault = await replica.session.openVault(vaultName);
+  const vault = handleOf(await replica.session.openVault(vaultName));
   // Sequence numbers come from the clock: give each replica a clock of its own that moves.
   clockBase += 1_000_000;
   let now = clockBase;
@@ -47,7 +47,7 @@ export async function replicas(count: number, vaultName = 'shared'): Promise<Rep
       await session.addJoinedVault({
         id: founder.vault.id,
         name: vaultName,
-        key: founder.vault.vaultKey,
+        key: vaultKeyOf(founder.vault),
         introducedBy: founder.device.id,
       });
     }
@@ -62,9 +62,9 @@ export async function replicas(count: number, vaultName = 'shared'): Promise<Rep
         replica.peer = next.peer;
       },
     };
-    await replica.vault.claimDevice({ id: device.id, name }, i === 0);
+    await replica.vault.members.claimDevice({ id: device.id, name }, i === 0);
     if (i > 0) {
-      await out[0]!.vault.addDevice({
+      await out[0]!.vault.members.addDevice({
         id: device.id,
         name,
         addedAt: Date.now(),

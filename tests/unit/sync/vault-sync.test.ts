@@ -13,8 +13,15 @@ import {
   parseInvite,
   VaultSync,
 } from '../../../src/core/sync';
-import { openJoinRequest, sealJoinAnswer } from '../../../src/core/sync/invite';
-import type { VaultHandle } from '../../../src/core/vault';
+import {
+  openJoinAnswer,
+  openJoinRequest,
+  sealJoinAnswer,
+  sealJoinRequest,
+} from '../../../src/core/sync/invite';
+import { deferredAnswerMs } from '../../../src/core/sync/invite-desk';
+import { createManualScheduler, type Scheduler } from '../../../src/core/time';
+import { handleOf, type VaultHandle } from '../../../src/core/vault';
 import { testCoffer } from '../../support/coffer';
 import { eventually, memoryNetwork } from '../../support/memory-transport';
 import { contents } from './support';
@@ -30,18 +37,27 @@ async function device(): Promise<Device> {
   return { session: await coffer.createProfile('pw') };
 }
 
-async function openSynced(d: Device, name: string, network: ReturnType<typeof memoryNetwork>) {
-  d.vault = await d.session.openVault(name);
+async function openSynced(
+  d: Device,
+  name: string,
+  network: ReturnType<typeof memoryNetwork>,
+  scheduler?: Scheduler,
+) {
+  d.vault = handleOf(await d.session.openVault(name));
   d.sync = await VaultSync.start({
     vault: d.vault,
     device: await d.session.device(),
     connect: network.connect,
+    ...(scheduler ? { scheduler } : {}),
   });
   return d.sync;
 }
 
-/** A, with a vault and one entry, invites B; B joins and opens the vault. */
-async function paired(network = memoryNetwork()) {
+/**
+ * A, with a vault and one entry, invites B; B joins and opens the vault (its sync on
+ * `schedulerB` if given).
+ */
+async function paired(network = memoryNetwork(), schedulerB?: Scheduler) {
   const a = await device();
   const b = await device();
   await a.session.createVault('Team');
@@ -55,7 +71,7 @@ async function paired(network = memoryNetwork()) {
     connect: network.connect,
   });
   const added = await b.session.addJoinedVault(received);
-  await openSynced(b, added.name, network);
+  await openSynced(b, added.name, network, schedulerB);
   return { a, b, network, link };
 }
 
@@ -92,9 +108,9 @@ describe('VaultSync over an in-memory network', () => {
     await eventually(async () => (await contents(b.vault!)).API_KEY === 'sk-1');
     await b.vault!.set('FROM_B', 2);
     await eventually(async () => (await a.vault!.get('FROM_B')) === 2);
-    expect(a.vault!.devices().map((d) => d.name)).toHaveLength(2);
+    expect(a.vault!.members.devices().map((d) => d.name)).toHaveLength(2);
     expect(b.sync!.status().membership).toBe('member');
-    expect(a.vault!.invites()[0]!.usedBy).toEqual([(await b.session.device()).id]);
+    expect(a.vault!.members.invites()[0]!.usedBy).toEqual([(await b.session.device()).id]);
   });
 
   it('a single-use invitation refuses a second device, and nothing changes', async () => {
@@ -107,7 +123,7 @@ describe('VaultSync over an in-memory network', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InviteError);
     expect((error as InviteError).problem).toBe('used');
-    expect(a.vault!.devices()).toHaveLength(2);
+    expect(a.vault!.members.devices()).toHaveLength(2);
     expect(await c.session.listVaults()).toEqual([]);
   });
 
@@ -120,7 +136,7 @@ describe('VaultSync over an in-memory network', () => {
       token: invite.token,
       device: await b.session.device(),
       connect: network.connect,
-      clock: () => Date.now() + 120_000,
+      scheduler: createManualScheduler({ start: invite.record.expiresAt }),
     }).catch((e: unknown) => e);
     expect((late as InviteError).problem).toBe('expired');
     await sync.revokeInvite(invite.record.id);
@@ -130,7 +146,7 @@ describe('VaultSync over an in-memory network', () => {
       connect: network.connect,
     }).catch((e: unknown) => e);
     expect((withdrawn as InviteError).problem).toBe('revoked');
-    expect(a.vault!.devices()).toHaveLength(1);
+    expect(a.vault!.members.devices()).toHaveLength(1);
   });
 
   it('no answer in time is a timeout, not a hang', async () => {
@@ -139,13 +155,19 @@ describe('VaultSync over an in-memory network', () => {
     const invite = await sync.createInvite({ expiresInMs: 60_000, singleUse: true });
     await a.vault!.close();
     const b = await device();
-    const error = await joinWithInvite({
+    const bDevice = await b.session.device();
+    // The wait is on b's clock, which moves only when the test says so: no real time passes.
+    const time = createManualScheduler({ start: invite.record.createdAt });
+    const joining = joinWithInvite({
       token: invite.token,
-      device: await b.session.device(),
+      device: bDevice,
       connect: network.connect,
-      timeoutMs: 200,
+      scheduler: time,
     }).catch((e: unknown) => e);
-    expect((error as InviteError).problem).toBe('timeout');
+    // The default wait: a minute of b's clock, which real timers would not pass in this test.
+    time.advance(60_000);
+    expect(((await joining) as InviteError).problem).toBe('timeout');
+    expect(time.pending).toBe(0);
   });
 
   it('edits made apart merge when the devices meet again, and are marked for review', async () => {
@@ -184,12 +206,22 @@ describe('VaultSync over an in-memory network', () => {
     // The rogue writes through a's copy of the shared map, as a peer's update would arrive.
     const map = docA!.getMap(ENVELOPES_MAP);
     const keys = [...map.keys()];
+    const owned = async (owner: Device) => {
+      const id = (await owner.session.device()).id;
+      return keys.filter((key) => key.startsWith(`${id}.`)).length;
+    };
+    // Each device refuses what was written over the other's envelopes, and the two junk keys.
+    const refusedA = a.sync!.status().refused + (await owned(b)) + 2;
+    const refusedB = b.sync!.status().refused + (await owned(a)) + 2;
     docA!.transact(() => {
       for (const key of keys) map.set(key, new Uint8Array([1, 2, 3]));
       map.set('garbage', new Uint8Array(400));
       map.set('text', 'not bytes');
     }, 'rogue');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Both devices have been through every value the rogue wrote before their vaults are read.
+    await eventually(
+      () => a.sync!.status().refused >= refusedA && b.sync!.status().refused >= refusedB,
+    );
     expect(await contents(a.vault!)).toEqual({ API_KEY: 'sk-1' });
     expect(await contents(b.vault!)).toEqual({ API_KEY: 'sk-1' });
     // Each device put its own envelopes back.
@@ -216,23 +248,25 @@ describe('a third device', () => {
     const added = await c.session.addJoinedVault(received);
     await openSynced(c, added.name, network);
     await eventually(async () => (await c.vault!.get('API_KEY')) === 'sk-1');
-    expect(c.vault!.devices()).toHaveLength(3);
+    expect(c.vault!.members.devices()).toHaveLength(3);
     expect(c.sync!.status().membership).toBe('member');
   });
 });
 
 describe('the shared map', () => {
   it('a device that caught up does not send the whole vault back to the room', async () => {
-    const { a, b, network } = await paired();
+    const time = createManualScheduler({ start: Date.now() });
+    const { a, b, network } = await paired(memoryNetwork(), time);
     // Large enough that a second full copy would stand out (over 64 KiB).
     const value = 'x'.repeat(1000);
     for (let i = 0; i < 150; i++) await a.vault!.set(`ENTRY_${i}`, value);
     await eventually(async () => (await b.vault!.list()).length === 151);
-    // Past any debounce a re-publication could have had.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Past anything b's sync could have scheduled (a debounced re-publication, a sweep): the
+    // tasks run now, and what b publishes is in its own copy of the map at once.
+    time.advance(3_600_000);
     const [docA, docB] = network.docsIn(network.seenRooms[0]!);
-    expect(await publishedBytes(docA!, b)).toBeLessThan(8 * 1024);
-    expect(await publishedBytes(docA!, b)).toBeGreaterThan(0);
+    expect(await publishedBytes(docB!, b)).toBeLessThan(8 * 1024);
+    await eventually(async () => (await publishedBytes(docA!, b)) > 0);
     // What b caught up on is still in b's copy of the map, under a's keys.
     expect(await publishedBytes(docB!, a)).toBeGreaterThan(150 * 1000);
   }, 20_000);
@@ -246,28 +280,88 @@ describe('requests left in an invitation room', () => {
     const b = await joined(invite.token, network);
     const bId = (await b.session.device()).id;
     await eventually(() => b.sync!.status().membership === 'member');
+    // b does not hear of its removal, so it stays in the invitation's room with its request.
+    const inviteRoom = inviteMaterial(invite.token.secret).room;
+    const answerToB = (doc: Y.Doc) => {
+      const bytes = doc.getMap('answers').get(bId);
+      return bytes instanceof Uint8Array ? Buffer.from(bytes).toString('hex') : undefined;
+    };
+    await eventually(() => network.docsIn(inviteRoom).every((doc) => answerToB(doc)));
+    const firstAnswer = answerToB(network.docsIn(inviteRoom)[0]!);
+    const [, docB] = network.docsIn(network.seenRooms[0]!);
+    network.setOnline(docB!, false);
     expect(await syncA.removeDevice(bId)).toBe(true);
     // a opens the vault again: its new desk for the invitation meets b's old request there.
     await a.sync!.stop();
     await a.vault!.close();
     await openSynced(a, 'Team', network);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(a.vault!.devices().find((d) => d.id === bId)?.revokedAfterSeq).toBeDefined();
-    expect(a.vault!.authorStatus(bId)).toBe('revoked');
+    // a has answered the old request when a new answer to it is in every copy of the room.
+    await eventually(() => {
+      const docs = network.docsIn(inviteRoom);
+      const answers = docs.map(answerToB);
+      return docs.length === 2 && answers.every((x) => x !== undefined && x !== firstAnswer);
+    });
+    expect(a.vault!.members.devices().find((d) => d.id === bId)?.revokedAfterSeq).toBeDefined();
+    expect(a.vault!.members.authorStatus(bId)).toBe('revoked');
   });
 
   it('a member does not answer a request another device answered, nor send the vault again', async () => {
-    const { a, b, network } = await paired();
+    // b waits before it answers an invitation it did not make, on a clock the test moves.
+    const time = createManualScheduler({ start: Date.now() });
+    const { a, b, network } = await paired(memoryNetwork(), time);
     for (let i = 0; i < 150; i++) await a.vault!.set(`ENTRY_${i}`, 'x'.repeat(1000));
     await eventually(async () => (await b.vault!.list()).length === 151);
     // c joins by a new invitation from a, while b (whose desks see every request) is online.
-    const invite = await a.sync!.createInvite({ expiresInMs: 60_000, singleUse: true });
+    const invite = await a.sync!.createInvite({ expiresInMs: 3_600_000, singleUse: true });
     const c = await joined(invite.token, network);
+    const cId = (await c.session.device()).id;
     await eventually(async () => (await c.vault!.list()).length === 151);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const [docA] = network.docsIn(network.seenRooms[0]!);
-    expect(await publishedBytes(docA!, b)).toBeLessThan(8 * 1024);
-    expect(c.vault!.devices()).toHaveLength(3);
+    // Every desk in the invitation's room, b's among them, holds c's request and a's answer.
+    const material = inviteMaterial(invite.token.secret);
+    const answerTo = (doc: Y.Doc, id: string) => {
+      const bytes = doc.getMap('answers').get(id);
+      return bytes instanceof Uint8Array ? Buffer.from(bytes).toString('hex') : undefined;
+    };
+    await eventually(
+      () =>
+        b.vault!.members.invite(invite.record.id) !== undefined &&
+        network
+          .docsIn(material.room)
+          .every((doc) => doc.getMap('requests').has(cId) && answerTo(doc, cId)),
+    );
+    const answerToC = answerTo(network.docsIn(material.room)[0]!, cId);
+    const [, docB] = network.docsIn(network.seenRooms[0]!);
+    // Only b is left to answer: a closes the vault, c stops syncing.
+    await c.sync!.stop();
+    await a.vault!.close();
+    // d asks after c, with the invitation used: b turns it away once its wait is over, and
+    // that answer comes after b has dealt with c's request (a desk takes requests in turn).
+    const d = generateDeviceIdentity();
+    const asked = sealJoinRequest(material, d, 'd', Date.now());
+    const rogue = new Y.Doc();
+    const rogueRoom = network.connect({
+      name: material.room,
+      password: material.password,
+      doc: rogue,
+    });
+    rogue.getMap('requests').set(d.id, asked.request);
+    await eventually(() => {
+      time.advance(deferredAnswerMs);
+      return rogue.getMap('answers').has(d.id);
+    });
+    const toD = openJoinAnswer(
+      material,
+      invite.token,
+      d.id,
+      asked.ephemeralSecret,
+      rogue.getMap('answers').get(d.id),
+    );
+    expect(toD).toEqual({ ok: false, problem: 'used' });
+    // b left c's request be: a's answer stands everywhere, and b published no copy of the vault.
+    for (const doc of network.docsIn(material.room)) expect(answerTo(doc, cId)).toBe(answerToC);
+    expect(await publishedBytes(docB!, b)).toBeLessThan(8 * 1024);
+    expect(b.vault!.members.devices()).toHaveLength(3);
+    await rogueRoom.destroy();
   }, 20_000);
 });
 
@@ -279,11 +373,12 @@ describe('answers to a join request', () => {
     await a.vault!.close(); // nobody of the vault is there to answer yet
     const c = await device();
     const cDevice = await c.session.device();
+    // c's wait for an answer never times out: its clock does not move.
     const joining = joinWithInvite({
       token: invite.token,
       device: cDevice,
       connect: network.connect,
-      timeoutMs: 10_000,
+      scheduler: createManualScheduler({ start: invite.record.createdAt }),
     }).catch((e: unknown) => e);
     // The attacker: the link, a document of its own in the invitation's room, a device key.
     const material = inviteMaterial(invite.token.secret);
@@ -313,7 +408,10 @@ describe('answers to a join request', () => {
         },
       ),
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // c has seen the forgery once its copy of the room holds it (it reads on each update).
+    await eventually(() =>
+      network.docsIn(material.room).every((doc) => doc.getMap('answers').has(cDevice.id)),
+    );
     // The vault's device comes back and answers; the new device gets the vault.
     await openSynced(a, 'Team', network);
     const received = await joining;
@@ -322,7 +420,7 @@ describe('answers to a join request', () => {
       id: a.vault!.id,
       introducedBy: (await a.session.device()).id,
     });
-    expect(a.vault!.devices().map((d) => d.id)).toContain(cDevice.id);
+    expect(a.vault!.members.devices().map((d) => d.id)).toContain(cDevice.id);
     await rogueRoom.destroy();
   }, 15_000);
 
@@ -335,20 +433,27 @@ describe('answers to a join request', () => {
     await eventually(() => b.sync!.status().membership === 'member');
     expect(await syncA.removeDevice(bId)).toBe(true);
     await eventually(() => b.sync!.status().membership === 'removed');
-    expect(b.vault!.invite(invite.record.id)).toBeDefined(); // it keeps the secret
+    expect(b.vault!.members.invite(invite.record.id)).toBeDefined(); // it keeps the secret
     await a.vault!.close(); // only the removed device could answer now
     // It has left the invitation's room: nobody is there to answer.
     const room = inviteMaterial(invite.token.secret).room;
     await eventually(() => network.docsIn(room).length === 0);
     const c = await device();
-    const cId = (await c.session.device()).id;
-    const error = await joinWithInvite({
+    const cDevice = await c.session.device();
+    const time = createManualScheduler({ start: invite.record.createdAt });
+    const joining = joinWithInvite({
       token: invite.token,
-      device: await c.session.device(),
+      device: cDevice,
       connect: network.connect,
-      timeoutMs: 2500, // more than a non-inviting member waits before it answers
+      scheduler: time,
     }).catch((e: unknown) => e);
-    expect((error as InviteError).problem).toBe('timeout');
-    expect(b.vault!.devices().some((d) => d.id === cId)).toBe(false);
+    // c's request is in an empty room: nobody can answer it, whatever time passes.
+    expect(network.docsIn(room).map((doc) => doc.getMap('requests').has(cDevice.id))).toEqual([
+      true,
+    ]);
+    time.advance(60_000);
+    expect(((await joining) as InviteError).problem).toBe('timeout');
+    const cId = cDevice.id;
+    expect(b.vault!.members.devices().some((d) => d.id === cId)).toBe(false);
   }, 15_000);
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { bytesToHex, hexToBytes } from '@noble/ciphers/utils.js';
 import { describe, expect, it } from 'vitest';
 import { asKey, associatedData, keyIdOf, open, toBase64url } from '../../../src/core/crypto';
+import { sealWithNonce } from '../../../src/core/crypto/envelope';
 import {
   deviceIdentityFromSecret,
   inviteMaterial,
@@ -49,7 +50,7 @@ describe('sync known answers (tests/vectors/sync.json)', () => {
       update: hex(e.update),
       knowledge: hex(e.knowledge),
       prev: hex(e.prev),
-      nonce: hex(e.nonce),
+      sealPayload: (key, payload, context) => sealWithNonce(key, payload, context, hex(e.nonce)),
     });
     expect(bytesToHex(sealed)).toBe(e.envelope);
     const opened = openEnvelope(hex(e.envelope), {

@@ -1,18 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Entry, VaultHandle, VisibleEntry } from '../../../src/core/vault';
-import { asEntryId, InvalidEntryError } from '../../../src/core/vault';
+import { asEntryId, handleOf, InvalidEntryError } from '../../../src/core/vault';
 import {
   checkEntryForm,
   emptyEntryForm,
   entryDraftFromForm,
   entryFormFromEntry,
-  entryView,
   errorsFromSaveError,
-  formatJsonText,
-  jsonTextProblem,
-  nameProblem,
   saveEntryForm,
 } from '../../../src/ui/state/entry-form';
+import { entryView } from '../../../src/ui/state/entry-view';
+import { formatJsonText, jsonTextProblem, nameProblem } from '../../../src/ui/state/field-checks';
 import { createOpenVault } from '../../../src/ui/state/open-vault';
 import { testCoffer, vaultContents } from '../../support/coffer';
 
@@ -27,13 +25,15 @@ async function realVault(setup: (handle: VaultHandle) => Promise<void> = async (
   const { coffer } = testCoffer();
   const session = await coffer.createProfile('pw');
   const created = await session.createVault('v');
-  const handle = await session.openVault({ id: created.id });
+  const opened = await session.openVault({ id: created.id });
+  // The UI gets the view; its calls reach the handle, where they are spied on.
+  const handle = handleOf(opened);
   await setup(handle);
   const reads = {
     get: vi.spyOn(handle, 'get'),
     getEntry: vi.spyOn(handle, 'getEntry'),
   };
-  const vault = await createOpenVault(handle);
+  const vault = await createOpenVault(opened);
   const changes: Uint8Array[] = [];
   handle.onLocalChange((change) => changes.push(change.update));
   return { vault, handle, reads, changes };

@@ -13,7 +13,7 @@ import {
   NameTakenError,
   ValueTooLargeError,
 } from '../../../src/core/vault/errors';
-import { MAX_VALUE_BYTES } from '../../../src/core/vault/json';
+import { MAX_VALUE_BYTES } from '../../../src/core/vault/json-limits';
 import { canary, expectNoLeak, replica, send, thrown, updatesOf } from './support';
 
 const item = (value: unknown): EntryInput => ({ kind: 'item', value }) as EntryInput;

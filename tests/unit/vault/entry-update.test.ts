@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ConfusableNameError,
+  handleOf,
   InvalidEntryError,
   InvalidJsonError,
   NameTakenError,
@@ -17,7 +18,7 @@ async function openWith(setup: (vault: VaultHandle) => Promise<void>) {
   const { coffer } = testCoffer();
   const session = await coffer.createProfile('pw');
   const { id } = await session.createVault('v');
-  const vault = await session.openVault({ id });
+  const vault = handleOf(await session.openVault({ id }));
   await setup(vault);
   const changes: Uint8Array[] = [];
   vault.onLocalChange((change) => changes.push(change.update));

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidJsonError, type JsonProblem } from '../../../src/core/vault/errors';
-import { MAX_JSON_DEPTH, parseJsonText } from '../../../src/core/vault/json';
+import { MAX_JSON_DEPTH } from '../../../src/core/vault/json-limits';
+import { parseJsonText } from '../../../src/core/vault/json-text';
 import { canary, expectNoLeak, thrown } from './support';
 
 function parseError(text: unknown): InvalidJsonError {

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidJsonError, ValueTooLargeError } from '../../../src/core/vault/errors';
-import {
-  checkJsonValue,
-  MAX_JSON_DEPTH,
-  MAX_VALUE_BYTES,
-  utf8Length,
-  validateJsonValue,
-} from '../../../src/core/vault/json';
+import { validateJsonValue } from '../../../src/core/vault/json';
+import { MAX_JSON_DEPTH, MAX_VALUE_BYTES } from '../../../src/core/vault/json-limits';
+import { checkJsonValue } from '../../../src/core/vault/json-size';
+import { utf8Length } from '../../../src/core/vault/text-measure';
 import { canary, expectNoLeak, thrown } from './support';
 
 function jsonError(value: unknown): InvalidJsonError {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { deviceIdOf } from '../../../src/core/ids';
+import { handleOf } from '../../../src/core/vault';
 import { vaultContents as contents, testCoffer } from '../../support/coffer';
 
 async function source(entries: number, valueBytes: number) {
   const { coffer } = testCoffer();
   const session = await coffer.createProfile('pw');
   await session.createVault('origin');
-  const vault = await session.openVault('origin');
+  const vault = handleOf(await session.openVault('origin'));
   for (let i = 0; i < entries; i++) await vault.set(`E_${i}`, 'v'.repeat(valueBytes));
   const first = vault.encodeState();
   await vault.set('LATER', 'after the first state');
@@ -27,7 +28,7 @@ describe('applying changes from other devices', () => {
       const { coffer, db } = testCoffer();
       const session = await coffer.createProfile('pw');
       await session.createVault('copy');
-      const copy = await session.openVault('copy');
+      const copy = handleOf(await session.openVault('copy'));
       const rowsBefore = (await db.strict.updates.toArray()).length;
       const result = await copy.applyRemote([
         { update: first, author: other },

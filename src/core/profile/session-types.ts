@@ -1,0 +1,77 @@
+/** The shapes the profile layer's calls take and give (Session in session.ts). */
+import type { KdfPolicy, KdfRunner, VaultKey } from '../crypto';
+import type { VaultId } from '../ids';
+import type { VaultMutex } from '../lock';
+import type { CofferDatabase, CorruptDataError, CorruptionReason } from '../storage';
+import type { DeviceIdentity } from '../sync/device';
+import type { CompactionPolicy, NameStyle } from '../vault';
+
+/** This profile's device: its signing identity and the name other devices see. */
+export interface ThisDevice extends DeviceIdentity {
+  readonly name: string;
+}
+
+/** A vault received from another device by invitation. */
+export interface JoinedVault {
+  /** As the inviting device sent it: checked (InvalidIdError) before anything is stored. */
+  readonly id: string;
+  readonly name: string;
+  readonly key: VaultKey;
+  /** The device that let this one in: trusted until the vault's device list arrives. */
+  readonly introducedBy: string;
+  /** The vault's other devices as the inviter listed them: trusted likewise. */
+  readonly members?: readonly string[];
+}
+
+/** A vault as the list shows it. */
+export interface VaultSummary {
+  readonly id: VaultId;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+/**
+ * Which vault a call is about: its id (what the app uses: ids never clash), or its name (for
+ * code, as in `openVault('my-vault')`; a name two vaults share is refused, never guessed).
+ */
+export type VaultSelector = string | { readonly id: VaultId };
+
+/** A catalog record this profile holds but cannot read: the vault's name and key are in it. */
+export interface UnreadableVault {
+  readonly id: VaultId;
+  readonly reason: CorruptionReason;
+  /** Stored records of the vault's contents (snapshot and change rows), kept as they are. */
+  readonly storedRecords: number;
+}
+
+/** The profile's vaults: those it can read, and the catalog records it cannot. */
+export interface VaultCatalog {
+  /** Sorted by name, then id. */
+  readonly vaults: readonly VaultSummary[];
+  readonly unreadable: readonly UnreadableVault[];
+}
+
+/** What a check of a vault's stored records found, without opening it (see `checkVault`). */
+export interface VaultCheck {
+  readonly id: VaultId;
+  /** Records that do not open; every other record does. */
+  readonly damaged: readonly CorruptDataError[];
+  readonly records: number;
+}
+
+export interface CreateVaultOptions {
+  /** 'environment' switches on Kinesis-style names (UPPER_SNAKE_CASE). Default 'default'. */
+  readonly nameStyle?: NameStyle;
+}
+
+/** What the profile needs from the platform, passed in by the composition root. */
+export interface CofferOptions {
+  readonly db: CofferDatabase;
+  readonly kdf: KdfRunner;
+  readonly mutex: VaultMutex;
+  readonly kdfPolicy?: KdfPolicy;
+  readonly clock?: () => number;
+  readonly compaction?: CompactionPolicy;
+  /** The name other devices see for this one until the user changes it (e.g. "Chrome on Linux"). */
+  readonly defaultDeviceName?: string;
+}

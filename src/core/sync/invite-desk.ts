@@ -1,0 +1,181 @@
+import * as Y from 'yjs';
+import { fromBase64url } from '../crypto';
+import type { Cancel, Clock, Scheduler } from '../time';
+import { type InviteRecord, type VaultHandle, vaultKeyOf } from '../vault';
+import type { DeviceIdentity } from './device';
+import {
+  type AnswerContent,
+  type InviteMaterial,
+  inviteMaterial,
+  openJoinRequest,
+  sealJoinAnswer,
+} from './invite';
+import type { Transport, TransportFactory } from './transport';
+
+/** The maps of an invitation's room: new devices' requests, and the answers to them. */
+export const INVITE_REQUESTS = 'requests';
+export const INVITE_ANSWERS = 'answers';
+
+/** How long a member that did not make an invitation leaves its maker to answer a request. */
+export const deferredAnswerMs = 1500;
+
+/** What a desk needs of the vault's sync (VaultSync provides it). */
+export interface DeskHost {
+  readonly vault: VaultHandle;
+  readonly device: DeviceIdentity & { readonly name: string };
+  readonly connect: TransportFactory;
+  readonly scheduler: Scheduler;
+  readonly now: Clock;
+  /** Whether this device is a member now (neither removed nor still joining). */
+  isMember(): boolean;
+  /** Whether the sync has stopped. */
+  stopped(): boolean;
+}
+
+/**
+ * The invite room of one invitation, where new devices ask and this device answers
+ * (docs/sync.md, "Pairing: adding a device"). Requests are answered one at a time, in the
+ * order they come.
+ */
+export class InviteDesk {
+  readonly #doc = new Y.Doc({ gc: true });
+  readonly #transport: Transport;
+  readonly #answered = new Map<string, unknown>();
+  readonly #observer = () => void this.#look();
+  readonly #material: InviteMaterial;
+  readonly #host: DeskHost;
+  /** Stops each wait in progress (a deferred answer), when the desk closes. */
+  readonly #waits = new Set<() => void>();
+  #busy: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(host: DeskHost, invite: InviteRecord) {
+    this.#host = host;
+    this.#material = inviteMaterial(fromBase64url(invite.secret));
+    this.#transport = host.connect({
+      name: this.#material.room,
+      password: this.#material.password,
+      doc: this.#doc,
+    });
+    this.#doc.getMap(INVITE_REQUESTS).observe(this.#observer);
+  }
+
+  #look(): void {
+    this.#busy = this.#busy.then(async () => {
+      const requests = this.#doc.getMap(INVITE_REQUESTS);
+      for (const [requester, bytes] of requests.entries()) {
+        if (this.#closed) return;
+        if (this.#answered.get(requester) === bytes) continue;
+        this.#answered.set(requester, bytes);
+        try {
+          const answer = await this.#answer(requester, bytes);
+          if (answer && !this.#closed) this.#doc.getMap(INVITE_ANSWERS).set(requester, answer);
+        } catch (error) {
+          // The vault could not record the new device (closed, or storage full): no answer, so
+          // the new device times out and can try again.
+          this.#answered.delete(requester);
+          console.warn('answering an invitation failed', error);
+        }
+      }
+    });
+  }
+
+  /** Waits `ms` on the host's scheduler: true once it passed, false if the desk closed first. */
+  #wait(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      let cancel: Cancel | undefined;
+      const finish = (passed: boolean) => {
+        this.#waits.delete(stop);
+        cancel?.();
+        resolve(passed);
+      };
+      const stop = () => finish(false);
+      this.#waits.add(stop);
+      cancel = this.#host.scheduler.after(ms, () => finish(true));
+    });
+  }
+
+  /** Answers one request, or leaves it (undefined). */
+  async #answer(requester: string, bytes: unknown): Promise<Uint8Array | undefined> {
+    const { vault, device } = this.#host;
+    const material = this.#material;
+    const request = openJoinRequest(material, requester, bytes);
+    if (!request || vault.closed) return undefined;
+    if (!vault.members.invite(material.id)) return undefined;
+    // Every member's desk sees every request; the device that made the invitation answers at
+    // once, the others only if it has not (so one device, not all, adds the newcomer and
+    // publishes its whole vault for it).
+    if (vault.members.invite(material.id)?.createdBy !== device.id) {
+      if (!(await this.#wait(deferredAnswerMs))) return undefined;
+      if (this.#host.stopped() || vault.closed) return undefined;
+    }
+    const invite = vault.members.invite(material.id);
+    if (!invite) return undefined;
+    // Requests stay in the invitation's room for as long as any device there holds them, so
+    // every desk opened later sees the old ones again.
+    const known = vault.members.devices().find((d) => d.id === request.device);
+    const removed = known?.revokedAfterSeq !== undefined;
+    // A device already let in asks again only when it missed its answer; the device that let
+    // it in answers (nothing new to publish), others leave it be.
+    if (known && !removed && known.addedBy !== device.id) return undefined;
+    // Only a member answers: a device that knows it was removed, or is still waiting for the
+    // device list after joining, leaves the request to the vault's members. (The new device
+    // would not believe it anyway: it checks the answering device is among the members.)
+    if (!this.#host.isMember()) return undefined;
+    const now = this.#host.now();
+    const problem =
+      invite.revokedAt !== undefined
+        ? 'revoked'
+        : invite.expiresAt <= now
+          ? 'expired'
+          : invite.singleUse && invite.usedBy.length > 0 && !invite.usedBy.includes(request.device)
+            ? 'used'
+            : // A removal is not undone by an invitation the removed device had already used.
+              removed && invite.usedBy.includes(request.device)
+              ? 'refused'
+              : undefined;
+    let content: AnswerContent;
+    if (problem) {
+      content = { ok: false, problem };
+    } else {
+      if (!known || removed) {
+        // The new device learns the other devices from the answer, so this device's envelopes
+        // (with everything it applied from others, under their keys) are all it needs.
+        await vault.members.addDevice({
+          id: request.device,
+          name: request.name,
+          addedAt: now,
+          addedBy: device.id,
+        });
+        if (!invite.usedBy.includes(request.device)) {
+          await vault.members.saveInvite({ ...invite, usedBy: [...invite.usedBy, request.device] });
+        }
+      }
+      content = { ok: true, vaultId: vault.id, name: vault.name, key: vaultKeyOf(vault) };
+    }
+    return sealJoinAnswer(material, request, content, {
+      device,
+      vaultKey: vaultKeyOf(vault),
+      // The vault's devices not removed, this one among them (a vault made before sync has
+      // no record of it yet); a removed device is not listed, so its answer is not believed.
+      members: [
+        ...new Set([
+          ...(vault.members.devices().some((d) => d.id === device.id) ? [] : [device.id]),
+          ...vault.members
+            .devices()
+            .filter((d) => d.revokedAfterSeq === undefined && d.id !== request.device)
+            .map((d) => d.id),
+        ]),
+      ],
+    });
+  }
+
+  /** Leaves the room; a deferred answer in progress is dropped. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const stop of [...this.#waits]) stop();
+    this.#doc.getMap(INVITE_REQUESTS).unobserve(this.#observer);
+    await this.#transport.destroy();
+    this.#doc.destroy();
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Reading a vault from storage into memory: its log opened, its records decrypted and applied
+ * to a fresh Yjs document, the entry store built over it. Damaged records are collected, never
+ * fatal: the rest of the vault still opens.
+ *
+ * A tab waiting for a vault's lock prepares the vault meanwhile (`prepareVault`, which writes
+ * nothing); once the lock is its own, `loadVault` catches the prepared vault up with what the
+ * holder wrote since, or reads it again if the holder compacted meanwhile.
+ */
+import * as Y from 'yjs';
+import { deriveSubkey, type VaultKey } from '../crypto';
+import type { DeviceId, VaultId } from '../ids';
+import type { Lease } from '../lock';
+import { type CofferDatabase, CorruptDataError, VaultLog, type VaultLogOptions } from '../storage';
+import type { CompactionPolicy } from './compaction';
+import { createEntryStore, type EntryStore } from './entry-model';
+
+/** What a handle is made of: where its vault is stored, its key, its lease and its policies. */
+export interface VaultParts {
+  readonly db: CofferDatabase;
+  readonly vaultId: VaultId;
+  readonly vaultName: string;
+  readonly key: VaultKey;
+  readonly lease: Lease;
+  readonly clock: () => number;
+  readonly newId: () => string;
+  readonly compaction: CompactionPolicy;
+  /** This profile's device id, if it has one: named in review marks. */
+  readonly deviceId?: DeviceId;
+  /** For a vault received by invitation, the device that let this one in (see VaultMetadata). */
+  readonly introducedBy?: string;
+  /** With `introducedBy`: the other devices it listed in its answer (see VaultMetadata). */
+  readonly introducedMembers?: readonly string[];
+  /** Whether another tab waits for the vault: closing then hands it over without compacting. */
+  readonly hasWaiters?: () => Promise<boolean>;
+}
+
+/** A vault read and built (ahead of its lock, or once it is held). */
+export interface PreparedVault {
+  readonly log: VaultLog;
+  readonly damaged: CorruptDataError[];
+  readonly doc: Y.Doc;
+  readonly store: EntryStore;
+}
+
+/** Applies decrypted stored updates to a document; an unreadable one is reported, not fatal. */
+function applyStored(
+  doc: Y.Doc,
+  damaged: CorruptDataError[],
+  updates: readonly Uint8Array[],
+  vaultId: VaultId,
+  firstIndex: number,
+): void {
+  Y.transact(
+    doc,
+    () => {
+      updates.forEach((update, index) => {
+        try {
+          Y.applyUpdate(doc, update, 'storage');
+        } catch (error) {
+          // Authenticated but not a Yjs update: written by a faulty build. Report, keep going.
+          damaged.push(
+            new CorruptDataError(
+              { store: 'updates', vaultId, seq: firstIndex + index },
+              'malformed',
+              { cause: error },
+            ),
+          );
+        }
+      });
+    },
+    'storage',
+  );
+}
+
+/** Frees a prepared vault that will not be used. */
+export function discardPrepared(prepared: PreparedVault): void {
+  prepared.store.dispose();
+  prepared.doc.destroy();
+}
+
+/**
+ * Reads, decrypts and builds a vault without holding its lock. Nothing is written: until a
+ * holder attaches (`loadVault`), the log refuses to write.
+ */
+export async function prepareVault(
+  parts: Pick<VaultParts, 'db' | 'vaultId' | 'key' | 'clock' | 'newId'>,
+): Promise<PreparedVault> {
+  const { db, vaultId, key } = parts;
+  const { log, loaded } = await VaultLog.load({
+    db,
+    vaultId,
+    key: deriveSubkey(key, 'storage'),
+    mayWrite: () => false,
+  });
+  const doc = new Y.Doc({ gc: true });
+  const damaged = [...loaded.damaged];
+  applyStored(doc, damaged, loaded.updates, vaultId, 0);
+  const store = createEntryStore(doc, { clock: parts.clock, newId: parts.newId });
+  return { log, damaged, doc, store };
+}
+
+/**
+ * The vault as its holder starts with it: `prepared` caught up with what was written since it
+ * was read, or (without one, if preparing failed, or if the holder compacted meanwhile) read
+ * now. `callbacks` are the holder's: another holder's rows, and whether it may still write.
+ */
+export async function loadVault(
+  parts: VaultParts,
+  callbacks: Pick<VaultLogOptions, 'onExternalUpdates' | 'mayWrite'>,
+  prepared?: Promise<PreparedVault>,
+): Promise<PreparedVault> {
+  const ready = prepared ? await prepared.catch(() => undefined) : undefined;
+  if (ready) {
+    ready.log.attach(callbacks);
+    const fresh = await ready.log.refresh();
+    if (!fresh.stale) {
+      applyStored(ready.doc, ready.damaged, fresh.updates, parts.vaultId, ready.log.headSeq);
+      ready.damaged.push(...fresh.damaged);
+      return ready;
+    }
+    discardPrepared(ready);
+  }
+  const loaded = await prepareVault(parts);
+  loaded.log.attach(callbacks);
+  return loaded;
+}

@@ -1,0 +1,121 @@
+/**
+ * One instance of every error class core exports, keyed by class name: the error tests check
+ * each (its code, its bases, the UI's words for it). A class exported from a core index.ts
+ * without a sample here fails tests/unit/errors/errors.test.ts.
+ */
+import * as crypto from '../../../src/core/crypto';
+import * as errors from '../../../src/core/errors';
+import * as ids from '../../../src/core/ids';
+import * as lock from '../../../src/core/lock';
+import * as profile from '../../../src/core/profile';
+import * as storage from '../../../src/core/storage';
+import * as sync from '../../../src/core/sync';
+import * as vault from '../../../src/core/vault';
+
+/** Every core module's exports, by folder. */
+export const coreModules: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  crypto,
+  errors,
+  ids,
+  lock,
+  profile,
+  storage,
+  sync,
+  vault,
+};
+
+const vaultId = 'AAAAAAAAAAAAAAAAAAAAAA';
+
+/** A sample of each error class, made the way core makes it. */
+export const samples: Readonly<Record<string, () => Error>> = {
+  // crypto
+  UnsupportedFormatError: () => new crypto.UnsupportedFormatError('format', 9),
+  MalformedEnvelopeError: () => new crypto.MalformedEnvelopeError(3, 42),
+  KeyMismatchError: () => new crypto.KeyMismatchError(),
+  AuthenticationError: () => new crypto.AuthenticationError(),
+  KdfParamsBelowFloorError: () =>
+    new crypto.KdfParamsBelowFloorError(
+      { algorithm: 'scrypt', logN: 10, r: 8, p: 1 },
+      { logN: 17, r: 8, p: 1 },
+    ),
+  WrongPassphraseError: () => new crypto.WrongPassphraseError(),
+  InvalidPassphraseError: () => new crypto.InvalidPassphraseError('too-long'),
+  KeyringDamagedError: () => new crypto.KeyringDamagedError('checksum'),
+  InvalidBase64urlError: () =>
+    new crypto.InvalidBase64urlError('character', 4, 2, 'character 2 is not base64url'),
+  WrongKeyPurposeError: () => new crypto.WrongKeyPurposeError('seal', ['storage'], 'vault'),
+  KdfWorkerError: () => new crypto.KdfWorkerError('key derivation failed: out of memory'),
+  // ids
+  InvalidIdError: () => new ids.InvalidIdError('vault', 'length', 'it has 3 characters, not 22'),
+  InvalidEntryIdError: () => new ids.InvalidEntryIdError('character', 'a space at 4'),
+  // lock
+  VaultBusyError: () => new lock.VaultBusyError('coffer/vault/v1', undefined),
+  LockWaitAbortedError: () => new lock.LockWaitAbortedError('coffer/vault/v1', 'left'),
+  InvalidLockRequestError: () =>
+    new lock.InvalidLockRequestError('lockName', 'a non-empty string', '""'),
+  // profile
+  NoProfileError: () => new profile.NoProfileError(),
+  ProfileExistsError: () => new profile.ProfileExistsError(),
+  ProfileLockedError: () => new profile.ProfileLockedError('opening a vault'),
+  VaultNotFoundError: () => new profile.VaultNotFoundError({ name: 'Work' }),
+  AmbiguousVaultNameError: () => new profile.AmbiguousVaultNameError('Work', ['a', 'b']),
+  VaultNameTakenError: () => new profile.VaultNameTakenError('Work'),
+  // storage
+  CorruptDataError: () =>
+    new storage.CorruptDataError({ store: 'updates', vaultId, seq: 3 }, 'authentication'),
+  StorageFullError: () => new storage.StorageFullError('saving the entry'),
+  StorageUnavailableError: () =>
+    new storage.StorageUnavailableError('reading the vault list', 'InvalidStateError'),
+  LogClosedError: () => new storage.LogClosedError(vaultId),
+  // sync
+  EnvelopeRejectedError: () => new sync.EnvelopeRejectedError('bad-signature'),
+  InviteError: () => new sync.InviteError('used'),
+  FramingError: () => new sync.FramingError('too-large', 'a message of 9 bytes is over 8'),
+  // vault
+  InvalidNameError: () =>
+    new vault.InvalidNameError({
+      rejectedName: 'api key',
+      subject: 'entry',
+      style: 'default',
+      rule: 'character',
+      problem: 'a space is not allowed',
+    }),
+  ConfusableNameError: () =>
+    new vault.ConfusableNameError({
+      rejectedName: 'KEY_l',
+      existingName: 'KEY_1',
+      subject: 'entry',
+    }),
+  InvalidNameStyleError: () => new vault.InvalidNameStyleError('a string'),
+  NameTakenError: () => new vault.NameTakenError('API_KEY'),
+  EntryNotFoundError: () => new vault.EntryNotFoundError({ name: 'API_KEY' }),
+  InvalidEntryError: () =>
+    new vault.InvalidEntryError('db', 'value.type', 'a connection type', 'a number'),
+  MalformedEntryError: () => new vault.MalformedEntryError('id1', 'API_KEY', 'kind', 'is missing'),
+  InvalidJsonError: () =>
+    new vault.InvalidJsonError(
+      { line: 2, column: 15, offset: 16 },
+      'trailing-comma',
+      'a comma before "}"',
+    ),
+  ValueTooLargeError: () => new vault.ValueTooLargeError('BIG', 2_000_000, 1_048_576),
+  VaultClosedError: () => new vault.VaultClosedError('Work', 'taken-over'),
+  VaultDamagedError: () =>
+    new vault.VaultDamagedError('Work', [{ store: 'updates', vaultId, seq: 1 }]),
+};
+
+/** The exported error classes of the core modules, by name (each listed once). */
+export function exportedErrorClasses(): Map<string, new (...args: never[]) => Error> {
+  const found = new Map<string, new (...args: never[]) => Error>();
+  for (const exports of Object.values(coreModules)) {
+    for (const [name, value] of Object.entries(exports)) {
+      if (typeof value !== 'function' || !(value.prototype instanceof Error)) continue;
+      // The abstract bases themselves are not errors core throws.
+      if (name === 'CofferError' || name === 'CofferRangeError' || name === 'CofferTypeError') {
+        continue;
+      }
+      found.set(name, value as new (...args: never[]) => Error);
+    }
+  }
+  return found;
+}
