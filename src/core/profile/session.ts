@@ -17,22 +17,18 @@ import {
 import { asVaultId, type VaultId } from '../ids';
 import type { HolderInfo, VaultMutex } from '../lock';
 import {
-  CorruptDataError,
-  countVaultRecords,
+  type CorruptDataError,
   deleteVaultRecords,
   type OpenedVaultRecord,
-  openVaultRecord,
-  readDeviceRecord,
   readKeyring,
   readSettings,
-  readVaultRows,
   sealVaultRecord,
   VaultLog,
-  writeDeviceRecord,
   writeKeyring,
   writeSettings,
   writeVaultRow,
 } from '../storage';
+import { systemScheduler } from '../time';
 import {
   defaultCompactionPolicy,
   discardPrepared,
@@ -42,34 +38,30 @@ import {
   validateVaultName,
   vaultView,
 } from '../vault';
-import {
-  AmbiguousVaultNameError,
-  NoProfileError,
-  ProfileLockedError,
-  VaultNotFoundError,
-} from './errors';
+import { NoProfileError, ProfileLockedError, VaultNotFoundError } from './errors';
 import { newVaultId } from './ids';
 import type {
   CofferOptions,
   CreateVaultOptions,
   JoinedVault,
   ThisDevice,
-  UnreadableVault,
   VaultCatalog,
   VaultCheck,
   VaultSelector,
   VaultSummary,
 } from './session-types';
-import { assertNameFree, nameForJoinedVault, sameName } from './vault-naming';
+import { checkDeviceName, loadThisDevice, renameThisDevice } from './this-device';
+import {
+  type CatalogRead,
+  describeCatalog,
+  findVault,
+  readCatalog,
+  summaryOf,
+} from './vault-catalog';
+import { assertNameFree, nameForJoinedVault } from './vault-naming';
 
 const lockNameFor = (vaultId: string) => `coffer/vault/${vaultId}`;
 const newEntryId = () => toBase64url(randomBytes(12));
-const summaryOf = (vault: OpenedVaultRecord): VaultSummary => ({
-  id: vault.id,
-  name: vault.metadata.name,
-  createdAt: vault.metadata.createdAt,
-});
-
 /**
  * An unlocked profile. Holds the profile key in memory until `lock()`.
  */
@@ -97,46 +89,15 @@ export class Session {
   }
 
   get #clock(): () => number {
-    return this.options.clock ?? Date.now;
+    return this.options.clock ?? systemScheduler.now;
   }
 
-  async #catalog(
-    operation: string,
-  ): Promise<{ vaults: OpenedVaultRecord[]; damaged: CorruptDataError[] }> {
-    const key = this.#key(operation);
-    const rows = await readVaultRows(this.options.db);
-    const vaults: OpenedVaultRecord[] = [];
-    const damaged: CorruptDataError[] = [];
-    for (const row of rows) {
-      try {
-        vaults.push(openVaultRecord(key, row));
-      } catch (error) {
-        if (error instanceof CorruptDataError) damaged.push(error);
-        else throw error;
-      }
-    }
-    return { vaults, damaged };
+  #catalog(operation: string): Promise<CatalogRead> {
+    return readCatalog(this.options.db, this.#key(operation));
   }
 
   async #find(selector: VaultSelector, operation: string): Promise<OpenedVaultRecord> {
-    const { vaults } = await this.#catalog(operation);
-    if (typeof selector !== 'string') {
-      const found = vaults.find((vault) => vault.id === selector.id);
-      if (!found) throw new VaultNotFoundError({ id: selector.id });
-      return found;
-    }
-    let matches = vaults.filter((vault) => vault.metadata.name === selector);
-    if (matches.length === 0)
-      matches = vaults.filter((vault) => sameName(vault.metadata.name, selector));
-    if (matches.length > 1) {
-      throw new AmbiguousVaultNameError(
-        selector,
-        matches.map((vault) => vault.id),
-      );
-    }
-    const [found] = matches;
-    if (!found) throw new VaultNotFoundError({ name: selector });
-    return found;
+    return findVault((await this.#catalog(operation)).vaults, selector);
   }
 
   /** Every readable vault, sorted by name (then id, so two of one name keep their order). */
@@ -151,21 +112,7 @@ export class Session {
    * again from another device (`addJoinedVault` then replaces it).
    */
   async catalog(): Promise<VaultCatalog> {
-    const { vaults, damaged } = await this.#catalog('listing vaults');
-    const summaries = vaults
-      .map((vault) => summaryOf(vault))
-      .sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const unreadable: UnreadableVault[] = [];
-    for (const error of damaged) {
-      const id = error.record.vaultId as VaultId;
-      unreadable.push({
-        id,
-        reason: error.reason,
-        storedRecords: await countVaultRecords(this.options.db, id),
-      });
-    }
-    unreadable.sort((a, b) => (a.id < b.id ? -1 : 1));
-    return { vaults: summaries, unreadable };
+    return describeCatalog(this.options.db, await this.#catalog('listing vaults'));
   }
 
   /**
@@ -285,21 +232,12 @@ export class Session {
   async device(): Promise<ThisDevice> {
     // Rejects (never throws synchronously) when the profile is locked.
     this.#key('reading the device key');
-    this.#device ??= (async () => {
-      const key = this.#key('reading the device key');
-      // Ed25519 loads with the first vault opened, not with the unlock screen.
-      const { deviceIdentityFromSecret, generateDeviceIdentity } = await import('../sync/device');
-      const saved = await readDeviceRecord(this.options.db, key);
-      if (saved) return { ...deviceIdentityFromSecret(saved.secretKey), name: saved.name };
-      const identity = generateDeviceIdentity();
-      const name = this.options.defaultDeviceName ?? 'This device';
-      await writeDeviceRecord(this.options.db, key, {
-        secretKey: identity.secretKey,
-        name,
-        createdAt: this.#clock(),
-      });
-      return { ...identity, name };
-    })();
+    this.#device ??= loadThisDevice(
+      this.options.db,
+      this.#key('reading the device key'),
+      this.options.defaultDeviceName ?? 'This device',
+      this.#clock,
+    );
     this.#device.catch(() => {
       this.#device = undefined;
     });
@@ -308,16 +246,11 @@ export class Session {
 
   /** Renames this device as other devices see it (1-100 characters). */
   async setDeviceName(name: string): Promise<void> {
-    const trimmed = name.trim();
-    if (trimmed.length === 0 || trimmed.length > 100)
-      throw new RangeError(`a device name has 1 to 100 characters, got ${trimmed.length}`);
+    const trimmed = checkDeviceName(name);
     const device = await this.device();
-    await writeDeviceRecord(this.options.db, this.#key('renaming this device'), {
-      secretKey: device.secretKey,
-      name: trimmed,
-      createdAt: this.#clock(),
-    });
-    this.#device = Promise.resolve({ ...device, name: trimmed });
+    const key = this.#key('renaming this device');
+    const renamed = await renameThisDevice(this.options.db, key, device, trimmed, this.#clock);
+    this.#device = Promise.resolve(renamed);
   }
 
   /**

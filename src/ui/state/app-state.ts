@@ -59,16 +59,32 @@ export function createAppState(options: AppStateOptions): AppState {
   const [lastLockReason, setLastLockReason] = createSignal<LockReason | null>(null);
   let lastActivity = clock();
   let lastBroadcast = 0;
+  /**
+   * Counts locks (here or from another tab). An unlock that was under way when a lock came
+   * (its key derivation takes a second) must not end unlocked: "lock all" means every tab,
+   * including one that was just being unlocked.
+   */
+  let locks = 0;
+  let lastLock: LockReason = 'manual';
 
   const post = (message: SessionMessage) => options.channel.postMessage(message);
 
-  async function enter(session: Session): Promise<void> {
+  /** Makes `session` this tab's, unless a lock came since `locksBefore` (then it is locked). */
+  async function enter(session: Session, locksBefore: number): Promise<void> {
     let saved: unknown;
     try {
       saved = await session.loadSettings();
     } catch {
       // A damaged settings record must not keep anyone out: defaults apply until saved again.
       saved = undefined;
+    }
+    if (locks !== locksBefore) {
+      await session.lock();
+      batch(() => {
+        setLastLockReason(lastLock);
+        setPhase({ name: 'locked' });
+      });
+      return;
     }
     lastActivity = clock();
     batch(() => {
@@ -90,6 +106,8 @@ export function createAppState(options: AppStateOptions): AppState {
   }
 
   async function lockHere(reason: LockReason): Promise<void> {
+    locks++;
+    lastLock = reason;
     const current = phase();
     if (current.name !== 'unlocked') return;
     batch(() => {
@@ -142,16 +160,18 @@ export function createAppState(options: AppStateOptions): AppState {
       setPhase((await options.coffer.hasProfile()) ? { name: 'locked' } : { name: 'first-run' });
     },
     async createProfile(passphrase) {
+      const locksBefore = locks;
       const session = await withProgress((onProgress) =>
         options.coffer.createProfile(passphrase, { onProgress }),
       );
-      await enter(session);
+      await enter(session, locksBefore);
     },
     async unlock(passphrase) {
+      const locksBefore = locks;
       const session = await withProgress((onProgress) =>
         options.coffer.unlock(passphrase, { onProgress }),
       );
-      await enter(session);
+      await enter(session, locksBefore);
     },
     async lock(reason = 'manual') {
       await lockAll(reason);

@@ -49,7 +49,7 @@ export interface EntryForm {
 
 /** The entry an edit started from. It never holds the value of a write-only secret. */
 export interface EntryOrigin {
-  readonly id: string;
+  readonly id: EntryId;
   readonly name: string;
   readonly kind: EntryKind;
   readonly writeOnly: boolean;
@@ -263,7 +263,7 @@ export async function saveEntryForm(
   if (hasErrors(errors)) return { ok: false, errors };
   try {
     if (origin === undefined) await vault.create(entryDraftFromForm(form, undefined));
-    else await vault.update(origin.id as EntryId, entryChangesFromForm(form, origin));
+    else await vault.update(origin.id, entryChangesFromForm(form, origin));
     return { ok: true, name: form.name };
   } catch (error) {
     return { ok: false, errors: errorsFromSaveError(error, form) };

@@ -89,11 +89,11 @@ const deepImportExceptions: readonly DeepImportException[] = [
       'It cannot be re-exported from an index.',
   },
   {
-    from: 'src/core/profile/session.ts',
+    from: 'src/core/profile/this-device.ts',
     to: 'src/core/sync/device.ts',
     kinds: ['dynamic'],
     reason:
-      'Session.device() loads Ed25519 lazily (`await import(...)`) so that it ships with the ' +
+      'Session.device() (this-device.ts) loads Ed25519 lazily (`await import(...)`) so that it ships with the ' +
       'first vault opened, not with the unlock screen; importing the sync index instead would ' +
       'pull the whole sync module (y-webrtc, Yjs exchange) into that chunk (the type import ' +
       'of DeviceIdentity is in session-types.ts, below). TODO: a small `sync/device` entry point of its own, or the ' +
@@ -104,8 +104,8 @@ const deepImportExceptions: readonly DeepImportException[] = [
     to: 'src/core/sync/device.ts',
     kinds: ['type'],
     reason:
-      'ThisDevice extends DeviceIdentity: the same type import as session.ts above, moved with ' +
-      'the types when session.ts was split.',
+      'ThisDevice extends DeviceIdentity: the type that goes with the lazy import above, moved ' +
+      'with the types when session.ts was split.',
   },
 ];
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type AppState, createAppState } from '../../../src/ui/state/app-state';
 import { testCoffer } from '../../support/coffer';
 
@@ -37,8 +37,9 @@ async function twoTabs() {
     });
     return { app, idleCheck: () => idleCheck!() };
   };
+  const bCoffer = tabs.anotherTab();
   const a = make(tabs.coffer);
-  const b = make(tabs.anotherTab());
+  const b = make(bCoffer);
   await a.app.start();
   await a.app.createProfile('pw');
   await a.app.updateSettings({ autoLockMinutes: 1 });
@@ -47,6 +48,7 @@ async function twoTabs() {
   return {
     a,
     b,
+    bCoffer,
     pass: (ms: number) => {
       now += ms;
     },
@@ -117,6 +119,33 @@ describe('why a tab says it locked', () => {
     expect(reasons(a.app, b.app)).toEqual([
       ['unlocked', null],
       ['unlocked', null],
+    ]);
+  });
+
+  it('a tab still unlocking when "lock all" comes ends locked, not unlocked', async () => {
+    const { a, b, bCoffer } = await twoTabs();
+    await a.app.lock();
+    await delivered();
+    // Hold b's unlock (its key derivation) until the lock from a has been delivered.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const unlock = bCoffer.unlock.bind(bCoffer);
+    vi.spyOn(bCoffer, 'unlock').mockImplementation(async (...args) => {
+      const session = await unlock(...args);
+      await held;
+      return session;
+    });
+    await a.app.unlock('pw');
+    const unlocking = b.app.unlock('pw');
+    await a.app.lock();
+    await delivered();
+    release();
+    await unlocking;
+    expect(reasons(a.app, b.app)).toEqual([
+      ['locked', 'manual'],
+      ['locked', 'other-tab'],
     ]);
   });
 });

@@ -1,0 +1,96 @@
+/**
+ * The profile's catalog of vaults: one sealed row per vault (its name, key and where it came
+ * from). Reading opens every row; a row that does not open is reported beside the readable
+ * ones, never dropped. Vaults are found by id, or by name for code (a name two vaults share is
+ * refused, never guessed).
+ */
+import type { ProfileKey } from '../crypto';
+import { isVaultId } from '../ids';
+import {
+  type CofferDatabase,
+  CorruptDataError,
+  countVaultRecords,
+  type OpenedVaultRecord,
+  openVaultRecord,
+  readVaultRows,
+} from '../storage';
+import { AmbiguousVaultNameError, VaultNotFoundError } from './errors';
+import type { UnreadableVault, VaultCatalog, VaultSelector, VaultSummary } from './session-types';
+import { sameName } from './vault-naming';
+
+/** The catalog as stored: the rows that opened, and an error for each that did not. */
+export interface CatalogRead {
+  readonly vaults: OpenedVaultRecord[];
+  readonly damaged: CorruptDataError[];
+}
+
+export async function readCatalog(db: CofferDatabase, key: ProfileKey): Promise<CatalogRead> {
+  const vaults: OpenedVaultRecord[] = [];
+  const damaged: CorruptDataError[] = [];
+  for (const row of await readVaultRows(db)) {
+    try {
+      vaults.push(openVaultRecord(key, row));
+    } catch (error) {
+      if (error instanceof CorruptDataError) damaged.push(error);
+      else throw error;
+    }
+  }
+  return { vaults, damaged };
+}
+
+export const summaryOf = (vault: OpenedVaultRecord): VaultSummary => ({
+  id: vault.id,
+  name: vault.metadata.name,
+  createdAt: vault.metadata.createdAt,
+});
+
+/** The vault `selector` names. VaultNotFoundError, or AmbiguousVaultNameError for a shared name. */
+export function findVault(
+  vaults: readonly OpenedVaultRecord[],
+  selector: VaultSelector,
+): OpenedVaultRecord {
+  if (typeof selector !== 'string') {
+    const found = vaults.find((vault) => vault.id === selector.id);
+    if (!found) throw new VaultNotFoundError({ id: selector.id });
+    return found;
+  }
+  let matches = vaults.filter((vault) => vault.metadata.name === selector);
+  if (matches.length === 0)
+    matches = vaults.filter((vault) => sameName(vault.metadata.name, selector));
+  if (matches.length > 1) {
+    throw new AmbiguousVaultNameError(
+      selector,
+      matches.map((vault) => vault.id),
+    );
+  }
+  const [found] = matches;
+  if (!found) throw new VaultNotFoundError({ name: selector });
+  return found;
+}
+
+/**
+ * What `Session.catalog()` shows: readable vaults sorted by name (then id), and each row that
+ * does not open with why and how many records of its contents are stored.
+ */
+export async function describeCatalog(
+  db: CofferDatabase,
+  read: CatalogRead,
+): Promise<VaultCatalog> {
+  const vaults = read.vaults
+    .map((vault) => summaryOf(vault))
+    .sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const unreadable: UnreadableVault[] = [];
+  for (const error of read.damaged) {
+    const id = error.record.vaultId;
+    // A catalog row's key is always a canonical vault id when Coffer wrote it: a row under
+    // any other key was put there from outside, and is left alone rather than offered.
+    if (!isVaultId(id)) continue;
+    unreadable.push({
+      id,
+      reason: error.reason,
+      storedRecords: await countVaultRecords(db, id),
+    });
+  }
+  unreadable.sort((a, b) => (a.id < b.id ? -1 : 1));
+  return { vaults, unreadable };
+}
