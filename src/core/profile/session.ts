@@ -10,7 +10,6 @@ import {
   type KdfProgress,
   type ProfileKey,
   randomBytes,
-  rewrapKeyring,
   toBase64url,
   wipe,
 } from '../crypto';
@@ -20,11 +19,9 @@ import {
   type CorruptDataError,
   deleteVaultRecords,
   type OpenedVaultRecord,
-  readKeyring,
   readSettings,
   sealVaultRecord,
   VaultLog,
-  writeKeyring,
   writeSettings,
   writeVaultRow,
 } from '../storage';
@@ -38,8 +35,9 @@ import {
   validateVaultName,
   vaultView,
 } from '../vault';
-import { NoProfileError, ProfileLockedError, VaultNotFoundError } from './errors';
+import { ProfileLockedError, VaultNotFoundError } from './errors';
 import { newVaultId } from './ids';
+import { rewriteKeyring } from './keyring-passphrase';
 import type {
   CofferOptions,
   CreateVaultOptions,
@@ -53,8 +51,10 @@ import type {
 import { checkDeviceName, loadThisDevice, renameThisDevice } from './this-device';
 import {
   type CatalogRead,
+  copyableEntries,
   describeCatalog,
   findVault,
+  introductionOf,
   readCatalog,
   summaryOf,
 } from './vault-catalog';
@@ -321,12 +321,7 @@ export class Session {
           lease,
           hasWaiters: () => this.options.mutex.hasWaiters(lockName),
           compaction: this.options.compaction ?? defaultCompactionPolicy,
-          ...(target.metadata.introducedBy !== undefined
-            ? { introducedBy: target.metadata.introducedBy }
-            : {}),
-          ...(target.metadata.introducedMembers !== undefined
-            ? { introducedMembers: target.metadata.introducedMembers }
-            : {}),
+          ...introductionOf(target.metadata),
           ...(this.#device ? { deviceId: (await this.#device).id } : {}),
         },
         prepared,
@@ -364,17 +359,7 @@ export class Session {
    * damaged vault still holds without writing to it. The source is not changed.
    */
   async copyIntoNewVault(source: Vault, name: string): Promise<VaultSummary> {
-    const entries: Parameters<Vault['setMany']>[0][number][] = [];
-    for (const summary of await source.list()) {
-      const entry = await source.getEntry(summary.name);
-      if (!entry) continue;
-      entries.push({
-        name: entry.name,
-        value: entry.value,
-        kind: entry.kind,
-        ...(entry.kind === 'secret' && entry.writeOnly ? { writeOnly: true } : {}),
-      });
-    }
+    const entries = await copyableEntries(source);
     const created = await this.createVault(name);
     if (entries.length > 0) {
       await this.withVault({ id: created.id }, (vault) => vault.setMany(entries));
@@ -392,14 +377,7 @@ export class Session {
     progress?: { onProgress?: KdfProgress },
   ): Promise<void> {
     this.#key('changing the passphrase');
-    const keyring = await readKeyring(this.options.db);
-    if (!keyring) throw new NoProfileError();
-    const rewrapped = await rewrapKeyring(keyring, current, next, {
-      kdf: this.options.kdf,
-      policy: this.policy,
-      ...(progress?.onProgress ? { onProgress: progress.onProgress } : {}),
-    });
-    await writeKeyring(this.options.db, rewrapped);
+    await rewriteKeyring(this.options, this.policy, current, next, progress);
   }
 
   /**

@@ -14,6 +14,7 @@ import {
   openVaultRecord,
   readVaultRows,
 } from '../storage';
+import type { Vault, VaultParts } from '../vault';
 import { AmbiguousVaultNameError, VaultNotFoundError } from './errors';
 import type { UnreadableVault, VaultCatalog, VaultSelector, VaultSummary } from './session-types';
 import { sameName } from './vault-naming';
@@ -93,4 +94,35 @@ export async function describeCatalog(
   }
   unreadable.sort((a, b) => (a.id < b.id ? -1 : 1));
   return { vaults, unreadable };
+}
+
+/** For a vault received by invitation: who let this device in, as its catalog row says. */
+export function introductionOf(
+  metadata: OpenedVaultRecord['metadata'],
+): Pick<VaultParts, 'introducedBy' | 'introducedMembers'> {
+  return {
+    ...(metadata.introducedBy !== undefined ? { introducedBy: metadata.introducedBy } : {}),
+    ...(metadata.introducedMembers !== undefined
+      ? { introducedMembers: metadata.introducedMembers }
+      : {}),
+  };
+}
+
+/**
+ * Every entry `source` can read, as `setMany` takes them (write-only secrets and connections
+ * included: this stays in core), for a copy of a vault into a new one.
+ */
+export async function copyableEntries(source: Vault): Promise<Parameters<Vault['setMany']>[0]> {
+  const entries: Parameters<Vault['setMany']>[0][number][] = [];
+  for (const summary of await source.list()) {
+    const entry = await source.getEntry(summary.name);
+    if (!entry) continue;
+    entries.push({
+      name: entry.name,
+      value: entry.value,
+      kind: entry.kind,
+      ...(entry.kind === 'secret' && entry.writeOnly ? { writeOnly: true } : {}),
+    });
+  }
+  return entries;
 }

@@ -5,8 +5,9 @@
  * - At rest there are only opaque ids, sequence numbers and sealed envelopes (see db.ts).
  * - A write resolves once IndexedDB has committed it: keys and the catalog with `strict`
  *   durability, update rows with `relaxed` (they survive a crash of the tab or browser).
- * - A vault's log is append-only; compaction replaces the rows it covers with one snapshot in
- *   one transaction. Damaged records are reported as CorruptDataError naming them, and every
+ * - A vault's log is append-only; compaction stores a snapshot, then deletes the rows it covers
+ *   (a reader never reads a covered row, so a crash between the two loses nothing and a later
+ *   compaction deletes them); writes go on meanwhile. Damaged records are reported as CorruptDataError naming them, and every
  *   other record still loads.
  * - IndexedDB failures are mapped: quota -> StorageFullError (nothing saved is lost), others ->
  *   StorageUnavailableError saying what was being done.

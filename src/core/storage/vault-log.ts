@@ -4,7 +4,7 @@ import type { CofferDatabase, UpdateRow } from './db';
 import { CorruptDataError, corruptionReason, mapStorageError, type RecordRef } from './errors';
 
 /**
- * A vault's encrypted, append-only log of Yjs updates, with atomic compaction into a snapshot.
+ * A vault's encrypted, append-only log of Yjs updates, compacted into a snapshot beside writes.
  *
  * - `append` seals before the IndexedDB transaction opens (awaiting anything but IndexedDB
  *   inside a transaction lets it commit half done), then adds one row; the promise resolves
@@ -12,8 +12,8 @@ import { CorruptDataError, corruptionReason, mapStorageError, type RecordRef } f
  * - Rows are added, never overwritten: if another holder (a tab that stole the vault while our
  *   write was in flight) took our sequence number, we read what it wrote, hand it to
  *   `onExternalUpdates`, and retry at the next number.
- * - `compact` writes a snapshot of the whole state and deletes the rows it covers in one
- *   transaction, and refuses to replace a newer snapshot.
+ * - `compact` stores a snapshot of the whole state, then deletes the rows it covers, without
+ *   holding up appends; it never replaces a newer snapshot (see `compact`).
  */
 
 const updateContext = (vaultId: string, seq: number) => associatedData('update', vaultId, seq);

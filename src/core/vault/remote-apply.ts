@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import type { DeviceId, EntryId } from '../ids';
 import { concurrentlyEditedEntries, knowledgeOf } from './concurrent-edits';
 import type { RemoteChange } from './handle-types';
-import { touchesDevices } from './members';
+import { readReviews, touchesDevices, writeReview } from './members';
 
 export interface AppliedRemote {
   /** The updates that added something new here, in order: what to save. */
@@ -75,4 +75,36 @@ export function applyRemoteChanges(doc: Y.Doc, changes: readonly RemoteChange[])
     doc.off('afterTransaction', inspect);
   }
   return { added, changed, malformed, concurrent, devicesChanged };
+}
+
+/** Changes received together are merged into one saved row up to this many bytes. */
+const mergeBatchesUpTo = 64 * 1024;
+
+/**
+ * The rows to save for what remote changes added: one merged row for a small batch; for a
+ * large one, each as it came (merging costs about as much as the updates weigh: 350 ms for a
+ * 2.7 MB first sync).
+ */
+export function rowsToSave(added: readonly Uint8Array[]): readonly Uint8Array[] {
+  if (added.length <= 1) return added;
+  const bytes = added.reduce((sum, update) => sum + update.length, 0);
+  return bytes <= mergeBatchesUpTo ? [Y.mergeUpdates([...added])] : added;
+}
+
+/**
+ * Marks entries edited here and there while apart for review, naming the devices involved
+ * (this one too, if known) beside those of an earlier mark.
+ */
+export function markForReview(
+  doc: Y.Doc,
+  concurrent: ReadonlyMap<EntryId, ReadonlySet<DeviceId>>,
+  at: number,
+  self: DeviceId | undefined,
+): void {
+  for (const [entryId, devices] of concurrent) {
+    const existing = readReviews(doc).find((mark) => mark.entryId === entryId);
+    const all = new Set([...(existing?.devices ?? []), ...devices]);
+    if (self) all.add(self);
+    writeReview(doc, { entryId, at, devices: [...all].sort() });
+  }
 }

@@ -18,13 +18,9 @@ import type { EntryStore } from './entry-model';
 import { EntryOperations } from './entry-operations';
 import { VaultClosedError, type VaultCloseReason, VaultDamagedError } from './handle-errors';
 import type { ChangeOrigin, LocalChange, RemoteApplyResult, RemoteChange } from './handle-types';
-import { readReviews, writeReview } from './members';
-import { applyRemoteChanges } from './remote-apply';
+import { applyRemoteChanges, markForReview, rowsToSave } from './remote-apply';
 import { loadVault, type PreparedVault, prepareVault, type VaultParts } from './vault-loader';
 import { VaultMembers } from './vault-members';
-
-/** Changes received together are merged into one saved row up to this many bytes. */
-const mergeBatchesUpTo = 64 * 1024;
 
 let keyOf: (handle: VaultHandle) => VaultKey;
 
@@ -317,26 +313,12 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
         // device has these changes, so if saving fails the vault reloads what is saved and
         // sync brings them again.
         this.#changeListeners.emit('remote');
-        // Merging costs about as much as the updates weigh (350 ms for a 2.7 MB first sync):
-        // large batches are saved as they came, one row each.
-        const bytes = added.reduce((sum, update) => sum + update.length, 0);
-        if (added.length === 1 || bytes <= mergeBatchesUpTo) {
-          await this.#persist(added.length === 1 ? added[0]! : Y.mergeUpdates([...added]));
-        } else {
-          for (const update of added) await this.#persist(update);
-        }
+        for (const row of rowsToSave(added)) await this.#persist(row);
       }
       if (concurrent.size > 0) {
         const at = this.#parts.clock();
         const self = this.#selfDeviceId;
-        await this.#changeNow((_store, doc) => {
-          for (const [entryId, devices] of concurrent) {
-            const existing = readReviews(doc).find((mark) => mark.entryId === entryId);
-            const all = new Set([...(existing?.devices ?? []), ...devices]);
-            if (self) all.add(self);
-            writeReview(doc, { entryId, at, devices: [...all].sort() });
-          }
-        });
+        await this.#changeNow((_store, doc) => markForReview(doc, concurrent, at, self));
       }
       return {
         changed: applied.changed,
@@ -382,15 +364,11 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
    * waiting tab gets it. Safe to call more than once.
    */
   async close(): Promise<void> {
-    await this.#closeWith('closed');
+    await this.closeWith('closed');
   }
 
-  /** @internal Used when the profile locks. */
+  /** @internal `close`, with the reason the handle gives (Session.lock uses 'profile-locked'). */
   async closeWith(reason: VaultCloseReason): Promise<void> {
-    await this.#closeWith(reason);
-  }
-
-  async #closeWith(reason: VaultCloseReason): Promise<void> {
     if (!this.#closeReason) {
       await this.#queue.run(async () => {
         if (this.#closeReason || !compactionDueOnClose(this.#log, this.#parts.compaction)) return;

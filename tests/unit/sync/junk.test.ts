@@ -5,7 +5,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { type DataChannelLike, wrapDataChannel } from '../../../src/core/sync/chunking-wrtc';
 import { frameMessage } from '../../../src/core/sync/framing';
-import { guardSignalingSocket, signalingProblem } from '../../../src/core/sync/webrtc-transport';
+import { guardSignalingSocket, signalingProblem } from '../../../src/core/sync/signaling-guard';
 
 /** The real end of a data channel: the test plays the peer by calling its `onmessage`. */
 function realChannel(): DataChannelLike & { sent: unknown[] } {
