@@ -347,11 +347,12 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
   async compact(): Promise<void> {
     // Started in the queue (where memory equals what is saved), stored outside it, so writes
     // made meanwhile do not wait.
-    const stored = await this.#queue.run(async () => {
+    // Wrapped, so the queue's task ends when the compaction has started, not when it is stored.
+    const started = await this.#queue.run(async () => {
       this.#assertOpen();
-      return this.#startCompaction();
+      return { stored: this.#startCompaction() };
     });
-    await stored;
+    await started.stored;
   }
 
   /** Bytes this vault occupies in storage (snapshot plus rows since), for tests and settings. */

@@ -54,6 +54,29 @@ describe('compaction beside writes', () => {
     await reopened.close();
   });
 
+  it('an explicit compact() does not hold up a write made while it is stored', async () => {
+    const { coffer, db } = testCoffer();
+    const session = await coffer.createProfile('pw');
+    const { id } = await session.createVault('v');
+    const vault = await session.openVault({ id });
+    await vault.set('FIRST', 1);
+    const gate = gateSnapshots(db);
+    let stored = false;
+    const compacting = vault.compact().then(() => {
+      stored = true;
+    });
+    await vault.set('SECOND', 2);
+    expect(gate.started()).toBe(1);
+    expect(stored).toBe(false);
+    gate.open();
+    await compacting;
+    expect(stored).toBe(true);
+    await vault.close();
+    const reopened = await session.openVault({ id });
+    expect(await vaultContents(reopened)).toEqual({ FIRST: 1, SECOND: 2 });
+    await reopened.close();
+  });
+
   it('a snapshot stored without its covered rows deleted still opens to the same vault', async () => {
     const { coffer, db } = testCoffer();
     const session = await coffer.createProfile('pw');
