@@ -5,7 +5,11 @@
 import { createWorkerKdfRunner, type KdfPolicy, type KdfRunner } from '../core/crypto';
 import { createVaultMutex, type VaultMutex } from '../core/lock';
 import { Coffer } from '../core/profile';
-import { type CofferDatabase, openCofferDatabase } from '../core/storage';
+import {
+  type CofferDatabase,
+  createWorkerSnapshotMaker,
+  openCofferDatabase,
+} from '../core/storage';
 import { type TransportFactory, webrtcTransport } from '../core/sync';
 import type { CompactionPolicy } from '../core/vault';
 
@@ -67,6 +71,13 @@ export const spawnKdfWorker = (): Worker =>
     name: 'coffer-kdf',
   });
 
+/** A vault's snapshot Worker (src/core/storage/snapshot-worker.ts): compaction off the page. */
+export const spawnSnapshotWorker = (): Worker =>
+  new Worker(new URL('../core/storage/snapshot-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'coffer-snapshots',
+  });
+
 export function createBrowserPlatform(options: BrowserPlatformOptions = {}): BrowserPlatform {
   const db = openCofferDatabase({ indexedDB, IDBKeyRange }, options.databaseName ?? 'coffer');
   const kdf = createWorkerKdfRunner(spawnKdfWorker);
@@ -82,6 +93,7 @@ export function createBrowserPlatform(options: BrowserPlatformOptions = {}): Bro
     kdf,
     mutex,
     defaultDeviceName: describeThisDevice(),
+    snapshots: createWorkerSnapshotMaker(spawnSnapshotWorker),
     ...(options.kdfPolicy ? { kdfPolicy: options.kdfPolicy } : {}),
     ...(options.compaction ? { compaction: options.compaction } : {}),
   });

@@ -6,7 +6,7 @@ import {
   createVaultMutex,
 } from '../../src/core/lock';
 import { Coffer } from '../../src/core/profile';
-import type { CofferDatabase } from '../../src/core/storage';
+import type { CofferDatabase, SnapshotMakerFactory } from '../../src/core/storage';
 import type { CompactionPolicy } from '../../src/core/vault';
 import { memoryDatabase } from './memory-db';
 
@@ -29,6 +29,7 @@ export function testCoffer(
     db?: CofferDatabase;
     clock?: () => number;
     compaction?: CompactionPolicy;
+    snapshots?: SnapshotMakerFactory;
   } = {},
 ): TestCoffer {
   const db = options.db ?? memoryDatabase();
@@ -47,6 +48,7 @@ export function testCoffer(
       kdfPolicy: options.policy ?? fastPolicy,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.compaction ? { compaction: options.compaction } : {}),
+      ...(options.snapshots ? { snapshots: options.snapshots } : {}),
     });
   return { coffer: make('tab-1'), db, anotherTab: (label = 'tab-2') => make(label) };
 }

@@ -2,7 +2,12 @@
 import type { KdfPolicy, KdfRunner, VaultKey } from '../crypto';
 import type { VaultId } from '../ids';
 import type { VaultMutex } from '../lock';
-import type { CofferDatabase, CorruptDataError, CorruptionReason } from '../storage';
+import type {
+  CofferDatabase,
+  CorruptDataError,
+  CorruptionReason,
+  SnapshotMakerFactory,
+} from '../storage';
 import type { DeviceIdentity } from '../sync/device';
 import type { CompactionPolicy, NameStyle } from '../vault';
 
@@ -72,6 +77,8 @@ export interface CofferOptions {
   readonly kdfPolicy?: KdfPolicy;
   readonly clock?: () => number;
   readonly compaction?: CompactionPolicy;
+  /** Makes vault snapshots off the page's thread (the app passes a Worker-backed one). */
+  readonly snapshots?: SnapshotMakerFactory;
   /** The name other devices see for this one until the user changes it (e.g. "Chrome on Linux"). */
   readonly defaultDeviceName?: string;
 }

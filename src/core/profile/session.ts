@@ -321,6 +321,7 @@ export class Session {
           lease,
           hasWaiters: () => this.options.mutex.hasWaiters(lockName),
           compaction: this.options.compaction ?? defaultCompactionPolicy,
+          ...(this.options.snapshots ? { snapshots: this.options.snapshots } : {}),
           ...introductionOf(target.metadata),
           ...(this.#device ? { deviceId: (await this.#device).id } : {}),
         },

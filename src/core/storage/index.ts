@@ -50,6 +50,14 @@ export {
   writeVaultRow,
 } from './records';
 export {
+  createWorkerSnapshotMaker,
+  type SnapshotMaker,
+  type SnapshotMakerFactory,
+  type SnapshotWorkerReply,
+  type SnapshotWorkerRequest,
+} from './snapshot-maker';
+export { createSnapshotReplica, type SnapshotReplica } from './snapshot-replica';
+export {
   type LoadedLog,
   LogClosedError,
   type LogRefresh,

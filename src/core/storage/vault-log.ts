@@ -1,5 +1,6 @@
-import { associatedData, MalformedEnvelopeError, open, type StorageKey, seal } from '../crypto';
+import { MalformedEnvelopeError, open, type StorageKey, seal } from '../crypto';
 import { CofferError } from '../errors';
+import { snapshotContext, updateContext } from './contexts';
 import type { CofferDatabase, UpdateRow } from './db';
 import { CorruptDataError, corruptionReason, mapStorageError, type RecordRef } from './errors';
 
@@ -15,9 +16,6 @@ import { CorruptDataError, corruptionReason, mapStorageError, type RecordRef } f
  * - `compact` stores a snapshot of the whole state, then deletes the rows it covers, without
  *   holding up appends; it never replaces a newer snapshot (see `compact`).
  */
-
-const updateContext = (vaultId: string, seq: number) => associatedData('update', vaultId, seq);
-const snapshotContext = (vaultId: string, seq: number) => associatedData('snapshot', vaultId, seq);
 
 function openRecord(
   key: StorageKey,
@@ -338,19 +336,36 @@ export class VaultLog {
    * replaced. While one compaction runs, asking for another returns the running one.
    */
   compact(state: Uint8Array): Promise<void> {
+    const seq = this.#head;
+    return this.compactWith(async () => {
+      const { key, vaultId } = this.options;
+      return { seq, bytes: seal(key, state, snapshotContext(vaultId, seq)) };
+    });
+  }
+
+  /**
+   * `compact` with a snapshot sealed elsewhere (a SnapshotMaker's Worker): `make` gives the
+   * sealed state and the seq it covers, which must be a seq this log has stored.
+   */
+  compactWith(
+    make: () => Promise<{ readonly seq: number; readonly bytes: Uint8Array } | undefined>,
+  ): Promise<void> {
     if (this.#compacting) return this.#compacting;
-    const running = this.#compactTo(state, this.#head).finally(() => {
+    const running = (async () => {
+      this.#assertMayWrite();
+      const made = await make();
+      if (made) await this.#store(made.seq, made.bytes);
+    })().finally(() => {
       this.#compacting = undefined;
     });
     this.#compacting = running;
     return running;
   }
 
-  async #compactTo(state: Uint8Array, seq: number): Promise<void> {
+  async #store(seq: number, bytes: Uint8Array): Promise<void> {
     this.#assertMayWrite();
-    if (seq <= this.#snapshotSeq) return;
-    const { db, vaultId, key } = this.options;
-    const bytes = seal(key, state, snapshotContext(vaultId, seq));
+    if (seq <= this.#snapshotSeq || seq > this.#head) return;
+    const { db, vaultId } = this.options;
     let stored = false;
     try {
       await db.relaxed.transaction('rw', db.relaxed.snapshots, async () => {

@@ -8,10 +8,10 @@
  * did), vault-members.ts (`members`).
  */
 import * as Y from 'yjs';
-import type { VaultKey } from '../crypto';
+import { deriveSubkey, type VaultKey } from '../crypto';
 import type { DeviceId, VaultId } from '../ids';
 import { createListeners } from '../listeners';
-import type { CorruptDataError, VaultLog, VaultLogOptions } from '../storage';
+import type { CorruptDataError, SnapshotMaker, VaultLog, VaultLogOptions } from '../storage';
 import { ChangeQueue } from './change-queue';
 import { compactionDue, compactionDueOnClose } from './compaction';
 import type { EntryStore } from './entry-model';
@@ -53,6 +53,8 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
   #damaged: CorruptDataError[] = [];
   #closeReason: VaultCloseReason | undefined;
   #damageAccepted = false;
+  /** The off-thread snapshot maker's replica of what is stored (VaultParts.snapshots). */
+  #snapshots: SnapshotMaker | undefined;
   readonly #queue = new ChangeQueue();
   readonly #closeListeners = createListeners<VaultCloseReason>('vault close');
   readonly #localChangeListeners = createListeners<LocalChange>('local vault change');
@@ -189,12 +191,20 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
           },
           'storage',
         );
+        this.#snapshots?.stored(updates, this.#log.headSeq);
         this.#changeListeners.emit('storage');
       },
     };
   }
 
   #adopt(loaded: PreparedVault): void {
+    const stored = loaded.storedUpdates.splice(0);
+    this.#snapshots?.close();
+    this.#snapshots = this.#parts.snapshots?.({
+      vaultId: this.#parts.vaultId,
+      key: deriveSubkey(this.#parts.key, 'storage'),
+    });
+    this.#snapshots?.stored(stored, loaded.log.headSeq);
     this.#log = loaded.log;
     this.#damaged = loaded.damaged;
     this.#doc = loaded.doc;
@@ -272,28 +282,35 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
       if (this.#closeReason) throw new VaultClosedError(this.#parts.vaultName, this.#closeReason);
       throw error;
     }
+    this.#snapshots?.stored([update], this.#log.headSeq);
     if (compactionDue(this.#log, this.#parts.compaction)) this.#compactSoon();
   }
 
   /**
-   * Folds the log into a snapshot without making the next write wait for it: the state is
-   * encoded in the queue (where memory equals what is saved), after the write that called for
-   * it has returned; sealing and storing it run beside later writes (VaultLog.compact).
+   * Folds the log into a snapshot without making the next write wait for it. With a snapshot
+   * maker, the snapshot is encoded and sealed off the page's thread and only stored here; without
+   * one, the state is encoded in the queue (where memory equals what is saved) after the write
+   * that called for it has returned, and sealed and stored beside later writes.
    */
   #compactSoon(): void {
+    if (this.#snapshots) {
+      // Failing to compact loses nothing (the rows stay); the next write tries again.
+      this.#startCompaction()?.catch(() => undefined);
+      return;
+    }
     queueMicrotask(() => {
       void this.#queue.run(async () => {
         if (!compactionDue(this.#log, this.#parts.compaction)) return;
-        const stored = this.#startCompaction();
-        // Failing to compact loses nothing (the rows stay); the next write tries again.
-        void stored?.catch(() => undefined);
+        this.#startCompaction()?.catch(() => undefined);
       });
     });
   }
 
-  /** Starts a compaction of the current state; only from inside the queue. */
+  /** Starts a compaction of what is stored; without a snapshot maker, only from the queue. */
   #startCompaction(): Promise<void> | undefined {
     if (this.#closeReason || this.#damaged.length > 0) return undefined;
+    const snapshots = this.#snapshots;
+    if (snapshots) return this.#log.compactWith(() => snapshots.make());
     return this.#log.compact(Y.encodeStateAsUpdate(this.#doc));
   }
 
@@ -350,6 +367,8 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
     // Wrapped, so the queue's task ends when the compaction has started, not when it is stored.
     const started = await this.#queue.run(async () => {
       this.#assertOpen();
+      // One that is running may cover less than is stored now (see closeWith).
+      await this.#log.flush().catch(() => undefined);
       return { stored: this.#startCompaction() };
     });
     await started.stored;
@@ -372,6 +391,9 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
   async closeWith(reason: VaultCloseReason): Promise<void> {
     if (!this.#closeReason) {
       await this.#queue.run(async () => {
+        // A compaction a write started may still run, covering less than is stored now: let it
+        // end, then judge what is left (asking while it runs would only join it).
+        await this.#log.flush().catch(() => undefined);
         if (this.#closeReason || !compactionDueOnClose(this.#log, this.#parts.compaction)) return;
         // A tab waiting for the vault has already read it: compacting now would replace what it
         // read and make it read everything again. It compacts when its own writes call for it.
@@ -383,6 +405,7 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
     await this.#queue.idle();
     // A compaction started by a write may still be storing: the lock is released after it.
     await this.#log.flush().catch(() => undefined);
+    this.#snapshots?.close();
     await this.#parts.lease.release();
     this.#store.dispose();
     this.#doc.destroy();

@@ -11,7 +11,13 @@ import * as Y from 'yjs';
 import { deriveSubkey, type VaultKey } from '../crypto';
 import type { DeviceId, VaultId } from '../ids';
 import type { Lease } from '../lock';
-import { type CofferDatabase, CorruptDataError, VaultLog, type VaultLogOptions } from '../storage';
+import {
+  type CofferDatabase,
+  CorruptDataError,
+  type SnapshotMakerFactory,
+  VaultLog,
+  type VaultLogOptions,
+} from '../storage';
 import type { CompactionPolicy } from './compaction';
 import { createEntryStore, type EntryStore } from './entry-model';
 
@@ -33,6 +39,8 @@ export interface VaultParts {
   readonly introducedMembers?: readonly string[];
   /** Whether another tab waits for the vault: closing then hands it over without compacting. */
   readonly hasWaiters?: () => Promise<boolean>;
+  /** Makes snapshots off the page's thread; without it, the handle encodes and seals them. */
+  readonly snapshots?: SnapshotMakerFactory;
 }
 
 /** A vault read and built (ahead of its lock, or once it is held). */
@@ -41,6 +49,11 @@ export interface PreparedVault {
   readonly damaged: CorruptDataError[];
   readonly doc: Y.Doc;
   readonly store: EntryStore;
+  /**
+   * The decrypted stored updates it was built from, in order, for a snapshot maker's replica
+   * (`VaultParts.snapshots`); taken (and emptied) by the handle.
+   */
+  readonly storedUpdates: Uint8Array[];
 }
 
 /** Applies decrypted stored updates to a document; an unreadable one is reported, not fatal. */
@@ -97,7 +110,7 @@ export async function prepareVault(
   const damaged = [...loaded.damaged];
   applyStored(doc, damaged, loaded.updates, vaultId, 0);
   const store = createEntryStore(doc, { clock: parts.clock, newId: parts.newId });
-  return { log, damaged, doc, store };
+  return { log, damaged, doc, store, storedUpdates: [...loaded.updates] };
 }
 
 /**
@@ -117,6 +130,7 @@ export async function loadVault(
     if (!fresh.stale) {
       applyStored(ready.doc, ready.damaged, fresh.updates, parts.vaultId, ready.log.headSeq);
       ready.damaged.push(...fresh.damaged);
+      ready.storedUpdates.push(...fresh.updates);
       return ready;
     }
     discardPrepared(ready);

@@ -89,6 +89,12 @@ const deepImportExceptions: readonly DeepImportException[] = [
       'It cannot be re-exported from an index.',
   },
   {
+    from: 'src/app/platform.ts',
+    to: 'src/core/storage/snapshot-worker.ts',
+    kinds: ['url'],
+    reason: 'The snapshot Worker entry, for the same reason as the KDF Worker above.',
+  },
+  {
     from: 'src/core/profile/this-device.ts',
     to: 'src/core/sync/device.ts',
     kinds: ['dynamic'],
