@@ -4,7 +4,9 @@ import { expect, test } from '../fixtures';
 async function openHarness(
   page: Page,
   url: string,
-  options: { fast?: boolean; holderLabel?: string; keepRows?: boolean } = { fast: true },
+  options: { fast?: boolean; holderLabel?: string; keepRows?: boolean; offThread?: boolean } = {
+    fast: true,
+  },
 ) {
   await page.goto(url);
   await expect(page.locator('#status')).toHaveText('ready');
@@ -175,6 +177,38 @@ test.describe('the vault core in real Chromium', () => {
     expect(unlocked).toMatchObject({ ok: true });
     const wrong = await page.evaluate(() => window.harness.core.unlock('not the passphrase'));
     expect(wrong).toMatchObject({ ok: false, error: { name: 'WrongPassphraseError' } });
+  });
+
+  test('snapshots made in the snapshot Worker open to the same vault, and only they stay at rest', async ({
+    page,
+    harness,
+  }) => {
+    await openHarness(page, harness.url, { fast: true, offThread: true });
+    const result = await page.evaluate(async () => {
+      const h = window.harness.core;
+      await h.createProfile('pw');
+      await h.createVault('v');
+      await h.open('v');
+      for (let i = 0; i < 30; i++) await h.set('v', `E_${i}`, { n: i, note: 'x'.repeat(40) });
+      await h.set('v', 'E_0', 'changed');
+      await h.close('v');
+      const dump = await h.dumpIndexedDb();
+      // The dump lists each store's keys, then its values: count the keys.
+      const keysOf = (store: string) =>
+        (dump.coffer![store] as Array<{ key?: unknown }>).filter((row) => row.key).length;
+      const rows = keysOf('updates');
+      const snapshots = keysOf('snapshots');
+      await h.open('v');
+      const listed = await h.list('v');
+      const first = await h.get('v', 'E_0');
+      const last = await h.get('v', 'E_29');
+      await h.close('v');
+      return { rows, snapshots, listed, first, last };
+    });
+    expect(result).toMatchObject({ rows: 0, snapshots: 1 });
+    expect(result.listed.ok && result.listed.value).toHaveLength(30);
+    expect(result.first).toEqual({ ok: true, value: 'changed' });
+    expect(result.last).toEqual({ ok: true, value: { n: 29, note: 'x'.repeat(40) } });
   });
 
   test('a damaged row is reported by name and every other row still opens', async ({

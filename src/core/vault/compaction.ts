@@ -13,6 +13,12 @@ export interface CompactionPolicy {
   readonly onCloseRows: number;
   /** On close, compact after any row a vault that stores less than this (re-sealing is cheap). */
   readonly onCloseSmallBytes: number;
+  /**
+   * With a snapshot maker (VaultParts.snapshots), a vault that stores at least this many bytes
+   * is compacted off the page's thread; a smaller one is encoded on the page, which costs less
+   * than starting a Worker.
+   */
+  readonly offThreadFromBytes: number;
 }
 
 export const defaultCompactionPolicy: CompactionPolicy = {
@@ -20,6 +26,7 @@ export const defaultCompactionPolicy: CompactionPolicy = {
   minBytes: 2048,
   onCloseRows: 16,
   onCloseSmallBytes: 64 * 1024,
+  offThreadFromBytes: 256 * 1024,
 };
 
 type LogSize = Pick<VaultLog, 'rowsSinceSnapshot' | 'bytesSinceSnapshot' | 'snapshotBytes'>;

@@ -11,13 +11,14 @@ import * as Y from 'yjs';
 import { deriveSubkey, type VaultKey } from '../crypto';
 import type { DeviceId, VaultId } from '../ids';
 import { createListeners } from '../listeners';
-import type { CorruptDataError, SnapshotMaker, VaultLog, VaultLogOptions } from '../storage';
+import type { CorruptDataError, VaultLog, VaultLogOptions } from '../storage';
 import { ChangeQueue } from './change-queue';
 import { compactionDue, compactionDueOnClose } from './compaction';
 import type { EntryStore } from './entry-model';
 import { EntryOperations } from './entry-operations';
 import { VaultClosedError, type VaultCloseReason, VaultDamagedError } from './handle-errors';
 import type { ChangeOrigin, LocalChange, RemoteApplyResult, RemoteChange } from './handle-types';
+import { OffThreadSnapshots } from './off-thread-snapshots';
 import { applyRemoteChanges, markForReview, rowsToSave } from './remote-apply';
 import { loadVault, type PreparedVault, prepareVault, type VaultParts } from './vault-loader';
 import { VaultMembers } from './vault-members';
@@ -53,8 +54,8 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
   #damaged: CorruptDataError[] = [];
   #closeReason: VaultCloseReason | undefined;
   #damageAccepted = false;
-  /** The off-thread snapshot maker's replica of what is stored (VaultParts.snapshots). */
-  #snapshots: SnapshotMaker | undefined;
+  /** Snapshots made off the page's thread, once the vault is big enough (VaultParts.snapshots). */
+  readonly #snapshots: OffThreadSnapshots;
   readonly #queue = new ChangeQueue();
   readonly #closeListeners = createListeners<VaultCloseReason>('vault close');
   readonly #localChangeListeners = createListeners<LocalChange>('local vault change');
@@ -68,6 +69,11 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
     super();
     this.#parts = parts;
     this.#selfDeviceId = parts.deviceId;
+    this.#snapshots = new OffThreadSnapshots(
+      parts.snapshots,
+      { vaultId: parts.vaultId, key: () => deriveSubkey(parts.key, 'storage') },
+      parts.compaction.offThreadFromBytes,
+    );
     this.members = new VaultMembers({
       doc: () => this.#doc,
       assertOpen: () => this.#assertOpen(),
@@ -191,20 +197,14 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
           },
           'storage',
         );
-        this.#snapshots?.stored(updates, this.#log.headSeq);
+        this.#snapshots.stored(updates, this.#log.headSeq);
         this.#changeListeners.emit('storage');
       },
     };
   }
 
   #adopt(loaded: PreparedVault): void {
-    const stored = loaded.storedUpdates.splice(0);
-    this.#snapshots?.close();
-    this.#snapshots = this.#parts.snapshots?.({
-      vaultId: this.#parts.vaultId,
-      key: deriveSubkey(this.#parts.key, 'storage'),
-    });
-    this.#snapshots?.stored(stored, loaded.log.headSeq);
+    this.#snapshots.reset(loaded.storedUpdates.splice(0), loaded.log.headSeq);
     this.#log = loaded.log;
     this.#damaged = loaded.damaged;
     this.#doc = loaded.doc;
@@ -282,7 +282,7 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
       if (this.#closeReason) throw new VaultClosedError(this.#parts.vaultName, this.#closeReason);
       throw error;
     }
-    this.#snapshots?.stored([update], this.#log.headSeq);
+    this.#snapshots.stored([update], this.#log.headSeq);
     if (compactionDue(this.#log, this.#parts.compaction)) this.#compactSoon();
   }
 
@@ -293,7 +293,7 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
    * that called for it has returned, and sealed and stored beside later writes.
    */
   #compactSoon(): void {
-    if (this.#snapshots) {
+    if (this.#snapshots.makerFor(this.storedBytes)) {
       // Failing to compact loses nothing (the rows stay); the next write tries again.
       this.#startCompaction()?.catch(() => undefined);
       return;
@@ -306,12 +306,14 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
     });
   }
 
-  /** Starts a compaction of what is stored; without a snapshot maker, only from the queue. */
+  /** Starts a compaction of what is stored; on the page, only from inside the queue. */
   #startCompaction(): Promise<void> | undefined {
     if (this.#closeReason || this.#damaged.length > 0) return undefined;
-    const snapshots = this.#snapshots;
-    if (snapshots) return this.#log.compactWith(() => snapshots.make());
-    return this.#log.compact(Y.encodeStateAsUpdate(this.#doc));
+    const maker = this.#snapshots.makerFor(this.storedBytes);
+    if (maker) return this.#log.compactWith(() => maker.make());
+    const state = Y.encodeStateAsUpdate(this.#doc);
+    this.#snapshots.compactedOnPage(state, this.#log.headSeq);
+    return this.#log.compact(state);
   }
 
   /**
@@ -405,7 +407,7 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
     await this.#queue.idle();
     // A compaction started by a write may still be storing: the lock is released after it.
     await this.#log.flush().catch(() => undefined);
-    this.#snapshots?.close();
+    this.#snapshots.close();
     await this.#parts.lease.release();
     this.#store.dispose();
     this.#doc.destroy();

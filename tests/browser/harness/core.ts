@@ -108,13 +108,18 @@ export const core = {
       holderLabel?: string;
       /** Leave a small vault's rows as rows on close, for tests that tamper with rows. */
       keepRows?: boolean;
+      /** Make every snapshot in the snapshot Worker, however small the vault. */
+      offThread?: boolean;
     } = {},
   ) {
+    const compaction = {
+      ...defaultCompactionPolicy,
+      ...(options.keepRows ? { onCloseSmallBytes: 0 } : {}),
+      ...(options.offThread ? { offThreadFromBytes: 0 } : {}),
+    };
     state.platform = createBrowserPlatform({
       ...(options.fast ? { kdfPolicy: fastPolicy } : {}),
-      ...(options.keepRows
-        ? { compaction: { ...defaultCompactionPolicy, onCloseSmallBytes: 0 } }
-        : {}),
+      ...(options.keepRows || options.offThread ? { compaction } : {}),
       ...(options.databaseName ? { databaseName: options.databaseName } : {}),
       ...(options.holderLabel ? { holderLabel: options.holderLabel } : {}),
     });

@@ -40,6 +40,9 @@ function inProcessWorker(hold: { made: number; gate: Promise<void> }): WorkerLik
   } as WorkerLike;
 }
 
+/** Off the page for every vault, however small (the default starts at 256 KiB stored). */
+const offThreadAlways = { ...defaultCompactionPolicy, offThreadFromBytes: 0 };
+
 async function rowSeqs(db: CofferDatabase) {
   return (await db.strict.updates.toArray()).map((row) => row.seq);
 }
@@ -53,7 +56,7 @@ describe('snapshots made off the page', () => {
         open = resolve;
       }),
     };
-    const compaction = { ...defaultCompactionPolicy, everyRows: 5 };
+    const compaction = { ...defaultCompactionPolicy, everyRows: 5, offThreadFromBytes: 0 };
     const { coffer, db } = testCoffer({
       compaction,
       snapshots: createWorkerSnapshotMaker(() => inProcessWorker(hold)),
@@ -87,6 +90,7 @@ describe('snapshots made off the page', () => {
     const run = async (snapshots?: ReturnType<typeof createWorkerSnapshotMaker>) => {
       const { coffer, db } = testCoffer({
         clock: () => 1_800_000_000_000,
+        compaction: offThreadAlways,
         ...(snapshots ? { snapshots } : {}),
       });
       const session = await coffer.createProfile('pw');
@@ -110,7 +114,10 @@ describe('snapshots made off the page', () => {
   it('after many overwrites, only the snapshot stays at rest, as without a maker', async () => {
     const hold = { made: 0, gate: Promise.resolve() };
     const atRest = async (snapshots?: ReturnType<typeof createWorkerSnapshotMaker>) => {
-      const { coffer, db } = testCoffer(snapshots ? { snapshots } : {});
+      const { coffer, db } = testCoffer({
+        compaction: offThreadAlways,
+        ...(snapshots ? { snapshots } : {}),
+      });
       const session = await coffer.createProfile('pw');
       const { id } = await session.createVault('v');
       const vault = await session.openVault({ id });
@@ -127,4 +134,24 @@ describe('snapshots made off the page', () => {
     expect(page).toEqual({ rows: 0, snapshots: [1200] });
     expect(worker).toEqual(page);
   }, 60_000);
+
+  it('a small vault is compacted on the page: no Worker is started for it', async () => {
+    let spawned = 0;
+    const hold = { made: 0, gate: Promise.resolve() };
+    const { coffer, db } = testCoffer({
+      snapshots: createWorkerSnapshotMaker(() => {
+        spawned++;
+        return inProcessWorker(hold);
+      }),
+    });
+    const session = await coffer.createProfile('pw');
+    const { id } = await session.createVault('v');
+    const vault = await session.openVault({ id });
+    for (let i = 0; i < 20; i++) await vault.set(`E_${i}`, i);
+    await vault.compact();
+    await vault.close();
+    expect(spawned).toBe(0);
+    expect(await db.strict.snapshots.count()).toBe(1);
+    expect(await db.strict.updates.count()).toBe(0);
+  });
 });
