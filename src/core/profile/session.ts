@@ -20,16 +20,15 @@ import {
   deleteVaultRecords,
   type OpenedVaultRecord,
   readSettings,
-  sealVaultRecord,
   VaultLog,
   writeSettings,
-  writeVaultRow,
 } from '../storage';
 import { systemScheduler } from '../time';
 import {
   defaultCompactionPolicy,
   discardPrepared,
   type OpenVaultOptions,
+  prepareVault,
   type Vault,
   VaultHandle,
   validateVaultName,
@@ -56,6 +55,7 @@ import {
   findVault,
   introductionOf,
   readCatalog,
+  saveCatalogRow,
   summaryOf,
 } from './vault-catalog';
 import { assertNameFree, nameForJoinedVault } from './vault-naming';
@@ -162,11 +162,8 @@ export class Session {
     const id = newVaultId();
     const key = generateKey('vault');
     const createdAt = this.#clock();
-    await writeVaultRow(
-      this.options.db,
-      sealVaultRecord(profileKey, id, key, { name: trimmed, createdAt }),
-      'creating the vault',
-    );
+    const metadata = { name: trimmed, createdAt };
+    await saveCatalogRow(this.options.db, profileKey, { id, key, metadata }, 'creating the vault');
     if (options.nameStyle && options.nameStyle !== 'default') {
       await this.withVault({ id }, (vault) => vault.setNameStyle(options.nameStyle!));
     }
@@ -184,9 +181,10 @@ export class Session {
       vaults.filter((vault) => vault.id !== target.id),
     );
     const metadata = { ...target.metadata, name: trimmed };
-    await writeVaultRow(
+    await saveCatalogRow(
       this.options.db,
-      sealVaultRecord(profileKey, target.id, target.key, metadata),
+      profileKey,
+      { ...target, metadata },
       'renaming the vault',
     );
     return { id: target.id, name: trimmed, createdAt: metadata.createdAt };
@@ -270,16 +268,13 @@ export class Session {
     if (here) return summaryOf(here);
     const name = await nameForJoinedVault(vault.name, vaults);
     const createdAt = this.#clock();
-    await writeVaultRow(
-      this.options.db,
-      sealVaultRecord(profileKey, id, key, {
-        name,
-        createdAt,
-        introducedBy: vault.introducedBy,
-        ...(vault.members !== undefined ? { introducedMembers: vault.members } : {}),
-      }),
-      'adding the vault',
-    );
+    const metadata = {
+      name,
+      createdAt,
+      introducedBy: vault.introducedBy,
+      ...(vault.members !== undefined ? { introducedMembers: vault.members } : {}),
+    };
+    await saveCatalogRow(this.options.db, profileKey, { id, key, metadata }, 'adding the vault');
     return { id, name, createdAt };
   }
 
@@ -301,7 +296,7 @@ export class Session {
     };
     // Read and build the vault while waiting for its lock (another tab may hold it): once the
     // lock is ours, only what that tab wrote meanwhile is left to read.
-    const prepared = VaultHandle.prepare(common);
+    const prepared = prepareVault(common);
     prepared.catch(() => undefined);
     let lease: Awaited<ReturnType<VaultMutex['acquire']>>;
     try {

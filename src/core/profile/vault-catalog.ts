@@ -13,6 +13,8 @@ import {
   type OpenedVaultRecord,
   openVaultRecord,
   readVaultRows,
+  sealVaultRecord,
+  writeVaultRow,
 } from '../storage';
 import type { Vault, VaultParts } from '../vault';
 import { AmbiguousVaultNameError, VaultNotFoundError } from './errors';
@@ -125,4 +127,18 @@ export async function copyableEntries(source: Vault): Promise<Parameters<Vault['
     });
   }
   return entries;
+}
+
+/** Seals and saves one vault's catalog row (its key and metadata, under the profile key). */
+export async function saveCatalogRow(
+  db: CofferDatabase,
+  profileKey: ProfileKey,
+  vault: Pick<OpenedVaultRecord, 'id' | 'key' | 'metadata'>,
+  operation: string,
+): Promise<void> {
+  await writeVaultRow(
+    db,
+    sealVaultRecord(profileKey, vault.id, vault.key, vault.metadata),
+    operation,
+  );
 }

@@ -94,5 +94,10 @@ export {
 } from './names';
 export { handleOf, type Vault, vaultView } from './vault';
 export { VaultHandle, vaultKeyOf } from './vault-handle';
-export { discardPrepared, type PreparedVault, type VaultParts } from './vault-loader';
+export {
+  discardPrepared,
+  type PreparedVault,
+  prepareVault,
+  type VaultParts,
+} from './vault-loader';
 export type { MembersReader, VaultMembers } from './vault-members';

@@ -6,7 +6,7 @@
 import * as Y from 'yjs';
 import type { DeviceId, EntryId } from '../ids';
 import { concurrentlyEditedEntries, knowledgeOf } from './concurrent-edits';
-import type { RemoteChange } from './handle-types';
+import type { RemoteApplyResult, RemoteChange } from './handle-types';
 import { readReviews, touchesDevices, writeReview } from './members';
 
 export interface AppliedRemote {
@@ -107,4 +107,43 @@ export function markForReview(
     if (self) all.add(self);
     writeReview(doc, { entryId, at, devices: [...all].sort() });
   }
+}
+
+/** What `applyAndSave` needs from the handle, inside its change queue. */
+export interface RemoteSaveHost {
+  /** Tells the views that the document changed (before it is saved). */
+  shown(): void;
+  /** Saves one row; on failure memory goes back to what is saved, and it rejects. */
+  persist(update: Uint8Array): Promise<void>;
+  /** Makes `mark` a change of this device's own, saved like any. */
+  markForReview(mark: (doc: Y.Doc) => void): Promise<unknown>;
+  now(): number;
+  readonly self: DeviceId | undefined;
+}
+
+/**
+ * Applies verified changes from other devices, saves what they add (one row for a small batch),
+ * and marks entries edited here and there while apart for review.
+ */
+export async function applyAndSave(
+  doc: Y.Doc,
+  changes: readonly RemoteChange[],
+  host: RemoteSaveHost,
+): Promise<RemoteApplyResult> {
+  const applied = applyRemoteChanges(doc, changes);
+  const { added, concurrent } = applied;
+  if (added.length > 0) {
+    host.shown();
+    for (const row of rowsToSave(added)) await host.persist(row);
+  }
+  if (concurrent.size > 0) {
+    const at = host.now();
+    await host.markForReview((d) => markForReview(d, concurrent, at, host.self));
+  }
+  return {
+    changed: applied.changed,
+    malformed: applied.malformed,
+    concurrent: [...concurrent.keys()],
+    devicesChanged: applied.devicesChanged,
+  };
 }

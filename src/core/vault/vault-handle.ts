@@ -19,8 +19,8 @@ import { EntryOperations } from './entry-operations';
 import { VaultClosedError, type VaultCloseReason, VaultDamagedError } from './handle-errors';
 import type { ChangeOrigin, LocalChange, RemoteApplyResult, RemoteChange } from './handle-types';
 import { OffThreadSnapshots } from './off-thread-snapshots';
-import { applyRemoteChanges, markForReview, rowsToSave } from './remote-apply';
-import { loadVault, type PreparedVault, prepareVault, type VaultParts } from './vault-loader';
+import { applyAndSave } from './remote-apply';
+import { loadVault, type PreparedVault, type VaultParts } from './vault-loader';
 import { VaultMembers } from './vault-members';
 
 let keyOf: (handle: VaultHandle) => VaultKey;
@@ -95,17 +95,6 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
     const handle = new VaultHandle(parts);
     handle.#adopt(await loadVault(parts, handle.#logCallbacks(), prepared));
     return handle;
-  }
-
-  /**
-   * Reads, decrypts and builds a vault without holding its lock: what a tab does while it
-   * waits for the vault, so that once the lock is its own only the last changes remain to read
-   * (`open(parts, prepared)`). Nothing is written.
-   */
-  static prepare(
-    parts: Pick<VaultParts, 'db' | 'vaultId' | 'key' | 'clock' | 'newId'>,
-  ): Promise<PreparedVault> {
-    return prepareVault(parts);
   }
 
   /** The vault's id (opaque, stable across renames). */
@@ -325,26 +314,16 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
   applyRemote(changes: readonly RemoteChange[]): Promise<RemoteApplyResult> {
     return this.#queue.run(async () => {
       this.#assertOpen();
-      const applied = applyRemoteChanges(this.#doc, changes);
-      const { added, concurrent } = applied;
-      if (added.length > 0) {
+      return applyAndSave(this.#doc, changes, {
         // Shown at once, saved next (this queue holds every later change until it is): another
         // device has these changes, so if saving fails the vault reloads what is saved and
         // sync brings them again.
-        this.#changeListeners.emit('remote');
-        for (const row of rowsToSave(added)) await this.#persist(row);
-      }
-      if (concurrent.size > 0) {
-        const at = this.#parts.clock();
-        const self = this.#selfDeviceId;
-        await this.#changeNow((_store, doc) => markForReview(doc, concurrent, at, self));
-      }
-      return {
-        changed: applied.changed,
-        malformed: applied.malformed,
-        concurrent: [...concurrent.keys()],
-        devicesChanged: applied.devicesChanged,
-      };
+        shown: () => this.#changeListeners.emit('remote'),
+        persist: (update) => this.#persist(update),
+        markForReview: (mark) => this.#changeNow((_store, doc) => mark(doc)),
+        now: () => this.#parts.clock(),
+        self: this.#selfDeviceId,
+      });
     });
   }
 
