@@ -62,9 +62,8 @@ import { assertNameFree, nameForJoinedVault } from './vault-naming';
 
 const lockNameFor = (vaultId: string) => `coffer/vault/${vaultId}`;
 const newEntryId = () => toBase64url(randomBytes(12));
-/**
- * An unlocked profile. Holds the profile key in memory until `lock()`.
- */
+
+/** An unlocked profile. Holds the profile key in memory until `lock()`. */
 export class Session {
   #profileKey: ProfileKey | undefined;
   #device: Promise<ThisDevice> | undefined;
@@ -228,8 +227,7 @@ export class Session {
    * const device = await session.device(); // { id, name, publicKey, secretKey }
    */
   async device(): Promise<ThisDevice> {
-    // Rejects (never throws synchronously) when the profile is locked.
-    this.#key('reading the device key');
+    // Async, so a locked profile rejects rather than throwing before a promise exists.
     this.#device ??= loadThisDevice(
       this.options.db,
       this.#key('reading the device key'),

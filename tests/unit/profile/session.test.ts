@@ -96,6 +96,12 @@ describe('profile', () => {
     expect(reasons).toEqual(['profile-locked']);
     await expect(vault.get('x')).rejects.toBeInstanceOf(VaultClosedError);
     await expect(session.listVaults()).rejects.toBeInstanceOf(ProfileLockedError);
+    // A promise that rejects, never a throw before there is one (callers chain on it).
+    let pending: Promise<unknown> | undefined;
+    expect(() => {
+      pending = session.device();
+    }).not.toThrow();
+    await expect(pending).rejects.toBeInstanceOf(ProfileLockedError);
     // The lock was released: another session opens the vault at once.
     const other = await coffer.unlock('pw');
     await (await other.openVault('work', { ifAvailable: true })).close();
