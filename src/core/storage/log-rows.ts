@@ -4,7 +4,7 @@
  * reported by name), and adding one. VaultLog (vault-log.ts) is built on these.
  */
 import { MalformedEnvelopeError, open, type StorageKey } from '../crypto';
-import { updateContext } from './contexts';
+import { snapshotContext, updateContext } from './contexts';
 import type { CofferDatabase, UpdateRow } from './db';
 import { CorruptDataError, corruptionReason, mapStorageError, type RecordRef } from './errors';
 
@@ -95,4 +95,22 @@ export async function addRow(db: CofferDatabase, row: UpdateRow): Promise<void> 
     tx.onabort = () => reject(tx.error ?? new DOMException('the write was aborted', 'AbortError'));
     tx.objectStore('updates').add(row);
   });
+}
+
+/** Opens a vault's snapshot like `openRows` opens rows: its plaintext, or the error naming it. */
+export function openSnapshot(
+  key: StorageKey,
+  vaultId: string,
+  snapshot: { readonly seq: number; readonly bytes: unknown } | undefined,
+): { updates: Uint8Array[]; damaged: CorruptDataError[] } {
+  if (!snapshot) return { updates: [], damaged: [] };
+  const record = { store: 'snapshots', vaultId, seq: snapshot.seq } as const;
+  try {
+    return {
+      updates: [openRecord(key, snapshot.bytes, snapshotContext(vaultId, snapshot.seq), record)],
+      damaged: [],
+    };
+  } catch (error) {
+    return { updates: [], damaged: [error as CorruptDataError] };
+  }
 }

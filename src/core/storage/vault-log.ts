@@ -3,7 +3,7 @@ import { CofferError } from '../errors';
 import { snapshotContext, updateContext } from './contexts';
 import type { CofferDatabase, UpdateRow } from './db';
 import { type CorruptDataError, mapStorageError } from './errors';
-import { addRow, openRecord, openRows, readLog, rowsAfter } from './log-rows';
+import { addRow, openRows, openSnapshot, readLog, rowsAfter } from './log-rows';
 
 /**
  * A vault's encrypted, append-only log of Yjs updates, compacted into a snapshot beside writes.
@@ -93,18 +93,10 @@ export class VaultLog {
     if (snapshot) {
       snapshotSeq = snapshot.seq;
       snapshotBytes = snapshot.bytes?.length ?? 0;
-      try {
-        updates.push(
-          openRecord(key, snapshot.bytes, snapshotContext(vaultId, snapshot.seq), {
-            store: 'snapshots',
-            vaultId,
-            seq: snapshot.seq,
-          }),
-        );
-      } catch (error) {
-        damaged.push(error as CorruptDataError);
-      }
     }
+    const openedSnapshot = openSnapshot(key, vaultId, snapshot);
+    updates.push(...openedSnapshot.updates);
+    damaged.push(...openedSnapshot.damaged);
     const opened = openRows(key, vaultId, rows);
     updates.push(...opened.updates);
     damaged.push(...opened.damaged);
@@ -131,17 +123,9 @@ export class VaultLog {
     const { db, vaultId, key } = options;
     const { snapshot, rows } = await readLog(db, vaultId, (snapshotSeq) => snapshotSeq);
     const damaged: CorruptDataError[] = [];
-    if (snapshot) {
-      try {
-        openRecord(key, snapshot.bytes, snapshotContext(vaultId, snapshot.seq), {
-          store: 'snapshots',
-          vaultId,
-          seq: snapshot.seq,
-        }).fill(0);
-      } catch (error) {
-        damaged.push(error as CorruptDataError);
-      }
-    }
+    const openedSnapshot = openSnapshot(key, vaultId, snapshot);
+    for (const update of openedSnapshot.updates) update.fill(0);
+    damaged.push(...openedSnapshot.damaged);
     const opened = openRows(key, vaultId, rows);
     for (const update of opened.updates) update.fill(0);
     damaged.push(...opened.damaged);
