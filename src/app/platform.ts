@@ -3,6 +3,7 @@
  * the scrypt Worker. Built here, once, and passed into core as plain arguments.
  */
 import { createWorkerKdfRunner, type KdfPolicy, type KdfRunner } from '../core/crypto';
+import { createHookRunner } from '../core/hooks';
 import { createVaultMutex, type VaultMutex } from '../core/lock';
 import { Coffer } from '../core/profile';
 import {
@@ -78,6 +79,13 @@ export const spawnSnapshotWorker = (): Worker =>
     name: 'coffer-snapshots',
   });
 
+/** The hook sandbox's Worker: QuickJS runs inside it (src/core/hooks). */
+export const spawnHookWorker = (): Worker =>
+  new Worker(new URL('../core/hooks/hook-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'coffer-hooks',
+  });
+
 export function createBrowserPlatform(options: BrowserPlatformOptions = {}): BrowserPlatform {
   const db = openCofferDatabase({ indexedDB, IDBKeyRange }, options.databaseName ?? 'coffer');
   const kdf = createWorkerKdfRunner(spawnKdfWorker);
@@ -94,6 +102,11 @@ export function createBrowserPlatform(options: BrowserPlatformOptions = {}): Bro
     mutex,
     defaultDeviceName: describeThisDevice(),
     snapshots: createWorkerSnapshotMaker(spawnSnapshotWorker),
+    integrations: {
+      fetch: (input, init) => fetch(input, init),
+      pageOrigin: location.origin,
+      hookRunner: () => createHookRunner(spawnHookWorker),
+    },
     ...(options.kdfPolicy ? { kdfPolicy: options.kdfPolicy } : {}),
     ...(options.compaction ? { compaction: options.compaction } : {}),
   });

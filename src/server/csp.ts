@@ -9,8 +9,11 @@ const directives: ReadonlyArray<readonly [string, string]> = [
   ['style-src', "'self'"],
   ['img-src', "'self' data: blob:"],
   ['font-src', "'self'"],
-  // 'self' covers same-origin ws:/wss: too (CSP3), which the signaling relay uses.
-  ['connect-src', "'self'"],
+  // 'self' covers same-origin ws:/wss: too (CSP3), which the signaling relay uses. Integrations
+  // send the requests their users write, so any https origin is allowed, and plain http only
+  // to this machine (src/core/integrations/http.ts refuses the rest with words first).
+  // script-src stays 'self': only Coffer's own code can send anything.
+  ['connect-src', "'self' https: http://localhost:* http://127.0.0.1:* http://*.localhost:*"],
   ['worker-src', "'self'"],
   ['manifest-src', "'self'"],
   ['object-src', "'none'"],

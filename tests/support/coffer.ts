@@ -5,6 +5,7 @@ import {
   createMemoryLockManager,
   createVaultMutex,
 } from '../../src/core/lock';
+import type { IntegrationPlatform } from '../../src/core/integrations';
 import { Coffer } from '../../src/core/profile';
 import type { CofferDatabase, SnapshotMakerFactory } from '../../src/core/storage';
 import type { CompactionPolicy } from '../../src/core/vault';
@@ -30,6 +31,7 @@ export function testCoffer(
     clock?: () => number;
     compaction?: CompactionPolicy;
     snapshots?: SnapshotMakerFactory;
+    integrations?: IntegrationPlatform;
   } = {},
 ): TestCoffer {
   const db = options.db ?? memoryDatabase();
@@ -49,6 +51,7 @@ export function testCoffer(
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.compaction ? { compaction: options.compaction } : {}),
       ...(options.snapshots ? { snapshots: options.snapshots } : {}),
+      ...(options.integrations ? { integrations: options.integrations } : {}),
     });
   return { coffer: make('tab-1'), db, anotherTab: (label = 'tab-2') => make(label) };
 }

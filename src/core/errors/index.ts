@@ -71,6 +71,20 @@ export const errorCodes = [
   'value-too-large',
   'vault-closed',
   'vault-damaged',
+  // references (integration request templates)
+  'reference-syntax',
+  'reference-placement',
+  // hooks (the sandbox)
+  'hook-failed',
+  'hook-engine-unavailable',
+  // integrations
+  'integration-not-found',
+  'integration-name-taken',
+  'invalid-integration',
+  'reference-unresolved',
+  'grant-missing',
+  'request-failed',
+  'run-cancelled',
 ] as const;
 
 /**

@@ -6,7 +6,7 @@
 import { CofferTypeError } from '../errors';
 
 /** The kinds of id this module knows. */
-export type IdKind = 'vault' | 'entry' | 'device' | 'invite';
+export type IdKind = 'vault' | 'entry' | 'device' | 'invite' | 'integration';
 
 /**
  * Why a value is not a usable id: not a string; the wrong length; a character outside

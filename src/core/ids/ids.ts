@@ -7,10 +7,13 @@ export type VaultId = string & { readonly __brand: 'VaultId' };
 export type EntryId = string & { readonly __brand: 'EntryId' };
 /** A device's id: its 32-byte Ed25519 public key as canonical unpadded base64url (43). */
 export type DeviceId = string & { readonly __brand: 'DeviceId' };
+/** An integration's id: 16 random bytes as canonical unpadded base64url (22 characters). */
+export type IntegrationId = string & { readonly __brand: 'IntegrationId' };
 /** An invitation's id: 16 bytes derived from its secret, canonical unpadded base64url (22). */
 export type InviteId = string & { readonly __brand: 'InviteId' };
 
 export const vaultIdLength = 16;
+export const integrationIdLength = 16;
 export const devicePublicKeyLength = 32;
 export const inviteIdLength = 16;
 
@@ -175,3 +178,19 @@ export function asInviteId(value: unknown): InviteId {
 /** The invitation id spelling 16 bytes (derived from the invitation's secret). */
 export const inviteIdOf = (bytes: Uint8Array): InviteId =>
   idOfBytes('invite', bytes, inviteIdLength) as InviteId;
+
+// Integration ids ------------------------------------------------------------------------
+
+export const isIntegrationId = (value: unknown): value is IntegrationId =>
+  problemWithBytesId('integration', value, integrationIdLength) === undefined;
+
+/** Checks and brands an integration id; InvalidIdError (kind 'integration') otherwise. */
+export function asIntegrationId(value: unknown): IntegrationId {
+  const problem = problemWithBytesId('integration', value, integrationIdLength);
+  if (problem) throw problem;
+  return value as IntegrationId;
+}
+
+/** The integration id spelling 16 bytes (made at random when an integration is created). */
+export const integrationIdOf = (bytes: Uint8Array): IntegrationId =>
+  idOfBytes('integration', bytes, integrationIdLength) as IntegrationId;

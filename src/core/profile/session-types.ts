@@ -1,3 +1,4 @@
+import type { IntegrationPlatform } from '../integrations';
 /** The shapes the profile layer's calls take and give (Session in session.ts). */
 import type { KdfPolicy, KdfRunner, VaultKey } from '../crypto';
 import type { VaultId } from '../ids';
@@ -81,4 +82,6 @@ export interface CofferOptions {
   readonly snapshots?: SnapshotMakerFactory;
   /** The name other devices see for this one until the user changes it (e.g. "Chrome on Linux"). */
   readonly defaultDeviceName?: string;
+  /** How integrations send requests and run hooks (the app passes the page's fetch and a Worker). */
+  readonly integrations?: IntegrationPlatform;
 }

@@ -14,6 +14,7 @@ import {
   wipe,
 } from '../crypto';
 import { asVaultId, type VaultId } from '../ids';
+import { Integrations, type IntegrationsApi } from '../integrations';
 import type { HolderInfo, VaultMutex } from '../lock';
 import {
   type CorruptDataError,
@@ -68,6 +69,7 @@ export class Session {
   #profileKey: ProfileKey | undefined;
   #device: Promise<ThisDevice> | undefined;
   readonly #open = new Set<VaultHandle>();
+  #integrations: Integrations | undefined;
 
   /** @internal Made by Coffer.createProfile and Coffer.unlock. */
   constructor(
@@ -329,6 +331,24 @@ export class Session {
     }
   }
 
+  /** The vault if this session has it open (a run shares it in turn), else undefined. */
+  openedVault(id: VaultId): Vault | undefined {
+    for (const handle of this.#open) if (handle.id === id && !handle.closed) return vaultView(handle);
+    return undefined;
+  }
+
+  /** The profile's integrations, their grants and run history (src/core/integrations). */
+  get integrations(): IntegrationsApi {
+    this.#integrations ??= new Integrations({
+      db: this.options.db,
+      profileKey: (doing) => this.#key(doing),
+      scheduler: this.options.integrations?.scheduler ?? systemScheduler,
+      vaults: this,
+      platform: this.options.integrations ?? {},
+    });
+    return this.#integrations;
+  }
+
   /**
    * Opens a vault, runs `fn` with it, and closes it whatever happens.
    * @example
@@ -395,6 +415,7 @@ export class Session {
     if (this.#profileKey) wipe(this.#profileKey);
     this.#profileKey = undefined;
     this.#device = undefined;
+    this.#integrations?.dispose();
     await Promise.all(handles.map((handle) => handle.closeWith('profile-locked')));
   }
 }

@@ -18,9 +18,12 @@ export interface VaultRow {
   readonly sealed: Uint8Array;
 }
 
+/** The fixed ids of the profile store's records. */
+export type ProfileRecordId = 'settings' | 'device' | 'grants';
+
 /** Profile-wide records sealed under the profile key (settings, the device key), by a fixed id. */
 export interface ProfileRow {
-  readonly id: 'settings' | 'device';
+  readonly id: ProfileRecordId;
   readonly sealed: Uint8Array;
 }
 
@@ -38,7 +41,27 @@ export interface SnapshotRow {
   readonly bytes: Uint8Array;
 }
 
-export type StoreName = 'keyring' | 'profile' | 'vaults' | 'updates' | 'snapshots';
+/** One integration (docs/integrations.md, "Storage"): its request and hooks, sealed. */
+export interface IntegrationRow {
+  readonly id: string;
+  readonly sealed: Uint8Array;
+}
+
+/** One run of an integration, sealed; the last 50 per integration are kept. */
+export interface RunRow {
+  readonly integration: string;
+  readonly seq: number;
+  readonly sealed: Uint8Array;
+}
+
+export type StoreName =
+  | 'keyring'
+  | 'profile'
+  | 'vaults'
+  | 'updates'
+  | 'snapshots'
+  | 'integrations'
+  | 'runs';
 
 /** What IndexedDB looks like to Dexie: the browser's, or fake-indexeddb's in Node. */
 export interface IndexedDbPlatform {
@@ -48,10 +71,12 @@ export interface IndexedDbPlatform {
 
 export class CofferDexie extends Dexie {
   keyring!: Table<KeyringRow, 'keyring'>;
-  profile!: Table<ProfileRow, 'settings' | 'device'>;
+  profile!: Table<ProfileRow, ProfileRecordId>;
   vaults!: Table<VaultRow, string>;
   updates!: Table<UpdateRow, [string, number]>;
   snapshots!: Table<SnapshotRow, string>;
+  integrations!: Table<IntegrationRow, string>;
+  runs!: Table<RunRow, [string, number]>;
 
   constructor(name: string, platform: IndexedDbPlatform, durability: 'strict' | 'relaxed') {
     super(name, {
@@ -67,6 +92,8 @@ export class CofferDexie extends Dexie {
     });
     // Version 2 adds the profile's sealed settings.
     this.version(2).stores({ profile: 'id' });
+    // Version 3 adds integrations and their run history.
+    this.version(3).stores({ integrations: 'id', runs: '[integration+seq]' });
     // Coffer uses no live queries: without Dexie's observability and cache layers, a write is
     // one IndexedDB request, not one plus a range computation and a BroadcastChannel message
     // to every other tab (measured: about a third of a durable write's time).

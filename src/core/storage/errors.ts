@@ -9,8 +9,8 @@ export interface RecordRef {
   readonly vaultId?: string;
   /** The sequence number for updates and snapshots. */
   readonly seq?: number;
-  /** Which record of the profile store: the settings, or this device's key. */
-  readonly id?: 'settings' | 'device';
+  /** Which record of the profile store (settings, this device's key, grants), or the integration. */
+  readonly id?: string;
 }
 
 export type CorruptionReason =
@@ -42,6 +42,13 @@ export function corruptionReason(error: unknown): CorruptionReason {
 }
 
 const describeRecord = (record: RecordRef): string =>
+  record.store === 'integrations'
+    ? `integration ${record.id}`
+    : record.store === 'runs'
+      ? `run ${record.seq} of integration ${record.id}`
+      : describeVaultRecord(record);
+
+const describeVaultRecord = (record: RecordRef): string =>
   record.store === 'updates' || record.store === 'snapshots'
     ? `${record.store === 'updates' ? 'update' : 'snapshot'} ${record.seq} of vault ${record.vaultId}`
     : record.store === 'vaults'
@@ -49,7 +56,9 @@ const describeRecord = (record: RecordRef): string =>
       : record.store === 'profile'
         ? record.id === 'device'
           ? "this device's key record"
-          : 'the settings record'
+          : record.id === 'grants'
+            ? 'the integration grants record'
+            : 'the settings record'
         : 'the keyring';
 
 /**

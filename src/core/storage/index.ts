@@ -16,9 +16,12 @@ export {
   type CofferDatabase,
   CofferDexie,
   type IndexedDbPlatform,
+  type IntegrationRow,
   type KeyringRow,
   openCofferDatabase,
+  type ProfileRecordId,
   type ProfileRow,
+  type RunRow,
   type SnapshotRow,
   type StoreName,
   type UpdateRow,
@@ -32,6 +35,20 @@ export {
   StorageFullError,
   StorageUnavailableError,
 } from './errors';
+export {
+  appendRunRecord,
+  deleteIntegrationRecords,
+  deleteRunRecords,
+  openIntegrationRecord,
+  RUNS_KEPT,
+  readGrantsRecord,
+  readIntegrationRow,
+  readIntegrationRows,
+  readRunRecords,
+  sealIntegrationRecord,
+  writeGrantsRecord,
+  writeIntegrationRow,
+} from './integration-records';
 export {
   countVaultRecords,
   type DeviceRecordData,

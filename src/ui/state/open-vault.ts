@@ -75,9 +75,10 @@ export async function createOpenVault(
     if (!handle.closed) setEntries(await handle.list());
   };
   // Changes from other devices arrive in bursts: re-list once per burst, not once per change.
+  // Local ones too: an integration run in this tab writes through this same handle.
   let pending: ReturnType<typeof setTimeout> | undefined;
-  handle.onChange((origin) => {
-    if (origin === 'local' || pending !== undefined) return;
+  handle.onChange(() => {
+    if (pending !== undefined) return;
     pending = setTimeout(() => {
       pending = undefined;
       void refresh();
