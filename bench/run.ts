@@ -15,7 +15,9 @@ import { chromium } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium';
 import type { BenchContext, Metric, Workload } from './types';
 import { bundleWorkload } from './workloads/bundle';
+import { integrationsWorkload } from './workloads/integrations';
 import { lockHandoffWorkload } from './workloads/lock-handoff';
+import { maskWorkload } from './workloads/mask';
 import { offlineLoadWorkload } from './workloads/offline-load';
 import { syncWorkload } from './workloads/sync';
 import { uiFilterWorkload } from './workloads/ui-filter';
@@ -28,6 +30,8 @@ const workloads: readonly Workload[] = [
   uiFilterWorkload,
   lockHandoffWorkload,
   syncWorkload,
+  integrationsWorkload,
+  maskWorkload,
 ];
 
 const { values } = parseArgs({

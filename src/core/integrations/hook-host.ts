@@ -2,9 +2,9 @@ import type { HookHost } from '../hooks';
 import type { Masker } from '../masking';
 import type { Entry, JsonValue } from '../vault';
 import { ReferenceUnresolvedError } from './errors';
+import type { DebugLine, RunEvent } from './types';
 import type { VaultAccess, VaultLease } from './vault-access';
 import type { VaultChooser, VaultListing } from './vault-names';
-import type { DebugLine, RunEvent } from './types';
 
 /**
  * The page's side of a hook's API (src/core/hooks calls it when the guest does): opening a

@@ -201,9 +201,14 @@ async function readBody(
         chunk = await reader.read();
       } catch (error) {
         if (controller.signal.aborted) throw stopped();
-        throw new RequestFailedError('unreachable', 'the connection broke while the answer was arriving', undefined, {
-          cause: error,
-        });
+        throw new RequestFailedError(
+          'unreachable',
+          'the connection broke while the answer was arriving',
+          undefined,
+          {
+            cause: error,
+          },
+        );
       }
       if (chunk.done) break;
       bytes += chunk.value.byteLength;
@@ -244,9 +249,14 @@ async function diagnose(
       redirect: 'manual',
       signal: probe.signal,
     });
-    return new RequestFailedError('cors', corsMessage(request, target, deps.pageOrigin), undefined, {
-      cause: error,
-    });
+    return new RequestFailedError(
+      'cors',
+      corsMessage(request, target, deps.pageOrigin),
+      undefined,
+      {
+        cause: error,
+      },
+    );
   } catch {
     return new RequestFailedError(
       'unreachable',

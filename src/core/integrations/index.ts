@@ -22,6 +22,7 @@
  * - `run` resolves with the run's record whatever happened (its `status` and `failure` say);
  *   it rejects only when the record cannot be saved or the profile is locked.
  */
+export { asIntegrationId, type IntegrationId, isIntegrationId } from '../ids';
 export {
   GrantMissingError,
   IntegrationNameTakenError,
@@ -49,8 +50,8 @@ export {
   type Integration,
   type IntegrationDraft,
   type IntegrationField,
-  type IntegrationsApi,
   type IntegrationSummary,
+  type IntegrationsApi,
   type ReceivedResponse,
   type ReferenceNames,
   type RequestPair,

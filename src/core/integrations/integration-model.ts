@@ -113,7 +113,8 @@ function request(value: unknown): RequestTemplate {
 
 function defaultVault(value: unknown): VaultId | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isVaultId(value)) throw new InvalidIntegrationError('shape', 'the default vault is not a vault id');
+  if (!isVaultId(value))
+    throw new InvalidIntegrationError('shape', 'the default vault is not a vault id');
   return value;
 }
 

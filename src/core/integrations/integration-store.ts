@@ -1,6 +1,6 @@
-import { randomBytes } from '../crypto';
 import type { ProfileKey } from '../crypto';
-import { type IntegrationId, integrationIdOf, integrationIdLength, type VaultId } from '../ids';
+import { randomBytes } from '../crypto';
+import { type IntegrationId, integrationIdLength, integrationIdOf, type VaultId } from '../ids';
 import {
   type CofferDatabase,
   CorruptDataError,
@@ -22,7 +22,13 @@ import {
   integrationToJson,
   sameIntegrationName,
 } from './integration-model';
-import type { Grant, GrantAccess, Integration, IntegrationDraft, IntegrationSummary } from './types';
+import type {
+  Grant,
+  GrantAccess,
+  Integration,
+  IntegrationDraft,
+  IntegrationSummary,
+} from './types';
 
 /**
  * Integrations and grants at rest: create, read, change and delete, each record sealed under

@@ -1,6 +1,7 @@
 import type { ProfileKey } from '../crypto';
 import { HookEngineError, type HookRunner } from '../hooks';
 import type { IntegrationId, VaultId } from '../ids';
+import { parseTemplate, type TemplatePart } from '../references';
 import {
   appendRunRecord,
   type CofferDatabase,
@@ -12,7 +13,6 @@ import type { Scheduler } from '../time';
 import type { Vault } from '../vault';
 import { checkDraft } from './integration-model';
 import { IntegrationStore } from './integration-store';
-import { parseTemplate, type TemplatePart } from '../references';
 import { walkPath } from './request-build';
 import { runIntegration } from './run';
 import type {
@@ -21,8 +21,8 @@ import type {
   Integration,
   IntegrationDraft,
   IntegrationField,
-  IntegrationsApi,
   IntegrationSummary,
+  IntegrationsApi,
   ReferenceNames,
   RunOptions,
   RunRecord,
@@ -232,15 +232,10 @@ export class Integrations implements IntegrationsApi {
         scheduler: this.deps.scheduler,
         save: async (make) => {
           let record: RunRecord | undefined;
-          await appendRunRecord(
-            this.deps.db,
-            this.deps.profileKey('saving a run'),
-            id,
-            (seq) => {
-              record = make(seq);
-              return record;
-            },
-          );
+          await appendRunRecord(this.deps.db, this.deps.profileKey('saving a run'), id, (seq) => {
+            record = make(seq);
+            return record;
+          });
           return record!;
         },
       },
@@ -252,8 +247,14 @@ export class Integrations implements IntegrationsApi {
   }
 
   async runs(id: IntegrationId): Promise<RunRecord[]> {
-    const opened = await readRunRecords(this.deps.db, this.deps.profileKey('reading run history'), id);
-    return opened.filter((run): run is RunRecord => !(run instanceof CorruptDataError) && isRun(run));
+    const opened = await readRunRecords(
+      this.deps.db,
+      this.deps.profileKey('reading run history'),
+      id,
+    );
+    return opened.filter(
+      (run): run is RunRecord => !(run instanceof CorruptDataError) && isRun(run),
+    );
   }
 
   async clearRuns(id: IntegrationId): Promise<void> {
@@ -268,7 +269,10 @@ export class Integrations implements IntegrationsApi {
   }
 
   async #chooser(integration: Checkable): Promise<VaultChooser> {
-    const [vaults, grants] = await Promise.all([this.deps.vaults.listVaults(), this.#store.grants()]);
+    const [vaults, grants] = await Promise.all([
+      this.deps.vaults.listVaults(),
+      this.#store.grants(),
+    ]);
     return new VaultChooser(integration, vaults, grants);
   }
 }
@@ -276,7 +280,9 @@ export class Integrations implements IntegrationsApi {
 function isRun(value: unknown): value is RunRecord {
   if (typeof value !== 'object' || value === null) return false;
   const run = value as Record<string, unknown>;
-  return typeof run.seq === 'number' && typeof run.startedAt === 'number' && Array.isArray(run.debug);
+  return (
+    typeof run.seq === 'number' && typeof run.startedAt === 'number' && Array.isArray(run.debug)
+  );
 }
 
 /**

@@ -69,7 +69,9 @@ export function referencesOf(
   parsed: readonly ParsedField[],
 ): { reference: Reference; field: IntegrationField }[] {
   return parsed.flatMap(({ field, parts }) =>
-    parts.flatMap((part) => (part.kind === 'reference' ? [{ reference: part.reference, field }] : [])),
+    parts.flatMap((part) =>
+      part.kind === 'reference' ? [{ reference: part.reference, field }] : [],
+    ),
   );
 }
 
@@ -125,7 +127,9 @@ export function buildRequest(
   for (const { field, placement, parts } of parsed) {
     rendered.set(
       key(field),
-      atField(field, () => renderTemplate(parts, placement, (reference) => resolve(reference, field))),
+      atField(field, () =>
+        renderTemplate(parts, placement, (reference) => resolve(reference, field)),
+      ),
     );
   }
   const text = (field: IntegrationField) => rendered.get(key(field)) ?? '';

@@ -5,7 +5,7 @@ import { createMasker, type Masker } from '../masking';
 import type { Reference } from '../references';
 import type { Scheduler } from '../time';
 import type { JsonValue } from '../vault';
-import { RequestFailedError, ReferenceUnresolvedError, RunCancelledError } from './errors';
+import { ReferenceUnresolvedError, RequestFailedError, RunCancelledError } from './errors';
 import { guestValue, RunHookHost } from './hook-host';
 import {
   type HttpDeps,
@@ -151,9 +151,18 @@ async function execute(
   let template = integration.request;
   if (integration.beforeHook.trim() !== '') {
     emit({ type: 'phase', phase: 'before-hook' });
-    const changed = await runHook(deps, 'before', integration.beforeHook, state, emit, limits, signal, {
-      request: template as unknown as JsonValue,
-    });
+    const changed = await runHook(
+      deps,
+      'before',
+      integration.beforeHook,
+      state,
+      emit,
+      limits,
+      signal,
+      {
+        request: template as unknown as JsonValue,
+      },
+    );
     if (changed !== undefined) template = requestFromHook(changed);
     checkReferences(deps.chooser, template);
   }
@@ -235,11 +244,12 @@ async function runHook(
   });
   try {
     const vault = await defaultVaultValues(deps, state, signal, emit);
-    const outcome = await deps.hooks().run(
-      { hook, code, ...io, vault, kept: { ...state.kept } },
-      host,
-      { limits, ...(signal ? { signal } : {}) },
-    );
+    const outcome = await deps
+      .hooks()
+      .run({ hook, code, ...io, vault, kept: { ...state.kept } }, host, {
+        limits,
+        ...(signal ? { signal } : {}),
+      });
     if (!outcome.ok) throw outcome.error;
     if (outcome.result !== undefined) {
       state.results[hook] = JSON.stringify(outcome.result, null, 2);
@@ -371,7 +381,9 @@ function sentView(request: OutgoingRequest, masker: Masker): SentRequest {
   return {
     method: request.method,
     url: masker.mask(request.url),
-    headers: request.headers.map(([name, value]) => [masker.mask(name), masker.mask(value)] as const),
+    headers: request.headers.map(
+      ([name, value]) => [masker.mask(name), masker.mask(value)] as const,
+    ),
     body: body?.text,
     bodyTruncated: body?.truncated ?? false,
   };
@@ -400,7 +412,9 @@ function describeFailure(error: unknown, state: RunState): RunFailure {
     fieldOf(error) ?? (error as { field?: IntegrationField }).field;
   if (error instanceof HookError) {
     // A hook that died of a refused grant says so, with the vault to link to.
-    const refusal = state.refusals[0] as { code?: string; vault?: string; message: string } | undefined;
+    const refusal = state.refusals[0] as
+      | { code?: string; vault?: string; message: string }
+      | undefined;
     return {
       code: refusal && error.kind !== 'timeout' ? 'grant-missing' : error.code,
       message: masker.mask(refusal && error.kind !== 'timeout' ? refusal.message : error.detail),

@@ -207,9 +207,13 @@ export interface IntegrationsApi {
    * and fields, missing grants, header values that cannot be sent. Opens no vault it cannot
    * read; waits for none (a vault open elsewhere is checked by name only).
    */
-  check(integration: Integration | (IntegrationDraft & { readonly id: IntegrationId })): Promise<FieldProblem[]>;
+  check(
+    integration: Integration | (IntegrationDraft & { readonly id: IntegrationId }),
+  ): Promise<FieldProblem[]>;
   /** The names `@{` may offer in this integration's fields. */
-  referenceNames(integration: Integration | (IntegrationDraft & { readonly id: IntegrationId })): Promise<ReferenceNames>;
+  referenceNames(
+    integration: Integration | (IntegrationDraft & { readonly id: IntegrationId }),
+  ): Promise<ReferenceNames>;
 
   /** Runs the integration as saved; resolves with the run's record (also when the run failed). */
   run(id: IntegrationId, options?: RunOptions): Promise<RunRecord>;

@@ -48,7 +48,12 @@ export class VaultChooser {
     }
     const matches = this.vaults.filter((vault) => sameName(vault.name, name));
     if (matches.length === 0) {
-      throw new ReferenceUnresolvedError(reference, 'no-vault', `there is no vault named "${name}"`, field);
+      throw new ReferenceUnresolvedError(
+        reference,
+        'no-vault',
+        `there is no vault named "${name}"`,
+        field,
+      );
     }
     if (matches.length > 1) {
       throw new ReferenceUnresolvedError(

@@ -1,7 +1,7 @@
-import type { IntegrationPlatform } from '../integrations';
 /** The shapes the profile layer's calls take and give (Session in session.ts). */
 import type { KdfPolicy, KdfRunner, VaultKey } from '../crypto';
 import type { VaultId } from '../ids';
+import type { IntegrationPlatform } from '../integrations';
 import type { VaultMutex } from '../lock';
 import type {
   CofferDatabase,

@@ -141,7 +141,11 @@ export class Session {
     if (!damaged.some((error) => error.record.vaultId === id)) {
       throw new VaultNotFoundError({ id });
     }
-    const lease = await this.options.mutex.acquire(lockNameFor(id), { ifAvailable: true });
+    await this.#deleteUnderLock(id, { ifAvailable: true });
+  }
+
+  async #deleteUnderLock(id: VaultId, options: OpenVaultOptions): Promise<void> {
+    const lease = await this.options.mutex.acquire(lockNameFor(id), options);
     try {
       await deleteVaultRecords(this.options.db, id);
     } finally {
@@ -200,15 +204,10 @@ export class Session {
     options: { signal?: AbortSignal } = {},
   ): Promise<void> {
     const target = await this.#find(selector, 'deleting a vault');
-    const lease = await this.options.mutex.acquire(
-      lockNameFor(target.id),
+    await this.#deleteUnderLock(
+      target.id,
       options.signal ? { signal: options.signal } : { ifAvailable: true },
     );
-    try {
-      await deleteVaultRecords(this.options.db, target.id);
-    } finally {
-      await lease.release();
-    }
   }
 
   /**
@@ -333,8 +332,8 @@ export class Session {
 
   /** The vault if this session has it open (a run shares it in turn), else undefined. */
   openedVault(id: VaultId): Vault | undefined {
-    for (const handle of this.#open) if (handle.id === id && !handle.closed) return vaultView(handle);
-    return undefined;
+    const handle = [...this.#open].find((open) => open.id === id && !open.closed);
+    return handle && vaultView(handle);
   }
 
   /** The profile's integrations, their grants and run history (src/core/integrations). */

@@ -21,7 +21,17 @@ import type {
   WrongPassphraseError,
 } from '../../core/crypto';
 import { type ErrorCode, errorCode, isCofferError } from '../../core/errors';
+import type { HookEngineError, HookError } from '../../core/hooks';
 import type { InvalidEntryIdError, InvalidIdError } from '../../core/ids';
+import type {
+  GrantMissingError,
+  IntegrationNameTakenError,
+  IntegrationNotFoundError,
+  InvalidIntegrationError,
+  ReferenceUnresolvedError,
+  RequestFailedError,
+  RunCancelledError,
+} from '../../core/integrations';
 import type {
   InvalidLockRequestError,
   LockWaitAbortedError,
@@ -35,6 +45,7 @@ import type {
   VaultNameTakenError,
   VaultNotFoundError,
 } from '../../core/profile';
+import type { ReferencePlacementError, ReferenceSyntaxError } from '../../core/references';
 import type {
   CorruptDataError,
   LogClosedError,
@@ -78,6 +89,12 @@ export type CoreError =
   | EntryNotFoundError
   | EnvelopeRejectedError
   | FramingError
+  | GrantMissingError
+  | HookEngineError
+  | HookError
+  | IntegrationNameTakenError
+  | IntegrationNotFoundError
+  | InvalidIntegrationError
   | InvalidBase64urlError
   | InvalidEntryError
   | InvalidEntryIdError
@@ -100,6 +117,11 @@ export type CoreError =
   | NoProfileError
   | ProfileExistsError
   | ProfileLockedError
+  | ReferencePlacementError
+  | ReferenceSyntaxError
+  | ReferenceUnresolvedError
+  | RequestFailedError
+  | RunCancelledError
   | StorageFullError
   | StorageUnavailableError
   | UnsupportedFormatError
@@ -217,6 +239,29 @@ export function errorText(error: CoreError): string {
     case 'vault-closed':
     case 'vault-damaged':
       return sentence(error.message);
+    case 'reference-unresolved':
+      return sentence(`The reference ${error.message}`);
+    case 'reference-syntax':
+    case 'reference-placement':
+    case 'grant-missing':
+    case 'request-failed':
+      // Written for people, naming only names and places (never a value).
+      return sentence(error.message);
+    case 'hook-failed':
+      return sentence(
+        // A plain `throw new Error('…')` reads better without its "Error: ".
+        `the ${error.hook} hook failed${error.line === undefined ? '' : ` at line ${error.line}`}: ${error.detail.replace(/^Error: /, '')}`,
+      );
+    case 'hook-engine-unavailable':
+      return 'The hook engine could not start (it loads the first time a hook runs, and needs to be online once). Reload and try again.';
+    case 'integration-not-found':
+      return 'This integration is no longer here: it may have been deleted in another tab.';
+    case 'integration-name-taken':
+      return `An integration named "${error.integrationName}" already exists. Choose another name.`;
+    case 'invalid-integration':
+      return sentence(error.message.replace(/^invalid integration: /, ''));
+    case 'run-cancelled':
+      return 'The run was cancelled.';
     default:
       return unreachable(error);
   }

@@ -5,6 +5,7 @@
  * Each area keeps its bindings in a file of its own; this file only gathers them.
  */
 import { bench } from './bench';
+import { benchHooks } from './bench-hooks';
 import { benchLocks } from './bench-locks';
 // Sets window.benchUi: the UI benchmark mounts the app's own components.
 import './bench-ui';
@@ -22,6 +23,7 @@ const harness = {
   locks,
   core,
   bench,
+  benchHooks,
   benchLocks,
   benchSync,
   sync,

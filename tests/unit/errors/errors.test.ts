@@ -60,6 +60,17 @@ const shipped: Readonly<Record<string, ErrorCode>> = {
   ValueTooLargeError: 'value-too-large',
   VaultClosedError: 'vault-closed',
   VaultDamagedError: 'vault-damaged',
+  ReferenceSyntaxError: 'reference-syntax',
+  ReferencePlacementError: 'reference-placement',
+  HookError: 'hook-failed',
+  HookEngineError: 'hook-engine-unavailable',
+  IntegrationNotFoundError: 'integration-not-found',
+  IntegrationNameTakenError: 'integration-name-taken',
+  InvalidIntegrationError: 'invalid-integration',
+  ReferenceUnresolvedError: 'reference-unresolved',
+  GrantMissingError: 'grant-missing',
+  RequestFailedError: 'request-failed',
+  RunCancelledError: 'run-cancelled',
 };
 
 /** The list as shipped, in order: `errorCodes` only ever grows at the end. */
@@ -104,6 +115,17 @@ const shippedList: readonly string[] = [
   'value-too-large',
   'vault-closed',
   'vault-damaged',
+  'reference-syntax',
+  'reference-placement',
+  'hook-failed',
+  'hook-engine-unavailable',
+  'integration-not-found',
+  'integration-name-taken',
+  'invalid-integration',
+  'reference-unresolved',
+  'grant-missing',
+  'request-failed',
+  'run-cancelled',
 ];
 
 const classes = exportedErrorClasses();

@@ -5,9 +5,13 @@
  */
 import * as crypto from '../../../src/core/crypto';
 import * as errors from '../../../src/core/errors';
+import * as hooks from '../../../src/core/hooks';
+import * as integrations from '../../../src/core/integrations';
 import * as ids from '../../../src/core/ids';
 import * as lock from '../../../src/core/lock';
+import * as masking from '../../../src/core/masking';
 import * as profile from '../../../src/core/profile';
+import * as references from '../../../src/core/references';
 import * as storage from '../../../src/core/storage';
 import * as sync from '../../../src/core/sync';
 import * as vault from '../../../src/core/vault';
@@ -16,9 +20,13 @@ import * as vault from '../../../src/core/vault';
 export const coreModules: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   crypto,
   errors,
+  hooks,
   ids,
+  integrations,
   lock,
+  masking,
   profile,
+  references,
   storage,
   sync,
   vault,
@@ -102,6 +110,41 @@ export const samples: Readonly<Record<string, () => Error>> = {
   VaultClosedError: () => new vault.VaultClosedError('Work', 'taken-over'),
   VaultDamagedError: () =>
     new vault.VaultDamagedError('Work', [{ store: 'updates', vaultId, seq: 1 }]),
+  // references
+  ReferenceSyntaxError: () =>
+    new references.ReferenceSyntaxError({ offset: 8, line: 1, column: 9 }, 'an entry name', '}'),
+  ReferencePlacementError: () =>
+    new references.ReferencePlacementError(
+      'header-value',
+      'line-break-in-header',
+      'a header value cannot hold a line break (from @{vault.KEY})',
+      '@{vault.KEY}',
+    ),
+  // hooks
+  HookError: () => new hooks.HookError('thrown', 'before', 'Error: boom', { line: 3, column: 7 }),
+  HookEngineError: () => new hooks.HookEngineError('the WebAssembly module could not be fetched'),
+  // integrations
+  IntegrationNotFoundError: () => new integrations.IntegrationNotFoundError(vaultId),
+  IntegrationNameTakenError: () => new integrations.IntegrationNameTakenError('weather'),
+  InvalidIntegrationError: () =>
+    new integrations.InvalidIntegrationError('method', 'the method must be one of GET, POST'),
+  ReferenceUnresolvedError: () =>
+    new integrations.ReferenceUnresolvedError(
+      '@{vault.NOPE}',
+      'no-entry',
+      'vault "Work" has no entry NOPE',
+    ),
+  GrantMissingError: () =>
+    new integrations.GrantMissingError(
+      integrations.asIntegrationId(vaultId),
+      'weather',
+      vaultId as never,
+      'Work',
+      'read',
+    ),
+  RequestFailedError: () =>
+    new integrations.RequestFailedError('cors', 'https://api.example.com answered, but (CORS)'),
+  RunCancelledError: () => new integrations.RunCancelledError('waiting for a vault'),
 };
 
 /** The exported error classes of the core modules, by name (each listed once). */

@@ -1,0 +1,68 @@
+import { startCofferServer } from '../../src/server/server';
+import { startHttpRecorder } from '../../tests/support/http-recorder';
+import { openHarness } from '../harness-page';
+import { fixed, median, percentile } from '../stats';
+import { type BenchContext, metric, type Workload } from '../types';
+
+/**
+ * `hook_cold_ms`: the first hook run on a new runner, Worker start and QuickJS load included
+ * (what a user's first Run costs), beside the warm runs after it.
+ * `run_overhead_ms`: an integration run with empty hooks (one reference to a secret in a small
+ * vault that is not open: the run opens it, reads, closes, sends, masks and saves the run to
+ * history) against a bare `fetch` of the same request to the same loopback server, in one page.
+ */
+export const integrationsWorkload: Workload = {
+  title: 'integrations: hooks and runs',
+  async run({ browser, harnessDir, repeats }: BenchContext) {
+    const server = await startCofferServer({ root: harnessDir, port: 0 });
+    const api = await startHttpRecorder();
+    const context = await browser.newContext();
+    try {
+      const page = await openHarness(await context.newPage(), server.url);
+      const colds: number[] = [];
+      const warms: number[] = [];
+      const rounds = Math.max(1, Math.min(repeats, 5));
+      for (let i = 0; i < rounds; i++) {
+        const { cold, warm } = await page.evaluate(
+          (n) => window.harness.benchHooks.hookRuns(n),
+          repeats === 1 ? 3 : 20,
+        );
+        colds.push(cold);
+        warms.push(...warm);
+      }
+      const url = `${api.origin}/echo/bench`;
+      await page.evaluate((u) => window.harness.benchHooks.setUp(u), url);
+      const runs: number[] = [];
+      const fetches: number[] = [];
+      // The first round warms the page's caches; it is not counted.
+      await page.evaluate((u) => window.harness.benchHooks.runOnce(u), url);
+      const samples = repeats === 1 ? 3 : 40;
+      for (let i = 0; i < samples; i++) {
+        const sample = await page.evaluate((u) => window.harness.benchHooks.runOnce(u), url);
+        if (sample.status !== 'succeeded') throw new Error(`run ${sample.status}`);
+        runs.push(sample.run);
+        fetches.push(sample.fetch);
+      }
+      const spread = (values: number[]) =>
+        `median ${fixed(median(values))}, p95 ${fixed(percentile(values, 95))}`;
+      return {
+        hook_cold_ms: metric(
+          median(colds),
+          'ms',
+          { value: median(warms), name: 'the same hook on a warm runner' },
+          `a trivial before hook (return 1 + 1) on a new runner: Worker start, QuickJS WebAssembly fetch and compile, a fresh runtime; ${rounds} cold runs (${spread(colds)} ms) and ${warms.length} warm runs (${spread(warms)} ms)`,
+        ),
+        run_overhead_ms: metric(
+          median(runs),
+          'ms',
+          { value: median(fetches), name: 'bare fetch of the same request' },
+          `an integration with empty hooks, one header referencing a secret in a 10-entry vault that is not open (opened, read and closed each run), the response masked and the run saved to history; ${samples} runs: ${spread(runs)} ms against bare fetch ${spread(fetches)} ms; difference of medians ${fixed(median(runs) - median(fetches))} ms`,
+        ),
+      };
+    } finally {
+      await context.close();
+      await api.close();
+      await server.close();
+    }
+  },
+};
