@@ -95,6 +95,12 @@ const deepImportExceptions: readonly DeepImportException[] = [
     reason: 'The snapshot Worker entry, for the same reason as the KDF Worker above.',
   },
   {
+    from: 'src/app/platform.ts',
+    to: 'src/core/hooks/hook-worker.ts',
+    kinds: ['url'],
+    reason: 'The hook sandbox Worker entry (QuickJS), for the same reason as the KDF Worker above.',
+  },
+  {
     from: 'src/core/profile/this-device.ts',
     to: 'src/core/sync/device.ts',
     kinds: ['dynamic'],
