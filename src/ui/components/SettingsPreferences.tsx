@@ -2,6 +2,7 @@ import { useServices } from '../state/context';
 import {
   autoLockChoices,
   clipboardChoices,
+  hookTimeLimitChoices,
   pageSizeChoices,
   type Settings,
 } from '../state/settings';
@@ -17,7 +18,7 @@ function minutes(count: number): string {
   return count === 1 ? '1 minute' : `${count} minutes`;
 }
 
-/** The four preferences, each saved (sealed in the profile) the moment it changes. */
+/** The preferences, each saved (sealed in the profile) the moment it changes. */
 export function SettingsPreferences() {
   const { app } = useServices();
   const save = (patch: Partial<Settings>) => app.updateSettings(patch);
@@ -58,6 +59,17 @@ export function SettingsPreferences() {
         value={app.settings().theme}
         options={themeOptions}
         onSave={(value) => save({ theme: value as Settings['theme'] })}
+      />
+      <SettingsSelect
+        id="setting-hook-time-limit"
+        label="Hook time limit"
+        hint="An integration's before or after hook is stopped if it runs longer than this. Waiting for a vault open elsewhere does not count."
+        value={String(app.settings().hookTimeLimitSeconds)}
+        options={hookTimeLimitChoices.map((value) => ({
+          value: String(value),
+          label: `${value} seconds`,
+        }))}
+        onSave={(value) => save({ hookTimeLimitSeconds: Number(value) })}
       />
     </section>
   );

@@ -3,6 +3,8 @@ import type { VaultId } from '../../core/profile';
 import { useServices } from '../state/context';
 import { vaultsFor } from '../state/vaults';
 import { createWorkspace, WorkspaceContext } from '../state/workspace';
+import { IntegrationsList } from './IntegrationsList';
+import { IntegrationsPage } from './IntegrationsPage';
 import { JoinVaultDialog } from './JoinVaultDialog';
 import { SettingsPage } from './SettingsPage';
 import { UnreadableVaultPane } from './UnreadableVaultPane';
@@ -55,7 +57,15 @@ export function Workspace() {
       },
     ),
   );
-  const pane = () => (workspace.view().name === 'home' ? 'list' : 'detail');
+  const inIntegrations = () => workspace.view().name === 'integrations';
+  const pane = () => {
+    const view = workspace.view();
+    if (view.name === 'home') return 'list';
+    // The integrations list is the area's first pane on a phone.
+    if (view.name === 'integrations' && view.id === undefined && view.tab !== 'permissions')
+      return 'list';
+    return 'detail';
+  };
 
   return (
     <WorkspaceContext.Provider value={workspace}>
@@ -65,6 +75,14 @@ export function Workspace() {
             <img src="/favicon.svg" alt="" />
             <h1>Coffer</h1>
           </div>
+          <button
+            type="button"
+            class="secondary"
+            aria-current={inIntegrations() ? 'page' : undefined}
+            onClick={() => workspace.show({ name: 'integrations' })}
+          >
+            Integrations
+          </button>
           <button
             type="button"
             class="secondary"
@@ -82,21 +100,47 @@ export function Workspace() {
             Lock
           </button>
         </header>
-        <nav class="sidebar" aria-label="Vaults">
-          <VaultSidebar onJoin={() => setJoining(true)} />
-        </nav>
+        <Show
+          when={inIntegrations()}
+          fallback={
+            <nav class="sidebar" aria-label="Vaults">
+              <VaultSidebar onJoin={() => setJoining(true)} />
+            </nav>
+          }
+        >
+          <nav class="sidebar" aria-label="Integrations">
+            <IntegrationsList />
+          </nav>
+        </Show>
         <main class="main">
           {/* Only on a phone, where the vault list is a pane of its own. */}
-          <button
-            type="button"
-            class="quiet pane-back"
-            onClick={() => workspace.show({ name: 'home' })}
+          <Show
+            when={inIntegrations()}
+            fallback={
+              <button
+                type="button"
+                class="quiet pane-back"
+                onClick={() => workspace.show({ name: 'home' })}
+              >
+                <span aria-hidden="true">←</span> Vaults
+              </button>
+            }
           >
-            <span aria-hidden="true">←</span> Vaults
-          </button>
+            <button
+              type="button"
+              class="quiet pane-back"
+              aria-label="Back to integrations"
+              onClick={() => workspace.show({ name: 'integrations' })}
+            >
+              <span aria-hidden="true">←</span> Integrations
+            </button>
+          </Show>
           <Switch>
             <Match when={workspace.view().name === 'settings'}>
               <SettingsPage />
+            </Match>
+            <Match when={inIntegrations()}>
+              <IntegrationsPage />
             </Match>
             <Match when={workspace.view().name === 'vault' && workspace.view()}>
               {(view) => (

@@ -19,6 +19,8 @@ export interface Settings {
    * persisted. Cleared when storage becomes persisted, so the notice returns if it stops being.
    */
   readonly evictionNoticeDismissed: boolean;
+  /** How long an integration's before or after hook may run, in seconds. */
+  readonly hookTimeLimitSeconds: number;
 }
 
 export const defaultSettings: Settings = {
@@ -29,6 +31,7 @@ export const defaultSettings: Settings = {
   signalingUrls: [],
   lastVaultId: null,
   evictionNoticeDismissed: false,
+  hookTimeLimitSeconds: 10,
 };
 
 /**
@@ -65,6 +68,7 @@ export function parseSignalingUrls(
 export const autoLockChoices = [1, 2, 5, 10, 15, 30, 60] as const;
 export const clipboardChoices = [10, 20, 30, 60, 90] as const;
 export const pageSizeChoices = [10, 25, 50, 100] as const;
+export const hookTimeLimitChoices = [2, 5, 10, 30, 60] as const;
 
 /** Reads saved settings, keeping only known keys with sensible values. */
 export function parseSettings(saved: unknown): Settings {
@@ -94,5 +98,10 @@ export function parseSettings(saved: unknown): Settings {
         ? s.lastVaultId
         : null,
     evictionNoticeDismissed: s.evictionNoticeDismissed === true,
+    hookTimeLimitSeconds: pick(
+      s.hookTimeLimitSeconds,
+      hookTimeLimitChoices,
+      defaultSettings.hookTimeLimitSeconds,
+    ),
   };
 }
