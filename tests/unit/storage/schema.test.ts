@@ -4,7 +4,7 @@ import { openCofferDatabase } from '../../../src/core/storage';
 
 /** What docs/crypto.md, "Records", says IndexedDB holds: stores, key paths and version. */
 describe('the IndexedDB schema as stored', () => {
-  it('has the five documented stores, their key paths, and version 20', async () => {
+  it('has the seven documented stores, their key paths, and version 30', async () => {
     const name = `coffer-schema-${process.pid}`;
     const db = openCofferDatabase({ indexedDB, IDBKeyRange }, name);
     await db.strict.open();
@@ -16,9 +16,17 @@ describe('the IndexedDB schema as stored', () => {
     });
     try {
       // Dexie declares version(2) and stores it as 2 * 10.
-      expect(raw.version).toBe(20);
+      expect(raw.version).toBe(30);
       const stores = [...raw.objectStoreNames].sort();
-      expect(stores).toEqual(['keyring', 'profile', 'snapshots', 'updates', 'vaults']);
+      expect(stores).toEqual([
+        'integrations',
+        'keyring',
+        'profile',
+        'runs',
+        'snapshots',
+        'updates',
+        'vaults',
+      ]);
       const transaction = raw.transaction(stores, 'readonly');
       const keyPaths = Object.fromEntries(
         stores.map((store) => {
@@ -32,6 +40,8 @@ describe('the IndexedDB schema as stored', () => {
         vaults: { keyPath: 'id', indexes: [] },
         updates: { keyPath: ['vault', 'seq'], indexes: [] },
         snapshots: { keyPath: 'vault', indexes: [] },
+        integrations: { keyPath: 'id', indexes: [] },
+        runs: { keyPath: ['integration', 'seq'], indexes: [] },
       });
     } finally {
       raw.close();
