@@ -38,7 +38,8 @@ export {
 export { checkRequestUrl, MAX_RESPONSE_BYTES } from './http';
 export { emptyRequest, MAX_INTEGRATION_NAME } from './integration-model';
 export { type IntegrationPlatform, Integrations, type IntegrationsDeps } from './integrations';
-export { DEFAULT_HOOK_TIME_MS, DEFAULT_REQUEST_TIMEOUT_MS, VIEW_BYTES } from './run';
+export { DEFAULT_HOOK_TIME_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './run';
+export { VIEW_BYTES } from './run-views';
 export {
   type BodyType,
   type DebugLine,

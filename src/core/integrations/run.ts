@@ -1,5 +1,4 @@
-import { errorCode, isCofferError } from '../errors';
-import { HookEngineError, HookError, type HookLimits, type HookRunner } from '../hooks';
+import { HookError, type HookLimits, type HookRunner } from '../hooks';
 import { LockWaitAbortedError } from '../lock';
 import { createMasker, type Masker } from '../masking';
 import type { Reference } from '../references';
@@ -15,18 +14,16 @@ import {
   sendRequest,
 } from './http';
 import { checkDraft } from './integration-model';
-import { buildRequest, fieldOf, parseRequest, referencesOf, walkPath } from './request-build';
+import { buildRequest, parseRequest, referencesOf, walkPath } from './request-build';
+import { describeFailure, guestResponse, receivedView, sentView, VIEW_BYTES } from './run-views';
 import type {
   DebugLine,
   Integration,
-  IntegrationField,
-  ReceivedResponse,
   RequestTemplate,
   RunEvent,
   RunFailure,
   RunOptions,
   RunRecord,
-  SentRequest,
 } from './types';
 import type { VaultAccess } from './vault-access';
 import type { VaultChooser, VaultListing } from './vault-names';
@@ -58,8 +55,6 @@ export interface RunDeps {
 export const DEFAULT_HOOK_TIME_MS = 10_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const HOOK_MEMORY_BYTES = 64 * 1024 * 1024;
-/** Bodies kept in history and shown are cut here. */
-export const VIEW_BYTES = 64 * 1024;
 
 interface RunState {
   readonly masker: Masker;
@@ -104,7 +99,7 @@ export async function runIntegration(
       error instanceof RunCancelledError ||
       error instanceof LockWaitAbortedError ||
       (error instanceof HookError && error.kind === 'cancelled');
-    failure = describeFailure(error, state);
+    failure = describeFailure(error, state.masker, state.refusals);
   }
   emit({ type: 'phase', phase: 'saving' });
   const { masker } = state;
@@ -351,92 +346,4 @@ async function prepare(
     }
     return values.get(reference) as JsonValue;
   });
-}
-
-function guestResponse(response: IncomingResponse): JsonValue {
-  let body: JsonValue = response.text;
-  if (/\bjson\b/i.test(response.contentType)) {
-    try {
-      body = JSON.parse(response.text) as JsonValue;
-    } catch {
-      // Not JSON after all: the hook gets the text.
-    }
-  }
-  return {
-    status: response.status,
-    statusText: response.statusText,
-    headers: Object.fromEntries(response.headers),
-    body,
-  };
-}
-
-function cut(text: string): { text: string; truncated: boolean } {
-  return text.length > VIEW_BYTES
-    ? { text: text.slice(0, VIEW_BYTES), truncated: true }
-    : { text, truncated: false };
-}
-
-function sentView(request: OutgoingRequest, masker: Masker): SentRequest {
-  const body = request.body === undefined ? undefined : cut(masker.mask(request.body));
-  return {
-    method: request.method,
-    url: masker.mask(request.url),
-    headers: request.headers.map(
-      ([name, value]) => [masker.mask(name), masker.mask(value)] as const,
-    ),
-    body: body?.text,
-    bodyTruncated: body?.truncated ?? false,
-  };
-}
-
-function receivedView(
-  response: IncomingResponse,
-  masker: Masker,
-  streamed?: string,
-): ReceivedResponse {
-  // At the end the whole text is masked again: hooks may have read more secrets since.
-  const body = cut(streamed ?? masker.mask(response.text.slice(0, VIEW_BYTES * 2)));
-  return {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers.map(([name, value]) => [name, masker.mask(value)] as const),
-    body: masker.mask(body.text),
-    bodyBytes: response.bytes,
-    bodyTruncated: body.truncated || response.text.length > body.text.length,
-  };
-}
-
-function describeFailure(error: unknown, state: RunState): RunFailure {
-  const { masker } = state;
-  const field: IntegrationField | undefined =
-    fieldOf(error) ?? (error as { field?: IntegrationField }).field;
-  if (error instanceof HookError) {
-    // A hook that died of a refused grant says so, with the vault to link to.
-    const refusal = state.refusals[0] as
-      | { code?: string; vault?: string; message: string }
-      | undefined;
-    return {
-      code: refusal && error.kind !== 'timeout' ? 'grant-missing' : error.code,
-      message: masker.mask(refusal && error.kind !== 'timeout' ? refusal.message : error.detail),
-      hook: error.hook,
-      ...(error.line !== undefined ? { line: error.line } : {}),
-      ...(refusal?.vault ? { vault: refusal.vault as never } : {}),
-    };
-  }
-  if (error instanceof HookEngineError) {
-    return { code: error.code, message: masker.mask(error.message) };
-  }
-  const code = errorCode(error) ?? 'unexpected';
-  const message = isCofferError(error)
-    ? error.message
-    : error instanceof Error
-      ? `${error.name}: ${error.message}`
-      : String(error);
-  const vault = (error as { vault?: string }).vault;
-  return {
-    code,
-    message: masker.mask(message),
-    ...(field ? { field } : {}),
-    ...(typeof vault === 'string' ? { vault: vault as never } : {}),
-  };
 }
