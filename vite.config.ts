@@ -76,7 +76,8 @@ export default defineConfig(({ mode }) => {
           ],
         },
         workbox: {
-          globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+          // wasm: the hook engine's QuickJS module (src/core/hooks), so hooks run offline.
+          globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm}'],
           navigateFallback: '/index.html',
           // The signaling relay is live traffic, never cached.
           navigateFallbackDenylist: [/^\/signal/],

@@ -7,7 +7,7 @@ import {
   gzip as gzipCallback,
   constants as zlibConstants,
 } from 'node:zlib';
-import { contentSecurityPolicyHeader } from './csp';
+import { contentSecurityPolicyFor, contentSecurityPolicyHeader } from './csp';
 
 /** A file's compressed bodies, once made (undefined: not worth compressing, or not yet). */
 interface Encodings {
@@ -32,6 +32,8 @@ interface StaticFile {
   readonly contentType: string;
   readonly cacheControl: string;
   readonly etag: string;
+  /** The page's policy, or the hook Worker's own for its script (csp.ts). */
+  readonly contentSecurityPolicy: string;
 }
 
 const contentTypes: Record<string, string> = {
@@ -148,6 +150,7 @@ export async function loadStaticFiles(root: string): Promise<Map<string, StaticF
       contentType: contentTypes[ext] ?? 'application/octet-stream',
       cacheControl: cacheControlFor(urlPath),
       etag: `"${hash.slice(0, 22)}"`,
+      contentSecurityPolicy: contentSecurityPolicyFor(urlPath),
     });
   });
   return files;
@@ -222,6 +225,7 @@ export function serveStatic(
   }
   const headers: Record<string, string> = {
     ...securityHeaders,
+    'Content-Security-Policy': file.contentSecurityPolicy,
     'Content-Type': file.contentType,
     'Cache-Control': file.cacheControl,
     ETag: file.etag,

@@ -3,7 +3,6 @@
  * their single-opener lock, this device's identity, settings, and locking.
  */
 import {
-  asKey,
   deriveSubkey,
   generateKey,
   type KdfPolicy,
@@ -13,7 +12,7 @@ import {
   toBase64url,
   wipe,
 } from '../crypto';
-import { asVaultId, type VaultId } from '../ids';
+import type { VaultId } from '../ids';
 import { Integrations, type IntegrationsApi } from '../integrations';
 import type { HolderInfo, VaultMutex } from '../lock';
 import {
@@ -50,6 +49,7 @@ import type {
 } from './session-types';
 import { checkDeviceName, loadThisDevice, renameThisDevice } from './this-device';
 import {
+  addJoinedVaultRow,
   type CatalogRead,
   copyableEntries,
   describeCatalog,
@@ -57,9 +57,8 @@ import {
   introductionOf,
   readCatalog,
   saveCatalogRow,
-  summaryOf,
 } from './vault-catalog';
-import { assertNameFree, nameForJoinedVault } from './vault-naming';
+import { assertNameFree } from './vault-naming';
 
 const lockNameFor = (vaultId: string) => `coffer/vault/${vaultId}`;
 const newEntryId = () => toBase64url(randomBytes(12));
@@ -257,24 +256,8 @@ export class Session {
    */
   async addJoinedVault(vault: JoinedVault): Promise<VaultSummary> {
     const profileKey = this.#key('adding a vault');
-    const key = asKey(vault.key, 'vault');
-    const id = asVaultId(vault.id);
     const { vaults } = await this.#catalog('adding a vault');
-    const here = vaults.find((existing) => existing.id === id);
-    // A readable copy is kept as it is. An unreadable record of the same vault is replaced:
-    // joining again from a device that has the vault is how such a record is recovered, and
-    // the vault's stored contents (sealed under the same vault key) open again.
-    if (here) return summaryOf(here);
-    const name = await nameForJoinedVault(vault.name, vaults);
-    const createdAt = this.#clock();
-    const metadata = {
-      name,
-      createdAt,
-      introducedBy: vault.introducedBy,
-      ...(vault.members !== undefined ? { introducedMembers: vault.members } : {}),
-    };
-    await saveCatalogRow(this.options.db, profileKey, { id, key, metadata }, 'adding the vault');
-    return { id, name, createdAt };
+    return addJoinedVaultRow(this.options.db, profileKey, vaults, vault, this.#clock());
   }
 
   /**

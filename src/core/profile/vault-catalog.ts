@@ -4,8 +4,8 @@
  * ones, never dropped. Vaults are found by id, or by name for code (a name two vaults share is
  * refused, never guessed).
  */
-import type { ProfileKey } from '../crypto';
-import { isVaultId } from '../ids';
+import { asKey, type ProfileKey } from '../crypto';
+import { asVaultId, isVaultId } from '../ids';
 import {
   type CofferDatabase,
   CorruptDataError,
@@ -18,8 +18,14 @@ import {
 } from '../storage';
 import type { Vault, VaultParts } from '../vault';
 import { AmbiguousVaultNameError, VaultNotFoundError } from './errors';
-import type { UnreadableVault, VaultCatalog, VaultSelector, VaultSummary } from './session-types';
-import { sameName } from './vault-naming';
+import type {
+  JoinedVault,
+  UnreadableVault,
+  VaultCatalog,
+  VaultSelector,
+  VaultSummary,
+} from './session-types';
+import { nameForJoinedVault, sameName } from './vault-naming';
 
 /** The catalog as stored: the rows that opened, and an error for each that did not. */
 export interface CatalogRead {
@@ -141,4 +147,33 @@ export async function saveCatalogRow(
     sealVaultRecord(profileKey, vault.id, vault.key, vault.metadata),
     operation,
   );
+}
+
+/**
+ * Adds a vault received by invitation (`Session.addJoinedVault`): its key re-sealed under the
+ * profile key, under a free name. A readable copy already here is kept as it is. An
+ * unreadable record of the same vault is replaced: joining again from a device that has the
+ * vault is how such a record is recovered, and the vault's stored contents (sealed under the
+ * same vault key) open again.
+ */
+export async function addJoinedVaultRow(
+  db: CofferDatabase,
+  profileKey: ProfileKey,
+  vaults: readonly OpenedVaultRecord[],
+  vault: JoinedVault,
+  createdAt: number,
+): Promise<VaultSummary> {
+  const key = asKey(vault.key, 'vault');
+  const id = asVaultId(vault.id);
+  const here = vaults.find((existing) => existing.id === id);
+  if (here) return summaryOf(here);
+  const name = await nameForJoinedVault(vault.name, vaults);
+  const metadata = {
+    name,
+    createdAt,
+    introducedBy: vault.introducedBy,
+    ...(vault.members !== undefined ? { introducedMembers: vault.members } : {}),
+  };
+  await saveCatalogRow(db, profileKey, { id, key, metadata }, 'adding the vault');
+  return { id, name, createdAt };
 }

@@ -22,6 +22,10 @@ beforeAll(async () => {
     `console.log(${JSON.stringify('x'.repeat(2000))});`,
   );
   await writeFile(join(root, 'sw.js'), 'self.addEventListener("fetch", () => {});');
+  // The hook Worker as Vite names it, its source map, and a name that only looks like it.
+  await writeFile(join(root, 'assets', 'hook-worker-DhsH_-s9.js'), 'import("./ffi-x.js");');
+  await writeFile(join(root, 'assets', 'hook-worker-DhsH_-s9.js.map'), '{}');
+  await writeFile(join(root, 'assets', 'not-hook-worker-DhsH_-s9.js'), '1;');
   await writeFile(join(tmpdir(), 'coffer-outside.txt'), 'outside the root');
   server = await startCofferServer({
     root,
@@ -95,6 +99,32 @@ describe('static files', () => {
     expect(gzip.headers['content-encoding']).toBe('gzip');
     const etag = String(compressed.headers.etag);
     expect((await get('/assets/index-abc123.js', { 'if-none-match': etag })).status).toBe(304);
+  });
+
+  it("sends the hook Worker's script its own CSP, which allows WebAssembly, and no other file", async () => {
+    const worker = await get('/assets/hook-worker-DhsH_-s9.js');
+    expect(worker.status).toBe(200);
+    expect(worker.headers['content-security-policy']).toBe(
+      "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; " +
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    const etag = String(worker.headers.etag);
+    const revalidated = await get('/assets/hook-worker-DhsH_-s9.js', { 'if-none-match': etag });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers['content-security-policy']).toContain("'wasm-unsafe-eval'");
+    for (const path of [
+      '/',
+      '/assets/index-abc123.js',
+      '/assets/hook-worker-DhsH_-s9.js.map',
+      '/assets/not-hook-worker-DhsH_-s9.js',
+      '/vaults/deep-link',
+    ]) {
+      const reply = await get(path, { accept: 'text/html' });
+      expect(reply.status, path).toBe(200);
+      const csp = String(reply.headers['content-security-policy']);
+      expect(csp, path).toContain("script-src 'self';");
+      expect(csp, path).not.toContain('wasm-unsafe-eval');
+    }
   });
 
   it('serves the app shell for deep links but 404 for missing files', async () => {
