@@ -211,6 +211,21 @@ export class Integrations implements IntegrationsApi {
     }
   }
 
+  prepareHooks(): void {
+    try {
+      this.#hookRunner().prepare();
+    } catch {
+      // No engine here: the first run that needs one says so.
+    }
+  }
+
+  #hookRunner(): HookRunner {
+    const make = this.deps.platform.hookRunner;
+    if (!make) throw new HookEngineError('this environment has no hook engine');
+    this.#runner ??= make();
+    return this.#runner;
+  }
+
   async run(id: IntegrationId, options: RunOptions = {}): Promise<RunRecord> {
     const integration = await this.#store.get(id);
     const chooser = await this.#chooser(integration);
@@ -223,12 +238,7 @@ export class Integrations implements IntegrationsApi {
           pageOrigin: this.deps.platform.pageOrigin,
           scheduler: this.deps.scheduler,
         },
-        hooks: () => {
-          const make = this.deps.platform.hookRunner;
-          if (!make) throw new HookEngineError('this environment has no hook engine');
-          this.#runner ??= make();
-          return this.#runner;
-        },
+        hooks: () => this.#hookRunner(),
         scheduler: this.deps.scheduler,
         save: async (make) => {
           let record: RunRecord | undefined;

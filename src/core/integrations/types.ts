@@ -215,6 +215,11 @@ export interface IntegrationsApi {
     integration: Integration | (IntegrationDraft & { readonly id: IntegrationId }),
   ): Promise<ReferenceNames>;
 
+  /**
+   * Starts the hook engine ahead of the first run (the editor calls it when hooks are shown),
+   * so that run does not wait for the Worker and the engine to load. Never rejects.
+   */
+  prepareHooks(): void;
   /** Runs the integration as saved; resolves with the run's record (also when the run failed). */
   run(id: IntegrationId, options?: RunOptions): Promise<RunRecord>;
   /** The run history, newest first (at most 50). */

@@ -2,13 +2,9 @@ import { createEffect, createUniqueId, For, on, Show } from 'solid-js';
 import type { BodyType, HttpMethod, IntegrationField } from '../../core/integrations';
 import type { VaultId } from '../../core/profile';
 import { useServices } from '../state/context';
-import {
-  fieldControlId,
-  httpMethodChoices,
-  type IntegrationEditor,
-  problemsAt,
-  withRequest,
-} from '../state/integrations';
+import { fieldControlId, problemsAt } from '../state/integration-check';
+import { httpMethodChoices, withRequest } from '../state/integration-draft';
+import type { IntegrationEditor } from '../state/integration-editor';
 import { vaultsFor } from '../state/vaults';
 import { useWorkspace } from '../state/workspace';
 import '../styles/integrations.css';

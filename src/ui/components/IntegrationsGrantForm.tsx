@@ -2,7 +2,8 @@ import { createSignal, createUniqueId, For, Show } from 'solid-js';
 import type { IntegrationId } from '../../core/ids';
 import type { Grant, GrantAccess, IntegrationSummary } from '../../core/integrations';
 import type { VaultId, VaultSummary } from '../../core/profile';
-import { describeIntegrationError, grantAccessLabels } from '../state/integrations';
+import { grantAccessLabels } from '../state/integration-grants';
+import { describeIntegrationError } from '../state/integrations';
 
 const accessChoices = (['read', 'read-write'] as const).map((value) => ({
   value,

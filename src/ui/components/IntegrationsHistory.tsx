@@ -1,12 +1,8 @@
 import { createSignal, For, onMount, Show } from 'solid-js';
 import type { RunRecord } from '../../core/integrations';
 import type { VaultId } from '../../core/profile';
-import {
-  formatDuration,
-  type RunHistory,
-  runFromRecord,
-  runStatusLabels,
-} from '../state/integrations';
+import type { RunHistory } from '../state/integration-history';
+import { formatDuration, runFromRecord, runStatusLabels } from '../state/integration-run';
 import { IntegrationsConfirmDialog } from './IntegrationsConfirmDialog';
 import type { EditorTarget } from './IntegrationsEditor';
 import { IntegrationsRunView } from './IntegrationsRunView';

@@ -1,15 +1,9 @@
 import { createUniqueId, Index, Show } from 'solid-js';
 import type { FieldProblem } from '../../core/integrations';
 import type { VaultId } from '../../core/profile';
-import {
-  fieldControlId,
-  type IntegrationEditor,
-  type PairList,
-  problemsAt,
-  withNewPair,
-  withoutPair,
-  withPair,
-} from '../state/integrations';
+import { fieldControlId, problemsAt } from '../state/integration-check';
+import { type PairList, withNewPair, withoutPair, withPair } from '../state/integration-draft';
+import type { IntegrationEditor } from '../state/integration-editor';
 import { IntegrationsProblems } from './IntegrationsProblems';
 import { ReferenceInput } from './ReferenceInput';
 

@@ -3,11 +3,8 @@ import type { IntegrationId } from '../../core/ids';
 import type { Grant } from '../../core/integrations';
 import type { VaultId } from '../../core/profile';
 import { useServices } from '../state/context';
-import {
-  describeIntegrationError,
-  grantAccessLabels,
-  integrationsFor,
-} from '../state/integrations';
+import { grantAccessLabels } from '../state/integration-grants';
+import { describeIntegrationError, integrationsFor } from '../state/integrations';
 import { vaultsFor } from '../state/vaults';
 import { useWorkspace } from '../state/workspace';
 import '../styles/integrations.css';

@@ -1,7 +1,7 @@
 import { For, Show } from 'solid-js';
 import type { FieldProblem } from '../../core/integrations';
 import type { VaultId } from '../../core/profile';
-import { messageText } from '../state/integrations';
+import { messageText } from '../state/integration-check';
 
 /**
  * The problems a check found at one field, under it ("No entry API_KEY in vault my-vault").

@@ -1,7 +1,7 @@
 import { Show } from 'solid-js';
 import type { IntegrationField } from '../../core/integrations';
 import type { VaultId } from '../../core/profile';
-import type { IntegrationEditor } from '../state/integrations';
+import type { IntegrationEditor } from '../state/integration-editor';
 import { IntegrationsRunView } from './IntegrationsRunView';
 
 /**

@@ -1,16 +1,15 @@
 import { For, Show } from 'solid-js';
 import type { IntegrationField } from '../../core/integrations';
 import type { VaultId } from '../../core/profile';
+import { fieldLabel, messageText } from '../state/integration-check';
 import {
   describeWaiting,
-  fieldLabel,
   formatDuration,
-  messageText,
   type RunProgress,
   runPhaseLabels,
   runStatusLabels,
   shortSecretsWarning,
-} from '../state/integrations';
+} from '../state/integration-run';
 
 const time = (at: number) =>
   new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });

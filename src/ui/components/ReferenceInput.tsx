@@ -1,5 +1,9 @@
 import { createSignal, For, Show } from 'solid-js';
-import { applyCompletion, type CompletionOption, type Suggestions } from '../state/integrations';
+import {
+  applyCompletion,
+  type CompletionOption,
+  type Suggestions,
+} from '../state/integration-completion';
 import '../styles/integrations.css';
 
 const kindHints: Readonly<Record<CompletionOption['kind'], string>> = {

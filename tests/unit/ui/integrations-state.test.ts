@@ -10,29 +10,31 @@ import type {
   RunOptions,
   RunRecord,
 } from '../../../src/core/integrations';
+import { checkDelayMs, problemsAt, type Timers } from '../../../src/ui/state/integration-check';
 import {
   applyCompletion,
-  applyRunEvent,
   type CompletionOption,
-  checkDelayMs,
   completionOptions,
-  createIntegrationEditor,
-  createIntegrationsState,
-  describeWaiting,
-  draftOf,
-  emptyRun,
-  problemsAt,
   type ReferenceCompletion,
-  type RunProgress,
-  sameDraft,
-  shortSecretsWarning,
   suggestionsFor,
-  type Timers,
+} from '../../../src/ui/state/integration-completion';
+import {
+  draftOf,
+  sameDraft,
   withNewPair,
   withoutPair,
   withPair,
   withRequest,
-} from '../../../src/ui/state/integrations';
+} from '../../../src/ui/state/integration-draft';
+import { createIntegrationEditor } from '../../../src/ui/state/integration-editor';
+import {
+  applyRunEvent,
+  describeWaiting,
+  emptyRun,
+  type RunProgress,
+  shortSecretsWarning,
+} from '../../../src/ui/state/integration-run';
+import { createIntegrationsState } from '../../../src/ui/state/integrations';
 
 const id = 'AAAAAAAAAAAAAAAAAAAAAA' as IntegrationId;
 const vaultId = 'BBBBBBBBBBBBBBBBBBBBBA' as VaultId;
@@ -70,6 +72,7 @@ function record(overrides: Partial<RunRecord> = {}): RunRecord {
     results: {},
     failure: undefined,
     unmaskedShortSecrets: 0,
+    keptNames: [],
     ...overrides,
   };
 }
@@ -115,6 +118,7 @@ function fakeApi(stored: Integration = integration()) {
     save: [] as IntegrationDraft[],
     run: [] as RunOptions[],
     grants: 0,
+    prepared: 0,
   };
   let problems: FieldProblem[] = [];
   let runImpl: (options: RunOptions) => Promise<RunRecord> = async () => record();
@@ -151,6 +155,9 @@ function fakeApi(stored: Integration = integration()) {
       return problems;
     },
     referenceNames: async () => names,
+    prepareHooks: () => {
+      calls.prepared++;
+    },
     run: (_id, options = {}) => {
       calls.run.push(options);
       return runImpl(options);
@@ -222,9 +229,12 @@ describe('the editor of an integration', () => {
     const fake = fakeApi();
     const clock = manualTimers();
     const editor = createIntegrationEditor(() => fake.api, id, { timers: clock.timers });
+    expect(fake.calls.prepared).toBe(0);
     await editor.load();
     expect(editor.draft()?.name).toBe('my-integration');
     expect(editor.dirty()).toBe(false);
+    // Opening the editor starts the hook engine, so the first Run does not wait for it.
+    expect(fake.calls.prepared).toBe(1);
     editor.update((d) => withRequest(d, { method: 'POST' }));
     expect(editor.dirty()).toBe(true);
     editor.update((d) => withRequest(d, { method: 'GET' }));
