@@ -3,7 +3,6 @@
  * the scrypt Worker. Built here, once, and passed into core as plain arguments.
  */
 import { createWorkerKdfRunner, type KdfPolicy, type KdfRunner } from '../core/crypto';
-import { createHookRunner } from '../core/hooks';
 import { createVaultMutex, type VaultMutex } from '../core/lock';
 import { Coffer } from '../core/profile';
 import {
@@ -105,7 +104,7 @@ export function createBrowserPlatform(options: BrowserPlatformOptions = {}): Bro
     integrations: {
       fetch: (input, init) => fetch(input, init),
       pageOrigin: location.origin,
-      hookRunner: () => createHookRunner(spawnHookWorker),
+      hookWorker: spawnHookWorker,
     },
     ...(options.kdfPolicy ? { kdfPolicy: options.kdfPolicy } : {}),
     ...(options.compaction ? { compaction: options.compaction } : {}),

@@ -1,5 +1,5 @@
 import type { ProfileKey } from '../crypto';
-import { HookEngineError, type HookRunner } from '../hooks';
+import { createHookRunner, HookEngineError, type HookRunner, type HookWorkerLike } from '../hooks';
 import type { IntegrationId, VaultId } from '../ids';
 import { parseTemplate, type TemplatePart } from '../references';
 import {
@@ -33,14 +33,14 @@ import { VaultChooser, type VaultListing } from './vault-names';
 /**
  * What integrations need from the browser: sending requests, and the hook engine. Each part
  * left out has a default: the global `fetch`, no page origin, the system scheduler, and no
- * hook engine (a run with a hook then fails with HookEngineError).
+ * hook Worker (a run with a hook then fails with HookEngineError).
  */
 export interface IntegrationPlatform {
   readonly fetch?: typeof fetch;
   /** The page's origin, for the words of a CORS failure. */
   readonly pageOrigin?: string;
-  /** Makes the hook runner; called once, when a hook first runs (the engine loads then). */
-  readonly hookRunner?: () => HookRunner;
+  /** Starts a hook Worker (the app: `new Worker(…hook-worker.ts…)`); the runner starts one when a hook first runs or the editor opens. */
+  readonly hookWorker?: () => HookWorkerLike;
   readonly scheduler?: Scheduler;
 }
 
@@ -220,9 +220,9 @@ export class Integrations implements IntegrationsApi {
   }
 
   #hookRunner(): HookRunner {
-    const make = this.deps.platform.hookRunner;
-    if (!make) throw new HookEngineError('this environment has no hook engine');
-    this.#runner ??= make();
+    const spawn = this.deps.platform.hookWorker;
+    if (!spawn) throw new HookEngineError('this environment has no hook engine');
+    this.#runner ??= createHookRunner(spawn, { scheduler: this.deps.scheduler });
     return this.#runner;
   }
 

@@ -13,7 +13,7 @@ import {
   wipe,
 } from '../crypto';
 import type { VaultId } from '../ids';
-import { Integrations, type IntegrationsApi } from '../integrations';
+import type { IntegrationsApi } from '../integrations';
 import type { HolderInfo, VaultMutex } from '../lock';
 import {
   type CorruptDataError,
@@ -37,6 +37,7 @@ import {
 import { ProfileLockedError, VaultNotFoundError } from './errors';
 import { newVaultId } from './ids';
 import { rewriteKeyring } from './keyring-passphrase';
+import { type LazyIntegrations, lazyIntegrations } from './lazy-integrations';
 import type {
   CofferOptions,
   CreateVaultOptions,
@@ -68,7 +69,7 @@ export class Session {
   #profileKey: ProfileKey | undefined;
   #device: Promise<ThisDevice> | undefined;
   readonly #open = new Set<VaultHandle>();
-  #integrations: Integrations | undefined;
+  #integrations: LazyIntegrations | undefined;
 
   /** @internal Made by Coffer.createProfile and Coffer.unlock. */
   constructor(
@@ -321,7 +322,7 @@ export class Session {
 
   /** The profile's integrations, their grants and run history (src/core/integrations). */
   get integrations(): IntegrationsApi {
-    this.#integrations ??= new Integrations({
+    this.#integrations ??= lazyIntegrations({
       db: this.options.db,
       profileKey: (doing) => this.#key(doing),
       scheduler: this.options.integrations?.scheduler ?? systemScheduler,

@@ -26,7 +26,13 @@ export const benchHooks = {
   async hookRuns(warm: number): Promise<{ cold: number; warm: number[] }> {
     const runner: HookRunner = createHookRunner(spawnHookWorker);
     try {
-      const input = { hook: 'before' as const, code: 'return 1 + 1;', vault: {}, kept: {} };
+      const input = {
+        hook: 'before' as const,
+        code: 'return 1 + 1;',
+        request: {},
+        vault: {},
+        kept: {},
+      };
       const start = performance.now();
       const first = await runner.run(input, host, {});
       const cold = performance.now() - start;

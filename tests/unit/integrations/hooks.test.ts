@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHookRunner } from '../../../src/core/hooks';
 import type { IntegrationDraft, IntegrationPlatform } from '../../../src/core/integrations';
 import type { Session } from '../../../src/core/profile';
 import { testCoffer } from '../../support/coffer';
@@ -26,7 +25,7 @@ afterAll(async () => {
 });
 
 const platform = (): IntegrationPlatform => ({
-  hookRunner: () => createHookRunner(spawner.spawn),
+  hookWorker: () => spawner.spawn(),
 });
 
 async function setup() {
@@ -86,7 +85,11 @@ describe('hooks in runs', () => {
     const record = await session.integrations.run(integration.id);
     expect(record.failure).toBeUndefined();
     expect(record.debug).toEqual([
-      { hook: 'before', label: "Here's what was in the vault", text: JSON.stringify({ hello: 'world', n: 1 }, null, 2) },
+      {
+        hook: 'before',
+        label: "Here's what was in the vault",
+        text: JSON.stringify({ hello: 'world', n: 1 }, null, 2),
+      },
     ]);
     expect(server.requests[before]!.query).toEqual({ hello: 'world' });
     expect(record.keptNames).toEqual(['my_data']);
@@ -148,10 +151,18 @@ describe('hooks in runs', () => {
     const before = server.requests.length;
     const record = await session.integrations.run(integration.id);
     expect(record.status).toBe('failed');
-    expect(record.failure).toMatchObject({ code: 'grant-missing', hook: 'before', line: 1, vault: vaultId });
+    expect(record.failure).toMatchObject({
+      code: 'grant-missing',
+      hook: 'before',
+      line: 1,
+      vault: vaultId,
+    });
     expect(record.failure!.message).toContain('its grant is read only');
     expect(server.requests.length).toBe(before);
-    expect(await session.withVault({ id: vaultId }, (v) => v.get('my-item'))).toEqual({ hello: 'world', n: 1 });
+    expect(await session.withVault({ id: vaultId }, (v) => v.get('my-item'))).toEqual({
+      hello: 'world',
+      n: 1,
+    });
   });
 
   it('a vault not granted at all cannot be opened by a hook', async () => {
@@ -169,7 +180,8 @@ describe('hooks in runs', () => {
   it('a hook that throws or loops: a clear error with its line, and its vaults are closed', async () => {
     const { session, make, vaultId, anotherTab } = await setup();
     const thrower = await make('thrower', {
-      beforeHook: "const v = await openVault('my-vault');\nawait v.get('my-item');\nthrow new Error('boom ' + vault.API_KEY);",
+      beforeHook:
+        "const v = await openVault('my-vault');\nawait v.get('my-item');\nthrow new Error('boom ' + vault.API_KEY);",
     });
     const looper = await make('looper', {
       beforeHook: "const v = await openVault('my-vault');\nfor (;;) {}",
@@ -196,8 +208,34 @@ describe('hooks in runs', () => {
       "  await v.set('counter', n + 1);",
       '});',
     ].join('\n');
-    const a = await make('inc-a', { beforeHook: increment, request: { method: 'GET', url: `${server.origin}/echo/a`, query: [], headers: [], body: { type: 'none', text: '' } } }, 'read-write');
-    const b = await make('inc-b', { beforeHook: increment, request: { method: 'GET', url: `${server.origin}/echo/b`, query: [], headers: [], body: { type: 'none', text: '' } } }, 'read-write');
+    const a = await make(
+      'inc-a',
+      {
+        beforeHook: increment,
+        request: {
+          method: 'GET',
+          url: `${server.origin}/echo/a`,
+          query: [],
+          headers: [],
+          body: { type: 'none', text: '' },
+        },
+      },
+      'read-write',
+    );
+    const b = await make(
+      'inc-b',
+      {
+        beforeHook: increment,
+        request: {
+          method: 'GET',
+          url: `${server.origin}/echo/b`,
+          query: [],
+          headers: [],
+          body: { type: 'none', text: '' },
+        },
+      },
+      'read-write',
+    );
     const tab2: Session = await anotherTab().unlock(passphrase);
     const loop = async (s: Session, id: typeof a.id) => {
       for (let i = 0; i < 20; i++) {

@@ -94,7 +94,10 @@ describe('integration runs: references, grants, the request', () => {
     const { api, integration, vaultId, draft, session } = await setup();
     await session.withVault({ id: vaultId }, (v) => v.set('TRICK', '@{vault.API_KEY}'));
     await api.setGrant({ integration: integration.id, vault: vaultId, access: 'read' });
-    await api.save(integration.id, draft({ body: { type: 'text', text: 'x=@{vault.TRICK} @@{vault.API_KEY}' } }));
+    await api.save(
+      integration.id,
+      draft({ body: { type: 'text', text: 'x=@{vault.TRICK} @@{vault.API_KEY}' } }),
+    );
     const before = server.requests.length;
     const record = await api.run(integration.id);
     expect(record.status).toBe('succeeded');
@@ -103,7 +106,10 @@ describe('integration runs: references, grants, the request', () => {
 
   it('no grant: the run stops before sending and names the grant', async () => {
     const { api, integration, draft, vaultId } = await setup();
-    await api.save(integration.id, draft({ headers: [{ name: 'X-Key', value: '@{vault.API_KEY}', enabled: true }] }));
+    await api.save(
+      integration.id,
+      draft({ headers: [{ name: 'X-Key', value: '@{vault.API_KEY}', enabled: true }] }),
+    );
     const before = server.requests.length;
     const record = await api.run(integration.id);
     expect(server.requests.length).toBe(before);
@@ -122,11 +128,23 @@ describe('integration runs: references, grants, the request', () => {
     await api.setGrant({ integration: integration.id, vault: vaultId, access: 'read' });
     const cases: [Partial<IntegrationDraft['request']>, string, object][] = [
       [{ url: `${server.origin}/echo/@{vault.NOPE}` }, 'has no entry NOPE', { part: 'url' }],
-      [{ body: { type: 'text', text: '@{vault.config.zone}' } }, 'has no field "zone"', { part: 'body' }],
-      [{ body: { type: 'text', text: '@{vault.config.ports[5]}' } }, 'has no item 5', { part: 'body' }],
+      [
+        { body: { type: 'text', text: '@{vault.config.zone}' } },
+        'has no field "zone"',
+        { part: 'body' },
+      ],
+      [
+        { body: { type: 'text', text: '@{vault.config.ports[5]}' } },
+        'has no item 5',
+        { part: 'body' },
+      ],
       [{ url: `${server.origin}/@{vaults.other.KEY}` }, 'no vault named "other"', { part: 'url' }],
       [{ url: `${server.origin}/@{vault.}` }, 'line 1', { part: 'url' }],
-      [{ headers: [{ name: 'X', value: '@{keep.token}', enabled: true }] }, 'no hook kept', { part: 'header', index: 0, side: 'value' }],
+      [
+        { headers: [{ name: 'X', value: '@{keep.token}', enabled: true }] },
+        'no hook kept',
+        { part: 'header', index: 0, side: 'value' },
+      ],
     ];
     for (const [request, words, field] of cases) {
       await api.save(integration.id, draft(request));
@@ -139,7 +157,10 @@ describe('integration runs: references, grants, the request', () => {
       // check() finds the same before any run (keep values are only known at run time).
       if (!words.includes('kept')) {
         const problems = await api.check(await api.get(integration.id));
-        expect(problems.map((p) => p.field), words).toContainEqual(field);
+        expect(
+          problems.map((p) => p.field),
+          words,
+        ).toContainEqual(field);
       }
     }
   });
@@ -150,7 +171,10 @@ describe('integration runs: references, grants, the request', () => {
       v.set('SPLIT', 'abc-def-ghi\r\nX-Injected: yes', { kind: 'secret' }),
     );
     await api.setGrant({ integration: integration.id, vault: vaultId, access: 'read' });
-    await api.save(integration.id, draft({ headers: [{ name: 'X-Key', value: '@{vault.SPLIT}', enabled: true }] }));
+    await api.save(
+      integration.id,
+      draft({ headers: [{ name: 'X-Key', value: '@{vault.SPLIT}', enabled: true }] }),
+    );
     const before = server.requests.length;
     const record = await api.run(integration.id);
     expect(server.requests.length).toBe(before);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CorruptDataError } from '../../../src/core/storage';
+import { asIntegrationId } from '../../../src/core/ids';
 import {
+  type IntegrationDraft,
   IntegrationNameTakenError,
   IntegrationNotFoundError,
   InvalidIntegrationError,
-  type IntegrationDraft,
 } from '../../../src/core/integrations';
-import { asIntegrationId } from '../../../src/core/ids';
+import { CorruptDataError } from '../../../src/core/storage';
 import { testCoffer } from '../../support/coffer';
 import { dumpDatabase } from './support';
 
@@ -109,7 +109,11 @@ describe('integrations: stored in the profile, sealed', () => {
     await expect(api.get(ghost)).rejects.toBeInstanceOf(IntegrationNotFoundError);
     await expect(api.delete(ghost)).rejects.toBeInstanceOf(IntegrationNotFoundError);
     await expect(
-      api.setGrant({ integration: ghost, vault: 'AAAAAAAAAAAAAAAAAAAAAA' as never, access: 'read' }),
+      api.setGrant({
+        integration: ghost,
+        vault: 'AAAAAAAAAAAAAAAAAAAAAA' as never,
+        access: 'read',
+      }),
     ).rejects.toBeInstanceOf(IntegrationNotFoundError);
   });
 
