@@ -227,8 +227,12 @@ export class Integrations implements IntegrationsApi {
   }
 
   async run(id: IntegrationId, options: RunOptions = {}): Promise<RunRecord> {
-    const integration = await this.#store.get(id);
-    const chooser = await this.#chooser(integration);
+    const [integration, vaults, grants] = await Promise.all([
+      this.#store.get(id),
+      this.deps.vaults.listVaults(),
+      this.#store.grants(),
+    ]);
+    const chooser = new VaultChooser(integration, vaults, grants);
     const record = await runIntegration(
       {
         chooser,

@@ -136,9 +136,11 @@ export async function appendRunRecord(
   integration: string,
   makeRecord: (seq: number) => unknown,
 ): Promise<number> {
-  const table = db.strict.runs;
+  // Relaxed durability, as the vault log's rows: a run's record survives a crash of the tab or
+  // the browser, and a run does not wait for the disk to flush (keys and catalog do).
+  const table = db.relaxed.runs;
   try {
-    return await db.strict.transaction('rw', table, async () => {
+    return await db.relaxed.transaction('rw', table, async () => {
       const range = table
         .where('[integration+seq]')
         .between([integration, -Infinity], [integration, Infinity]);

@@ -51,11 +51,15 @@ export const benchHooks = {
 
   /** A profile with one small vault and an integration that sends `url` with one secret header. */
   async setUp(url: string): Promise<void> {
-    const platform = createBrowserPlatform({ kdfPolicy: fastPolicy, databaseName: `bench-hooks-${Date.now()}` });
+    const platform = createBrowserPlatform({
+      kdfPolicy: fastPolicy,
+      databaseName: `bench-hooks-${Date.now()}`,
+    });
     session = await platform.coffer.createProfile('bench passphrase for hooks');
     const vault = await session.createVault('bench');
     await session.withVault({ id: vault.id }, async (v) => {
-      for (let i = 0; i < 10; i++) await v.set(`KEY_${i}`, `value-${i}-${'x'.repeat(24)}`, { kind: 'secret' });
+      for (let i = 0; i < 10; i++)
+        await v.set(`KEY_${i}`, `value-${i}-${'x'.repeat(24)}`, { kind: 'secret' });
     });
     const api = session.integrations;
     const created = await api.create('bench');
@@ -76,11 +80,29 @@ export const benchHooks = {
     integration = created.id;
   },
 
+  /** Milliseconds of the parts a run is made of, for the notes: opening and closing the vault, reading the catalog. */
+  async parts(): Promise<{ openClose: number; catalog: number; history: number }> {
+    if (!session || !integration) throw new Error('call setUp first');
+    const s = session;
+    const [vault] = await s.listVaults();
+    const t0 = performance.now();
+    await s.withVault({ id: vault!.id }, (v) => v.getEntry('KEY_3'));
+    const t1 = performance.now();
+    await s.listVaults();
+    const t2 = performance.now();
+    await s.integrations.runs(integration);
+    const t3 = performance.now();
+    return { openClose: t1 - t0, catalog: t2 - t1, history: t3 - t2 };
+  },
+
   /** Milliseconds of one integration run (empty hooks; history saved), and of a bare fetch of the same request. */
   async runOnce(url: string): Promise<{ run: number; fetch: number; status: string }> {
     if (!session || !integration) throw new Error('call setUp first');
     const t0 = performance.now();
-    const response = await fetch(url, { headers: { 'X-Api-Key': `value-3-${'x'.repeat(24)}` }, cache: 'no-store' });
+    const response = await fetch(url, {
+      headers: { 'X-Api-Key': `value-3-${'x'.repeat(24)}` },
+      cache: 'no-store',
+    });
     await response.text();
     const t1 = performance.now();
     const record = await session.integrations.run(integration);
