@@ -6,8 +6,8 @@
 import * as crypto from '../../../src/core/crypto';
 import * as errors from '../../../src/core/errors';
 import * as hooks from '../../../src/core/hooks';
-import * as integrations from '../../../src/core/integrations';
 import * as ids from '../../../src/core/ids';
+import * as integrations from '../../../src/core/integrations';
 import * as lock from '../../../src/core/lock';
 import * as masking from '../../../src/core/masking';
 import * as profile from '../../../src/core/profile';
