@@ -6,6 +6,7 @@
  */
 
 import { CofferError } from '../errors';
+import { locateInText } from '../vault';
 import type { Placement } from './types';
 
 /** What `found` holds when the text ended where something else was expected. */
@@ -40,24 +41,7 @@ export interface TextLocation {
  * locate('a\nbc', 3); // { line: 2, column: 2, offset: 3 }
  */
 export function locate(text: string, offset: number): TextLocation {
-  let line = 1;
-  let lineStart = 0;
-  for (let index = 0; index < offset; index++) {
-    const unit = text.charCodeAt(index);
-    if (unit === 0x0a || (unit === 0x0d && text.charCodeAt(index + 1) !== 0x0a)) {
-      line++;
-      lineStart = index + 1;
-    }
-  }
-  let column = 1;
-  for (let index = lineStart; index < offset; index++) {
-    const unit = text.charCodeAt(index);
-    const next = text.charCodeAt(index + 1);
-    if (unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff && index + 1 < offset)
-      index++;
-    column++;
-  }
-  return { line, column, offset };
+  return locateInText(text, offset);
 }
 
 /**

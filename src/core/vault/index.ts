@@ -92,6 +92,7 @@ export {
   validateEntryName,
   validateVaultName,
 } from './names';
+export { locate as locateInText } from './text-measure';
 export { handleOf, type Vault, vaultView } from './vault';
 export { VaultHandle, vaultKeyOf } from './vault-handle';
 export {
