@@ -67,6 +67,15 @@ describe('integration runs: references, grants, the request', () => {
     expect(got[0]!.query).toEqual({ k: SECRET, port: '8443' });
     expect(got[0]!.headers.authorization).toBe(`Bearer ${SECRET}`);
     expect(JSON.parse(got[0]!.body)).toEqual({ key: SECRET, ports: [8080, 8443] });
+    // …and nowhere else: no other header, no path, no other query parameter.
+    const elsewhere = Object.entries(got[0]!.headers)
+      .filter(([name]) => name !== 'authorization')
+      .map(([, value]) => value)
+      .concat(got[0]!.path, got[0]!.query.port ?? '');
+    for (const text of elsewhere) {
+      expect(text).not.toContain('sk-live');
+      expect(text).not.toContain(encodeURIComponent(SECRET));
+    }
     // The record and every event are masked.
     const shown = JSON.stringify({ record, events });
     expect(shown).not.toContain(SECRET);
