@@ -241,12 +241,13 @@ async function diagnose(
   const probe = new AbortController();
   const cancel = deps.scheduler.after(5000, () => probe.abort());
   try {
+    // No `redirect: 'manual'` here: browsers refuse it with `no-cors` (the probe would always
+    // fail). Following a redirect of the origin's root carries nothing of the request.
     await deps.fetch(`${target.origin}/`, {
       mode: 'no-cors',
       credentials: 'omit',
       cache: 'no-store',
       referrerPolicy: 'no-referrer',
-      redirect: 'manual',
       signal: probe.signal,
     });
     return new RequestFailedError(

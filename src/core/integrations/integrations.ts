@@ -61,6 +61,7 @@ export class Integrations implements IntegrationsApi {
   #runner: HookRunner | undefined;
   /** Names the hooks kept in each integration's last run, for `@{keep.` suggestions. */
   readonly #keptNames = new Map<IntegrationId, string[]>();
+  #reads: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: IntegrationsDeps) {
     this.#store = new IntegrationStore({
@@ -117,7 +118,24 @@ export class Integrations implements IntegrationsApi {
     return this.#store.removeGrant(integration, vault);
   }
 
-  async check(integration: Checkable): Promise<FieldProblem[]> {
+  /**
+   * Runs `read` after the reads of this tab's earlier `check` and `referenceNames` calls: each
+   * opens vaults only if free, so two at once would find each other's vault busy and skip it.
+   */
+  #inTurn<T>(read: () => Promise<T>): Promise<T> {
+    const result = this.#reads.then(read, read);
+    this.#reads = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  check(integration: Checkable): Promise<FieldProblem[]> {
+    return this.#inTurn(() => this.#check(integration));
+  }
+
+  async #check(integration: Checkable): Promise<FieldProblem[]> {
     const draft = checkDraft(integration);
     const chooser = await this.#chooser({ ...draft, id: integration.id });
     const problems: FieldProblem[] = [];
@@ -191,7 +209,11 @@ export class Integrations implements IntegrationsApi {
     return problems;
   }
 
-  async referenceNames(integration: Checkable): Promise<ReferenceNames> {
+  referenceNames(integration: Checkable): Promise<ReferenceNames> {
+    return this.#inTurn(() => this.#referenceNames(integration));
+  }
+
+  async #referenceNames(integration: Checkable): Promise<ReferenceNames> {
     const chooser = await this.#chooser(integration);
     const reader = new EntryReader(this.deps.vaults);
     try {

@@ -2,6 +2,7 @@ import { errorCode, isCofferError } from '../errors';
 import { HookEngineError, HookError } from '../hooks';
 import type { Masker } from '../masking';
 import type { JsonValue } from '../vault';
+import { RequestFailedError } from './errors';
 import type { IncomingResponse, OutgoingRequest } from './http';
 import { fieldOf } from './request-build';
 import type { IntegrationField, ReceivedResponse, RunFailure, SentRequest } from './types';
@@ -98,6 +99,7 @@ export function describeFailure(
   return {
     code,
     message: masker.mask(message),
+    ...(error instanceof RequestFailedError ? { reason: error.reason } : {}),
     ...(field ? { field } : {}),
     ...(typeof vault === 'string' ? { vault: vault as never } : {}),
   };

@@ -113,6 +113,8 @@ export interface RunFailure {
   readonly field?: IntegrationField;
   /** For a missing grant: the vault, so the UI links to the permissions page. */
   readonly vault?: VaultId;
+  /** For a request that failed: why (cors, unreachable, timeout, too-large, http-status…). */
+  readonly reason?: string;
 }
 
 export type RunStatus = 'succeeded' | 'failed' | 'cancelled';

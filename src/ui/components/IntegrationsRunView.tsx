@@ -114,10 +114,10 @@ export function IntegrationsRunView(props: {
                 </button>
               </Show>
             </div>
-            <Show when={failed().code === 'request-failed'}>
+            <Show when={failed().code === 'request-failed' && failed().reason === 'cors'}>
               <p class="hint">
-                Requests are sent by this page. The API must allow this page's origin (CORS); if it
-                does not, the browser blocks the response and Coffer cannot tell why.
+                Requests are sent by this page, so the browser shows it an answer only if the API
+                allows this page's origin (CORS). The API's owner can allow it; Coffer cannot.
               </p>
             </Show>
           </div>
@@ -137,7 +137,9 @@ export function IntegrationsRunView(props: {
                       <strong>{line.label}</strong>
                     </Show>
                   </span>
-                  <pre class="value-view">{line.text}</pre>
+                  <pre class="value-view" tabindex="0">
+                    {line.text}
+                  </pre>
                 </li>
               )}
             </For>
@@ -149,16 +151,18 @@ export function IntegrationsRunView(props: {
         {(request) => (
           <section class="run-section" aria-label="Request sent">
             <h4>Request sent</h4>
-            <pre class="value-view">{`${request().method} ${request().url}`}</pre>
+            <pre class="value-view" tabindex="0">{`${request().method} ${request().url}`}</pre>
             <Show when={request().headers.length > 0}>
-              <pre class="value-view">
+              <pre class="value-view" tabindex="0">
                 {request()
                   .headers.map(([name, value]) => `${name}: ${value}`)
                   .join('\n')}
               </pre>
             </Show>
             <Show when={request().body !== undefined}>
-              <pre class="value-view">{request().body}</pre>
+              <pre class="value-view" tabindex="0">
+                {request().body}
+              </pre>
               <Show when={request().bodyTruncated}>
                 <p class="hint">The body is cut short here.</p>
               </Show>
@@ -171,15 +175,20 @@ export function IntegrationsRunView(props: {
         {(response) => (
           <section class="run-section" aria-label="Response">
             <h4>Response</h4>
-            <pre class="value-view">{`${response().status} ${response().statusText}`}</pre>
+            <pre
+              class="value-view"
+              tabindex="0"
+            >{`${response().status} ${response().statusText}`}</pre>
             <Show when={response().headers.length > 0}>
-              <pre class="value-view">
+              <pre class="value-view" tabindex="0">
                 {response()
                   .headers.map(([name, value]) => `${name}: ${value}`)
                   .join('\n')}
               </pre>
             </Show>
-            <pre class="value-view">{response().body}</pre>
+            <pre class="value-view" tabindex="0">
+              {response().body}
+            </pre>
             <p class="hint">
               {formatBytes(response().bodyBytes)}
               {response().bodyTruncated ? '; only the first 64 KiB are shown.' : ''}
@@ -195,7 +204,9 @@ export function IntegrationsRunView(props: {
             {(text) => (
               <>
                 <p class="label">Before hook returned</p>
-                <pre class="value-view">{text()}</pre>
+                <pre class="value-view" tabindex="0">
+                  {text()}
+                </pre>
               </>
             )}
           </Show>
@@ -203,7 +214,9 @@ export function IntegrationsRunView(props: {
             {(text) => (
               <>
                 <p class="label">After hook returned</p>
-                <pre class="value-view">{text()}</pre>
+                <pre class="value-view" tabindex="0">
+                  {text()}
+                </pre>
               </>
             )}
           </Show>

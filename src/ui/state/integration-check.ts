@@ -63,7 +63,10 @@ export function fieldControlId(prefix: string, field: IntegrationField): string 
  * them); like every core message they start lowercase, to compose into longer ones.
  */
 export function messageText(message: string): string {
-  const text = message.charAt(0).toUpperCase() + message.slice(1);
+  // A message that starts with an address or a reference keeps it as written.
+  const text = /^(https?:\/\/|@\{)/.test(message)
+    ? message
+    : message.charAt(0).toUpperCase() + message.slice(1);
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 

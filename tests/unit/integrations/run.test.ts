@@ -243,6 +243,17 @@ describe('integration runs: references, grants, the request', () => {
 });
 
 describe('integration runs and the one-opener rule', () => {
+  it('check and the @{ names, asked at once, both read the vault (neither finds the other holding it)', async () => {
+    const { api, integration, vaultId, draft } = await setup();
+    await api.setGrant({ integration: integration.id, vault: vaultId, access: 'read' });
+    const saved = await api.save(integration.id, draft({ url: `${server.origin}/@{vault.NOPE}` }));
+    const [problems, names] = await Promise.all([api.check(saved), api.referenceNames(saved)]);
+    expect(names.defaultVault?.entries).toEqual(['API_KEY', 'PLAIN', 'config']);
+    expect(problems.map((p) => p.message)).toEqual([
+      '@{vault.NOPE}: vault "my-vault" has no entry NOPE',
+    ]);
+  });
+
   it('a run in the tab that has the vault open shares its handle, and leaves it open', async () => {
     const { api, integration, vaultId, draft, session } = await setup();
     await api.setGrant({ integration: integration.id, vault: vaultId, access: 'read' });
