@@ -6,6 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Page, TestInfo } from '@playwright/test';
 import { expect, test } from '../fixtures';
+import { startHttpRecorder } from '../support/http-recorder';
 import { passphrase, unlock, watchCsp } from './support';
 
 const sizes = [
@@ -30,6 +31,18 @@ async function shoot(page: Page, testInfo: TestInfo, screen: string): Promise<vo
       expect(shot.byteLength).toBeGreaterThan(0);
     }
   }
+}
+
+/** One view as the README shows it: 1280×800, light, the viewport only, as `<name>.png`. */
+async function shootReadme(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  await page.setViewportSize(sizes[0]);
+  await page.emulateMedia({ colorScheme: 'light' });
+  const shot = await page.screenshot({ path: testInfo.outputPath(`${name}.png`) });
+  if (toDocs) {
+    await mkdir(docsDir, { recursive: true });
+    await page.screenshot({ path: `${docsDir}${name}.png` });
+  }
+  expect(shot.byteLength).toBeGreaterThan(0);
 }
 
 test('screenshots of every screen', async ({ page, app }, testInfo) => {
@@ -97,5 +110,59 @@ test('screenshots of every screen', async ({ page, app }, testInfo) => {
     .getByRole('button', { name: 'API_KEY' })
     .click();
   await shoot(page, testInfo, 'secret');
+
+  // An integration that uses the vault, after a run: the request with references, the seed
+  // hook, and the run's masked output; then the vault permissions.
+  const recorder = await startHttpRecorder();
+  try {
+    await page.setViewportSize(sizes[0]);
+    await page.getByRole('button', { name: 'Integrations', exact: true }).click();
+    const list = page.getByRole('navigation', { name: 'Integrations' });
+    await list.getByRole('button', { name: 'New integration' }).click();
+    const create = page.getByRole('dialog', { name: 'New integration' });
+    await create.getByRole('textbox', { name: 'Integration name' }).fill('weather');
+    await create.getByRole('button', { name: 'Create integration' }).click();
+    await expect(create).toBeHidden();
+    await page.getByRole('combobox', { name: 'Default vault' }).selectOption({ label: 'my-vault' });
+    await page
+      .getByRole('combobox', { name: 'URL' })
+      .fill(`${recorder.origin}/echo/forecast?city=@{keep.my_data.servers[0]}`);
+    await page.getByRole('button', { name: 'Add header' }).click();
+    await page.getByRole('combobox', { name: 'Header 1 name' }).fill('Authorization');
+    await page.getByRole('combobox', { name: 'Header 1 value' }).fill('Bearer @{vault.API_KEY}');
+    await page
+      .getByRole('textbox', { name: 'Before hook' })
+      .fill(
+        [
+          "const my_data = await withVault('my-vault', v => v.get('my-item'));",
+          `debug(my_data, { label: "Here's what was in the vault" });`,
+          'keep({ my_data });',
+        ].join('\n'),
+      );
+    await list.getByRole('button', { name: 'Vault permissions' }).click();
+    await page.getByRole('button', { name: 'Add permission' }).click();
+    const form = page.getByRole('form', { name: 'Add permission' });
+    await form.getByRole('combobox', { name: 'Vault' }).selectOption({ label: 'my-vault' });
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form).toBeHidden();
+    await page.getByRole('button', { name: 'Back to weather' }).click();
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect(page.getByRole('main').getByText(/^Succeeded in /)).toBeVisible({
+      timeout: 20_000,
+    });
+    await expect(page.getByRole('region', { name: 'Request sent' })).toContainText('••••');
+    await page.getByRole('region', { name: 'Debug output' }).scrollIntoViewIfNeeded();
+    await shootReadme(page, testInfo, 'integrations-editor');
+    await shoot(page, testInfo, 'integrations-editor');
+
+    await page.setViewportSize(sizes[0]);
+    await list.getByRole('button', { name: 'Vault permissions' }).click();
+    await expect(page.getByRole('heading', { name: 'Vault permissions' })).toBeVisible();
+    await expect(page.getByRole('cell', { name: 'weather', exact: true })).toBeVisible();
+    await shootReadme(page, testInfo, 'integrations-permissions');
+    await shoot(page, testInfo, 'integrations-permissions');
+  } finally {
+    await recorder.close();
+  }
   expect(csp).toEqual([]);
 });

@@ -171,3 +171,124 @@ export async function addItem(page: Page, name: string, json = '{}'): Promise<vo
   await expect(dialog).toBeHidden();
   await page.getByRole('button', { name: 'Back to entries' }).click();
 }
+
+/** Adds a secret through the New entry dialog (write-only if asked), then goes back to the list. */
+export async function addSecret(
+  page: Page,
+  name: string,
+  value: string,
+  options: { writeOnly?: boolean } = {},
+): Promise<void> {
+  await page.getByRole('button', { name: 'New entry' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New entry' });
+  await dialog.getByRole('radio', { name: 'Secret' }).check();
+  await dialog.getByLabel('Name', { exact: true }).fill(name);
+  await dialog.getByRole('textbox', { name: 'Secret value' }).fill(value);
+  if (options.writeOnly) {
+    await dialog.getByLabel('Write-only (can be replaced, never shown again)').check();
+  }
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  await page.getByRole('button', { name: 'Back to entries' }).click();
+}
+
+/**
+ * Everything the origin keeps at rest, read from outside the app: every row and key of every
+ * store of every IndexedDB database, localStorage, and every Cache Storage entry (URL and
+ * body), as one searchable text. Byte arrays are written both as hex and as latin1 text.
+ */
+export async function dumpStorage(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const hex = (bytes: Uint8Array) =>
+      Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    const latin1 = (bytes: Uint8Array) => {
+      let text = '';
+      for (let i = 0; i < bytes.length; i += 8192) {
+        text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+      }
+      return text;
+    };
+    const serialize = (value: unknown) =>
+      JSON.stringify(value, (_key, v) => {
+        if (v instanceof Uint8Array || v instanceof ArrayBuffer) {
+          const bytes = v instanceof Uint8Array ? v : new Uint8Array(v);
+          return { hex: hex(bytes), latin1: latin1(bytes) };
+        }
+        return v;
+      });
+    const request = <T>(r: IDBRequest<T>) =>
+      new Promise<T>((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+    const indexedDb: Record<string, Record<string, unknown[]>> = {};
+    for (const info of await indexedDB.databases()) {
+      if (!info.name) continue;
+      const db = await request(indexedDB.open(info.name));
+      const stores: Record<string, unknown[]> = {};
+      for (const name of Array.from(db.objectStoreNames)) {
+        const store = db.transaction(name, 'readonly').objectStore(name);
+        const [keys, rows] = await Promise.all([
+          request(store.getAllKeys()),
+          request(store.getAll()),
+        ]);
+        stores[name] = [...keys.map((key) => ({ key })), ...rows];
+      }
+      indexedDb[info.name] = stores;
+      db.close();
+    }
+    const local: Record<string, string | null> = {};
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i) as string;
+      local[key] = localStorage.getItem(key);
+    }
+    const cached: Record<string, string[]> = {};
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      cached[name] = [];
+      for (const entry of await cache.keys()) {
+        const response = await cache.match(entry);
+        const body = response ? new Uint8Array(await response.arrayBuffer()) : new Uint8Array();
+        cached[name].push(entry.url, latin1(body));
+      }
+    }
+    return serialize({ indexedDb, localStorage: local, caches: cached });
+  });
+}
+
+/**
+ * The ways a text could show up in a storage dump: as itself, as the hex of its UTF-8 or
+ * UTF-16 bytes, and inside base64 (standard and URL-safe) at each byte offset.
+ */
+export function atRestForms(text: string): string[] {
+  const utf8 = Buffer.from(text, 'utf8');
+  const forms = [
+    text,
+    utf8.toString('hex'),
+    Buffer.from(text, 'utf16le').toString('hex'),
+    // As JSON would escape it inside a string.
+    JSON.stringify(text).slice(1, -1),
+  ];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), utf8]).toString('base64');
+    const middle = encoded.slice(4, encoded.length - 4);
+    forms.push(middle, middle.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return [...new Set(forms)];
+}
+
+/**
+ * Collects what the page's dedicated Workers (the hook Worker among them) log about Content
+ * Security Policy: a Worker's violations are not reported to the page's document.
+ */
+export function watchWorkerCsp(page: Page): string[] {
+  const violations: string[] = [];
+  page.on('worker', (worker) => {
+    worker.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) {
+        violations.push(`${worker.url()}: ${message.text()}`);
+      }
+    });
+  });
+  return violations;
+}

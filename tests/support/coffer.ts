@@ -1,11 +1,11 @@
 import type { KdfPolicy } from '../../src/core/crypto';
 import { inProcessKdf } from '../../src/core/crypto';
+import type { IntegrationPlatform } from '../../src/core/integrations';
 import {
   createMemoryChannelHub,
   createMemoryLockManager,
   createVaultMutex,
 } from '../../src/core/lock';
-import type { IntegrationPlatform } from '../../src/core/integrations';
 import { Coffer } from '../../src/core/profile';
 import type { CofferDatabase, SnapshotMakerFactory } from '../../src/core/storage';
 import type { CompactionPolicy } from '../../src/core/vault';

@@ -129,7 +129,10 @@ export async function startHttpRecorder(): Promise<HttpRecorder> {
     requests,
     allReceivedText: () =>
       requests
-        .map((r) => `${r.method} ${r.path} ${JSON.stringify(r.query)} ${JSON.stringify(r.headers)} ${r.body}`)
+        .map(
+          (r) =>
+            `${r.method} ${r.path} ${JSON.stringify(r.query)} ${JSON.stringify(r.headers)} ${r.body}`,
+        )
         .join('\n'),
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
