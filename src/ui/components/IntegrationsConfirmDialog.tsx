@@ -1,6 +1,7 @@
-import { createSignal, type JSX, Show } from 'solid-js';
+import { createSignal, type JSX } from 'solid-js';
 import { describeIntegrationError } from '../state/integrations';
 import { Dialog } from './Dialog';
+import { ErrorAlert } from './ErrorAlert';
 
 /**
  * Asks before something that cannot be undone (deleting an integration, clearing its run
@@ -44,13 +45,7 @@ export function IntegrationsConfirmDialog(props: {
       }
     >
       {props.children}
-      <Show when={failure()}>
-        {(message) => (
-          <p class="error-text" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <ErrorAlert message={failure()} />
     </Dialog>
   );
 }

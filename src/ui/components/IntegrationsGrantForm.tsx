@@ -1,9 +1,11 @@
-import { createSignal, createUniqueId, For, Show } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 import type { IntegrationId } from '../../core/ids';
 import type { Grant, GrantAccess, IntegrationSummary } from '../../core/integrations';
 import type { VaultId, VaultSummary } from '../../core/profile';
 import { grantAccessLabels } from '../state/integration-grants';
 import { describeIntegrationError } from '../state/integrations';
+import { ErrorAlert } from './ErrorAlert';
+import { SelectField } from './SelectField';
 
 const accessChoices = (['read', 'read-write'] as const).map((value) => ({
   value,
@@ -22,7 +24,6 @@ export function IntegrationsGrantForm(props: {
   onSave: (grant: Grant) => Promise<void>;
   onCancel: () => void;
 }) {
-  const ids = { integration: createUniqueId(), vault: createUniqueId(), access: createUniqueId() };
   // What was chosen (or prefilled); until then, the first of each list, as the select shows.
   const [chosen, setIntegration] = createSignal<string | undefined>(props.integration);
   const [chosenVaultId, setVault] = createSignal<string | undefined>(props.vault);
@@ -56,48 +57,24 @@ export function IntegrationsGrantForm(props: {
   return (
     <form class="grant-form" onSubmit={submit} noValidate aria-label="Add permission">
       <div class="grant-form-fields">
-        <div class="field">
-          <label for={ids.integration}>Integration</label>
-          <select
-            id={ids.integration}
-            onChange={(event) => setIntegration(event.currentTarget.value)}
-          >
-            <For each={props.integrations}>
-              {(item) => (
-                <option value={item.id} selected={item.id === integration()}>
-                  {item.name}
-                </option>
-              )}
-            </For>
-          </select>
-        </div>
-        <div class="field">
-          <label for={ids.vault}>Vault</label>
-          <select id={ids.vault} onChange={(event) => setVault(event.currentTarget.value)}>
-            <For each={props.vaults}>
-              {(item) => (
-                <option value={item.id} selected={item.id === vault()}>
-                  {item.name}
-                </option>
-              )}
-            </For>
-          </select>
-        </div>
-        <div class="field">
-          <label for={ids.access}>Access</label>
-          <select
-            id={ids.access}
-            onChange={(event) => setAccess(event.currentTarget.value as GrantAccess)}
-          >
-            <For each={accessChoices}>
-              {(choice) => (
-                <option value={choice.value} selected={choice.value === access()}>
-                  {choice.label}
-                </option>
-              )}
-            </For>
-          </select>
-        </div>
+        <SelectField
+          label="Integration"
+          options={props.integrations.map((item) => ({ value: item.id, label: item.name }))}
+          value={integration()}
+          onChange={setIntegration}
+        />
+        <SelectField
+          label="Vault"
+          options={props.vaults.map((item) => ({ value: item.id, label: item.name }))}
+          value={vault()}
+          onChange={setVault}
+        />
+        <SelectField
+          label="Access"
+          options={accessChoices}
+          value={access()}
+          onChange={(value) => setAccess(value as GrantAccess)}
+        />
       </div>
       <Show when={props.integrations.length === 0 || props.vaults.length === 0}>
         <p class="hint">
@@ -106,13 +83,7 @@ export function IntegrationsGrantForm(props: {
             : 'Create a vault first.'}
         </p>
       </Show>
-      <Show when={failure()}>
-        {(message) => (
-          <p class="error-text" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <ErrorAlert message={failure()} />
       <div class="button-row">
         <button type="submit" disabled={busy() || !chosenIntegration() || !chosenVault()}>
           Save

@@ -3,9 +3,11 @@ import type { RunRecord } from '../../core/integrations';
 import type { VaultId } from '../../core/profile';
 import type { RunHistory } from '../state/integration-history';
 import { formatDuration, runFromRecord, runStatusLabels } from '../state/integration-run';
+import { ErrorAlert } from './ErrorAlert';
 import { IntegrationsConfirmDialog } from './IntegrationsConfirmDialog';
 import type { EditorTarget } from './IntegrationsEditor';
 import { IntegrationsRunView } from './IntegrationsRunView';
+import { ListOrEmpty } from './ListOrEmpty';
 
 const when = (at: number) =>
   new Date(at).toLocaleString(undefined, {
@@ -53,20 +55,11 @@ export function IntegrationsHistory(props: {
         </button>
       </div>
       <p class="hint">The last 50 runs are kept, sealed with your other data.</p>
-      <Show when={props.history.error()}>
-        {(message) => (
-          <p class="error-text" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
-      <Show
-        when={props.history.runs().length > 0}
-        fallback={
-          <Show when={props.history.loaded() && !props.history.error()}>
-            <p class="muted">No runs yet.</p>
-          </Show>
-        }
+      <ErrorAlert message={props.history.error()} />
+      <ListOrEmpty
+        count={props.history.runs().length}
+        ready={props.history.loaded() && !props.history.error()}
+        empty={<p class="muted">No runs yet.</p>}
       >
         <ul class="run-list">
           <For each={props.history.runs()}>
@@ -109,7 +102,7 @@ export function IntegrationsHistory(props: {
             )}
           </For>
         </ul>
-      </Show>
+      </ListOrEmpty>
       <Show when={clearing()}>
         <IntegrationsConfirmDialog
           title="Clear run history"

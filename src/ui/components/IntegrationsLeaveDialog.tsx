@@ -1,5 +1,5 @@
-import { Show } from 'solid-js';
 import { Dialog } from './Dialog';
+import { ErrorAlert } from './ErrorAlert';
 
 /** Asks what to do with unsaved changes to an integration before leaving it. */
 export function IntegrationsLeaveDialog(props: {
@@ -33,13 +33,7 @@ export function IntegrationsLeaveDialog(props: {
         The integration <strong class="vault-name-literal">{props.name}</strong> has changes that
         are not saved.
       </p>
-      <Show when={props.error}>
-        {(message) => (
-          <p class="error-text" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <ErrorAlert message={props.error} />
     </Dialog>
   );
 }

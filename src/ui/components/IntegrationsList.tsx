@@ -1,9 +1,13 @@
-import { createSignal, createUniqueId, For, onCleanup, onMount, Show } from 'solid-js';
+import { createSignal, createUniqueId, For, Show } from 'solid-js';
 import { useServices } from '../state/context';
 import { integrationsFor } from '../state/integrations';
 import { useWorkspace } from '../state/workspace';
 import '../styles/integrations.css';
+import { ErrorAlert } from './ErrorAlert';
 import { IntegrationsNameDialog } from './IntegrationsNameDialog';
+import { ListOrEmpty } from './ListOrEmpty';
+import { NavItem } from './NavItem';
+import { RefreshOnReturn } from './RefreshOnReturn';
 
 /**
  * The integrations list, in the sidebar's place while the integrations area shows: every
@@ -22,23 +26,16 @@ export function IntegrationsList() {
   };
   const permissionsShown = () => view()?.tab === 'permissions';
   const selected = () => (permissionsShown() ? undefined : view()?.id);
-  // Another tab may have created, renamed or deleted integrations: re-read them on coming back.
-  const onReturn = () => {
-    if (document.visibilityState !== 'visible') return;
-    void integrations.refresh();
-    void integrations.refreshGrants();
-  };
-  onMount(() => {
-    window.addEventListener('focus', onReturn);
-    document.addEventListener('visibilitychange', onReturn);
-  });
-  onCleanup(() => {
-    window.removeEventListener('focus', onReturn);
-    document.removeEventListener('visibilitychange', onReturn);
-  });
 
   return (
     <div class="integrations-list">
+      {/* Another tab may have changed the integrations: re-read them on coming back. */}
+      <RefreshOnReturn
+        refresh={() => {
+          void integrations.refresh();
+          void integrations.refreshGrants();
+        }}
+      />
       <button
         type="button"
         class="quiet small integrations-back"
@@ -70,43 +67,33 @@ export function IntegrationsList() {
           Vault permissions
         </button>
       </div>
-      <Show when={integrations.loadError()}>
-        {(message) => (
-          <p class="error-text" role="alert">
-            {message()}
+      <ErrorAlert message={integrations.loadError()} />
+      <ListOrEmpty
+        count={integrations.list().length}
+        ready={integrations.loaded() && !integrations.loadError()}
+        empty={
+          <p class="muted vault-sidebar-empty">
+            No integrations yet. An integration sends an HTTP request that may use your vaults'
+            entries, with code that runs before and after it.
           </p>
-        )}
-      </Show>
-      <Show
-        when={integrations.list().length > 0}
-        fallback={
-          <Show when={integrations.loaded() && !integrations.loadError()}>
-            <p class="muted vault-sidebar-empty">
-              No integrations yet. An integration sends an HTTP request that may use your vaults'
-              entries, with code that runs before and after it.
-            </p>
-          </Show>
         }
       >
         <ul class="nav-list" aria-labelledby={headingId}>
           <For each={integrations.list()}>
             {(integration) => (
-              <li>
-                <button
-                  type="button"
-                  aria-current={selected() === integration.id ? 'page' : undefined}
-                  title={integration.name}
-                  onClick={() =>
-                    workspace.show({ name: 'integrations', id: integration.id, tab: 'request' })
-                  }
-                >
-                  <span class="truncate">{integration.name}</span>
-                </button>
-              </li>
+              <NavItem
+                current={selected() === integration.id}
+                title={integration.name}
+                onSelect={() =>
+                  workspace.show({ name: 'integrations', id: integration.id, tab: 'request' })
+                }
+              >
+                <span class="truncate">{integration.name}</span>
+              </NavItem>
             )}
           </For>
         </ul>
-      </Show>
+      </ListOrEmpty>
 
       <Show when={creating()}>
         <IntegrationsNameDialog

@@ -1,10 +1,22 @@
-import { createSignal, createUniqueId, Show } from 'solid-js';
 import { describeIntegrationError } from '../state/integrations';
-import { Dialog } from './Dialog';
+import { NameDialog } from './NameDialog';
 
 const sameName = (a: string, b: string) =>
   a.trim().normalize('NFC').toLocaleLowerCase('en') ===
   b.trim().normalize('NFC').toLocaleLowerCase('en');
+
+/** What is wrong with an integration's name: empty, too long, or another one's. */
+const integrationNameProblem = (
+  name: string,
+  existing: readonly { readonly id: string; readonly name: string }[],
+  currentId?: string,
+) => {
+  const trimmed = name.trim();
+  if (trimmed === '') return 'Give the integration a name.';
+  if (trimmed.length > 100) return 'A name has at most 100 characters.';
+  const clash = existing.find((other) => other.id !== currentId && sameName(other.name, trimmed));
+  return clash ? `There is already an integration named ${clash.name}.` : undefined;
+};
 
 /**
  * Asks for an integration's name (creating or renaming). A name must not be empty and must not
@@ -19,77 +31,15 @@ export function IntegrationsNameDialog(props: {
   onSubmit: (name: string) => Promise<void>;
   onClose: () => void;
 }) {
-  const inputId = createUniqueId();
-  const errorId = createUniqueId();
-  const [name, setName] = createSignal(props.current?.name ?? '');
-  const [touched, setTouched] = createSignal(false);
-  const [failure, setFailure] = createSignal<string | undefined>();
-  const [busy, setBusy] = createSignal(false);
-  const problem = () => {
-    const trimmed = name().trim();
-    if (trimmed === '') return 'Give the integration a name.';
-    if (trimmed.length > 100) return 'A name has at most 100 characters.';
-    const clash = props.existing.find(
-      (other) => other.id !== props.current?.id && sameName(other.name, trimmed),
-    );
-    return clash ? `There is already an integration named ${clash.name}.` : undefined;
-  };
-  const shown = () => failure() ?? (touched() ? problem() : undefined);
-
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    setTouched(true);
-    if (problem() || busy()) return;
-    if (props.current && name().trim() === props.current.name) return props.onClose();
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      await props.onSubmit(name().trim());
-    } catch (error) {
-      setFailure(describeIntegrationError(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <Dialog open title={props.title} onClose={props.onClose}>
-      <form onSubmit={submit} noValidate>
-        <div class="field">
-          <label for={inputId}>Integration name</label>
-          <input
-            id={inputId}
-            type="text"
-            autocomplete="off"
-            spellcheck={false}
-            value={name()}
-            aria-invalid={shown() ? 'true' : undefined}
-            aria-describedby={shown() ? errorId : undefined}
-            onInput={(event) => {
-              setName(event.currentTarget.value);
-              setTouched(true);
-              setFailure(undefined);
-            }}
-            autofocus
-          />
-          <Show when={shown()}>
-            {(message) => (
-              <span id={errorId} class="error-text" role={failure() ? 'alert' : undefined}>
-                {message()}
-              </span>
-            )}
-          </Show>
-          <span class="hint">Unique among your integrations (ignoring case).</span>
-        </div>
-        <div class="dialog-actions">
-          <button type="button" class="secondary" onClick={() => props.onClose()}>
-            Cancel
-          </button>
-          <button type="submit" disabled={busy()}>
-            {props.submitLabel}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <NameDialog
+      {...props}
+      open
+      label="Integration name"
+      hint="Unique among your integrations (ignoring case)."
+      problem={integrationNameProblem}
+      describeError={describeIntegrationError}
+      onSubmit={(name) => props.onSubmit(name.trim())}
+    />
   );
 }

@@ -13,11 +13,13 @@ import { useServices } from '../state/context';
 import { describeIntegrationError, integrationsFor } from '../state/integrations';
 import { type IntegrationsTab, useWorkspace, type WorkspaceView } from '../state/workspace';
 import '../styles/integrations.css';
+import { ErrorAlert } from './ErrorAlert';
 import { IntegrationsConfirmDialog } from './IntegrationsConfirmDialog';
 import { type EditorTarget, IntegrationsEditor } from './IntegrationsEditor';
 import { IntegrationsHistory } from './IntegrationsHistory';
 import { IntegrationsLeaveDialog } from './IntegrationsLeaveDialog';
 import { IntegrationsNameDialog } from './IntegrationsNameDialog';
+import { PaneHead } from './PaneHead';
 
 const tabs: readonly { readonly tab: 'request' | 'history'; readonly label: string }[] = [
   { tab: 'request', label: 'Request' },
@@ -34,10 +36,8 @@ export function IntegrationsPane(props: { id: IntegrationId; tab: IntegrationsTa
   const workspace = useWorkspace();
   const integrations = integrationsFor(workspace, app);
   const editor = integrations.editor(props.id);
-  const actionsId = createUniqueId();
   const tabIds = { request: createUniqueId(), history: createUniqueId() };
   const panelIds = { request: createUniqueId(), history: createUniqueId() };
-  const [actionsOpen, setActionsOpen] = createSignal(false);
   const [asking, setAsking] = createSignal<'rename' | 'delete' | undefined>();
   const [leaving, setLeaving] = createSignal<WorkspaceView | undefined>();
   // A hook line or a field to show in the request tab (from a run's failure, here or in history).
@@ -96,61 +96,39 @@ export function IntegrationsPane(props: { id: IntegrationId; tab: IntegrationsTa
 
   return (
     <section class="integration-pane" aria-labelledby="integration-pane-title">
-      <div class="vault-pane-head">
-        <h2 id="integration-pane-title" class="truncate" title={name()}>
-          {name()}
-        </h2>
-        <Show when={editor.dirty()}>
-          <span class="badge warning">Unsaved changes</span>
-        </Show>
-        <button
-          type="button"
-          class="secondary small"
-          aria-expanded={actionsOpen()}
-          aria-controls={actionsId}
-          onClick={() => setActionsOpen(!actionsOpen())}
-        >
-          Integration actions
-        </button>
-      </div>
-      <Show when={actionsOpen()}>
-        <section id={actionsId} class="vault-actions" aria-label="Integration actions">
-          <div class="button-row">
-            <button type="button" class="secondary small" onClick={() => setAsking('rename')}>
-              Rename…
-            </button>
-            <button
-              type="button"
-              class="secondary small"
-              onClick={() => {
-                setDuplicateError(undefined);
-                duplicate().catch((error: unknown) =>
-                  setDuplicateError(`Could not duplicate: ${describeIntegrationError(error)}`),
-                );
-              }}
-            >
-              Duplicate
-            </button>
-            <button type="button" class="secondary small" onClick={() => setAsking('delete')}>
-              Delete…
-            </button>
-          </div>
-          <Show when={duplicateError()}>
-            {(message) => (
-              <p class="error-text" role="alert">
-                {message()}
-              </p>
-            )}
+      <PaneHead
+        titleId="integration-pane-title"
+        name={name()}
+        actionsLabel="Integration actions"
+        badge={
+          <Show when={editor.dirty()}>
+            <span class="badge warning">Unsaved changes</span>
           </Show>
-        </section>
-      </Show>
-      <Show when={editor.loadError()}>
-        {(message) => (
-          <p class="notice danger" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+        }
+      >
+        <div class="button-row">
+          <button type="button" class="secondary small" onClick={() => setAsking('rename')}>
+            Rename…
+          </button>
+          <button
+            type="button"
+            class="secondary small"
+            onClick={() => {
+              setDuplicateError(undefined);
+              duplicate().catch((error: unknown) =>
+                setDuplicateError(`Could not duplicate: ${describeIntegrationError(error)}`),
+              );
+            }}
+          >
+            Duplicate
+          </button>
+          <button type="button" class="secondary small" onClick={() => setAsking('delete')}>
+            Delete…
+          </button>
+        </div>
+        <ErrorAlert message={duplicateError()} />
+      </PaneHead>
+      <ErrorAlert message={editor.loadError()} class="notice danger" />
 
       <div class="integration-tabs" role="tablist" aria-label="Integration">
         <For each={tabs}>

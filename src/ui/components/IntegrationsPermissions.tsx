@@ -8,7 +8,9 @@ import { describeIntegrationError, integrationsFor } from '../state/integrations
 import { vaultsFor } from '../state/vaults';
 import { useWorkspace } from '../state/workspace';
 import '../styles/integrations.css';
+import { ErrorAlert } from './ErrorAlert';
 import { IntegrationsGrantForm } from './IntegrationsGrantForm';
+import { ListOrEmpty } from './ListOrEmpty';
 
 /**
  * Vault permissions: which integration may use which vault, and how (read, or read and write).
@@ -70,27 +72,12 @@ export function IntegrationsPermissions(props: {
         An integration can use only the vaults listed here. Write-only secrets can be used by
         integrations but are never shown.
       </p>
-      <Show when={integrations.grantsError()}>
-        {(message) => (
-          <p class="error-text" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
-      <Show when={failure()}>
-        {(message) => (
-          <p class="error-text" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
-      <Show
-        when={integrations.grants().length > 0}
-        fallback={
-          <Show when={integrations.grantsLoaded() && !integrations.grantsError()}>
-            <p class="muted">No integration may use a vault yet.</p>
-          </Show>
-        }
+      <ErrorAlert message={integrations.grantsError()} />
+      <ErrorAlert message={failure()} />
+      <ListOrEmpty
+        count={integrations.grants().length}
+        ready={integrations.grantsLoaded() && !integrations.grantsError()}
+        empty={<p class="muted">No integration may use a vault yet.</p>}
       >
         <div class="grant-table-wrap">
           <table class="grant-table">
@@ -128,7 +115,7 @@ export function IntegrationsPermissions(props: {
             </tbody>
           </table>
         </div>
-      </Show>
+      </ListOrEmpty>
       <Show
         when={adding()}
         fallback={

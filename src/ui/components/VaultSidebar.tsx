@@ -1,9 +1,13 @@
-import { createSignal, createUniqueId, For, onCleanup, onMount, Show } from 'solid-js';
+import { createSignal, createUniqueId, For, Show } from 'solid-js';
 import { useServices } from '../state/context';
 import { vaultLabels, vaultsFor } from '../state/vaults';
 import { useWorkspace } from '../state/workspace';
 import '../styles/vaults.css';
+import { ErrorAlert } from './ErrorAlert';
 import { EvictionNotice } from './EvictionNotice';
+import { ListOrEmpty } from './ListOrEmpty';
+import { NavItem } from './NavItem';
+import { RefreshOnReturn } from './RefreshOnReturn';
 import { VaultNameDialog } from './VaultNameDialog';
 
 /**
@@ -22,81 +26,55 @@ export function VaultSidebar(props: { onJoin: () => void }) {
     return view.name === 'vault' || view.name === 'unreadable' ? view.id : undefined;
   };
   const labels = () => vaultLabels(vaults.vaults());
-  // Another tab may have created, renamed or deleted vaults: re-read the list on coming back.
-  const onReturn = () => {
-    if (document.visibilityState === 'visible') void vaults.refresh();
-  };
-  onMount(() => {
-    window.addEventListener('focus', onReturn);
-    document.addEventListener('visibilitychange', onReturn);
-  });
-  onCleanup(() => {
-    window.removeEventListener('focus', onReturn);
-    document.removeEventListener('visibilitychange', onReturn);
-  });
-  const empty = () => vaults.vaults().length === 0 && vaults.unreadable().length === 0;
 
   return (
     <div class="vault-sidebar">
+      {/* Another tab may have changed the vaults: re-read the list on coming back. */}
+      <RefreshOnReturn refresh={() => void vaults.refresh()} />
       <div class="vault-sidebar-head">
         <h2 id={headingId}>Vaults</h2>
         <button type="button" class="small" onClick={() => setCreating(true)}>
           Create vault
         </button>
       </div>
-      <Show when={vaults.loadError()}>
-        {(message) => (
-          <p class="error-text" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
-      <Show
-        when={!empty()}
-        fallback={
-          <Show when={vaults.loaded()}>
-            <p class="muted vault-sidebar-empty">No vaults yet. Create one to start.</p>
-          </Show>
-        }
+      <ErrorAlert message={vaults.loadError()} />
+      <ListOrEmpty
+        count={vaults.vaults().length + vaults.unreadable().length}
+        ready={vaults.loaded()}
+        empty={<p class="muted vault-sidebar-empty">No vaults yet. Create one to start.</p>}
       >
         <ul class="nav-list" aria-labelledby={headingId}>
           <For each={vaults.vaults()}>
             {(vault) => (
-              <li>
-                <button
-                  type="button"
-                  aria-current={selected() === vault.id ? 'page' : undefined}
-                  title={vault.name}
-                  onClick={() => workspace.show({ name: 'vault', id: vault.id })}
-                >
-                  <span class="truncate">{vault.name}</span>
-                  <Show when={labels().get(vault.id)}>
-                    {(label) => <span class="muted vault-id-label">· {label()}</span>}
-                  </Show>
-                  <Show when={vaults.damage().has(vault.id)}>
-                    <span class="badge warning">damaged</span>
-                  </Show>
-                </button>
-              </li>
+              <NavItem
+                current={selected() === vault.id}
+                title={vault.name}
+                onSelect={() => workspace.show({ name: 'vault', id: vault.id })}
+              >
+                <span class="truncate">{vault.name}</span>
+                <Show when={labels().get(vault.id)}>
+                  {(label) => <span class="muted vault-id-label">· {label()}</span>}
+                </Show>
+                <Show when={vaults.damage().has(vault.id)}>
+                  <span class="badge warning">damaged</span>
+                </Show>
+              </NavItem>
             )}
           </For>
           <For each={vaults.unreadable()}>
             {(record) => (
-              <li>
-                <button
-                  type="button"
-                  aria-current={selected() === record.id ? 'page' : undefined}
-                  onClick={() => workspace.show({ name: 'unreadable', id: record.id })}
-                >
-                  <span class="truncate">Unreadable vault</span>
-                  <span class="muted vault-id-label">· {record.id.slice(0, 6)}</span>
-                  <span class="badge warning">damaged</span>
-                </button>
-              </li>
+              <NavItem
+                current={selected() === record.id}
+                onSelect={() => workspace.show({ name: 'unreadable', id: record.id })}
+              >
+                <span class="truncate">Unreadable vault</span>
+                <span class="muted vault-id-label">· {record.id.slice(0, 6)}</span>
+                <span class="badge warning">damaged</span>
+              </NavItem>
             )}
           </For>
         </ul>
-      </Show>
+      </ListOrEmpty>
       <div class="button-row vault-join">
         <button type="button" class="secondary small" onClick={() => props.onJoin()}>
           Join with an invitation
