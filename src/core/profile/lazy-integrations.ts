@@ -1,4 +1,5 @@
 import type { Integrations, IntegrationsApi, IntegrationsDeps } from '../integrations';
+import { systemScheduler } from '../time';
 
 /**
  * `session.integrations`, loaded on first use: the integrations code (references, masking, the
@@ -11,7 +12,12 @@ export interface LazyIntegrations extends IntegrationsApi {
   dispose(): void;
 }
 
-export function lazyIntegrations(deps: IntegrationsDeps): LazyIntegrations {
+/** `deps` as IntegrationsDeps, its scheduler the platform's (the system's by default). */
+export function lazyIntegrations(given: Omit<IntegrationsDeps, 'scheduler'>): LazyIntegrations {
+  const deps: IntegrationsDeps = {
+    ...given,
+    scheduler: given.platform.scheduler ?? systemScheduler,
+  };
   let loading: Promise<Integrations> | undefined;
   let loaded: Integrations | undefined;
   const load = () => {

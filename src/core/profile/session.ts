@@ -322,13 +322,9 @@ export class Session {
 
   /** The profile's integrations, their grants and run history (src/core/integrations). */
   get integrations(): IntegrationsApi {
-    this.#integrations ??= lazyIntegrations({
-      db: this.options.db,
-      profileKey: (doing) => this.#key(doing),
-      scheduler: this.options.integrations?.scheduler ?? systemScheduler,
-      vaults: this,
-      platform: this.options.integrations ?? {},
-    });
+    const { db, integrations: platform = {} } = this.options;
+    const profileKey = (doing: string) => this.#key(doing);
+    this.#integrations ??= lazyIntegrations({ db, profileKey, vaults: this, platform });
     return this.#integrations;
   }
 
