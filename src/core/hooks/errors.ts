@@ -81,3 +81,7 @@ export class HookEngineError extends CofferError {
     super(`the hook engine is not available: ${detail}`, options);
   }
 }
+
+/** The message of something thrown, for a detail: an Error's own, else a generic one. */
+export const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : 'the call failed';

@@ -48,16 +48,16 @@
  *   with a CSP that allows WebAssembly (src/server/csp.ts).
  */
 export { HookEngineError, HookError, type HookErrorKind } from './errors';
+export { defaultHookLimits } from './input';
 export type { VaultOp } from './protocol';
-export {
-  createHookRunner,
-  defaultHookLimits,
-  type HookHost,
-  type HookInput,
-  type HookLimits,
-  type HookOutcome,
-  type HookRunner,
-  type HookRunnerOptions,
-  type HookRunOptions,
-  type HookWorkerLike,
-} from './runner';
+export { createHookRunner } from './runner';
+export type {
+  HookHost,
+  HookInput,
+  HookLimits,
+  HookOutcome,
+  HookRunner,
+  HookRunnerOptions,
+  HookRunOptions,
+  HookWorkerLike,
+} from './types';

@@ -1,5 +1,6 @@
 /**
- * The messages between the page's hook runner (runner.ts) and the hook Worker (engine.ts).
+ * The messages between the page's hook runner (runner.ts, one run in run.ts) and the hook Worker
+ * (engine.ts, one run in guest-run.ts).
  *
  * Every value that crosses is JSON text, never an object: the receiver parses it, so what
  * arrives is plain JSON whatever the sender did. The page treats each Worker message as

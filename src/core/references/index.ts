@@ -36,12 +36,7 @@ export {
   ReferenceSyntaxError,
   type TextLocation,
 } from './errors';
+export { formatAccessor, formatReference, type ReferenceTarget } from './format';
 export { renderTemplate } from './render';
-export {
-  formatAccessor,
-  formatReference,
-  parseTemplate,
-  type ReferenceTarget,
-  referencesIn,
-} from './template';
+export { parseTemplate, referencesIn } from './template';
 export type { PathSegment, Placement, Reference, TemplatePart } from './types';
