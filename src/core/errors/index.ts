@@ -85,6 +85,9 @@ export const errorCodes = [
   'grant-missing',
   'request-failed',
   'run-cancelled',
+  // connections
+  'connection-incomplete',
+  'token-request-failed',
 ] as const;
 
 /**

@@ -7,6 +7,8 @@
  *
  * Components import from here, not from core: they may only `import type` from core.
  */
+
+import type { ConnectionIncompleteError, TokenRequestFailedError } from '../../core/connections';
 import type {
   AuthenticationError,
   InvalidBase64urlError,
@@ -85,6 +87,7 @@ export type CoreError =
   | AmbiguousVaultNameError
   | AuthenticationError
   | ConfusableNameError
+  | ConnectionIncompleteError
   | CorruptDataError
   | EntryNotFoundError
   | EnvelopeRejectedError
@@ -122,6 +125,7 @@ export type CoreError =
   | ReferenceUnresolvedError
   | RequestFailedError
   | RunCancelledError
+  | TokenRequestFailedError
   | StorageFullError
   | StorageUnavailableError
   | UnsupportedFormatError
@@ -262,6 +266,10 @@ export function errorText(error: CoreError): string {
       return sentence(error.message.replace(/^invalid integration: /, ''));
     case 'run-cancelled':
       return 'The run was cancelled.';
+    case 'connection-incomplete':
+    case 'token-request-failed':
+      // Written for people: the connection's name, what is missing or what to do, no value.
+      return sentence(error.message);
     default:
       return unreachable(error);
   }

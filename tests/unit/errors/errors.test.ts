@@ -71,6 +71,8 @@ const shipped: Readonly<Record<string, ErrorCode>> = {
   GrantMissingError: 'grant-missing',
   RequestFailedError: 'request-failed',
   RunCancelledError: 'run-cancelled',
+  ConnectionIncompleteError: 'connection-incomplete',
+  TokenRequestFailedError: 'token-request-failed',
 };
 
 /** The list as shipped, in order: `errorCodes` only ever grows at the end. */
@@ -126,6 +128,8 @@ const shippedList: readonly string[] = [
   'grant-missing',
   'request-failed',
   'run-cancelled',
+  'connection-incomplete',
+  'token-request-failed',
 ];
 
 const classes = exportedErrorClasses();

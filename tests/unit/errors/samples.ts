@@ -3,6 +3,7 @@
  * each (its code, its bases, the UI's words for it). A class exported from a core index.ts
  * without a sample here fails tests/unit/errors/errors.test.ts.
  */
+import * as connections from '../../../src/core/connections';
 import * as crypto from '../../../src/core/crypto';
 import * as errors from '../../../src/core/errors';
 import * as hooks from '../../../src/core/hooks';
@@ -18,6 +19,7 @@ import * as vault from '../../../src/core/vault';
 
 /** Every core module's exports, by folder. */
 export const coreModules: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  connections,
   crypto,
   errors,
   hooks,
@@ -145,6 +147,17 @@ export const samples: Readonly<Record<string, () => Error>> = {
   RequestFailedError: () =>
     new integrations.RequestFailedError('cors', 'https://api.example.com answered, but (CORS)'),
   RunCancelledError: () => new integrations.RunCancelledError('waiting for a vault'),
+  // connections
+  ConnectionIncompleteError: () =>
+    new connections.ConnectionIncompleteError('crm', 'basic-auth', ['password']),
+  TokenRequestFailedError: () =>
+    new connections.TokenRequestFailedError(
+      'crm',
+      'invalid_grant',
+      'https://auth.example.com',
+      400,
+      'invalid_grant',
+    ),
 };
 
 /** The exported error classes of the core modules, by name (each listed once). */
