@@ -1,4 +1,5 @@
-import { createUniqueId, For } from 'solid-js';
+import { createUniqueId } from 'solid-js';
+import { SelectOptions } from './SelectOptions';
 
 /** A labelled select in a form: one choice among `options`, reported by value as it changes. */
 export function SelectField(props: {
@@ -13,13 +14,7 @@ export function SelectField(props: {
     <div class="field">
       <label for={id}>{props.label}</label>
       <select id={id} onChange={(event) => props.onChange(event.currentTarget.value)}>
-        <For each={props.options}>
-          {(option) => (
-            <option value={option.value} selected={option.value === props.value}>
-              {option.label}
-            </option>
-          )}
-        </For>
+        <SelectOptions options={props.options} value={props.value} />
       </select>
     </div>
   );

@@ -1,4 +1,5 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
+import { SelectOptions } from './SelectOptions';
 
 /**
  * One preference as a labelled select that saves as soon as it changes, then says so. The
@@ -34,13 +35,7 @@ export function SettingsSelect(props: {
           aria-describedby={`${props.id}-hint ${props.id}-status`}
           onChange={(event) => void change(event.currentTarget.value)}
         >
-          <For each={props.options}>
-            {(option) => (
-              <option value={option.value} selected={option.value === props.value}>
-                {option.label}
-              </option>
-            )}
-          </For>
+          <SelectOptions options={props.options} value={props.value} />
         </select>
         <span id={`${props.id}-status`} class="settings-status" role="status">
           <Show when={status() === 'saving'}>Saving…</Show>
