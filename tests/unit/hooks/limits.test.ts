@@ -60,7 +60,8 @@ describe('time', () => {
     expect(error.detail).toBe('the hook ran longer than its time limit (300 ms)');
     expect(error.line).toBe(undefined);
     expect(took).toBeGreaterThanOrEqual(290);
-    expect(took).toBeLessThan(1_500);
+    // Well short of anything a runaway hook would take; generous for a loaded machine.
+    expect(took).toBeLessThan(5_000);
     expect(spawner.terminated()).toBe(1);
     expect(await runner.run(afterHook('return 2;'), fakeHost({}))).toEqual({ ok: true, result: 2 });
     expect(spawner.count()).toBe(2);
@@ -92,7 +93,8 @@ describe('time', () => {
     const started = performance.now();
     const error = failed(await runner.run(afterHook(code), host, { limits: short }));
     expect(error.kind).toBe('timeout');
-    expect(performance.now() - started).toBeLessThan(2_000);
+    // Before the 5 s the open would take: the hook's own time was counted.
+    expect(performance.now() - started).toBeLessThan(4_500);
     // The open that was still waiting was aborted by the end of the run.
     expect(host.openHandles.size).toBe(0);
   });
@@ -107,7 +109,7 @@ describe('a hook that can never go on', () => {
     );
     expect(error.kind).toBe('thrown');
     expect(error.detail).toBe('the hook is waiting for a promise that nothing will ever settle');
-    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(performance.now() - started).toBeLessThan(3_000);
     // Its Worker still holds the waiting hook, so it is replaced.
     expect(spawner.terminated()).toBe(1);
   });
@@ -160,7 +162,7 @@ describe('cancelling and reuse', () => {
     const started = performance.now();
     const error = failed(await running);
     expect(error.kind).toBe('cancelled');
-    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(performance.now() - started).toBeLessThan(3_000);
     expect(spawner.terminated()).toBe(1);
   });
 
@@ -177,7 +179,7 @@ describe('cancelling and reuse', () => {
     setTimeout(() => controller.abort(), 50);
     const started = performance.now();
     expect(failed(await second).kind).toBe('cancelled');
-    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(performance.now() - started).toBeLessThan(3_000);
     expect(failed(await first).kind).toBe('timeout');
     expect(host.calls).toEqual([]);
   });
@@ -210,7 +212,7 @@ describe('cancelling and reuse', () => {
     expect(spawner.count()).toBe(1);
   });
 
-  it('is quick once the engine is loaded', async () => {
+  it('warm runs reuse the loaded engine and its Worker', async () => {
     const timeRun = async () => {
       const started = performance.now();
       expect((await runner.run(afterHook('return 1;'), fakeHost({}))).ok).toBe(true);
@@ -224,8 +226,10 @@ describe('cancelling and reuse', () => {
     console.info(
       `hook run in Node: cold ${cold.toFixed(0)} ms (with the worker's start), warm median ${median.toFixed(1)} ms`,
     );
-    // A few ms on a quiet machine; the margin is for a loaded CI box.
-    expect(median).toBeLessThan(150);
+    // Speed is measured by `npm run bench` (hook_cold_ms); here, only that warm runs reuse
+    // the Worker instead of paying its start again.
+    expect(median).toBeLessThan(cold);
+    expect(spawner.count()).toBe(1);
   });
 });
 
