@@ -108,7 +108,10 @@ describe('snapshots made off the page', () => {
     const page = await run();
     const worker = await run(createWorkerSnapshotMaker(() => inProcessWorker(hold)));
     expect(hold.made).toBe(1);
-    expect(worker).toEqual(page);
+    expect(worker.contents).toEqual(page.contents);
+    // The same size, up to the spelling of each profile's random Yjs client id: a varint of 1
+    // to 5 bytes, written for each block and in the items' origins (274 against 282 bytes seen).
+    expect(Math.abs(worker.bytes - page.bytes)).toBeLessThanOrEqual(16);
   });
 
   it('after many overwrites, only the snapshot stays at rest, as without a maker', async () => {
