@@ -34,9 +34,9 @@ test.describe('hooks in real Chromium', () => {
     // It ran (hookRuns throws unless the hook returned 2), in a Worker of its own.
     expect(times.warm).toHaveLength(3);
     expect(workers.some((url) => /\/assets\/hook-worker-[\w-]+\.js$/.test(url))).toBe(true);
-    // The engine loads once: warm runs are far quicker than the cold one.
-    expect(times.cold).toBeLessThan(15_000);
-    for (const warm of times.warm) expect(warm).toBeLessThan(Math.max(times.cold, 200));
+    // The engine loads once: the warm runs reuse the cold run's Worker (speed is the bench's
+    // business: hook_cold_ms).
+    expect(workers.filter((url) => /\/assets\/hook-worker-/.test(url))).toHaveLength(1);
     // The Worker's policy allows WebAssembly; nothing was refused on the way.
     expect([...csp, ...workerCsp]).toEqual([]);
   });
