@@ -105,6 +105,9 @@ export function createBrowserPlatform(options: BrowserPlatformOptions = {}): Bro
       fetch: (input, init) => fetch(input, init),
       pageOrigin: location.origin,
       hookWorker: spawnHookWorker,
+      locks: navigator.locks,
+      // Declared below; a run calls it only long after this function returned.
+      connect: (room) => connect(room),
     },
     ...(options.kdfPolicy ? { kdfPolicy: options.kdfPolicy } : {}),
     ...(options.compaction ? { compaction: options.compaction } : {}),

@@ -160,7 +160,37 @@ export function fieldText(value: ConnectionValue, name: string): string | undefi
 export function missingFields(value: ConnectionValue): string[] {
   const spec = connectionTypeSpec(value.type);
   if (!spec) return [];
+  // A write-only field as `visibleEntry` gives it (`hidden`: it has a value) is filled in.
   return spec.fields
-    .filter((f) => f.required && fieldText(value, f.name) === undefined)
+    .filter(
+      (f) =>
+        f.required &&
+        fieldText(value, f.name) === undefined &&
+        value.fields[f.name]?.hidden !== true,
+    )
+    .map((f) => f.name);
+}
+
+/**
+ * The required fields a list entry lacks, from its summary (no value needed): those in its
+ * `emptyFields`, and those absent from its `fieldNames` when the summary has them. What a list
+ * marks "missing credentials". An unknown type counts every empty field.
+ * @example
+ * missingOfEmpty('oauth2-client-credentials', ['scope', 'client_secret']); // ['client_secret']
+ */
+export function missingOfEmpty(
+  type: string,
+  emptyFields: readonly string[],
+  fieldNames?: readonly string[],
+): string[] {
+  const spec = connectionTypeSpec(type);
+  if (!spec) return [...emptyFields];
+  return spec.fields
+    .filter(
+      (f) =>
+        f.required &&
+        (emptyFields.includes(f.name) ||
+          (fieldNames !== undefined && !fieldNames.includes(f.name))),
+    )
     .map((f) => f.name);
 }

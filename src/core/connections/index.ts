@@ -30,7 +30,11 @@
  * - `withConnectionLock(locks, connectionId, fn)` runs `fn` under the connection's exclusive Web
  *   Lock (`navigator.locks`, or `createMemoryLockManager()` in Node); `ensureAccessToken` uses
  *   it to re-read, refresh only when due, and write, so two tabs never spend one refresh token
- *   twice. Devices are not coordinated (cross-device leases are not here).
+ *   twice. Devices are coordinated through `coordinate`: `claimRefresh` (lease.ts) writes a
+ *   refresh lease into the connection and lets one device refresh while the others wait.
+ * - `connectionStatus(value, now)` says what a connection's details show (incomplete, ready,
+ *   no token yet, valid until, expired, the last token error); `UPKEEP_FIELDS` are the fields
+ *   Coffer writes for its upkeep (token state, `token_error`, `refresh_lease`), hidden in forms.
  * - Async functions reject, never throw synchronously; `applyConnection`, `missingFields`,
  *   `refreshDue` and the rest are synchronous and pure.
  */
@@ -53,6 +57,7 @@ export {
   connectionTypeSpec,
   DEFAULT_CONNECTION_TYPE,
   missingFields,
+  missingOfEmpty,
   TOKEN_AUTH_METHODS,
   type TokenAuthMethod,
 } from './connection-types';
@@ -64,12 +69,31 @@ export {
   TokenRequestFailedError,
 } from './errors';
 export {
+  claimRefresh,
+  type LeaseDeps,
+  type LeaseOutcome,
+  leaseBase,
+  type RefreshLease,
+  readLease,
+} from './lease';
+export {
   connectionLockName,
   type EnsureTokenOptions,
   ensureAccessToken,
   type TokenUpkeepDeps,
   withConnectionLock,
 } from './lock';
+export {
+  type ConnectionStatus,
+  connectionStatus,
+  isUpkeepField,
+  REFRESH_LEASE_FIELD,
+  type StoredTokenError,
+  storedTokenError,
+  TOKEN_ERROR_FIELD,
+  UPKEEP_FIELDS,
+  usesTokenEndpoint,
+} from './status';
 export { fetchToken, TOKEN_REQUEST_TIMEOUT_MS, type TokenDeps } from './token';
 export {
   REFRESH_MARGIN_FLOOR_MS,

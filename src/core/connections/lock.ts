@@ -18,7 +18,7 @@ export function connectionLockName(connectionId: string): string {
  * Runs `fn` holding the connection's exclusive lock (`locks` is `navigator.locks` in the browser,
  * `createMemoryLockManager()` in Node), and resolves or rejects with its result once the lock is
  * released. Two tabs never run `fn` for one connection at once, so a refresh token is used once.
- * Cross-device use is not covered (two devices may still refresh at once).
+ * Devices are coordinated by `TokenUpkeepDeps.coordinate` (lease.ts), not by this lock.
  * @example
  * await withConnectionLock(locks, entryId, async () => refreshIfDue());
  */
@@ -47,6 +47,14 @@ export interface TokenUpkeepDeps extends TokenDeps {
   readonly read: () => Promise<NamedConnection>;
   /** Stores the connection's new value, in one write. */
   readonly write: (value: ConnectionValue) => Promise<void>;
+  /**
+   * Called under the lock when a refresh is due, before the token request: coordinates with
+   * other devices (see lease.ts). Resolves undefined to go on and refresh, or with the
+   * connection another device already refreshed (used as it is unless still due).
+   */
+  readonly coordinate?: (current: NamedConnection) => Promise<NamedConnection | undefined>;
+  /** Called under the lock when the token request failed (to record it), before rejecting. */
+  readonly recordFailure?: (error: unknown) => Promise<void>;
 }
 
 /**
@@ -76,9 +84,18 @@ export async function ensureAccessToken(
     const state = tokenState(current.value);
     const rejected = options.rejected !== undefined && state?.accessToken === options.rejected;
     if (!rejected && !refreshDue(state, deps.now())) return current;
-    const token = await fetchToken(current, deps);
-    const value = withToken(current.value, token);
+    const other = await deps.coordinate?.(current);
+    if (other && !refreshDue(tokenState(other.value), deps.now())) return other;
+    const latest = other ?? current;
+    let token: Awaited<ReturnType<typeof fetchToken>>;
+    try {
+      token = await fetchToken(latest, deps);
+    } catch (error) {
+      await deps.recordFailure?.(error).catch(() => undefined);
+      throw error;
+    }
+    const value = withToken(latest.value, token);
     await deps.write(value);
-    return { name: current.name, value };
+    return { name: latest.name, value };
   });
 }

@@ -17,6 +17,11 @@ export const TOKEN_STATE_FIELDS = {
   refreshToken: 'refresh_token',
 } as const;
 
+/** The last failed token request (status.ts reads it); cleared by the next token. */
+export const TOKEN_ERROR_FIELD = 'token_error';
+/** A device's claim to the next refresh (lease.ts); cleared by the token it leads to. */
+export const REFRESH_LEASE_FIELD = 'refresh_lease';
+
 /**
  * What a token request gave. Times are ms since the epoch, from the caller's clock.
  * @example
@@ -68,13 +73,22 @@ export function tokenState(value: ConnectionValue): TokenState | undefined {
 /**
  * The connection's value with the new token state in its fields (the value given is not
  * changed): the access token and its times, and the rotated refresh token when there is one.
- * Every other field is kept as it is.
+ * The last token error and the refresh lease are removed; every other field is kept as it is.
  * @example
  * await vault.set(name, { kind: 'connection', value: withToken(value, token) });
  */
 export function withToken(value: ConnectionValue, token: TokenResult): ConnectionValue {
-  const fields: Record<string, ConnectionField> = { ...value.fields };
-  fields[TOKEN_STATE_FIELDS.accessToken] = { value: token.accessToken, secret: true };
+  const fields: Record<string, ConnectionField> = Object.fromEntries(
+    Object.entries(value.fields).filter(
+      ([name]) => name !== TOKEN_ERROR_FIELD && name !== REFRESH_LEASE_FIELD,
+    ),
+  );
+  // Write-only: no screen ever needs to show an access token (runs mask it).
+  fields[TOKEN_STATE_FIELDS.accessToken] = {
+    value: token.accessToken,
+    secret: true,
+    writeOnly: true,
+  };
   fields[TOKEN_STATE_FIELDS.expiresAt] = {
     value: token.expiresAt === null ? null : new Date(token.expiresAt).toISOString(),
     secret: false,
@@ -84,7 +98,12 @@ export function withToken(value: ConnectionValue, token: TokenResult): Connectio
     secret: false,
   };
   if (token.refreshToken !== undefined) {
-    fields[TOKEN_STATE_FIELDS.refreshToken] = { value: token.refreshToken, secret: true };
+    // A rotated refresh token keeps the form's write-only choice for the one it replaces.
+    const before = value.fields[TOKEN_STATE_FIELDS.refreshToken];
+    fields[TOKEN_STATE_FIELDS.refreshToken] =
+      before !== undefined && before.writeOnly !== true
+        ? { value: token.refreshToken, secret: true }
+        : { value: token.refreshToken, secret: true, writeOnly: true };
   }
   return { type: value.type, fields };
 }

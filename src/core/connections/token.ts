@@ -1,4 +1,5 @@
 import * as oauth from 'oauth4webapi';
+import { originAnswers } from '../net';
 import type { Clock, Scheduler } from '../time';
 import type { NamedConnection } from './apply';
 import {
@@ -79,31 +80,6 @@ function clientAuth(secret: string | undefined, method: TokenAuthMethod): oauth.
   return method === 'client_secret_post'
     ? oauth.ClientSecretPost(secret)
     : oauth.ClientSecretBasic(secret);
-}
-
-/**
- * Whether the origin answers at all: a `no-cors` probe (no headers, no body, nothing of the
- * token request but its origin). The same test as src/core/integrations/http.ts `diagnose()`,
- * which that module does not export. No `redirect: 'manual'`: browsers refuse it with
- * `no-cors`, and following a redirect of the origin's root carries nothing.
- */
-async function originAnswers(deps: TokenDeps, origin: string): Promise<boolean> {
-  const probe = new AbortController();
-  const cancel = deps.scheduler?.after(5000, () => probe.abort());
-  try {
-    await deps.fetch(`${origin}/`, {
-      mode: 'no-cors',
-      credentials: 'omit',
-      cache: 'no-store',
-      referrerPolicy: 'no-referrer',
-      signal: probe.signal,
-    });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    cancel?.();
-  }
 }
 
 /**
@@ -212,7 +188,9 @@ export async function fetchToken(
       });
     } catch (error) {
       if (controller.signal.aborted) throw error;
-      const reason = (await originAnswers(deps, url.origin)) ? 'cors' : 'unreachable';
+      const reason = (await originAnswers(deps.fetch, url.origin, deps.scheduler))
+        ? 'cors'
+        : 'unreachable';
       throw new TokenRequestFailedError(name, reason, url.origin, undefined, undefined, {
         cause: error,
       });

@@ -48,7 +48,8 @@ export type UnresolvedReason =
   | 'ambiguous-vault'
   | 'no-entry'
   | 'no-field'
-  | 'not-kept';
+  | 'not-kept'
+  | 'not-a-connection';
 
 /**
  * A reference names a vault, entry, field or kept value that is not there. `reference` is the

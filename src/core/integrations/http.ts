@@ -1,3 +1,4 @@
+import { originAnswers } from '../net';
 import type { Scheduler } from '../time';
 import { RequestFailedError, RunCancelledError } from './errors';
 
@@ -238,34 +239,18 @@ async function diagnose(
   target: URL,
   error: unknown,
 ): Promise<RequestFailedError> {
-  const probe = new AbortController();
-  const cancel = deps.scheduler.after(5000, () => probe.abort());
-  try {
-    // No `redirect: 'manual'` here: browsers refuse it with `no-cors` (the probe would always
-    // fail). Following a redirect of the origin's root carries nothing of the request.
-    await deps.fetch(`${target.origin}/`, {
-      mode: 'no-cors',
-      credentials: 'omit',
-      cache: 'no-store',
-      referrerPolicy: 'no-referrer',
-      signal: probe.signal,
-    });
+  if (await originAnswers(deps.fetch, target.origin, deps.scheduler)) {
     return new RequestFailedError(
       'cors',
       corsMessage(request, target, deps.pageOrigin),
       undefined,
-      {
-        cause: error,
-      },
-    );
-  } catch {
-    return new RequestFailedError(
-      'unreachable',
-      `${target.origin} could not be reached: no server answered (is the address right, and is it online?)`,
-      undefined,
       { cause: error },
     );
-  } finally {
-    cancel();
   }
+  return new RequestFailedError(
+    'unreachable',
+    `${target.origin} could not be reached: no server answered (is the address right, and is it online?)`,
+    undefined,
+    { cause: error },
+  );
 }

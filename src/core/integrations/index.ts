@@ -19,10 +19,18 @@
  * - Requests go only to https addresses (plain http only to this machine), never follow
  *   redirects, and their failures say why: CORS (with the headers the API would have to send),
  *   unreachable, timeout, too large (10 MiB), an HTTP error status.
+ * - A request's `auth` may name a connection (`{ type: 'connection', vault, connection }`): it
+ *   is read at every run (needs a read grant), a run with required fields empty stops before
+ *   sending (`connection-incomplete`, with `failure.connection` for "Fill in"), and an OAuth2
+ *   access token is made fresh first when due (one refresh at a time per connection: a Web
+ *   Lock in this browser, a refresh lease in the vault document between devices). A 401 that
+ *   a new token may cure gets one refresh and one retry. Token state is written into the
+ *   connection (only its token fields), with the read grant: it is the connection's upkeep.
  * - `run` resolves with the run's record whatever happened (its `status` and `failure` say);
  *   it rejects only when the record cannot be saved or the profile is locked.
  */
 export { asIntegrationId, type IntegrationId, isIntegrationId } from '../ids';
+export { LEASE_SETTLE_MS, LEASE_WAIT_MS } from './connection-auth';
 export {
   GrantMissingError,
   IntegrationNameTakenError,
@@ -38,10 +46,12 @@ export {
 export { checkRequestUrl, MAX_RESPONSE_BYTES } from './http';
 export { emptyRequest, MAX_INTEGRATION_NAME } from './integration-model';
 export { type IntegrationPlatform, Integrations, type IntegrationsDeps } from './integrations';
-export { DEFAULT_HOOK_TIME_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './run';
+export { DEFAULT_HOOK_TIME_MS } from './run';
+export { DEFAULT_REQUEST_TIMEOUT_MS } from './run-send';
 export { VIEW_BYTES } from './run-views';
 export {
   type BodyType,
+  type ConnectionChoice,
   type DebugLine,
   type FieldProblem,
   type Grant,
@@ -55,6 +65,7 @@ export {
   type IntegrationsApi,
   type ReceivedResponse,
   type ReferenceNames,
+  type RequestAuth,
   type RequestPair,
   type RequestTemplate,
   type RunEvent,

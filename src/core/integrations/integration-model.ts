@@ -6,6 +6,7 @@ import {
   httpMethods,
   type Integration,
   type IntegrationDraft,
+  type RequestAuth,
   type RequestPair,
   type RequestTemplate,
 } from './types';
@@ -103,12 +104,32 @@ function request(value: unknown): RequestTemplate {
     throw new InvalidIntegrationError('shape', 'the body type must be none, json or text');
   }
   return {
+    ...(raw.auth !== undefined ? { auth: requestAuth(raw.auth) } : {}),
     method: method as HttpMethod,
     url: text(raw.url, 'the URL'),
     query: pairs(raw.query ?? [], 'the query'),
     headers: pairs(raw.headers ?? [], 'the headers'),
     body: { type: body.type as BodyType, text: text(body.text ?? '', 'the body') },
   };
+}
+
+function requestAuth(value: unknown): RequestAuth {
+  if (typeof value !== 'object' || value === null) {
+    throw new InvalidIntegrationError('shape', 'the auth is not an object');
+  }
+  const raw = value as Record<string, unknown>;
+  if (raw.type === 'none') return { type: 'none' };
+  if (raw.type !== 'connection') {
+    throw new InvalidIntegrationError('shape', 'the auth type must be none or connection');
+  }
+  if (!isVaultId(raw.vault)) {
+    throw new InvalidIntegrationError('shape', "the auth's vault is not a vault id");
+  }
+  const connection = text(raw.connection, "the auth's connection name");
+  if (connection.trim() === '') {
+    throw new InvalidIntegrationError('shape', 'choose a connection for the auth');
+  }
+  return { type: 'connection', vault: raw.vault, connection };
 }
 
 function defaultVault(value: unknown): VaultId | undefined {

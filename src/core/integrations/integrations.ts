@@ -1,7 +1,7 @@
 import type { ProfileKey } from '../crypto';
 import { createHookRunner, HookEngineError, type HookRunner, type HookWorkerLike } from '../hooks';
 import type { IntegrationId, VaultId } from '../ids';
-import { parseTemplate, type TemplatePart } from '../references';
+import { createMemoryLockManager, type LockManagerLike } from '../lock';
 import {
   appendRunRecord,
   type CofferDatabase,
@@ -9,18 +9,29 @@ import {
   deleteRunRecords,
   readRunRecords,
 } from '../storage';
+import type { DeviceIdentity, TransportFactory } from '../sync';
 import type { Scheduler } from '../time';
-import type { Vault } from '../vault';
+import type { ConnectionField, ConnectionValue, Vault } from '../vault';
+import {
+  type ConnectionAuthDeps,
+  LEASE_CONNECT_MS,
+  LEASE_SETTLE_MS,
+  LEASE_WAIT_MS,
+  readConnection,
+} from './connection-auth';
+import { choicesOf, fillInPatch } from './connection-choices';
+import { problemsOf } from './draft-problems';
+import { EntryReader } from './entry-reader';
 import { checkDraft } from './integration-model';
 import { IntegrationStore } from './integration-store';
-import { walkPath } from './request-build';
 import { runIntegration } from './run';
+import { startRunSync } from './run-sync';
 import type {
+  ConnectionChoice,
   FieldProblem,
   Grant,
   Integration,
   IntegrationDraft,
-  IntegrationField,
   IntegrationSummary,
   IntegrationsApi,
   ReferenceNames,
@@ -42,6 +53,19 @@ export interface IntegrationPlatform {
   /** Starts a hook Worker (the app: `new Worker(…hook-worker.ts…)`); the runner starts one when a hook first runs or the editor opens. */
   readonly hookWorker?: () => HookWorkerLike;
   readonly scheduler?: Scheduler;
+  /**
+   * The Web Locks of this browser (`navigator.locks`), for one token refresh at a time across
+   * tabs; without it, one at a time in this instance only (Node tests).
+   */
+  readonly locks?: LockManagerLike;
+  /** The cross-device refresh lease's timings (connection-auth.ts has the defaults). */
+  readonly tokenLease?: {
+    readonly settleMs?: number;
+    readonly waitMs?: number;
+    readonly connectMs?: number;
+  };
+  /** Joins a vault's sync room (the app's WebRTC transport): how a run meets other devices. */
+  readonly connect?: TransportFactory;
 }
 
 export interface IntegrationsDeps {
@@ -50,6 +74,8 @@ export interface IntegrationsDeps {
   readonly scheduler: Scheduler;
   readonly vaults: VaultDirectory & { listVaults(): Promise<readonly VaultListing[]> };
   readonly platform: IntegrationPlatform;
+  /** This device (its id names a refresh lease; its keys sign what a run syncs). */
+  readonly device?: () => Promise<DeviceIdentity & { readonly name: string }>;
 }
 
 type Checkable = Integration | (IntegrationDraft & { readonly id: IntegrationId });
@@ -62,6 +88,8 @@ export class Integrations implements IntegrationsApi {
   /** Names the hooks kept in each integration's last run, for `@{keep.` suggestions. */
   readonly #keptNames = new Map<IntegrationId, string[]>();
   #reads: Promise<unknown> = Promise.resolve();
+  /** The platform's Web Locks; without them (Node), locks of this instance only. */
+  readonly #locks: LockManagerLike;
 
   constructor(private readonly deps: IntegrationsDeps) {
     this.#store = new IntegrationStore({
@@ -70,6 +98,7 @@ export class Integrations implements IntegrationsApi {
       clock: () => deps.scheduler.now(),
     });
     this.#access = new VaultAccess(deps.vaults);
+    this.#locks = deps.platform.locks ?? createMemoryLockManager();
   }
 
   list(): Promise<IntegrationSummary[]> {
@@ -138,75 +167,53 @@ export class Integrations implements IntegrationsApi {
   async #check(integration: Checkable): Promise<FieldProblem[]> {
     const draft = checkDraft(integration);
     const chooser = await this.#chooser({ ...draft, id: integration.id });
-    const problems: FieldProblem[] = [];
-    const problem = (error: unknown, field: IntegrationField) => {
-      const coded = error as { code?: string; message?: string; vault?: VaultId };
-      problems.push({
-        field,
-        code: coded.code ?? 'unexpected',
-        message: coded.message ?? String(error),
-        ...(coded.vault ? { vault: coded.vault } : {}),
-      });
-    };
-    if (draft.defaultVault && !chooser.defaultVault()) {
-      problem(
-        { code: 'reference-unresolved', message: 'the default vault no longer exists' },
-        { part: 'default-vault' },
-      );
-    }
-    // Each field on its own, so every field with a problem says so, not only the first.
-    const fieldsOf = (request: IntegrationDraft['request']) => {
-      const out: { field: IntegrationField; parts: TemplatePart[] }[] = [];
-      const single = (field: IntegrationField, text: string) => {
-        try {
-          out.push({ field, parts: parseTemplate(text) });
-        } catch (error) {
-          problem(error, field);
-        }
-      };
-      single({ part: 'url' }, request.url);
-      request.query.forEach((pair, index) => {
-        single({ part: 'query', index, side: 'name' }, pair.name);
-        single({ part: 'query', index, side: 'value' }, pair.value);
-      });
-      request.headers.forEach((pair, index) => {
-        single({ part: 'header', index, side: 'name' }, pair.name);
-        single({ part: 'header', index, side: 'value' }, pair.value);
-      });
-      if (request.body.type !== 'none') single({ part: 'body' }, request.body.text);
-      return out;
-    };
     const entries = new EntryReader(this.deps.vaults);
     try {
-      for (const { field, parts } of fieldsOf(draft.request)) {
-        for (const part of parts) {
-          if (part.kind !== 'reference' || part.reference.scope !== 'vault') continue;
-          const reference = part.reference;
-          try {
-            const target = chooser.find(reference.vault, reference.source, field);
-            chooser.require(target, 'read', field);
-            const entry = await entries.entry(target, reference.entry);
-            if (entry === 'unknown') continue;
-            if (!entry) {
-              problem(
-                {
-                  code: 'reference-unresolved',
-                  message: `${reference.source}: vault "${target.name}" has no entry ${reference.entry}`,
-                },
-                field,
-              );
-              continue;
-            }
-            walkPath(entry.value as never, reference, field);
-          } catch (error) {
-            problem(error, field);
-          }
-        }
-      }
+      return await problemsOf(draft, chooser, entries);
     } finally {
       await entries.close();
     }
-    return problems;
+  }
+
+  connections(integration: Checkable): Promise<ConnectionChoice[]> {
+    return this.#inTurn(async () => {
+      const chooser = await this.#chooser(integration);
+      const reader = new EntryReader(this.deps.vaults);
+      try {
+        const lists = await Promise.all(
+          chooser
+            .readable()
+            .map(async (vault) => choicesOf(vault, (await reader.list(vault)) ?? [])),
+        );
+        return lists.flat();
+      } finally {
+        await reader.close();
+      }
+    });
+  }
+
+  async createConnection(vault: VaultId, name: string, value: ConnectionValue): Promise<void> {
+    await this.#withVault(vault, (open) => open.create(name, value, { kind: 'connection' }));
+  }
+
+  async updateConnection(
+    vault: VaultId,
+    name: string,
+    fields: Readonly<Record<string, ConnectionField | null>>,
+  ): Promise<void> {
+    await this.#withVault(vault, async (open) => {
+      await readConnection(open, name);
+      await open.update(name, { fields: fillInPatch(fields) });
+    });
+  }
+
+  async #withVault<T>(id: VaultId, use: (vault: Vault) => Promise<T>): Promise<T> {
+    const lease = await this.#access.acquire(id);
+    try {
+      return await use(lease.vault);
+    } finally {
+      await lease.release();
+    }
   }
 
   referenceNames(integration: Checkable): Promise<ReferenceNames> {
@@ -266,6 +273,17 @@ export class Integrations implements IntegrationsApi {
         },
         hooks: () => this.#hookRunner(),
         scheduler: this.deps.scheduler,
+        connections: {
+          locks: this.#locks,
+          fetch: this.deps.platform.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+          scheduler: this.deps.scheduler,
+          ...this.#coordination(),
+          lease: {
+            settleMs: this.deps.platform.tokenLease?.settleMs ?? LEASE_SETTLE_MS,
+            waitMs: this.deps.platform.tokenLease?.waitMs ?? LEASE_WAIT_MS,
+            connectMs: this.deps.platform.tokenLease?.connectMs ?? LEASE_CONNECT_MS,
+          },
+        },
         save: async (make) => {
           let record: RunRecord | undefined;
           await appendRunRecord(this.deps.db, this.deps.profileKey('saving a run'), id, (seq) => {
@@ -304,6 +322,22 @@ export class Integrations implements IntegrationsApi {
     this.#runner = undefined;
   }
 
+  /** Who a refresh lease names, and the sync that carries it (none without a device). */
+  #coordination(): Pick<ConnectionAuthDeps, 'device' | 'sync'> {
+    const device = this.deps.device;
+    if (!device) return {};
+    const connect = this.deps.platform.connect;
+    return {
+      device: async () => (await device()).id,
+      ...(connect
+        ? {
+            sync: (vault: Vault) =>
+              startRunSync({ connect, device, scheduler: this.deps.scheduler }, vault),
+          }
+        : {}),
+    };
+  }
+
   async #chooser(integration: Checkable): Promise<VaultChooser> {
     const [vaults, grants] = await Promise.all([
       this.deps.vaults.listVaults(),
@@ -319,49 +353,4 @@ function isRun(value: unknown): value is RunRecord {
   return (
     typeof run.seq === 'number' && typeof run.startedAt === 'number' && Array.isArray(run.debug)
   );
-}
-
-/**
- * Reads entries for `check` and the `@{` suggestions without waiting for anything: a vault open
- * in this tab is read through its handle; another is opened only if free, and closed after.
- * A vault busy elsewhere gives 'unknown' (its names are not checked now; the run checks them).
- */
-class EntryReader {
-  readonly #found = new Map<VaultId, Vault | undefined>();
-  readonly #owned: Vault[] = [];
-
-  constructor(private readonly vaults: VaultDirectory) {}
-
-  async #vault(target: VaultListing): Promise<Vault | undefined> {
-    if (this.#found.has(target.id)) return this.#found.get(target.id);
-    let vault = this.vaults.openedVault(target.id);
-    if (!vault) {
-      try {
-        vault = await this.vaults.openVault({ id: target.id }, { ifAvailable: true });
-        this.#owned.push(vault);
-      } catch {
-        vault = undefined;
-      }
-    }
-    this.#found.set(target.id, vault);
-    return vault;
-  }
-
-  async entry(target: VaultListing, name: string) {
-    const vault = await this.#vault(target);
-    if (!vault) return 'unknown' as const;
-    return vault.getEntry(name);
-  }
-
-  async names(target: VaultListing): Promise<string[] | undefined> {
-    const vault = await this.#vault(target);
-    return vault ? (await vault.list()).map((entry) => entry.name) : undefined;
-  }
-
-  /** Closes what this reader opened (never the tab's own handles). */
-  async close(): Promise<void> {
-    const owned = this.#owned.splice(0);
-    this.#found.clear();
-    await Promise.all(owned.map((vault) => vault.close().catch(() => undefined)));
-  }
 }

@@ -1,3 +1,4 @@
+import { TokenRequestFailedError } from '../connections';
 import { errorCode, isCofferError } from '../errors';
 import { HookEngineError, HookError } from '../hooks';
 import type { Masker } from '../masking';
@@ -99,7 +100,9 @@ export function describeFailure(
   return {
     code,
     message: masker.mask(message),
-    ...(error instanceof RequestFailedError ? { reason: error.reason } : {}),
+    ...(error instanceof RequestFailedError || error instanceof TokenRequestFailedError
+      ? { reason: error.reason }
+      : {}),
     ...(field ? { field } : {}),
     ...(typeof vault === 'string' ? { vault: vault as never } : {}),
   };

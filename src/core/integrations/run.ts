@@ -4,18 +4,20 @@ import { createMasker, type Masker } from '../masking';
 import type { Reference } from '../references';
 import type { Scheduler } from '../time';
 import type { JsonValue } from '../vault';
+import {
+  AUTH_FIELD,
+  authorize,
+  type ConnectionAuthDeps,
+  checkAuthGrant,
+  type UsedConnection,
+} from './connection-auth';
 import { ReferenceUnresolvedError, RequestFailedError, RunCancelledError } from './errors';
 import { guestValue, RunHookHost } from './hook-host';
-import {
-  type HttpDeps,
-  type IncomingResponse,
-  MAX_RESPONSE_BYTES,
-  type OutgoingRequest,
-  sendRequest,
-} from './http';
+import type { HttpDeps, IncomingResponse, OutgoingRequest } from './http';
 import { checkDraft } from './integration-model';
 import { buildRequest, parseRequest, referencesOf, walkPath } from './request-build';
-import { describeFailure, guestResponse, receivedView, sentView, VIEW_BYTES } from './run-views';
+import { type SendState, send, tokenRefused } from './run-send';
+import { describeFailure, guestResponse, receivedView, sentView } from './run-views';
 import type {
   DebugLine,
   Integration,
@@ -50,13 +52,14 @@ export interface RunDeps {
   readonly hooks: () => HookRunner;
   readonly scheduler: Scheduler;
   readonly save: (make: (seq: number) => RunRecord) => Promise<RunRecord>;
+  /** What "Auth: connection" needs beyond the chooser and vault access. */
+  readonly connections: Omit<ConnectionAuthDeps, 'chooser' | 'access'>;
 }
 
 export const DEFAULT_HOOK_TIME_MS = 10_000;
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const HOOK_MEMORY_BYTES = 64 * 1024 * 1024;
 
-interface RunState {
+interface RunState extends SendState {
   readonly masker: Masker;
   readonly debug: DebugLine[];
   readonly kept: Record<string, JsonValue>;
@@ -65,6 +68,8 @@ interface RunState {
   request: OutgoingRequest | undefined;
   response: IncomingResponse | undefined;
   responseView: string;
+  /** The request's connection, once known (a failure about it names it). */
+  connection: UsedConnection | undefined;
 }
 
 export async function runIntegration(
@@ -89,6 +94,7 @@ export async function runIntegration(
     request: undefined,
     response: undefined,
     responseView: '',
+    connection: undefined,
   };
   let failure: RunFailure | undefined;
   let cancelled = false;
@@ -99,7 +105,7 @@ export async function runIntegration(
       error instanceof RunCancelledError ||
       error instanceof LockWaitAbortedError ||
       (error instanceof HookError && error.kind === 'cancelled');
-    failure = describeFailure(error, state.masker, state.refusals);
+    failure = withConnection(describeFailure(error, state.masker, state.refusals), state);
   }
   emit({ type: 'phase', phase: 'saving' });
   const { masker } = state;
@@ -163,25 +169,27 @@ async function execute(
   }
   stopIfCancelled('preparing the request');
   emit({ type: 'phase', phase: 'sending' });
-  const outgoing = await prepare(deps, template, state, signal, emit);
-  state.request = outgoing;
-  emit({ type: 'request', request: sentView(outgoing, state.masker) });
-  const stream = state.masker.stream();
-  let viewChars = 0;
-  const response = await sendRequest(deps.http, outgoing, {
-    ...(signal ? { signal } : {}),
-    timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-    maxBytes: MAX_RESPONSE_BYTES,
-    onText: (text) => {
-      if (viewChars >= VIEW_BYTES) return;
-      const masked = stream.push(text);
-      state.responseView += masked;
-      viewChars += masked.length;
-    },
-  });
-  if (viewChars < VIEW_BYTES) state.responseView += stream.end();
-  state.response = response;
-  emit({ type: 'response', response: receivedView(response, state.masker, state.responseView) });
+  const prepared = await prepare(deps, template, state, signal, emit);
+  const auth = template.auth?.type === 'connection' ? template.auth : undefined;
+  const authDeps = { ...deps.connections, chooser: deps.chooser, access: deps.access };
+  const withAuth = async (rejected?: string) =>
+    auth
+      ? authorize(authDeps, auth, prepared, state.masker, {
+          signal,
+          emit,
+          rejected,
+          used: (used) => {
+            state.connection = used;
+          },
+        })
+      : prepared;
+  let response = await send(deps.http, await withAuth(), state, options, emit);
+  const sentToken = state.connection?.accessToken;
+  if (auth && sentToken !== undefined && tokenRefused(response)) {
+    // One new token and one more try (RFC 6750 §3.1): the token expired or was revoked early.
+    stopIfCancelled('getting a new access token');
+    response = await send(deps.http, await withAuth(sentToken), state, options, emit);
+  }
   if (integration.afterHook.trim() !== '') {
     emit({ type: 'phase', phase: 'after-hook' });
     await runHook(deps, 'after', integration.afterHook, state, emit, limits, signal, {
@@ -197,8 +205,25 @@ async function execute(
   }
 }
 
+/** The failure with the connection it concerns, when it is about the request's connection. */
+function withConnection(failure: RunFailure, state: RunState): RunFailure {
+  const used = state.connection;
+  if (
+    !used ||
+    (failure.code !== 'connection-incomplete' && failure.code !== 'token-request-failed')
+  ) {
+    return failure;
+  }
+  return {
+    ...failure,
+    field: failure.field ?? AUTH_FIELD,
+    connection: { vault: used.vault, name: used.name, missing: used.missing },
+  };
+}
+
 /** Parses every field and checks the vaults and grants its references name (no values read). */
 function checkReferences(chooser: VaultChooser, template: RequestTemplate): void {
+  checkAuthGrant(chooser, template.auth);
   for (const { reference, field } of referencesOf(parseRequest(template))) {
     if (reference.scope !== 'vault') continue;
     chooser.require(chooser.find(reference.vault, reference.source, field), 'read', field);

@@ -1,5 +1,5 @@
 import type { IntegrationId, VaultId } from '../ids';
-import type { JsonValue } from '../vault';
+import type { ConnectionField, ConnectionValue, JsonValue } from '../vault';
 
 /** The HTTP methods an integration's request may use. */
 export const httpMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
@@ -16,7 +16,21 @@ export interface RequestPair {
 export type BodyType = 'none' | 'json' | 'text';
 
 /** The request as written: every text may hold references, substituted only when sending. */
+/**
+ * How a request authenticates: not at all (beyond what its headers say), or with a connection
+ * entry (src/core/connections), named by its vault's id and its entry name (a rename of the entry
+ * breaks the link, as it breaks `@{vault.NAME}`). The connection is read at every run: a change
+ * to it takes effect at the next run of every integration that uses it.
+ * @example
+ * const auth: RequestAuth = { type: 'connection', vault, connection: 'github' };
+ */
+export type RequestAuth =
+  | { readonly type: 'none' }
+  | { readonly type: 'connection'; readonly vault: VaultId; readonly connection: string };
+
 export interface RequestTemplate {
+  /** Absent in integrations saved before connections: `{ type: 'none' }`. */
+  readonly auth?: RequestAuth;
   readonly method: HttpMethod;
   readonly url: string;
   readonly query: readonly RequestPair[];
@@ -63,6 +77,7 @@ export type IntegrationField =
   | { readonly part: 'query'; readonly index: number; readonly side: 'name' | 'value' }
   | { readonly part: 'header'; readonly index: number; readonly side: 'name' | 'value' }
   | { readonly part: 'body' }
+  | { readonly part: 'auth' }
   | { readonly part: 'default-vault' }
   | { readonly part: 'before-hook' }
   | { readonly part: 'after-hook' };
@@ -115,6 +130,16 @@ export interface RunFailure {
   readonly vault?: VaultId;
   /** For a request that failed: why (cors, unreachable, timeout, too-large, http-status…). */
   readonly reason?: string;
+  /**
+   * For a connection that could not be used (code `connection-incomplete` or
+   * `token-request-failed`): which one, and the required fields that are empty, so the UI can
+   * offer to fill them in.
+   */
+  readonly connection?: {
+    readonly vault: VaultId;
+    readonly name: string;
+    readonly missing: readonly string[];
+  };
 }
 
 export type RunStatus = 'succeeded' | 'failed' | 'cancelled';
@@ -153,6 +178,13 @@ export type RunEvent =
       readonly since: number | undefined;
     }
   | { readonly type: 'waiting-over'; readonly vault: string }
+  | {
+      /** The connection's access token is being replaced before the request goes out. */
+      readonly type: 'token';
+      readonly connection: string;
+      /** `refreshing`: asking the token endpoint; `waiting-for-device`: another device is. */
+      readonly step: 'refreshing' | 'waiting-for-device' | 'done';
+    }
   | { readonly type: 'debug'; readonly line: DebugLine }
   | { readonly type: 'request'; readonly request: SentRequest }
   | { readonly type: 'response'; readonly response: ReceivedResponse }
@@ -175,6 +207,18 @@ export interface ReferenceNames {
   readonly vaults: readonly { readonly name: string; readonly entries: readonly string[] }[];
   /** Names kept by the hooks in the last run. */
   readonly kept: readonly string[];
+}
+
+/**
+ * A connection an integration can pick for its request's auth: where it is, its type, and the
+ * required fields still empty (no values).
+ */
+export interface ConnectionChoice {
+  readonly vault: VaultId;
+  readonly vaultName: string;
+  readonly name: string;
+  readonly type: string;
+  readonly missing: readonly string[];
 }
 
 export type { JsonValue };
@@ -212,6 +256,29 @@ export interface IntegrationsApi {
   check(
     integration: Integration | (IntegrationDraft & { readonly id: IntegrationId }),
   ): Promise<FieldProblem[]>;
+  /**
+   * The connections of every vault the integration may read (its grants), by vault then name:
+   * what the request's Auth picker offers. Reads names and types only, never values.
+   */
+  connections(
+    integration: Integration | (IntegrationDraft & { readonly id: IntegrationId }),
+  ): Promise<ConnectionChoice[]>;
+  /**
+   * Creates a connection entry in `vault` (the editor's "+"): `value` may have every field
+   * empty ("Create an empty connection"). Waits for the vault like a run does. Rejects with the
+   * vault's own errors (NameTakenError, InvalidNameError, InvalidEntryError), nothing written.
+   */
+  createConnection(vault: VaultId, name: string, value: ConnectionValue): Promise<void>;
+  /**
+   * Changes some fields of a connection (a run's "Fill in"): `fields` as in
+   * `EntryChanges.fields` (null removes). Credentials changed drop the stored access token, so
+   * the next run gets a new one with them.
+   */
+  updateConnection(
+    vault: VaultId,
+    name: string,
+    fields: Readonly<Record<string, ConnectionField | null>>,
+  ): Promise<void>;
   /** The names `@{` may offer in this integration's fields. */
   referenceNames(
     integration: Integration | (IntegrationDraft & { readonly id: IntegrationId }),

@@ -87,6 +87,11 @@ export class VaultChooser {
     );
   }
 
+  /** The vault with this id, or undefined when it no longer exists. */
+  byId(id: VaultId): VaultListing | undefined {
+    return this.vaults.find((vault) => vault.id === id);
+  }
+
   /** The vaults this integration may read. */
   readable(): VaultListing[] {
     return this.vaults.filter((vault) => this.access(vault.id) !== undefined);

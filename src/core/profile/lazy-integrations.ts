@@ -39,6 +39,11 @@ export function lazyIntegrations(given: Omit<IntegrationsDeps, 'scheduler'>): La
     setGrant: (grant) => load().then((api) => api.setGrant(grant)),
     removeGrant: (integration, vault) => load().then((api) => api.removeGrant(integration, vault)),
     check: (integration) => load().then((api) => api.check(integration)),
+    connections: (integration) => load().then((api) => api.connections(integration)),
+    createConnection: (vault, name, value) =>
+      load().then((api) => api.createConnection(vault, name, value)),
+    updateConnection: (vault, name, fields) =>
+      load().then((api) => api.updateConnection(vault, name, fields)),
     referenceNames: (integration) => load().then((api) => api.referenceNames(integration)),
     prepareHooks: () => {
       void load().then(

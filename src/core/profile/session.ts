@@ -324,7 +324,8 @@ export class Session {
   get integrations(): IntegrationsApi {
     const { db, integrations: platform = {} } = this.options;
     const profileKey = (doing: string) => this.#key(doing);
-    this.#integrations ??= lazyIntegrations({ db, profileKey, vaults: this, platform });
+    const device = () => this.device();
+    this.#integrations ??= lazyIntegrations({ db, profileKey, vaults: this, platform, device });
     return this.#integrations;
   }
 

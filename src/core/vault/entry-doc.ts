@@ -132,10 +132,14 @@ function timesOf(entry: EntryMap): { createdAt: number; updatedAt: number } {
 
 function readField(raw: unknown): ConnectionField | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
-  const { value, secret } = raw as { value?: unknown; secret?: unknown };
+  const { value, secret, writeOnly } = raw as {
+    value?: unknown;
+    secret?: unknown;
+    writeOnly?: unknown;
+  };
   if ((value !== null && typeof value !== 'string') || typeof secret !== 'boolean')
     return undefined;
-  return { value, secret };
+  return secret && writeOnly === true ? { value, secret, writeOnly: true } : { value, secret };
 }
 
 /** Field names in a fixed order: replicas integrate keys in different orders. */
@@ -161,10 +165,16 @@ export function readSummary(id: EntryId, entry: EntryMap, name: string): EntrySu
   };
   if (kind !== 'connection') return base;
   const type: unknown = entry.get(EntryKey.type);
-  const emptyFields = sortedFields(entry.get(EntryKey.fields))
+  const fields = sortedFields(entry.get(EntryKey.fields));
+  const emptyFields = fields
     .filter(([, raw]) => readField(raw)?.value === null)
     .map(([fieldName]) => fieldName);
-  return { ...base, ...(typeof type === 'string' ? { connectionType: type } : {}), emptyFields };
+  return {
+    ...base,
+    ...(typeof type === 'string' ? { connectionType: type } : {}),
+    emptyFields,
+    fieldNames: fields.map(([fieldName]) => fieldName),
+  };
 }
 
 /**
@@ -282,8 +292,19 @@ function writeFields(
   let changed = false;
   for (const [fieldName, field] of fields) {
     const current = readField(target.get(fieldName));
-    if (current === undefined || current.value !== field.value || current.secret !== field.secret) {
-      target.set(fieldName, { value: field.value, secret: field.secret });
+    const writeOnly = field.writeOnly === true;
+    if (
+      current === undefined ||
+      current.value !== field.value ||
+      current.secret !== field.secret ||
+      (current.writeOnly === true) !== writeOnly
+    ) {
+      target.set(
+        fieldName,
+        writeOnly
+          ? { value: field.value, secret: field.secret, writeOnly }
+          : { value: field.value, secret: field.secret },
+      );
       changed = true;
     }
   }

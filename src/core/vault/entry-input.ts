@@ -170,10 +170,10 @@ function prepareConnection(
       throw invalid(path, 'a field { value, secret }', describeType(field));
     }
     for (const key of Object.keys(field)) {
-      if (key !== 'value' && key !== 'secret') {
+      if (key !== 'value' && key !== 'secret' && key !== 'writeOnly') {
         throw invalid(
           `${path}.${JSON.stringify(key.slice(0, 32))}`,
-          'absent (a field has only value and secret)',
+          'absent (a field has only value, secret and writeOnly)',
           'a property',
         );
       }
@@ -194,7 +194,17 @@ function prepareConnection(
     if (typeof secret !== 'boolean') {
       throw invalid(`${path}.secret`, 'true or false', describeType(secret));
     }
-    prepared.set(fieldName, { value: fieldValue, secret });
+    const writeOnly = ownValue(field, 'writeOnly');
+    if (writeOnly !== undefined && typeof writeOnly !== 'boolean') {
+      throw invalid(`${path}.writeOnly`, 'true, false or absent', describeType(writeOnly));
+    }
+    if (writeOnly === true && !secret) {
+      throw invalid(`${path}.writeOnly`, 'false or absent on a field that is not secret', 'true');
+    }
+    prepared.set(
+      fieldName,
+      writeOnly === true ? { value: fieldValue, secret, writeOnly } : { value: fieldValue, secret },
+    );
   }
   measureJson(
     {

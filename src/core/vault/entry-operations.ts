@@ -11,6 +11,8 @@
 import type * as Y from 'yjs';
 import type { EntryId } from '../ids';
 import type {
+  ConnectionEntry,
+  ConnectionField,
   ConnectionValue,
   Entry,
   EntryChanges,
@@ -51,6 +53,7 @@ export abstract class EntryOperations {
    */
   async visibleEntry(name: string): Promise<VisibleEntry | undefined> {
     const entry = this.read((store) => store.get(name));
+    if (entry?.kind === 'connection') return withoutWriteOnlyFields(entry);
     if (entry?.kind !== 'secret' || !entry.writeOnly) return entry as VisibleEntry | undefined;
     const { value: _hidden, ...rest } = entry;
     return { ...rest, writeOnly: true };
@@ -185,4 +188,17 @@ function inputOf(
     value,
     ...(options.writeOnly !== undefined ? { writeOnly: options.writeOnly } : {}),
   } as never;
+}
+
+/** The connection with each write-only field that has a value as `{ value: null, hidden: true }`. */
+function withoutWriteOnlyFields(entry: ConnectionEntry): ConnectionEntry {
+  const fields = Object.entries(entry.value.fields).map(
+    ([name, field]): [string, ConnectionField] => [
+      name,
+      field.writeOnly === true && field.value !== null
+        ? { value: null, secret: true, writeOnly: true, hidden: true }
+        : field,
+    ],
+  );
+  return { ...entry, value: { type: entry.value.type, fields: Object.fromEntries(fields) } };
 }

@@ -31,13 +31,19 @@ export const ENTRY_KINDS: readonly EntryKind[] = ['item', 'secret', 'connection'
 
 /**
  * One credential of a connection. `value: null` means "waiting for credentials"; `secret` says
- * whether the app masks it.
+ * whether the app masks it; `writeOnly` (only with `secret`) that the app never shows it again
+ * once saved: `visibleEntry` gives such a field as `{ value: null, hidden: true }` when it has a
+ * value. Code (runs, references) still reads it through `get`.
  * @example
  * const password: ConnectionField = { value: null, secret: true };
+ * const clientSecret: ConnectionField = { value: 's3cr3t', secret: true, writeOnly: true };
  */
 export interface ConnectionField {
   readonly value: string | null;
   readonly secret: boolean;
+  readonly writeOnly?: boolean;
+  /** Only in what `visibleEntry` gives: a write-only field that has a value, left out. */
+  readonly hidden?: boolean;
 }
 
 /**
@@ -133,6 +139,8 @@ export interface EntrySummary {
   readonly connectionType?: string;
   /** Connections only: the fields still waiting for a value, sorted. */
   readonly emptyFields?: readonly string[];
+  /** Connections only: the names of all its fields, sorted (a required one may be absent). */
+  readonly fieldNames?: readonly string[];
 }
 
 /**
@@ -172,6 +180,12 @@ export interface EntryChanges {
   readonly kind?: EntryKind;
   readonly writeOnly?: boolean;
   readonly value?: JsonValue | ConnectionValue;
+  /**
+   * A connection's fields to change, leaving the others as they are: a field given replaces the
+   * stored one, `null` removes it. Only for a connection that stays a connection, and not with
+   * `value`. How a form changes a connection without reading its write-only fields.
+   */
+  readonly fields?: Readonly<Record<string, ConnectionField | null>>;
 }
 
 /**

@@ -7,7 +7,15 @@
 import type { EntryId } from '../ids';
 import { ConfusableIndex, type NameIndex } from './entry-index';
 import { type PreparedEntry, prepareEntryInput } from './entry-input';
-import type { Entry, EntryChanges, EntryInput, NameStyle, SetEntryOptions } from './entry-types';
+import type {
+  ConnectionField,
+  Entry,
+  EntryChanges,
+  EntryInput,
+  EntryKind,
+  NameStyle,
+  SetEntryOptions,
+} from './entry-types';
 import {
   ConfusableNameError,
   EntryNotFoundError,
@@ -126,7 +134,40 @@ export function prepareUpdate(current: Entry, name: string, changes: EntryChange
       'no value',
     );
   }
+  if (changes.fields !== undefined) return prepareFieldsPatch(current, name, kind, changes);
   const value = keepsValue ? current.value : changes.value!;
   const input = (kind === 'secret' ? { kind, value, writeOnly } : { kind, value }) as EntryInput;
   return prepareEntryInput(name, input);
+}
+
+/** `changes.fields` applied to a connection's stored fields (see EntryChanges.fields). */
+function prepareFieldsPatch(
+  current: Entry,
+  name: string,
+  kind: EntryKind,
+  changes: EntryChanges,
+): PreparedEntry {
+  if (current.kind !== 'connection' || kind !== 'connection' || changes.value !== undefined) {
+    throw new InvalidEntryError(
+      name,
+      'fields',
+      'a change of fields only on a connection that stays one, and without a value',
+      current.kind !== 'connection'
+        ? `an entry of kind ${current.kind}`
+        : 'a kind or a value as well',
+    );
+  }
+  const fields = new Map<string, ConnectionField>(Object.entries(current.value.fields));
+  for (const [fieldName, field] of Object.entries(changes.fields ?? {})) {
+    if (field === null) {
+      fields.delete(fieldName);
+      continue;
+    }
+    // As for secrets: leaving `writeOnly` out keeps a write-only field write-only.
+    const keep = field.writeOnly === undefined && field.secret && fields.get(fieldName)?.writeOnly;
+    fields.set(fieldName, keep ? { ...field, writeOnly: true } : field);
+  }
+  // defineProperty-free: Object.fromEntries makes own data properties, `__proto__` included.
+  const value = { type: current.value.type, fields: Object.fromEntries(fields) };
+  return prepareEntryInput(name, { kind, value });
 }

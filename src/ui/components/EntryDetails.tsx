@@ -1,6 +1,8 @@
 import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
+import { connectionTypeSpec } from '../state/connection-types';
 import { entryView } from '../state/entry-view';
 import type { OpenVault } from '../state/open-vault';
+import { ConnectionStatusLine } from './ConnectionStatusLine';
 import { Dialog } from './Dialog';
 import { EntrySecretValue } from './EntrySecretValue';
 import '../styles/entries.css';
@@ -11,7 +13,9 @@ function timeText(ms: number): string {
 
 /**
  * One entry: its name and kind, its value as the kind allows (items as pretty JSON text,
- * secrets masked until shown, write-only secrets never), times, Edit and Delete (confirmed).
+ * secrets masked until shown, write-only secrets never; a connection's status line, its
+ * fields without Coffer's upkeep fields, write-only ones as "Saved"), times, Edit and Delete
+ * (confirmed).
  * The entry is reloaded whenever the vault's list says it changed.
  */
 export function EntryDetails(props: {
@@ -69,12 +73,7 @@ export function EntryDetails(props: {
                 <h3 id={headingId}>
                   <span class="entry-title">{entry.name}</span>{' '}
                   <span class="badge">{entry.kindLabel}</span>
-                  <Show
-                    when={
-                      entry.kind === 'connection' &&
-                      entry.fields.some((field) => field.value === null)
-                    }
-                  >
+                  <Show when={entry.kind === 'connection' && entry.missing}>
                     {' '}
                     <span class="badge warning">missing credentials</span>
                   </Show>
@@ -142,33 +141,45 @@ export function EntryDetails(props: {
                   {(connection) => {
                     const data = connection() as Extract<typeof entry, { kind: 'connection' }>;
                     return (
-                      <dl class="connection-fields">
-                        <dt>Type</dt>
-                        <dd>{data.typeLabel}</dd>
-                        <For each={data.fields}>
-                          {(field) => (
-                            <>
-                              <dt>{field.label}</dt>
-                              <dd>
-                                <Switch>
-                                  <Match when={field.value === null}>
-                                    <span class="badge warning">missing</span>
-                                  </Match>
-                                  <Match when={field.secret}>
-                                    <EntrySecretValue
-                                      value={field.value ?? ''}
-                                      label={field.label}
-                                    />
-                                  </Match>
-                                  <Match when={!field.secret}>
-                                    <span class="connection-text">{field.value}</span>
-                                  </Match>
-                                </Switch>
-                              </dd>
-                            </>
-                          )}
-                        </For>
-                      </dl>
+                      <>
+                        {/* An unknown type has no known requirements: "Ready" would be a guess. */}
+                        <Show when={connectionTypeSpec(data.type)}>
+                          <ConnectionStatusLine value={data.value} />
+                        </Show>
+                        <dl class="connection-fields">
+                          <dt>Type</dt>
+                          <dd>{data.typeLabel}</dd>
+                          <For each={data.fields}>
+                            {(field) => (
+                              <>
+                                <dt>{field.label}</dt>
+                                <dd>
+                                  <Switch>
+                                    <Match when={field.hidden}>
+                                      <span class="connection-saved">Saved (write-only)</span>
+                                    </Match>
+                                    <Match when={field.value === null && field.required}>
+                                      <span class="badge warning">missing</span>
+                                    </Match>
+                                    <Match when={field.value === null}>
+                                      <span class="connection-unset">not set</span>
+                                    </Match>
+                                    <Match when={field.secret}>
+                                      <EntrySecretValue
+                                        value={field.value ?? ''}
+                                        label={field.label}
+                                      />
+                                    </Match>
+                                    <Match when={!field.secret}>
+                                      <span class="connection-text">{field.value}</span>
+                                    </Match>
+                                  </Switch>
+                                </dd>
+                              </>
+                            )}
+                          </For>
+                        </dl>
+                      </>
                     );
                   }}
                 </Match>

@@ -5,7 +5,8 @@ import { EntryForm } from './EntryForm';
 
 /**
  * Loads an entry into the entry form. Only the form's data is kept: for a write-only secret
- * that is everything but its value.
+ * that is everything but its value; a connection's write-only fields arrive as `hidden`, and
+ * saving patches only the fields that changed, so they are kept without being read.
  */
 export function EntryEditForm(props: {
   vault: OpenVault;

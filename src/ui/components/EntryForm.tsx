@@ -224,6 +224,10 @@ export function EntryForm(props: {
           onText={(field, text) =>
             update({ connectionTexts: { ...form().connectionTexts, [field]: text } })
           }
+          writeOnly={form().connectionWriteOnly}
+          onWriteOnly={(field, writeOnly) =>
+            update({ connectionWriteOnly: { ...form().connectionWriteOnly, [field]: writeOnly } })
+          }
         />
       </Show>
 

@@ -9,6 +9,7 @@ import { vaultsFor } from '../state/vaults';
 import { useWorkspace } from '../state/workspace';
 import '../styles/integrations.css';
 import { CodeEditor } from './CodeEditor';
+import { IntegrationsAuth } from './IntegrationsAuth';
 import { IntegrationsHookHelp } from './IntegrationsHookHelp';
 import { IntegrationsPairs } from './IntegrationsPairs';
 import { IntegrationsProblems } from './IntegrationsProblems';
@@ -27,9 +28,9 @@ const bodyTypes: readonly { readonly value: BodyType; readonly label: string }[]
 ];
 
 /**
- * The request tab of an integration: name, default vault, method and URL, query parameters,
- * headers and body (all of which may hold references, checked as they are edited), the before
- * and after hooks, Save, and Run with its output.
+ * The request tab of an integration: name, default vault, method and URL, auth (a connection),
+ * query parameters, headers and body (which may hold references, checked as they are edited),
+ * the before and after hooks, Save, and Run with its output.
  */
 export function IntegrationsEditor(props: {
   editor: IntegrationEditor;
@@ -217,6 +218,14 @@ export function IntegrationsEditor(props: {
                 </code>
                 . Write <code>@@{'{'}</code> for a literal <code>@{'{'}</code>.
               </p>
+              <IntegrationsAuth
+                editor={props.editor}
+                id={id({ part: 'auth' })}
+                problems={at({ part: 'auth' })}
+                problemsId={problemsId({ part: 'auth' })}
+                vaults={vaults.vaults()}
+                onPermissions={openPermissions}
+              />
               <IntegrationsPairs
                 editor={props.editor}
                 list="query"

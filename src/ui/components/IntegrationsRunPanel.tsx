@@ -1,12 +1,15 @@
-import { Show } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 import type { IntegrationField } from '../../core/integrations';
 import type { VaultId } from '../../core/profile';
+import type { FailedConnection } from '../state/integration-auth';
 import type { IntegrationEditor } from '../state/integration-editor';
+import { ConnectionDialog } from './ConnectionDialog';
 import { IntegrationsRunView } from './IntegrationsRunView';
 
 /**
  * Run and Cancel run, what running means (the page sends the request: CORS), and the run going
- * on or the last one run here.
+ * on or the last one run here; a run stopped by a connection's empty credentials opens "Fill in"
+ * here, and says when they are saved, so the user can run again.
  */
 export function IntegrationsRunPanel(props: {
   editor: IntegrationEditor;
@@ -15,10 +18,19 @@ export function IntegrationsRunPanel(props: {
   onPermissions: (vault: VaultId | undefined) => void;
 }) {
   let section!: HTMLElement;
+  const [filling, setFilling] = createSignal<FailedConnection | undefined>();
+  // The connection filled in since the last run, for "run again".
+  const [filled, setFilled] = createSignal<string | undefined>();
   const run = () => {
+    setFilled(undefined);
     void props.editor.run();
     queueMicrotask(() => section.scrollIntoView?.({ block: 'nearest' }));
   };
+  // The picker knows the connection's type (and vault name) when the integration may read it.
+  const listed = (connection: FailedConnection) =>
+    props.editor
+      .connections()
+      .find((choice) => choice.vault === connection.vault && choice.name === connection.name);
   return (
     <section ref={section} class="run-panel" aria-labelledby="integration-run-title">
       <h3 id="integration-run-title">Run</h3>
@@ -47,6 +59,9 @@ export function IntegrationsRunPanel(props: {
           </p>
         )}
       </Show>
+      <p class="settings-status" role="status">
+        {filled() === undefined ? '' : `${filled()} is filled in. Run again to use it.`}
+      </p>
       <Show when={props.editor.progress()}>
         {(progress) => (
           <IntegrationsRunView
@@ -55,6 +70,25 @@ export function IntegrationsRunPanel(props: {
             onJump={props.onJump}
             onField={props.onField}
             onPermissions={props.onPermissions}
+            onFillIn={setFilling}
+          />
+        )}
+      </Show>
+      <Show when={filling()}>
+        {(connection) => (
+          <ConnectionDialog
+            mode="fill"
+            name={connection().name}
+            vaultName={listed(connection())?.vaultName}
+            type={listed(connection())?.type}
+            missing={connection().missing}
+            onClose={() => setFilling(undefined)}
+            onFill={async (fields) => {
+              const { vault, name } = connection();
+              await props.editor.fillConnection(vault, name, fields);
+              setFilling(undefined);
+              setFilled(name);
+            }}
           />
         )}
       </Show>

@@ -1,8 +1,10 @@
 import { For, Show } from 'solid-js';
 import type { IntegrationField } from '../../core/integrations';
 import type { VaultId } from '../../core/profile';
+import type { FailedConnection } from '../state/integration-auth';
 import { fieldLabel, messageText } from '../state/integration-check';
 import {
+  describeToken,
   describeWaiting,
   formatDuration,
   type RunProgress,
@@ -18,9 +20,10 @@ const formatBytes = (bytes: number) =>
   bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1)} KiB`;
 
 /**
- * One run, going on or finished: its phases, a wait for a vault open elsewhere, the hooks'
- * debug lines, the request as sent and the response, and how it failed. Everything arrives
- * masked from core and is shown as text (never as HTML).
+ * One run, going on or finished: its phases, a wait for a vault open elsewhere, a connection's
+ * access token being fetched, the hooks' debug lines, the request as sent and the response,
+ * and how it failed (a connection with empty credentials offers "Fill in" when the owner can
+ * open that dialog). Everything arrives masked from core and is shown as text (never as HTML).
  */
 export function IntegrationsRunView(props: {
   run: RunProgress;
@@ -28,11 +31,20 @@ export function IntegrationsRunView(props: {
   onJump?: (hook: 'before' | 'after', line: number) => void;
   onField?: (field: IntegrationField) => void;
   onPermissions?: (vault: VaultId | undefined) => void;
+  /** Opens "Fill in" for a connection a run found incomplete; without it, no button. */
+  onFillIn?: (connection: FailedConnection) => void;
 }) {
   const record = () => props.run.record;
   const failure = () => record()?.failure;
   const current = () => props.run.phases.at(-1);
   const warning = () => shortSecretsWarning(record()?.unmaskedShortSecrets ?? 0);
+  const token = () => (props.running ? describeToken(props.run.token) : undefined);
+  const incomplete = () => {
+    const failed = failure();
+    return failed?.code === 'connection-incomplete' && props.onFillIn
+      ? failed.connection
+      : undefined;
+  };
 
   return (
     <div class="run-view">
@@ -58,6 +70,13 @@ export function IntegrationsRunView(props: {
         {(waiting) => (
           <p class="notice warning run-waiting" role="status">
             {describeWaiting(waiting(), time)}
+          </p>
+        )}
+      </Show>
+      <Show when={token()}>
+        {(text) => (
+          <p class="notice run-token" role="status" data-testid="run-token">
+            {text()}
           </p>
         )}
       </Show>
@@ -101,6 +120,17 @@ export function IntegrationsRunView(props: {
                     onClick={() => props.onField?.(field())}
                   >
                     Go to {fieldLabel(field())}
+                  </button>
+                )}
+              </Show>
+              <Show when={incomplete()}>
+                {(connection) => (
+                  <button
+                    type="button"
+                    class="secondary small"
+                    onClick={() => props.onFillIn?.(connection())}
+                  >
+                    Fill in {connection().name}
                   </button>
                 )}
               </Show>

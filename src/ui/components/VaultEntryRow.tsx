@@ -1,6 +1,6 @@
 import { Show } from 'solid-js';
 import type { EntrySummary } from '../../core/vault';
-import { kindLabel } from '../state/vault-view';
+import { kindLabel, needsCredentials } from '../state/vault-view';
 import { KindIcon } from './KindIcon';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -29,7 +29,7 @@ export function VaultEntryRow(props: {
           review
         </span>
       </Show>
-      <Show when={props.entry.kind === 'connection' && (props.entry.emptyFields?.length ?? 0) > 0}>
+      <Show when={needsCredentials(props.entry)}>
         <span class="badge warning">missing credentials</span>
       </Show>
       <time class="entry-updated muted" datetime={new Date(props.entry.updatedAt).toISOString()}>

@@ -2,9 +2,10 @@
  * The logic of the entry dialog, as plain functions over plain data so it is tested in Node:
  * validating what the user typed with the core's own validators, turning the form into what
  * OpenVault.create and OpenVault.update take, and mapping every core error to the field it is
- * about. The UI reads entries as `VisibleEntry` (a write-only secret comes without its value)
- * and saves an edit as one `update` that leaves such a value out, so a write-only value never
- * reaches UI code. Single-field checks are in field-checks.ts; the entry view in entry-view.ts.
+ * about. The UI reads entries as `VisibleEntry` (a write-only secret comes without its value,
+ * a connection's write-only field as `hidden`) and saves an edit as one `update` that leaves
+ * such a value out (for a connection, a patch of the fields that changed), so a write-only
+ * value never reaches UI code. Single-field checks are in field-checks.ts; the entry view in entry-view.ts.
  */
 import type {
   ConnectionValue,
@@ -26,9 +27,13 @@ import {
   ValueTooLargeError,
 } from '../../core/vault';
 import {
+  connectionEditPatch,
+  connectionFieldLabel,
   connectionFieldSpecs,
   connectionValueFromForm,
   DEFAULT_CONNECTION_TYPE,
+  isHiddenField,
+  type WriteOnlyChoices,
 } from './connection-types';
 import { capitalize, describeJsonError, jsonTextProblem, nameProblem } from './field-checks';
 import type { EntryDraft, OpenVault } from './open-vault';
@@ -43,8 +48,10 @@ export interface EntryForm {
   readonly secretIsJson: boolean;
   readonly writeOnly: boolean;
   readonly connectionType: string;
-  /** Field name -> text; '' is an empty field. */
+  /** Field name -> text; '' is an empty field (or, for a saved write-only field, "keep it"). */
   readonly connectionTexts: Readonly<Record<string, string>>;
+  /** The user's write-only choices by field; a field left out gets its spec's default. */
+  readonly connectionWriteOnly: WriteOnlyChoices;
 }
 
 /** The entry an edit started from. It never holds the value of a write-only secret. */
@@ -53,7 +60,10 @@ export interface EntryOrigin {
   readonly name: string;
   readonly kind: EntryKind;
   readonly writeOnly: boolean;
-  /** For connections: the type and the fields' shape, with values dropped. */
+  /**
+   * For connections: the value as the UI sees it. Its write-only fields that have a value are
+   * `{ value: null, hidden: true }`; readable values are the ones the form starts with.
+   */
   readonly connection?: ConnectionValue;
 }
 
@@ -79,6 +89,7 @@ export function emptyEntryForm(): EntryForm {
     writeOnly: false,
     connectionType: DEFAULT_CONNECTION_TYPE,
     connectionTexts: {},
+    connectionWriteOnly: {},
   };
 }
 
@@ -102,15 +113,14 @@ export function entryFormFromEntry(entry: VisibleEntry): { form: EntryForm; orig
       };
     }
     case 'connection': {
+      // A saved write-only field starts empty ("type to replace"); upkeep fields are not shown.
       const texts: Record<string, string> = {};
-      const shape: Record<string, { value: null; secret: boolean }> = {};
-      for (const [name, field] of Object.entries(entry.value.fields)) {
-        texts[name] = field.value ?? '';
-        shape[name] = { value: null, secret: field.secret };
+      for (const spec of connectionFieldSpecs(entry.value.type, entry.value)) {
+        texts[spec.name] = entry.value.fields[spec.name]?.value ?? '';
       }
       return {
         form: { ...base, connectionType: entry.value.type, connectionTexts: texts },
-        origin: { ...origin, connection: { type: entry.value.type, fields: shape } },
+        origin: { ...origin, connection: entry.value },
       };
     }
   }
@@ -127,6 +137,30 @@ export function keepsWriteOnlyValue(form: EntryForm, origin: EntryOrigin | undef
     form.kind === 'secret' &&
     form.secretText === ''
   );
+}
+
+/**
+ * Saved write-only fields kept (left empty) while the user unticked write-only: that would make
+ * a write-only value readable, so, as for secrets, it takes a new value.
+ */
+function writeOnlyKeptProblems(
+  form: EntryForm,
+  origin: EntryOrigin | undefined,
+): Record<string, string> {
+  const problems: Record<string, string> = {};
+  const original = origin?.connection;
+  for (const [name, writeOnly] of Object.entries(form.connectionWriteOnly)) {
+    if (
+      !writeOnly &&
+      isHiddenField(original, form.connectionType, name) &&
+      (form.connectionTexts[name] ?? '') === ''
+    ) {
+      const label = connectionFieldLabel(form.connectionType, name);
+      problems[name] =
+        `To make ${label} readable, enter a new value: the saved value stays write-only.`;
+    }
+  }
+  return problems;
 }
 
 export function hasErrors(errors: FormErrors): boolean {
@@ -156,6 +190,9 @@ export function checkEntryForm(
       errors.value = problem.message;
       errors.valueOffset = problem.offset;
     }
+  } else if (form.kind === 'connection') {
+    const fields = writeOnlyKeptProblems(form, origin);
+    if (Object.keys(fields).length > 0) errors.fields = fields;
   } else if (form.kind === 'secret') {
     if (keepsWriteOnlyValue(form, origin)) {
       // Unticking write-only with the old value kept would make a write-only value readable.
@@ -190,22 +227,39 @@ export function entryDraftFromForm(form: EntryForm, origin: EntryOrigin | undefi
       return {
         name: form.name,
         kind: 'connection',
-        value: connectionValueFromForm(form.connectionType, specs, form.connectionTexts),
+        value: connectionValueFromForm(
+          form.connectionType,
+          specs,
+          form.connectionTexts,
+          form.connectionWriteOnly,
+        ),
       };
     }
   }
 }
 
 /**
- * What an edit changes, as one `update`: name, kind, flag and value, except that a write-only
- * secret whose value field was left empty keeps its value, which is then left out (the core
- * keeps it; nobody here reads it).
+ * What an edit changes, as one `update`: name, kind, flag and value, except that
+ * - a write-only secret whose value field was left empty keeps its value, which is then left
+ *   out (the core keeps it; nobody here reads it);
+ * - a connection that keeps its type saves only the fields that change (`connectionEditPatch`),
+ *   so its write-only fields left empty are kept. A new type is a whole new value: the saved
+ *   write-only fields are dropped (the form says so).
  */
 export function entryChangesFromForm(form: EntryForm, origin: EntryOrigin): EntryChanges {
-  const draft = keepsWriteOnlyValue(form, origin)
-    ? { name: form.name, kind: 'secret' as const, writeOnly: form.writeOnly }
-    : entryDraftFromForm(form, origin);
-  return draft;
+  if (keepsWriteOnlyValue(form, origin)) {
+    return { name: form.name, kind: 'secret', writeOnly: form.writeOnly };
+  }
+  const original = origin.connection;
+  if (form.kind === 'connection' && original && original.type === form.connectionType) {
+    const specs = connectionFieldSpecs(form.connectionType, original);
+    return {
+      name: form.name,
+      kind: 'connection',
+      fields: connectionEditPatch(original, specs, form.connectionTexts, form.connectionWriteOnly),
+    };
+  }
+  return entryDraftFromForm(form, origin);
 }
 
 /** Puts a core error from saving next to the field it is about, or at the top. */
@@ -231,7 +285,7 @@ export function errorsFromSaveError(error: unknown, form: EntryForm): FormErrors
     return form.kind === 'connection' ? { form: message } : { value: message };
   }
   if (error instanceof InvalidEntryError) {
-    const field = /^value\.fields\.(.+)\.(value|secret)$/.exec(error.field)?.[1];
+    const field = /^value\.fields\.(.+)\.(value|secret|writeOnly)$/.exec(error.field)?.[1];
     if (field !== undefined && form.kind === 'connection') {
       return { fields: { [field]: capitalize(error.message) } };
     }

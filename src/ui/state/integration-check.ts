@@ -34,6 +34,8 @@ export function fieldLabel(field: IntegrationField): string {
       return 'URL';
     case 'body':
       return 'Body';
+    case 'auth':
+      return 'Auth';
     case 'default-vault':
       return 'Default vault';
     case 'before-hook':

@@ -17,6 +17,7 @@ import {
 } from '../../core/integrations';
 import { describeError } from './error-text';
 import { type IntegrationsApiSource, requireApi } from './integration-api';
+import { sameAuth } from './integration-auth';
 
 /** The methods the editor offers, in core's order. */
 export const httpMethodChoices = httpMethods;
@@ -50,6 +51,7 @@ export function sameDraft(a: IntegrationDraft, b: IntegrationDraft): boolean {
     a.request.url === b.request.url &&
     a.request.body.type === b.request.body.type &&
     a.request.body.text === b.request.body.text &&
+    sameAuth(a.request.auth, b.request.auth) &&
     samePairs(a.request.query, b.request.query) &&
     samePairs(a.request.headers, b.request.headers)
   );

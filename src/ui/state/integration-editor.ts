@@ -7,12 +7,15 @@
  *   edit or a discard, and as a run starts;
  * - the names `@{` offers (integration-completion.ts): on load, after a save, after a run,
  *   and when the default vault changes;
+ * - the connections the Auth picker offers (integration-auth.ts): on load, when the default
+ *   vault or the grants change, and after one is created or filled in here (which also
+ *   re-checks, since what was missing may be there now);
  * - runs (integration-run.ts), which save unsaved changes first.
  *
  * Plain signals, no effects, so Node tests drive it directly.
  */
 import type { Accessor } from 'solid-js';
-import type { IntegrationId } from '../../core/ids';
+import type { IntegrationId, VaultId } from '../../core/ids';
 import type {
   FieldProblem,
   Integration,
@@ -20,7 +23,9 @@ import type {
   ReferenceNames,
   RunRecord,
 } from '../../core/integrations';
-import type { IntegrationsApiSource } from './integration-api';
+import type { ConnectionField, ConnectionValue } from '../../core/vault';
+import { type IntegrationsApiSource, requireApi } from './integration-api';
+import { type ConnectionChoice, createConnectionChoices, withAuth } from './integration-auth';
 import { createDraftCheck, type Timers } from './integration-check';
 import { createReferenceNames, type Suggestions } from './integration-completion';
 import { createDraftState } from './integration-draft';
@@ -64,6 +69,22 @@ export interface IntegrationEditor {
   refreshNames(): Promise<void>;
   suggest(text: string, cursor: number): Suggestions | undefined;
 
+  /** The connections the request's Auth may use (every vault the integration may read). */
+  readonly connections: Accessor<readonly ConnectionChoice[]>;
+  readonly connectionsError: Accessor<string | undefined>;
+  refreshConnections(): Promise<void>;
+  /**
+   * Creates a connection (the Auth control's "+") and makes it the request's auth; rejects
+   * with core's error (name taken, invalid name…), the draft unchanged.
+   */
+  addConnection(vault: VaultId, name: string, value: ConnectionValue): Promise<void>;
+  /** Saves some fields of a connection (a failed run's "Fill in"); rejects with core's error. */
+  fillConnection(
+    vault: VaultId,
+    name: string,
+    fields: Readonly<Record<string, ConnectionField | null>>,
+  ): Promise<void>;
+
   readonly running: Accessor<boolean>;
   /** The run shown in the run view: the one going on, or the last one run here. */
   readonly progress: Accessor<RunProgress | undefined>;
@@ -81,10 +102,12 @@ export function createIntegrationEditor(
   id: IntegrationId,
   options: EditorOptions = {},
 ): IntegrationEditor {
+  const need = requireApi(api);
   const drafts = createDraftState(api, id, {
     loaded: () => {
       void checker.check();
       void names.refresh();
+      void connections.refresh();
       // The hook engine loads while the user edits, not when they first press Run.
       api()?.prepareHooks();
     },
@@ -95,6 +118,7 @@ export function createIntegrationEditor(
   });
   const checker = createDraftCheck(api, id, drafts.draft, options.timers);
   const names = createReferenceNames(api, id, drafts.draft);
+  const connections = createConnectionChoices(api, id, drafts.draft);
   const runner = createIntegrationRunner(api, id, {
     dirty: drafts.dirty,
     save: drafts.save,
@@ -119,7 +143,10 @@ export function createIntegrationEditor(
       const next = change(current);
       drafts.edit(next);
       checker.schedule();
-      if (next.defaultVault !== current.defaultVault) void names.refresh();
+      if (next.defaultVault !== current.defaultVault) {
+        void names.refresh();
+        void connections.refresh();
+      }
     },
     discard() {
       if (drafts.discard()) checker.schedule();
@@ -134,6 +161,23 @@ export function createIntegrationEditor(
     names: names.names,
     refreshNames: names.refresh,
     suggest: names.suggest,
+    connections: connections.choices,
+    connectionsError: connections.error,
+    refreshConnections: connections.refresh,
+    async addConnection(vault, name, value) {
+      await need().createConnection(vault, name, value);
+      const current = drafts.draft();
+      if (current !== undefined) {
+        drafts.edit(withAuth(current, { type: 'connection', vault, connection: name }));
+        checker.schedule();
+      }
+      await connections.refresh();
+    },
+    async fillConnection(vault, name, fields) {
+      await need().updateConnection(vault, name, fields);
+      void checker.check();
+      await connections.refresh();
+    },
     running: runner.running,
     progress: runner.progress,
     runError: runner.runError,
@@ -143,6 +187,7 @@ export function createIntegrationEditor(
       drafts.dispose();
       checker.dispose();
       names.dispose();
+      connections.dispose();
       runner.cancel();
     },
   };

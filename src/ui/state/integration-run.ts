@@ -34,11 +34,19 @@ export interface RunWaiting {
   readonly since: number | undefined;
 }
 
+/** The latest step of getting a connection's access token during a run. */
+export interface RunToken {
+  readonly connection: string;
+  readonly step: Extract<RunEvent, { type: 'token' }>['step'];
+}
+
 /** What the run view shows: a run being fed its events, or one from history. */
 export interface RunProgress {
   /** The phases reached, in order; the last is the current one while running. */
   readonly phases: readonly RunPhase[];
   readonly waiting: RunWaiting | undefined;
+  /** The last token step reported; `done` once the token is there (nothing to show then). */
+  readonly token: RunToken | undefined;
   readonly debug: readonly DebugLine[];
   readonly request: SentRequest | undefined;
   readonly response: ReceivedResponse | undefined;
@@ -49,6 +57,7 @@ export interface RunProgress {
 export const emptyRun: RunProgress = {
   phases: [],
   waiting: undefined,
+  token: undefined,
   debug: [],
   request: undefined,
   response: undefined,
@@ -69,6 +78,8 @@ export function applyRunEvent(run: RunProgress, event: RunEvent): RunProgress {
       };
     case 'waiting-over':
       return run.waiting?.vault === event.vault ? { ...run, waiting: undefined } : run;
+    case 'token':
+      return { ...run, token: { connection: event.connection, step: event.step } };
     case 'debug':
       return { ...run, debug: [...run.debug, event.line] };
     case 'request':
@@ -85,6 +96,7 @@ export function runFromRecord(record: RunRecord, phases: readonly RunPhase[] = [
   return {
     phases,
     waiting: undefined,
+    token: undefined,
     debug: record.debug,
     request: record.request,
     response: record.response,
@@ -107,6 +119,21 @@ export function describeWaiting(waiting: RunWaiting, time: (at: number) => strin
     return `Waiting for ${waiting.vault}, open in another tab since ${time(waiting.since)}`;
   const holder = waiting.holder === undefined ? '' : ` (${waiting.holder})`;
   return `Waiting for ${waiting.vault}, open in another tab${holder}`;
+}
+
+/**
+ * What the run is doing about a connection's access token, or undefined when nothing is going
+ * on ("Getting a new access token for github…").
+ */
+export function describeToken(token: RunToken | undefined): string | undefined {
+  switch (token?.step) {
+    case 'refreshing':
+      return `Getting a new access token for ${token.connection}…`;
+    case 'waiting-for-device':
+      return `Waiting for another device to refresh ${token.connection}…`;
+    default:
+      return undefined;
+  }
 }
 
 /** The warning about secrets too short to mask, or undefined when there are none. */

@@ -12,7 +12,7 @@
  *
  * This module keeps the list, makes an editor and a history per integration on first use, and
  * says what follows what between them (a save renames the list's entry, a run refreshes
- * history, a grant change re-checks the editors).
+ * history, a grant change re-checks the editors and refreshes the connections they offer).
  *
  * The list, the editor pane and the permissions view are siblings under the workspace, so
  * their shared state hangs off the Workspace object (one per unlocked session), as the vaults
@@ -76,12 +76,13 @@ export function createIntegrationsState(
   const [loadError, setLoadError] = createSignal<string | undefined>();
   const editors = new Map<IntegrationId, IntegrationEditor>();
   const histories = new Map<IntegrationId, RunHistory>();
-  // After a grant changes, the editors' checks and suggestions change too.
+  // After a grant changes, the editors' checks, suggestions and connections change too.
   const grants = createGrantsState(api, () => {
     for (const editor of editors.values()) {
       if (editor.draft() === undefined) continue;
       void editor.check();
       void editor.refreshNames();
+      void editor.refreshConnections();
     }
   });
 

@@ -7,6 +7,7 @@
  * pass over precomputed lowercase names, and only the current page is rendered.
  */
 import { type Accessor, batch, createMemo, createSignal, onCleanup } from 'solid-js';
+import { missingOfEmpty } from '../../core/connections';
 import { type HolderInfo, LockWaitAbortedError, VaultBusyError } from '../../core/lock';
 import { type Session, type VaultId, VaultNotFoundError } from '../../core/profile';
 import type { EntryKind, EntrySummary, Vault } from '../../core/vault';
@@ -312,4 +313,12 @@ export function createVaultOpener(options: VaultOpenerOptions): VaultOpener {
   onCleanup(() => void opener.dispose());
   void start();
   return opener;
+}
+
+/** True when a connection in a list still needs a required credential ("missing credentials"). */
+export function needsCredentials(entry: EntrySummary): boolean {
+  return (
+    entry.kind === 'connection' &&
+    missingOfEmpty(entry.connectionType ?? '', entry.emptyFields ?? [], entry.fieldNames).length > 0
+  );
 }

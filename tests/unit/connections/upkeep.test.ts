@@ -87,8 +87,9 @@ describe('token state in fields', () => {
     expect(next.fields).toEqual({
       token_url: { value: 'https://a.test/t', secret: false },
       client_id: { value: 'c', secret: false },
+      // The refresh token was not write-only before: the rotated one keeps that choice.
       refresh_token: { value: 'rt-new', secret: true },
-      access_token: { value: 'at-1', secret: true },
+      access_token: { value: 'at-1', secret: true, writeOnly: true },
       access_token_expires_at: { value: '2026-01-01T01:00:00.000Z', secret: false },
       access_token_obtained_at: { value: '2026-01-01T00:00:00.000Z', secret: false },
     });
@@ -98,6 +99,24 @@ describe('token state in fields', () => {
       expiresAt: Date.UTC(2026, 0, 1, 1),
     });
     expect(TOKEN_STATE_FIELDS.accessToken).toBe('access_token');
+  });
+
+  it('a rotated refresh token stays write-only; the token error and the lease are cleared', () => {
+    const next = withToken(
+      {
+        type: base.type,
+        fields: {
+          ...base.fields,
+          refresh_token: { value: 'rt-old', secret: true, writeOnly: true },
+          token_error: { value: '{"reason":"server"}', secret: false },
+          refresh_lease: { value: '{"device":"d"}', secret: false },
+        },
+      },
+      { accessToken: 'at-2', obtainedAt: 0, expiresAt: null, refreshToken: 'rt-2' },
+    );
+    expect(next.fields.refresh_token).toEqual({ value: 'rt-2', secret: true, writeOnly: true });
+    expect(next.fields.token_error).toBeUndefined();
+    expect(next.fields.refresh_lease).toBeUndefined();
   });
 
   it('keeps the refresh token when none was rotated; no access token reads as none', () => {

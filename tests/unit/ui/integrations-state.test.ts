@@ -10,7 +10,13 @@ import type {
   RunOptions,
   RunRecord,
 } from '../../../src/core/integrations';
-import { checkDelayMs, problemsAt, type Timers } from '../../../src/ui/state/integration-check';
+import {
+  checkDelayMs,
+  fieldControlId,
+  fieldLabel,
+  problemsAt,
+  type Timers,
+} from '../../../src/ui/state/integration-check';
 import {
   applyCompletion,
   type CompletionOption,
@@ -29,6 +35,7 @@ import {
 import { createIntegrationEditor } from '../../../src/ui/state/integration-editor';
 import {
   applyRunEvent,
+  describeToken,
   describeWaiting,
   emptyRun,
   type RunProgress,
@@ -155,6 +162,10 @@ function fakeApi(stored: Integration = integration()) {
       return problems;
     },
     referenceNames: async () => names,
+    // Connections have their own tests (integration-auth.test.ts).
+    connections: async () => [],
+    createConnection: async () => undefined,
+    updateConnection: async () => undefined,
     prepareHooks: () => {
       calls.prepared++;
     },
@@ -192,6 +203,29 @@ describe('drafts', () => {
     expect(sameDraft(saved, withPair(saved, 'headers', 0, { enabled: false }))).toBe(false);
     expect(sameDraft(saved, { ...saved, beforeHook: 'debug(1)' })).toBe(false);
     expect(sameDraft(saved, { ...saved, defaultVault: vaultId })).toBe(false);
+    // Absent auth (saved before connections) is none.
+    expect(sameDraft(saved, withRequest(saved, { auth: { type: 'none' } }))).toBe(true);
+    const github = withRequest(saved, {
+      auth: { type: 'connection', vault: vaultId, connection: 'github' },
+    });
+    expect(sameDraft(saved, github)).toBe(false);
+    expect(
+      sameDraft(
+        github,
+        withRequest(saved, { auth: { type: 'connection', vault: vaultId, connection: 'github' } }),
+      ),
+    ).toBe(true);
+    expect(
+      sameDraft(
+        github,
+        withRequest(saved, { auth: { type: 'connection', vault: vaultId, connection: 'gitlab' } }),
+      ),
+    ).toBe(false);
+  });
+
+  it('names the auth field and its control', () => {
+    expect(fieldLabel({ part: 'auth' })).toBe('Auth');
+    expect(fieldControlId('p', { part: 'auth' })).toBe('p-auth');
   });
 
   it('adds, changes and removes pairs without modifying the draft', () => {
@@ -417,6 +451,28 @@ describe('applyRunEvent', () => {
     expect(finished.record).toBe(done);
     expect(finished.waiting).toBeUndefined();
     expect(finished.debug).toBe(done.debug);
+  });
+
+  it('keeps the latest token step, and forgets it when the run is over', () => {
+    const refreshing = applyRunEvent(emptyRun, {
+      type: 'token',
+      connection: 'github',
+      step: 'refreshing',
+    });
+    expect(refreshing.token).toEqual({ connection: 'github', step: 'refreshing' });
+    expect(emptyRun.token).toBeUndefined();
+    expect(describeToken(refreshing.token)).toBe('Getting a new access token for github…');
+    const waiting = applyRunEvent(refreshing, {
+      type: 'token',
+      connection: 'github',
+      step: 'waiting-for-device',
+    });
+    expect(describeToken(waiting.token)).toBe('Waiting for another device to refresh github…');
+    const done = applyRunEvent(waiting, { type: 'token', connection: 'github', step: 'done' });
+    expect(done.token?.step).toBe('done');
+    expect(describeToken(done.token)).toBeUndefined();
+    expect(describeToken(undefined)).toBeUndefined();
+    expect(applyRunEvent(waiting, { type: 'done', record: record() }).token).toBeUndefined();
   });
 
   it('words a wait and short secrets', () => {
