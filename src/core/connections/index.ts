@@ -93,6 +93,7 @@ export {
   TOKEN_ERROR_FIELD,
   UPKEEP_FIELDS,
   usesTokenEndpoint,
+  withStaleTokenDropped,
 } from './status';
 export { fetchToken, TOKEN_REQUEST_TIMEOUT_MS, type TokenDeps } from './token';
 export {

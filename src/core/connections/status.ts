@@ -1,4 +1,4 @@
-import type { ConnectionValue } from '../vault';
+import type { ConnectionField, ConnectionValue } from '../vault';
 import { connectionTypeSpec, missingFields } from './connection-types';
 import type { TokenFailureReason } from './errors';
 import {
@@ -120,5 +120,33 @@ export function connectionStatus(value: ConnectionValue, now: number): Connectio
     expiresAt,
     obtainedAt,
     refreshDue: refreshDue(state, now),
+  };
+}
+
+/**
+ * A patch of a connection's fields (`update`'s `fields`), plus the removal of its token state
+ * (access token, its times, the last token error) when the patch changes one of the type's
+ * credentials (any field of its catalogue entry) and the type gets tokens from an endpoint:
+ * the stored token was got with the old credentials, and the next run must ask again.
+ * Upkeep fields in `patch` are left out: only Coffer writes them.
+ * @example
+ * withStaleTokenDropped('oauth2-client-credentials', { client_secret: { value: 'new', secret: true } });
+ * // { client_secret: {...}, access_token: null, access_token_expires_at: null, access_token_obtained_at: null, token_error: null }
+ */
+export function withStaleTokenDropped(
+  type: string,
+  patch: Readonly<Record<string, ConnectionField | null>>,
+): Record<string, ConnectionField | null> {
+  const kept = Object.fromEntries(Object.entries(patch).filter(([name]) => !isUpkeepField(name)));
+  const credentials = connectionTypeSpec(type)?.fields.map((f) => f.name) ?? [];
+  if (!usesTokenEndpoint(type) || !Object.keys(kept).some((name) => credentials.includes(name))) {
+    return kept;
+  }
+  return {
+    ...kept,
+    [TOKEN_STATE_FIELDS.accessToken]: null,
+    [TOKEN_STATE_FIELDS.expiresAt]: null,
+    [TOKEN_STATE_FIELDS.obtainedAt]: null,
+    [TOKEN_ERROR_FIELD]: null,
   };
 }

@@ -1,13 +1,6 @@
-import {
-  connectionTypeSpec,
-  isUpkeepField,
-  missingFields,
-  missingOfEmpty,
-  TOKEN_ERROR_FIELD,
-  TOKEN_STATE_FIELDS,
-} from '../connections';
+import { connectionTypeSpec, missingFields, missingOfEmpty } from '../connections';
 import type { VaultId } from '../ids';
-import type { ConnectionField, EntrySummary, Vault } from '../vault';
+import type { EntrySummary, Vault } from '../vault';
 import { AUTH_FIELD, readConnection } from './connection-auth';
 import type { ConnectionChoice, FieldProblem, RequestAuth } from './types';
 import type { VaultChooser, VaultListing } from './vault-names';
@@ -30,40 +23,6 @@ export function choicesOf(
       const missing = missingOfEmpty(type, entry.emptyFields ?? [], entry.fieldNames);
       return { vault: vault.id, vaultName: vault.name, name: entry.name, type, missing };
     });
-}
-
-/** The fields whose change makes the stored access token stale (it was got with the old ones). */
-const CREDENTIALS = new Set([
-  'token_url',
-  'client_id',
-  'client_secret',
-  'scope',
-  'audience',
-  'auth_method',
-  TOKEN_STATE_FIELDS.refreshToken,
-]);
-
-/**
- * `fields` for `vault.update`, plus the removal of the token state when a credential changes,
- * so the next run gets a token with the new credentials. Upkeep fields cannot be set this way.
- */
-export function fillInPatch(
-  fields: Readonly<Record<string, ConnectionField | null>>,
-): Record<string, ConnectionField | null> {
-  const patch: Record<string, ConnectionField | null> = {};
-  let credentialChanged = false;
-  for (const [name, field] of Object.entries(fields)) {
-    if (isUpkeepField(name)) continue;
-    patch[name] = field;
-    if (CREDENTIALS.has(name)) credentialChanged = true;
-  }
-  if (credentialChanged) {
-    patch[TOKEN_STATE_FIELDS.accessToken] = null;
-    patch[TOKEN_STATE_FIELDS.expiresAt] = null;
-    patch[TOKEN_STATE_FIELDS.obtainedAt] = null;
-    patch[TOKEN_ERROR_FIELD] = null;
-  }
-  return patch;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { withStaleTokenDropped } from '../connections';
 import type { ProfileKey } from '../crypto';
 import { createHookRunner, HookEngineError, type HookRunner, type HookWorkerLike } from '../hooks';
 import type { IntegrationId, VaultId } from '../ids';
@@ -19,7 +20,7 @@ import {
   LEASE_WAIT_MS,
   readConnection,
 } from './connection-auth';
-import { choicesOf, fillInPatch } from './connection-choices';
+import { choicesOf } from './connection-choices';
 import { problemsOf } from './draft-problems';
 import { EntryReader } from './entry-reader';
 import { checkDraft } from './integration-model';
@@ -202,8 +203,8 @@ export class Integrations implements IntegrationsApi {
     fields: Readonly<Record<string, ConnectionField | null>>,
   ): Promise<void> {
     await this.#withVault(vault, async (open) => {
-      await readConnection(open, name);
-      await open.update(name, { fields: fillInPatch(fields) });
+      const { value } = await readConnection(open, name);
+      await open.update(name, { fields: withStaleTokenDropped(value.type, fields) });
     });
   }
 

@@ -16,9 +16,7 @@ import {
   connectionTypeSpec,
   DEFAULT_CONNECTION_TYPE,
   isUpkeepField,
-  TOKEN_ERROR_FIELD,
-  TOKEN_STATE_FIELDS,
-  usesTokenEndpoint,
+  withStaleTokenDropped,
 } from '../../core/connections';
 import type { ConnectionField, ConnectionValue } from '../../core/vault';
 
@@ -165,14 +163,6 @@ export function droppedWriteOnlyFields(
     .map(([name]) => connectionFieldLabel(original.type, name));
 }
 
-/** The token state a credential change drops, so the next run asks for a token again. */
-const TOKEN_STATE: readonly string[] = [
-  TOKEN_STATE_FIELDS.accessToken,
-  TOKEN_STATE_FIELDS.expiresAt,
-  TOKEN_STATE_FIELDS.obtainedAt,
-  TOKEN_ERROR_FIELD,
-];
-
 /**
  * An edit of a connection that keeps its type, as `update`'s `fields` patch: only the fields
  * that change. A saved write-only field (`hidden`) whose input was left empty is kept: it is not
@@ -214,10 +204,5 @@ export function connectionEditPatch(
       (stored.writeOnly === true) === (next.writeOnly === true);
     if (!same) patch[spec.name] = next;
   }
-  const credentials = connectionTypeSpec(original.type)?.fields.map((spec) => spec.name) ?? [];
-  const credentialChanged = Object.keys(patch).some((name) => credentials.includes(name));
-  if (usesTokenEndpoint(original.type) && credentialChanged) {
-    for (const name of TOKEN_STATE) patch[name] = null;
-  }
-  return patch;
+  return withStaleTokenDropped(original.type, patch);
 }

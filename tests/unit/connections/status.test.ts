@@ -9,6 +9,7 @@ import {
   storedTokenError,
   TOKEN_ERROR_FIELD,
   TOKEN_STATE_FIELDS,
+  withStaleTokenDropped,
   withToken,
 } from '../../../src/core/connections';
 import type { ConnectionField, ConnectionValue } from '../../../src/core/vault';
@@ -218,5 +219,39 @@ describe('connectionStatus', () => {
       fields: { ...visible.fields, client_secret: { value: null, secret: true, writeOnly: true } },
     };
     expect(connectionStatus(empty, T0)).toEqual({ kind: 'incomplete', missing: ['client_secret'] });
+  });
+});
+
+describe('withStaleTokenDropped', () => {
+  const secret = { value: 'new-secret', secret: true, writeOnly: true };
+  const dropped = {
+    access_token: null,
+    access_token_expires_at: null,
+    access_token_obtained_at: null,
+    token_error: null,
+  };
+
+  it('drops the token state when an OAuth2 credential changes', () => {
+    expect(withStaleTokenDropped('oauth2-client-credentials', { client_secret: secret })).toEqual({
+      client_secret: secret,
+      ...dropped,
+    });
+    expect(
+      withStaleTokenDropped('oauth2-refresh-token', {
+        refresh_token: { value: 'rt', secret: true },
+      }),
+    ).toEqual({ refresh_token: { value: 'rt', secret: true }, ...dropped });
+  });
+
+  it('keeps it for a field outside the catalogue, and for types without a token endpoint', () => {
+    const note = { value: 'n', secret: false };
+    expect(withStaleTokenDropped('oauth2-client-credentials', { note })).toEqual({ note });
+    expect(withStaleTokenDropped('bearer-token', { token: secret })).toEqual({ token: secret });
+    expect(withStaleTokenDropped('oauth2-client-credentials', {})).toEqual({});
+  });
+
+  it('never passes on upkeep fields: only Coffer writes those', () => {
+    const forged = { access_token: { value: 'forged', secret: true }, refresh_lease: null };
+    expect(withStaleTokenDropped('oauth2-client-credentials', forged)).toEqual({});
   });
 });
