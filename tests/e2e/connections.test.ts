@@ -235,7 +235,14 @@ test('a due token is refreshed before the run, each time with the rotated refres
       [...refreshTokens, ...accessTokens].map((token, i) => [`token ${i}`, token]),
     ),
   );
-  oauth.set({ expiresInSeconds: 3600 });
+
+  // A token endpoint that does not allow this page (CORS) is named as such, with what to do.
+  oauth.set({ corsAllowed: false });
+  expect(await run(page)).toMatch(/^Failed/);
+  await expect(main(page).getByRole('alert')).toContainText(/CORS/);
+  await expect(main(page).getByRole('alert')).toContainText(/admin/);
+  expect(oauth.reuseDetections).toEqual([]);
+  oauth.set({ corsAllowed: true, expiresInSeconds: 3600 });
 });
 
 test('two tabs run at once: one refresh at a time, the rotated token never reused', async ({
