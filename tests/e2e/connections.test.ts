@@ -7,7 +7,8 @@
  * each with the rotated token; two tabs and two browsers running at once without ever spending
  * one refresh token twice; and no credential or token in the DOM, the history or storage.
  */
-import type { Page } from '@playwright/test';
+import { mkdir } from 'node:fs/promises';
+import type { Page, TestInfo } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { type OAuthServer, startOAuthServer } from '../support/oauth-server';
 import {
@@ -66,6 +67,17 @@ const apiTokens = (path: string) =>
     .filter((r) => r.path === `/api${path}` && r.method === 'GET')
     .map((r) => (r.headers.authorization ?? '').replace(/^Bearer /, ''));
 
+const docsDir = new URL('../../docs/screenshots/', import.meta.url).pathname;
+
+/** A view as docs/integrations.md shows it (written there with COFFER_SCREENSHOTS=1). */
+async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  await page.screenshot({ path: testInfo.outputPath(`${name}.png`) });
+  if (process.env.COFFER_SCREENSHOTS === '1') {
+    await mkdir(docsDir, { recursive: true });
+    await page.screenshot({ path: `${docsDir}${name}.png` });
+  }
+}
+
 /** The editor's Auth: a connection picked by name. */
 async function chooseConnection(page: Page, name: string): Promise<void> {
   await main(page).getByRole('combobox', { name: 'Auth' }).selectOption({ label: 'Connection' });
@@ -117,7 +129,7 @@ async function apiIntegration(page: Page, integration: string, path: string): Pr
 test('an empty connection made from the editor stops the run; filled in later it works, with nothing shown or stored', async ({
   page,
   app,
-}) => {
+}, testInfo) => {
   test.setTimeout(120_000);
   const csp = await watchCsp(page);
   oauth.set({ expiresInSeconds: 3600 });
@@ -136,6 +148,7 @@ test('an empty connection made from the editor stops the run; filled in later it
   await dialog
     .getByRole('combobox', { name: 'Type' })
     .selectOption({ label: 'OAuth2 client credentials' });
+  await snap(page, testInfo, 'connections-new');
   await dialog.getByRole('button', { name: 'Create an empty connection' }).click();
   await expect(dialog).toBeHidden();
   const picker = main(page).getByRole('combobox', { name: 'Connection' });
@@ -148,6 +161,8 @@ test('an empty connection made from the editor stops the run; filled in later it
   await expect(main(page).getByRole('alert')).toContainText(/reporting-api/);
   await expect(main(page).getByRole('alert')).toContainText(/token_url|Token URL/);
   expect(oauth.requests.length).toBe(before);
+  await main(page).getByRole('alert').scrollIntoViewIfNeeded();
+  await snap(page, testInfo, 'connections-incomplete');
   await main(page).getByRole('button', { name: 'Fill in reporting-api' }).click();
   const fill = page.getByRole('dialog', { name: 'Fill in reporting-api' });
   await fill.getByRole('textbox', { name: 'Token URL', exact: true }).fill(oauth.tokenUrl);
@@ -185,6 +200,9 @@ test('an empty connection made from the editor stops the run; filled in later it
     .click();
   await page.getByRole('button', { name: 'reporting-api', exact: true }).click();
   await expect(page.getByTestId('connection-status')).toContainText(/valid until/i);
+  await snap(page, testInfo, 'connections-details');
+  // A client credentials grant keeps no refresh token (the server sent one: it is not needed).
+  await expect(page.getByText('refresh_token')).toHaveCount(0);
   const details = await everythingShown(page);
   for (const secret of [client.secret, issued[0]!.token]) expect(details).not.toContain(secret);
 

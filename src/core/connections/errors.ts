@@ -1,4 +1,5 @@
 import { CofferError } from '../errors';
+import { connectionTypeSpec } from './connection-types';
 
 /**
  * Why a field's value cannot be used as it is (the value itself is never carried).
@@ -55,11 +56,16 @@ export class ConnectionIncompleteError extends CofferError {
     readonly missing: readonly string[],
     readonly problems: readonly ConnectionFieldProblem[] = [],
   ) {
+    // Words people read: the form's labels and the type's name, not the stored field names.
+    const spec = connectionTypeSpec(type);
+    const label = (field: string) => spec?.fields.find((f) => f.name === field)?.label ?? field;
     const parts = [
-      ...(missing.length > 0 ? [`it needs ${missing.join(', ')}`] : []),
-      ...problems.map((p) => `${p.field} ${problemWords[p.problem]}`),
+      ...(missing.length > 0 ? [`it needs ${missing.map(label).join(', ')}`] : []),
+      ...problems.map((p) => `${label(p.field)} ${problemWords[p.problem]}`),
     ];
-    super(`the connection "${connection}" (${type}) cannot be used yet: ${parts.join('; ')}`);
+    super(
+      `the connection "${connection}" (${spec?.label ?? type}) cannot be used yet: ${parts.join('; ')}`,
+    );
   }
 }
 

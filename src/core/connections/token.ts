@@ -242,6 +242,10 @@ export async function fetchToken(
     accessToken: result.access_token,
     expiresAt: result.expires_in === undefined ? null : started + result.expires_in * 1000,
     obtainedAt: started,
-    ...(result.refresh_token !== undefined ? { refreshToken: result.refresh_token } : {}),
+    // A client credentials grant gets a new token with its credentials each time: a refresh
+    // token some providers add anyway would only be a secret kept for nothing.
+    ...(result.refresh_token !== undefined && value.type === 'oauth2-refresh-token'
+      ? { refreshToken: result.refresh_token }
+      : {}),
   };
 }

@@ -188,7 +188,7 @@ describe('an empty connection, and "Fill in"', () => {
       connection: { vault: vaultId, name: 'crm', missing: ['password'] },
     });
     expect(failed.failure!.message).toContain('crm');
-    expect(failed.failure!.message).toContain('password');
+    expect(failed.failure!.message).toContain('it needs Password');
 
     await api.updateConnection(vaultId, 'crm', { password: field('pw-filled-in-123', true) });
     const record = await api.run(integration.id);
