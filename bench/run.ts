@@ -19,6 +19,7 @@ import { integrationsWorkload } from './workloads/integrations';
 import { lockHandoffWorkload } from './workloads/lock-handoff';
 import { maskWorkload } from './workloads/mask';
 import { offlineLoadWorkload } from './workloads/offline-load';
+import { rotateWorkload } from './workloads/rotate';
 import { syncWorkload } from './workloads/sync';
 import { uiFilterWorkload } from './workloads/ui-filter';
 import { vaultCoreWorkload } from './workloads/vault-core';
@@ -32,6 +33,7 @@ const workloads: readonly Workload[] = [
   syncWorkload,
   integrationsWorkload,
   maskWorkload,
+  rotateWorkload,
 ];
 
 const { values } = parseArgs({

@@ -31,12 +31,8 @@ import {
 } from '../src/core/crypto';
 // Not exported from src/core/crypto (a caller's nonce is for known answers only).
 import { sealWithNonce } from '../src/core/crypto/envelope';
-import {
-  deviceIdentityFromSecret,
-  encodeInviteToken,
-  inviteMaterial,
-  signAs,
-} from '../src/core/sync';
+import { deviceIdentityFromSecret, signAs } from '../src/core/device';
+import { encodeInviteToken, inviteMaterial } from '../src/core/sync';
 import { inviteAnswerKey } from '../src/core/sync/invite';
 import { asEntryId, createEntryStore } from '../src/core/vault';
 import { writeDevice, writeInvite, writeReview } from '../src/core/vault/members';

@@ -8,8 +8,8 @@ import { bytesToHex, hexToBytes } from '@noble/ciphers/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { asKey, keyIdOf, toBase64url } from '../src/core/crypto';
 import { sealWithNonce } from '../src/core/crypto/envelope';
+import { deviceIdentityFromSecret } from '../src/core/device';
 import {
-  deviceIdentityFromSecret,
   encodeInviteToken,
   inviteMaterial,
   roomNameOf,

@@ -336,8 +336,20 @@ test('two browsers run at once: the refresh lease lets one refresh, the other ge
   // No access token yet on either device: both runs need one, at the same moment.
   await Promise.all([runButton(a.page).click(), runButton(b.page).click()]);
   for (const device of [a, b]) {
-    await expect(outcome(device.page)).toHaveText(/^Succeeded/, { timeout: 90_000 });
+    await expect(outcome(device.page)).toHaveText(/^(Succeeded|Failed)/, { timeout: 90_000 });
   }
+  const results = await Promise.all(
+    [a, b].map(async (device) =>
+      [
+        await outcome(device.page).textContent(),
+        ...(await main(device.page).getByRole('alert').allTextContents()),
+      ].join(': '),
+    ),
+  );
+  expect(
+    results.filter((result) => !result.startsWith('Succeeded')),
+    results.join(' | '),
+  ).toEqual([]);
   expect(oauth.reuseDetections).toEqual([]);
   expect(tokenRequests(client.id, 'refresh_token')).toHaveLength(1);
   const sent = apiTokens('/nightly');

@@ -88,6 +88,22 @@ export const errorCodes = [
   // connections
   'connection-incomplete',
   'token-request-failed',
+  // epochs (key epochs)
+  'epoch-record-malformed',
+  'epoch-record-unsupported',
+  'epoch-wrong-vault',
+  'epoch-unexpected-signer',
+  'epoch-bad-signature',
+  'epoch-not-for-device',
+  'epoch-record-damaged',
+  'epoch-key-mismatch',
+  'epoch-chain-broken',
+  // team (the membership log)
+  'team-operation-invalid',
+  'invalid-member-id',
+  // audit (the audit log)
+  'invalid-audit-input',
+  'invalid-audit-record',
 ] as const;
 
 /**

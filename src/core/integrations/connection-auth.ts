@@ -73,8 +73,11 @@ export const AUTH_FIELD: IntegrationField = Object.freeze({ part: 'auth' as cons
 /** The refresh lease's defaults: sync between open devices takes well under a second. */
 export const LEASE_SETTLE_MS = 1_500;
 export const LEASE_WAIT_MS = 40_000;
-/** How long a run waits to meet another device of the vault before it refreshes alone. */
-export const LEASE_CONNECT_MS = 3_000;
+/**
+ * The longest a run waits to meet another device it knows is in the room (two devices joining
+ * at once can take 8 to 16 s to connect); an empty room is known in about 2 s (run-sync.ts).
+ */
+export const LEASE_CONNECT_MS = 20_000;
 
 export interface AuthorizeOptions {
   readonly signal?: AbortSignal | undefined;
@@ -222,6 +225,7 @@ async function freshConnection(
   const rotates = start.value.type === 'oauth2-refresh-token';
   const device = shared && rotates && deps.device ? await deps.device() : undefined;
   let runSync: RunSync | undefined;
+  let met = false;
   let wrote = false;
   try {
     const result = await ensureAccessToken(
@@ -244,7 +248,9 @@ async function freshConnection(
           // A vault on screen is synced by its pane; one the run opened is synced here.
           if (!lease.shared && deps.sync) {
             runSync = await deps.sync(vault);
-            await runSync.waitForPeers(deps.lease.connectMs);
+            // Even when nobody came in time the lease is written and settled: another device
+            // starting its run now may still be connecting (WebRTC takes seconds when busy).
+            met = await runSync.waitForPeers(deps.lease.connectMs);
           }
           const outcome = await claimRefresh(
             leaseDeps(deps, vault, selector, device, current, options),
@@ -272,8 +278,10 @@ async function freshConnection(
       options.rejected !== undefined ? { rejected: options.rejected } : {},
     );
     // The devices waiting for these tokens get them through this sync: give it time to send.
-    if (runSync && wrote)
+    // A device may have joined after the wait for peers: it may be waiting for these too.
+    if (runSync && wrote && (met || runSync.peers() > 0)) {
       await waitForChange(vault, deps.scheduler, deps.lease.settleMs, undefined, true);
+    }
     return result;
   } finally {
     await runSync?.stop().catch(() => undefined);

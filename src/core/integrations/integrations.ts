@@ -1,5 +1,6 @@
 import { withStaleTokenDropped } from '../connections';
 import type { ProfileKey } from '../crypto';
+import type { DeviceIdentity } from '../device';
 import { createHookRunner, HookEngineError, type HookRunner, type HookWorkerLike } from '../hooks';
 import type { IntegrationId, VaultId } from '../ids';
 import { createMemoryLockManager, type LockManagerLike } from '../lock';
@@ -10,7 +11,7 @@ import {
   deleteRunRecords,
   readRunRecords,
 } from '../storage';
-import type { DeviceIdentity, TransportFactory } from '../sync';
+import type { TransportFactory } from '../sync';
 import type { Scheduler } from '../time';
 import type { ConnectionField, ConnectionValue, Vault } from '../vault';
 import {

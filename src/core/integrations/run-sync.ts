@@ -1,4 +1,5 @@
-import { type DeviceIdentity, type TransportFactory, VaultSync } from '../sync';
+import type { DeviceIdentity } from '../device';
+import { type SyncStatus, type TransportFactory, VaultSync } from '../sync';
 import type { Scheduler } from '../time';
 import type { Vault } from '../vault';
 
@@ -7,13 +8,22 @@ import type { Vault } from '../vault';
  * vault only while it is on screen, and a run in the Integrations area opens the vault
  * itself: without this, a refresh lease written by the run would reach nobody in time.
  *
- * `start` connects to the vault's room like the vault pane does; `waitForPeers` resolves once
- * another device is connected, or after `ms` (nobody online: nobody to coordinate with);
+ * `start` connects to the vault's room like the vault pane does; `waitForPeers` resolves true
+ * once another device is connected, false when the relay shows nobody else in the room for
+ * `ALONE_AFTER_MS` (nobody to coordinate with), or after `ms` at most (someone is there but
+ * the connection does not open: two devices joining at once can take 8 to 16 s, see
+ * webrtc-transport.ts);
  * `stop` leaves the room. Used only for refresh-token connections in vaults with other
  * devices; a vault the tab already has on screen is synced by its pane and not started here.
  */
+/** How long the room must look empty, once the relay is reached, to count as nobody there. */
+export const ALONE_AFTER_MS = 2_000;
+
 export interface RunSync {
-  waitForPeers(ms: number): Promise<void>;
+  /** True once another device is connected; false if none came within `ms`. */
+  waitForPeers(ms: number): Promise<boolean>;
+  /** How many other devices are connected now. */
+  peers(): number;
   stop(): Promise<void>;
 }
 
@@ -34,18 +44,36 @@ export async function startRunSync(deps: RunSyncDeps, vault: Vault): Promise<Run
   });
   return {
     waitForPeers: (ms) =>
-      new Promise<void>((resolve) => {
-        if ((sync.status().peers ?? 0) > 0) return resolve();
-        const done = () => {
-          stopListening();
-          cancel();
-          resolve();
+      new Promise<boolean>((resolve) => {
+        let aloneSince: number | undefined;
+        const settle = (status: SyncStatus): boolean | undefined => {
+          if (status.peers > 0) return true;
+          // Reached the relay and nobody else in the room for a while: nobody is there.
+          const someone = (status.knownPeers ?? 1) > 0;
+          if (status.state !== 'online' || someone) {
+            aloneSince = undefined;
+            return undefined;
+          }
+          aloneSince ??= deps.scheduler.now();
+          return deps.scheduler.now() - aloneSince >= ALONE_AFTER_MS ? false : undefined;
         };
-        const stopListening = sync.onStatus((status) => {
-          if (status.peers > 0) done();
-        });
-        const cancel = deps.scheduler.after(ms, done);
+        const done = (met: boolean) => {
+          stopListening();
+          cancelTimer();
+          stopPolling();
+          resolve(met);
+        };
+        const check = () => {
+          const met = settle(sync.status());
+          if (met !== undefined) done(met);
+        };
+        const stopListening = sync.onStatus(check);
+        const cancelTimer = deps.scheduler.after(ms, () => done(false));
+        // Time passing alone changes the answer: look again now and then.
+        const stopPolling = deps.scheduler.every(250, check);
+        check();
       }),
+    peers: () => sync.status().peers ?? 0,
     stop: () => sync.stop(),
   };
 }

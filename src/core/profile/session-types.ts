@@ -1,5 +1,6 @@
 /** The shapes the profile layer's calls take and give (Session in session.ts). */
 import type { KdfPolicy, KdfRunner, VaultKey } from '../crypto';
+import type { DeviceIdentity } from '../device';
 import type { VaultId } from '../ids';
 import type { IntegrationPlatform } from '../integrations';
 import type { VaultMutex } from '../lock';
@@ -9,7 +10,6 @@ import type {
   CorruptionReason,
   SnapshotMakerFactory,
 } from '../storage';
-import type { DeviceIdentity } from '../sync/device';
 import type { CompactionPolicy, NameStyle } from '../vault';
 
 /** This profile's device: its signing identity and the name other devices see. */

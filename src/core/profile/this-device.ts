@@ -13,7 +13,7 @@ export async function loadThisDevice(
   defaultName: string,
   now: () => number,
 ): Promise<ThisDevice> {
-  const { deviceIdentityFromSecret, generateDeviceIdentity } = await import('../sync/device');
+  const { deviceIdentityFromSecret, generateDeviceIdentity } = await import('../device');
   const saved = await readDeviceRecord(db, key);
   if (saved) return { ...deviceIdentityFromSecret(saved.secretKey), name: saved.name };
   const identity = generateDeviceIdentity();

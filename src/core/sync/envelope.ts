@@ -13,8 +13,8 @@ import {
   u32be,
   u64be,
 } from '../crypto';
+import { type DeviceIdentity, signAs, signatureLength, verifySignature } from '../device';
 import { type DeviceId, deviceIdOf } from '../ids';
-import { type DeviceIdentity, signAs, signatureLength, verifySignature } from './device';
 import { EnvelopeRejectedError } from './errors';
 
 /**

@@ -32,13 +32,6 @@ export {
 } from '../ids';
 export { createChunkingWrtc, type NativeWebRtc } from './chunking-wrtc';
 export {
-  type DeviceIdentity,
-  deviceIdentityFromSecret,
-  generateDeviceIdentity,
-  signAs,
-  verifySignature,
-} from './device';
-export {
   type AuthorCheck,
   chainStart,
   type EnvelopeHeader,

@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
 import { fromBase64url } from '../crypto';
+import type { DeviceIdentity } from '../device';
 import type { Cancel, Clock, Scheduler } from '../time';
 import { type InviteRecord, type VaultHandle, vaultKeyOf } from '../vault';
-import type { DeviceIdentity } from './device';
 import {
   type AnswerContent,
   type InviteMaterial,

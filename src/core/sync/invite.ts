@@ -17,6 +17,13 @@ import {
   type VaultKey,
 } from '../crypto';
 import {
+  type DeviceIdentity,
+  deviceIdentityFromSecret,
+  signAs,
+  signatureLength,
+  verifySignature,
+} from '../device';
+import {
   asDeviceId,
   type DeviceId,
   type InviteId,
@@ -25,13 +32,6 @@ import {
   isDeviceId,
   publicKeyOfDevice,
 } from '../ids';
-import {
-  type DeviceIdentity,
-  deviceIdentityFromSecret,
-  signAs,
-  signatureLength,
-  verifySignature,
-} from './device';
 import { InviteError, type InviteProblem } from './errors';
 import type { InviteToken } from './invite-token';
 

@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
 import type { VaultKey } from '../crypto';
+import type { DeviceIdentity } from '../device';
 import type { DeviceId } from '../ids';
 import { type Clock, type Scheduler, systemScheduler } from '../time';
-import type { DeviceIdentity } from './device';
 import { InviteError } from './errors';
 import { inviteMaterial, openJoinAnswer, sealJoinRequest } from './invite';
 import { INVITE_ANSWERS, INVITE_REQUESTS } from './invite-desk';

@@ -1,11 +1,11 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toBase64url } from '../crypto';
+import type { DeviceIdentity } from '../device';
+import { signatureLength } from '../device';
 import type { DeviceId } from '../ids';
 import { type Clock, type Scheduler, systemScheduler } from '../time';
 import { type VaultHandle, vaultKeyOf } from '../vault';
 import { type AcceptedPoint, AuthorChains } from './chains';
-import type { DeviceIdentity } from './device';
-import { signatureLength } from './device';
 import {
   type AuthorCheck,
   chainStart,

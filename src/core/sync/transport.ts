@@ -8,6 +8,12 @@ export interface TransportStatus {
   readonly state: TransportState;
   /** Devices connected directly right now. */
   readonly peers: number;
+  /**
+   * Devices seen in the room through the relay, connected or still connecting (a transport
+   * that cannot tell leaves it out). Two devices joining at once can take seconds to connect;
+   * this says someone is there meanwhile.
+   */
+  readonly knownPeers?: number;
   /** Device ids that connected peers announce (unverified: for display only). */
   readonly peerDevices: readonly string[];
   /**

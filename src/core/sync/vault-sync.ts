@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { keyIdOf, toBase64url } from '../crypto';
+import type { DeviceIdentity } from '../device';
 import { type DeviceId, type InviteId, isDeviceId } from '../ids';
 import { createListeners } from '../listeners';
 import { type Cancel, type Clock, type Scheduler, systemScheduler } from '../time';
@@ -11,7 +12,6 @@ import {
   type VaultHandle,
   vaultKeyOf,
 } from '../vault';
-import type { DeviceIdentity } from './device';
 import { EnvelopeExchange, type ExchangeCompaction } from './exchange';
 import { inviteAnswerPublicKey, inviteMaterial, newInviteSecret } from './invite';
 import { type DeskHost, InviteDesk } from './invite-desk';

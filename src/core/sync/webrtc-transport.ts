@@ -125,6 +125,7 @@ function joinRoom(room: RoomOptions, options: WebrtcTransportOptions): Transport
     return {
       state: reached || peers > 0 ? 'online' : 'connecting',
       peers,
+      knownPeers: conns.length + (internals.room?.bcConns.size ?? 0),
       peerDevices: [...new Set(peerDevices)].sort(),
       junk,
     };

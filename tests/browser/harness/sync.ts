@@ -13,14 +13,13 @@ import { WebrtcProvider } from 'y-webrtc';
 import * as Y from 'yjs';
 import { createBrowserPlatform, ownSignalingUrl } from '../../../src/app/platform';
 import { asKey, fromBase64url, toBase64url } from '../../../src/core/crypto';
+import { type DeviceIdentity, generateDeviceIdentity } from '../../../src/core/device';
 import type { Session } from '../../../src/core/profile';
 import {
   asDeviceId,
   createChunkingWrtc,
-  type DeviceIdentity,
   dataChannelConfig,
   ENVELOPES_MAP,
-  generateDeviceIdentity,
   inviteLink,
   joinWithInvite,
   openEnvelope,

@@ -100,25 +100,6 @@ const deepImportExceptions: readonly DeepImportException[] = [
     kinds: ['url'],
     reason: 'The hook sandbox Worker entry (QuickJS), for the same reason as the KDF Worker above.',
   },
-  {
-    from: 'src/core/profile/this-device.ts',
-    to: 'src/core/sync/device.ts',
-    kinds: ['dynamic'],
-    reason:
-      'Session.device() (this-device.ts) loads Ed25519 lazily (`await import(...)`) so that it ships with the ' +
-      'first vault opened, not with the unlock screen; importing the sync index instead would ' +
-      'pull the whole sync module (y-webrtc, Yjs exchange) into that chunk (the type import ' +
-      'of DeviceIdentity is in session-types.ts, below). TODO: a small `sync/device` entry point of its own, or the ' +
-      'type through ../sync, would let this exception go.',
-  },
-  {
-    from: 'src/core/profile/session-types.ts',
-    to: 'src/core/sync/device.ts',
-    kinds: ['type'],
-    reason:
-      'ThisDevice extends DeviceIdentity: the type that goes with the lazy import above, moved ' +
-      'with the types when session.ts was split.',
-  },
 ];
 
 /**

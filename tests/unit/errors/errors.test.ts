@@ -73,6 +73,19 @@ const shipped: Readonly<Record<string, ErrorCode>> = {
   RunCancelledError: 'run-cancelled',
   ConnectionIncompleteError: 'connection-incomplete',
   TokenRequestFailedError: 'token-request-failed',
+  EpochRecordMalformedError: 'epoch-record-malformed',
+  EpochRecordUnsupportedError: 'epoch-record-unsupported',
+  EpochWrongVaultError: 'epoch-wrong-vault',
+  EpochUnexpectedSignerError: 'epoch-unexpected-signer',
+  EpochBadSignatureError: 'epoch-bad-signature',
+  EpochNotForThisDeviceError: 'epoch-not-for-device',
+  EpochRecordDamagedError: 'epoch-record-damaged',
+  EpochKeyMismatchError: 'epoch-key-mismatch',
+  EpochChainBrokenError: 'epoch-chain-broken',
+  TeamOperationError: 'team-operation-invalid',
+  InvalidMemberIdError: 'invalid-member-id',
+  AuditInputError: 'invalid-audit-input',
+  AuditRecordError: 'invalid-audit-record',
 };
 
 /** The list as shipped, in order: `errorCodes` only ever grows at the end. */
@@ -130,6 +143,19 @@ const shippedList: readonly string[] = [
   'run-cancelled',
   'connection-incomplete',
   'token-request-failed',
+  'epoch-record-malformed',
+  'epoch-record-unsupported',
+  'epoch-wrong-vault',
+  'epoch-unexpected-signer',
+  'epoch-bad-signature',
+  'epoch-not-for-device',
+  'epoch-record-damaged',
+  'epoch-key-mismatch',
+  'epoch-chain-broken',
+  'team-operation-invalid',
+  'invalid-member-id',
+  'invalid-audit-input',
+  'invalid-audit-record',
 ];
 
 const classes = exportedErrorClasses();

@@ -3,8 +3,10 @@
  * each (its code, its bases, the UI's words for it). A class exported from a core index.ts
  * without a sample here fails tests/unit/errors/errors.test.ts.
  */
+import * as audit from '../../../src/core/audit';
 import * as connections from '../../../src/core/connections';
 import * as crypto from '../../../src/core/crypto';
+import * as epochs from '../../../src/core/epochs';
 import * as errors from '../../../src/core/errors';
 import * as hooks from '../../../src/core/hooks';
 import * as ids from '../../../src/core/ids';
@@ -15,12 +17,15 @@ import * as profile from '../../../src/core/profile';
 import * as references from '../../../src/core/references';
 import * as storage from '../../../src/core/storage';
 import * as sync from '../../../src/core/sync';
+import * as team from '../../../src/core/team';
 import * as vault from '../../../src/core/vault';
 
 /** Every core module's exports, by folder. */
 export const coreModules: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  audit,
   connections,
   crypto,
+  epochs,
   errors,
   hooks,
   ids,
@@ -31,10 +36,14 @@ export const coreModules: Readonly<Record<string, Readonly<Record<string, unknow
   references,
   storage,
   sync,
+  team,
   vault,
 };
 
 const vaultId = 'AAAAAAAAAAAAAAAAAAAAAA';
+const otherVaultId = 'BBBBBBBBBBBBBBBBBBBBBB';
+const deviceId = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+const otherDeviceId = 'BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
 
 /** A sample of each error class, made the way core makes it. */
 export const samples: Readonly<Record<string, () => Error>> = {
@@ -158,7 +167,36 @@ export const samples: Readonly<Record<string, () => Error>> = {
       400,
       'invalid_grant',
     ),
+  // epochs
+  EpochRecordMalformedError: () => new epochs.EpochRecordMalformedError('magic', 2),
+  EpochRecordUnsupportedError: () => new epochs.EpochRecordUnsupportedError(9),
+  EpochWrongVaultError: () =>
+    new epochs.EpochWrongVaultError(vaultId as never, otherVaultId as never),
+  EpochUnexpectedSignerError: () =>
+    new epochs.EpochUnexpectedSignerError(deviceId as never, otherDeviceId as never, 3),
+  EpochBadSignatureError: () => new epochs.EpochBadSignatureError(deviceId as never, 3),
+  EpochNotForThisDeviceError: () => new epochs.EpochNotForThisDeviceError(deviceId as never, 3),
+  EpochRecordDamagedError: () => new epochs.EpochRecordDamagedError('wrapped-key', 3),
+  EpochKeyMismatchError: () => new epochs.EpochKeyMismatchError(3),
+  EpochChainBrokenError: () => new epochs.EpochChainBrokenError('epoch-out-of-step', 3),
+  // team
+  TeamOperationError: () =>
+    new team.TeamOperationError('invalid-field', 'parents are ascending and distinct', 'parents'),
+  InvalidMemberIdError: () =>
+    new team.InvalidMemberIdError('length', 'expected 22 base64url characters, got 3'),
+  // audit
+  AuditInputError: () => new audit.AuditInputError('limit', 'a whole number, at least 1'),
+  AuditRecordError: () =>
+    new audit.AuditRecordError('signature', "the signature does not verify with its author's key"),
 };
+
+/** Exported abstract bases: each error core throws extends one, and none is thrown itself. */
+const abstractBases: ReadonlySet<string> = new Set([
+  'CofferError',
+  'CofferRangeError',
+  'CofferTypeError',
+  'EpochError', // epochs: the base of its errors
+]);
 
 /** The exported error classes of the core modules, by name (each listed once). */
 export function exportedErrorClasses(): Map<string, new (...args: never[]) => Error> {
@@ -167,9 +205,7 @@ export function exportedErrorClasses(): Map<string, new (...args: never[]) => Er
     for (const [name, value] of Object.entries(exports)) {
       if (typeof value !== 'function' || !(value.prototype instanceof Error)) continue;
       // The abstract bases themselves are not errors core throws.
-      if (name === 'CofferError' || name === 'CofferRangeError' || name === 'CofferTypeError') {
-        continue;
-      }
+      if (abstractBases.has(name)) continue;
       found.set(name, value as new (...args: never[]) => Error);
     }
   }

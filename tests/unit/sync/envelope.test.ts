@@ -2,10 +2,10 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateKey } from '../../../src/core/crypto';
+import { generateDeviceIdentity } from '../../../src/core/device';
 import {
   EnvelopeRejectedError,
   envelopeBodyDigest,
-  generateDeviceIdentity,
   openEnvelope,
   readEnvelopeHeader,
   roomNameOf,

@@ -10,10 +10,10 @@ import {
   seal,
   utf8,
 } from '../../../src/core/crypto';
+import { generateDeviceIdentity } from '../../../src/core/device';
 import {
   type DeviceId,
   encodeInviteToken,
-  generateDeviceIdentity,
   InviteError,
   inviteLink,
   inviteMaterial,

@@ -1,7 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { concat, generateKey } from '../../../src/core/crypto';
-import { generateDeviceIdentity, signAs } from '../../../src/core/sync/device';
+import { generateDeviceIdentity, signAs } from '../../../src/core/device';
 import { readEnvelopeHeader, sealEnvelope } from '../../../src/core/sync/envelope';
 import { syncKeyOf } from '../../../src/core/sync/keys';
 import { vaultKeyOf } from '../../../src/core/vault';

@@ -95,7 +95,13 @@ describe('the y-webrtc transport on the signaling relay (Node)', () => {
   it('reaches the relay: online, no peers, no junk', async () => {
     const { transport, heard } = await join();
     await eventually(() => transport.status().state === 'online');
-    expect(transport.status()).toEqual({ state: 'online', peers: 0, peerDevices: [], junk: 0 });
+    expect(transport.status()).toEqual({
+      state: 'online',
+      peers: 0,
+      knownPeers: 0,
+      peerDevices: [],
+      junk: 0,
+    });
     expect(heard.at(-1)).toEqual(transport.status());
   });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { generateKey } from '../../../src/core/crypto';
+import { generateDeviceIdentity } from '../../../src/core/device';
 import type { Session } from '../../../src/core/profile';
 import {
   ENVELOPES_MAP,
-  generateDeviceIdentity,
   InviteError,
   type InviteToken,
   inviteLink,

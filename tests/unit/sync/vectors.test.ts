@@ -4,8 +4,8 @@ import { bytesToHex, hexToBytes } from '@noble/ciphers/utils.js';
 import { describe, expect, it } from 'vitest';
 import { asKey, associatedData, keyIdOf, open, toBase64url } from '../../../src/core/crypto';
 import { sealWithNonce } from '../../../src/core/crypto/envelope';
+import { deviceIdentityFromSecret } from '../../../src/core/device';
 import {
-  deviceIdentityFromSecret,
   inviteMaterial,
   openEnvelope,
   parseInvite,
