@@ -75,7 +75,7 @@ export const LEASE_SETTLE_MS = 1_500;
 export const LEASE_WAIT_MS = 40_000;
 /**
  * The longest a run waits to meet another device it knows is in the room (two devices joining
- * at once can take 8 to 16 s to connect); an empty room is known in about 2 s (run-sync.ts).
+ * at once can take 8 to 16 s to connect); an empty room is known in about 6 s (run-sync.ts).
  */
 export const LEASE_CONNECT_MS = 20_000;
 
@@ -225,7 +225,6 @@ async function freshConnection(
   const rotates = start.value.type === 'oauth2-refresh-token';
   const device = shared && rotates && deps.device ? await deps.device() : undefined;
   let runSync: RunSync | undefined;
-  let met = false;
   let wrote = false;
   try {
     const result = await ensureAccessToken(
@@ -250,7 +249,7 @@ async function freshConnection(
             runSync = await deps.sync(vault);
             // Even when nobody came in time the lease is written and settled: another device
             // starting its run now may still be connecting (WebRTC takes seconds when busy).
-            met = await runSync.waitForPeers(deps.lease.connectMs);
+            await runSync.waitForPeers(deps.lease.connectMs);
           }
           const outcome = await claimRefresh(
             leaseDeps(deps, vault, selector, device, current, options),
@@ -278,10 +277,8 @@ async function freshConnection(
       options.rejected !== undefined ? { rejected: options.rejected } : {},
     );
     // The devices waiting for these tokens get them through this sync: give it time to send.
-    // A device may have joined after the wait for peers: it may be waiting for these too.
-    if (runSync && wrote && (met || runSync.peers() > 0)) {
-      await waitForChange(vault, deps.scheduler, deps.lease.settleMs, undefined, true);
-    }
+    // Devices in the room may be waiting for these tokens: they leave with this device.
+    if (runSync && wrote) await runSync.linger(deps.lease.settleMs, deps.lease.connectMs);
     return result;
   } finally {
     await runSync?.stop().catch(() => undefined);
@@ -320,7 +317,6 @@ function waitForChange(
   scheduler: Scheduler,
   ms: number,
   signal: AbortSignal | undefined,
-  timeOnly = false,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const done = () => {
@@ -333,7 +329,7 @@ function waitForChange(
       reject(signal?.reason);
     };
     const stopListening = vault.onChange((origin) => {
-      if (origin === 'local' || timeOnly) return;
+      if (origin === 'local') return;
       done();
       resolve();
     });
