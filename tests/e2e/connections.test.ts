@@ -337,7 +337,7 @@ test('two browsers run at once: the refresh lease lets one refresh, the other ge
   // (both refreshes due at once). Joined within the same few milliseconds, two y-webrtc peers
   // can glare and take 8 to 16 s to connect; one side may then see an empty room and refresh
   // alone (docs/integrations.md, "Devices": what this cannot do). Measured with simultaneous
-  // clicks: 3 of 11 runs ended in a reuse.
+  // clicks: 1 of 4 runs ended in a reuse (none of 4 a second and a half apart).
   await runButton(a.page).click();
   await a.page.waitForTimeout(1_500);
   await runButton(b.page).click();
