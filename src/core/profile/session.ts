@@ -195,10 +195,7 @@ export class Session {
     return { id: target.id, name: trimmed, createdAt: metadata.createdAt };
   }
 
-  /**
-   * Deletes a vault and everything in it, for good. It must not be open anywhere: by default
-   * rejects with VaultBusyError if another tab holds it (pass `signal` to wait instead).
-   */
+  /** Deletes a vault for good; by default VaultBusyError if another tab holds it (`signal` waits). */
   async deleteVault(
     selector: VaultSelector,
     options: { signal?: AbortSignal } = {},

@@ -8,7 +8,6 @@
  * Components import from here, not from core: they may only `import type` from core.
  */
 
-import type { AuditInputError, AuditRecordError, AuditRecordProblem } from '../../core/audit';
 import type { ConnectionIncompleteError, TokenRequestFailedError } from '../../core/connections';
 import type {
   AuthenticationError,
@@ -23,17 +22,6 @@ import type {
   WrongKeyPurposeError,
   WrongPassphraseError,
 } from '../../core/crypto';
-import type {
-  EpochBadSignatureError,
-  EpochChainBrokenError,
-  EpochKeyMismatchError,
-  EpochNotForThisDeviceError,
-  EpochRecordDamagedError,
-  EpochRecordMalformedError,
-  EpochRecordUnsupportedError,
-  EpochUnexpectedSignerError,
-  EpochWrongVaultError,
-} from '../../core/epochs';
 import { type ErrorCode, errorCode, isCofferError } from '../../core/errors';
 import type { HookEngineError, HookError } from '../../core/hooks';
 import type { InvalidEntryIdError, InvalidIdError } from '../../core/ids';
@@ -73,11 +61,6 @@ import type {
   InviteProblem,
 } from '../../core/sync';
 import type {
-  InvalidMemberIdError,
-  TeamOperationError,
-  TeamOperationProblem,
-} from '../../core/team';
-import type {
   ConfusableNameError,
   EntryNotFoundError,
   InvalidEntryError,
@@ -91,6 +74,7 @@ import type {
   VaultDamagedError,
 } from '../../core/vault';
 import { describeCorruption, describeRecord } from './damage';
+import { type TeamCoreError, teamErrorText } from './error-text-teams';
 
 export type { ErrorCode };
 export { errorCode };
@@ -101,24 +85,14 @@ export { errorCode };
  * codes here are exactly `ErrorCode`.
  */
 export type CoreError =
+  | TeamCoreError
   | AmbiguousVaultNameError
-  | AuditInputError
-  | AuditRecordError
   | AuthenticationError
   | ConfusableNameError
   | ConnectionIncompleteError
   | CorruptDataError
   | EntryNotFoundError
   | EnvelopeRejectedError
-  | EpochBadSignatureError
-  | EpochChainBrokenError
-  | EpochKeyMismatchError
-  | EpochNotForThisDeviceError
-  | EpochRecordDamagedError
-  | EpochRecordMalformedError
-  | EpochRecordUnsupportedError
-  | EpochUnexpectedSignerError
-  | EpochWrongVaultError
   | FramingError
   | GrantMissingError
   | HookEngineError
@@ -132,7 +106,6 @@ export type CoreError =
   | InvalidIdError
   | InvalidJsonError
   | InvalidLockRequestError
-  | InvalidMemberIdError
   | InvalidNameError
   | InvalidNameStyleError
   | InvalidPassphraseError
@@ -157,7 +130,6 @@ export type CoreError =
   | TokenRequestFailedError
   | StorageFullError
   | StorageUnavailableError
-  | TeamOperationError
   | UnsupportedFormatError
   | ValueTooLargeError
   | VaultBusyError
@@ -190,29 +162,6 @@ const inviteText: Readonly<Record<InviteProblem, string>> = {
   timeout:
     'No device that holds the vault answered: the vault must be open on a device that has it, online.',
   refused: 'The device that holds the vault refused the request.',
-};
-
-/**
- * Why a change to the vault's members (a team operation) cannot be used, in the Members dialog
- * or sync status; `invalid-field` is completed by the error's own words (a rule, never a value).
- */
-const teamOperationText: Readonly<Record<Exclude<TeamOperationProblem, 'invalid-field'>, string>> =
-  {
-    malformed: "A change to the vault's members is damaged or incomplete, so it was not applied.",
-    unsupported:
-      "A change to the vault's members was made by a newer version of Coffer: reload to update.",
-    'bad-signature':
-      "A change to the vault's members does not carry a valid signature (forged or altered), so it was not applied.",
-  };
-
-/** Why an audit record cannot be shown, in the audit view. */
-const auditRecordText: Readonly<Record<AuditRecordProblem, string>> = {
-  format: 'An audit record is damaged and cannot be read.',
-  'not-canonical': 'An audit record is damaged and cannot be read.',
-  version: 'An audit record was written by a newer version of Coffer: reload to update.',
-  signature:
-    'An audit record does not carry a valid signature: it was forged or changed after it was written.',
-  id: 'An audit record is stored under another id than its own: it was moved or changed.',
 };
 
 const bug = 'Something went wrong inside Coffer; nothing was changed. Reload and try again.';
@@ -325,33 +274,18 @@ export function errorText(error: CoreError): string {
       return sentence(error.message);
     case 'epoch-record-malformed':
     case 'epoch-record-damaged':
-      return "An update of this vault's keys is damaged and cannot be read.";
     case 'epoch-record-unsupported':
-      return "An update of this vault's keys was made by a newer version of Coffer: reload to update.";
     case 'epoch-wrong-vault':
-      return "An update of a vault's keys was for another vault, so it was not used here.";
     case 'epoch-unexpected-signer':
-      return "An update of this vault's keys was made by another device than expected, so it was not used.";
     case 'epoch-bad-signature':
-      return "An update of this vault's keys does not carry a valid signature (forged or altered), so it was not used.";
     case 'epoch-not-for-device':
-      return "This device was not given the vault's new key: it may have been removed from the vault.";
     case 'epoch-key-mismatch':
-      return "A key does not match this vault's key history, so some older changes cannot be opened.";
     case 'epoch-chain-broken':
-      return "This vault's key history is incomplete, so some older changes cannot be opened.";
     case 'team-operation-invalid':
-      return error.problem === 'invalid-field'
-        ? sentence(
-            `a change to the vault's members cannot be used: ${error.message.replace(/^not a usable team operation: /, '')}`,
-          )
-        : teamOperationText[error.problem];
     case 'invalid-member-id':
-      return 'Something refers to a member of the vault in a form Coffer does not know.';
     case 'invalid-audit-input':
-      return sentence(`the audit log cannot use "${error.field}": ${error.problem}`);
     case 'invalid-audit-record':
-      return auditRecordText[error.problem];
+      return teamErrorText(error);
     default:
       return unreachable(error);
   }

@@ -1,0 +1,100 @@
+/**
+ * Words for the errors of teams: key epochs, the membership log and the audit log (issue 15),
+ * for errorText. Kept apart so each file has one subject.
+ */
+import type { AuditInputError, AuditRecordError, AuditRecordProblem } from '../../core/audit';
+import type {
+  EpochBadSignatureError,
+  EpochChainBrokenError,
+  EpochKeyMismatchError,
+  EpochNotForThisDeviceError,
+  EpochRecordDamagedError,
+  EpochRecordMalformedError,
+  EpochRecordUnsupportedError,
+  EpochUnexpectedSignerError,
+  EpochWrongVaultError,
+} from '../../core/epochs';
+import type {
+  InvalidMemberIdError,
+  TeamOperationError,
+  TeamOperationProblem,
+} from '../../core/team';
+
+export type TeamCoreError =
+  | AuditInputError
+  | AuditRecordError
+  | EpochBadSignatureError
+  | EpochChainBrokenError
+  | EpochKeyMismatchError
+  | EpochNotForThisDeviceError
+  | EpochRecordDamagedError
+  | EpochRecordMalformedError
+  | EpochRecordUnsupportedError
+  | EpochUnexpectedSignerError
+  | EpochWrongVaultError
+  | InvalidMemberIdError
+  | TeamOperationError;
+
+/** Core messages start lowercase; the UI shows sentences. */
+function sentence(message: string): string {
+  const text = message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/**
+ * Why a change to the vault's members (a team operation) cannot be used, in the Members dialog
+ * or sync status; `invalid-field` is completed by the error's own words (a rule, never a value).
+ */
+const teamOperationText: Readonly<Record<Exclude<TeamOperationProblem, 'invalid-field'>, string>> =
+  {
+    malformed: "A change to the vault's members is damaged or incomplete, so it was not applied.",
+    unsupported:
+      "A change to the vault's members was made by a newer version of Coffer: reload to update.",
+    'bad-signature':
+      "A change to the vault's members does not carry a valid signature (forged or altered), so it was not applied.",
+  };
+
+/** Why an audit record cannot be shown, in the audit view. */
+const auditRecordText: Readonly<Record<AuditRecordProblem, string>> = {
+  format: 'An audit record is damaged and cannot be read.',
+  'not-canonical': 'An audit record is damaged and cannot be read.',
+  version: 'An audit record was written by a newer version of Coffer: reload to update.',
+  signature:
+    'An audit record does not carry a valid signature: it was forged or changed after it was written.',
+  id: 'An audit record is stored under another id than its own: it was moved or changed.',
+};
+
+/** What a team error means, in a sentence a person can act on; never a value. */
+export function teamErrorText(error: TeamCoreError): string {
+  switch (error.code) {
+    case 'epoch-record-malformed':
+    case 'epoch-record-damaged':
+      return "An update of this vault's keys is damaged and cannot be read.";
+    case 'epoch-record-unsupported':
+      return "An update of this vault's keys was made by a newer version of Coffer: reload to update.";
+    case 'epoch-wrong-vault':
+      return "An update of a vault's keys was for another vault, so it was not used here.";
+    case 'epoch-unexpected-signer':
+      return "An update of this vault's keys was made by another device than expected, so it was not used.";
+    case 'epoch-bad-signature':
+      return "An update of this vault's keys does not carry a valid signature (forged or altered), so it was not used.";
+    case 'epoch-not-for-device':
+      return "This device was not given the vault's new key: it may have been removed from the vault.";
+    case 'epoch-key-mismatch':
+      return "A key does not match this vault's key history, so some older changes cannot be opened.";
+    case 'epoch-chain-broken':
+      return "This vault's key history is incomplete, so some older changes cannot be opened.";
+    case 'team-operation-invalid':
+      return error.problem === 'invalid-field'
+        ? sentence(
+            `a change to the vault's members cannot be used: ${error.message.replace(/^not a usable team operation: /, '')}`,
+          )
+        : teamOperationText[error.problem];
+    case 'invalid-member-id':
+      return 'Something refers to a member of the vault in a form Coffer does not know.';
+    case 'invalid-audit-input':
+      return sentence(`the audit log cannot use "${error.field}": ${error.problem}`);
+    case 'invalid-audit-record':
+      return auditRecordText[error.problem];
+  }
+}
