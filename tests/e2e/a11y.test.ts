@@ -91,9 +91,9 @@ test('no serious or critical axe violation on any screen, wide and narrow, light
     await expect(share.getByRole('img', { name: 'QR code of the invitation link' })).toBeVisible();
     found.push(...(await audit(page, 'share dialog with invitation')));
     await share.getByRole('button', { name: 'Done' }).click();
-    await page.getByRole('button', { name: /^Devices/ }).click();
-    await expect(page.getByRole('dialog', { name: 'Devices that hold this vault' })).toBeVisible();
-    found.push(...(await audit(page, 'devices dialog')));
+    await page.getByRole('button', { name: /^Members/ }).click();
+    await expect(page.getByRole('dialog', { name: 'Members of this vault' })).toBeVisible();
+    found.push(...(await audit(page, 'members dialog')));
     await page.keyboard.press('Escape');
     // The vault's own actions, opened from its pane.
     await page.getByRole('button', { name: 'Vault actions' }).click();

@@ -82,6 +82,7 @@ export {
   type KeyEncryptionKey,
   type KeyId,
   type KeyPurpose,
+  keyIdLength,
   keyIdOf,
   type ProfileKey,
   purposeOf,

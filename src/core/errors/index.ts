@@ -104,6 +104,8 @@ export const errorCodes = [
   // audit (the audit log)
   'invalid-audit-input',
   'invalid-audit-record',
+  // team, wired into sync
+  'team-not-permitted',
 ] as const;
 
 /**

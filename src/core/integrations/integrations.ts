@@ -1,3 +1,4 @@
+import { AuditTrail } from '../audit-trail';
 import { withStaleTokenDropped } from '../connections';
 import type { ProfileKey } from '../crypto';
 import type { DeviceIdentity } from '../device';
@@ -286,6 +287,19 @@ export class Integrations implements IntegrationsApi {
             connectMs: this.deps.platform.tokenLease?.connectMs ?? LEASE_CONNECT_MS,
           },
         },
+        ...(this.deps.device
+          ? {
+              recordRead: async (vault: Vault, entries: readonly string[]) => {
+                if (entries.length === 0 || !this.deps.device) return;
+                const device = await this.deps.device();
+                await AuditTrail.of({
+                  vault,
+                  device,
+                  clock: () => this.deps.scheduler.now(),
+                }).integrationRun(integration.name, entries);
+              },
+            }
+          : {}),
         save: async (make) => {
           let record: RunRecord | undefined;
           await appendRunRecord(this.deps.db, this.deps.profileKey('saving a run'), id, (seq) => {

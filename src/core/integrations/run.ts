@@ -3,7 +3,7 @@ import { LockWaitAbortedError } from '../lock';
 import { createMasker, type Masker } from '../masking';
 import type { Reference } from '../references';
 import type { Scheduler } from '../time';
-import type { JsonValue } from '../vault';
+import type { JsonValue, Vault } from '../vault';
 import {
   AUTH_FIELD,
   authorize,
@@ -54,6 +54,11 @@ export interface RunDeps {
   readonly save: (make: (seq: number) => RunRecord) => Promise<RunRecord>;
   /** What "Auth: connection" needs beyond the chooser and vault access. */
   readonly connections: Omit<ConnectionAuthDeps, 'chooser' | 'access'>;
+  /**
+   * Told, while the vault is still held, which entries the run read from it (by name): the
+   * vault's audit log records it. Never rejects into the run.
+   */
+  readonly recordRead?: (vault: Vault, entries: readonly string[]) => Promise<void>;
 }
 
 export const DEFAULT_HOOK_TIME_MS = 10_000;
@@ -295,6 +300,7 @@ async function defaultVaultValues(
       const entry = await vault.getEntry(summary.name);
       if (entry) values[entry.name] = guestValue(entry, state.masker);
     }
+    await deps.recordRead?.(vault, Object.keys(values));
     return values;
   });
 }
@@ -355,6 +361,7 @@ async function prepare(
         if (entry.kind !== 'item') state.masker.addJson(value);
         values.set(reference, value);
       }
+      await deps.recordRead?.(vault, [...new Set(refs.map(({ reference }) => reference.entry))]);
     });
   }
   return buildRequest(template, parsed, (reference, field) => {

@@ -27,6 +27,8 @@ export interface JoinedVault {
   readonly introducedBy: string;
   /** The vault's other devices as the inviter listed them: trusted likewise. */
   readonly members?: readonly string[];
+  /** The team genesis the answer named: the membership log this device accepts. */
+  readonly genesis?: string;
 }
 
 /** A vault as the list shows it. */

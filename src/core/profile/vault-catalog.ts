@@ -107,8 +107,9 @@ export async function describeCatalog(
 /** For a vault received by invitation: who let this device in, as its catalog row says. */
 export function introductionOf(
   metadata: OpenedVaultRecord['metadata'],
-): Pick<VaultParts, 'introducedBy' | 'introducedMembers'> {
+): Pick<VaultParts, 'introducedBy' | 'introducedMembers' | 'teamGenesis'> {
   return {
+    ...(metadata.teamGenesis !== undefined ? { teamGenesis: metadata.teamGenesis } : {}),
     ...(metadata.introducedBy !== undefined ? { introducedBy: metadata.introducedBy } : {}),
     ...(metadata.introducedMembers !== undefined
       ? { introducedMembers: metadata.introducedMembers }
@@ -173,6 +174,7 @@ export async function addJoinedVaultRow(
     createdAt,
     introducedBy: vault.introducedBy,
     ...(vault.members !== undefined ? { introducedMembers: vault.members } : {}),
+    ...(vault.genesis !== undefined ? { teamGenesis: vault.genesis } : {}),
   };
   await saveCatalogRow(db, profileKey, { id, key, metadata }, 'adding the vault');
   return { id, name, createdAt };

@@ -33,6 +33,8 @@ export interface VaultMetadata {
   readonly introducedBy?: string;
   /** With `introducedBy`: the vault's other devices as it listed them, trusted likewise. */
   readonly introducedMembers?: readonly string[];
+  /** With `introducedBy`: the team genesis the answer named (the anchor of the membership log). */
+  readonly teamGenesis?: string;
 }
 
 export interface OpenedVaultRecord {
@@ -78,6 +80,7 @@ export function sealVaultRecord(
         ...(metadata.introducedMembers !== undefined
           ? { introducedMembers: metadata.introducedMembers }
           : {}),
+        ...(metadata.teamGenesis !== undefined ? { teamGenesis: metadata.teamGenesis } : {}),
       }),
     ),
   );
@@ -111,6 +114,7 @@ export function openVaultRecord(profileKey: ProfileKey, row: VaultRow): OpenedVa
         metadata.introducedMembers.every((id) => typeof id === 'string')
           ? { introducedMembers: metadata.introducedMembers as string[] }
           : {}),
+        ...(typeof metadata.teamGenesis === 'string' ? { teamGenesis: metadata.teamGenesis } : {}),
       },
     };
   } catch (error) {

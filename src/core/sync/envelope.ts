@@ -5,6 +5,7 @@ import {
   concat,
   fromBase64url,
   KeyMismatchError,
+  keyIdLength,
   open,
   readU32be,
   type SymmetricKey,
@@ -48,6 +49,8 @@ export const syncEnvelopeMagic = new Uint8Array([0x43, 0x46, 0x53, 0x59]);
 export const syncEnvelopeVersion = 0x02;
 const kindCodes: Record<EnvelopeKind, number> = { update: 0x01, checkpoint: 0x02 };
 const headerLength = 94;
+/** Where the key id sits in the sealed part (docs/crypto.md, "Envelope": format, algorithm, key id). */
+const sealedKeyIdAt = 2;
 /** Bytes of an envelope id and of the prev field. */
 export const envelopeIdLength = 32;
 /** The prev of the first envelope of a chain. */
@@ -199,7 +202,14 @@ export interface EnvelopeToCheck {
 
 export interface OpenEnvelopeOptions {
   readonly vaultId: string;
-  readonly syncKey: SymmetricKey<'sync'>;
+  /**
+   * The key to open the sealed part with, or a lookup by the key id its seal names (a vault
+   * whose key changed has one sync key per epoch); a lookup that finds none rejects with
+   * 'unknown-key'.
+   */
+  readonly syncKey:
+    | SymmetricKey<'sync'>
+    | ((keyId: Uint8Array) => SymmetricKey<'sync'> | undefined);
   /**
    * Whether the vault's device list (and, for a removed author, its chain) lets this author's
    * envelope in. Told the envelope's id and prev, never its seq alone: revocation does not rest
@@ -253,9 +263,15 @@ export function openEnvelope(envelope: unknown, options: OpenEnvelopeOptions): O
   if (status === 'unchecked') throw new EnvelopeRejectedError('revoked-unchecked', detail);
   if (!verifySignature(header.authorKey, signatureDomain, digest, bytes.subarray(bodyEnd)))
     throw new EnvelopeRejectedError('bad-signature', detail);
+  const sealed = body.subarray(headerLength);
+  const key =
+    typeof options.syncKey === 'function'
+      ? options.syncKey(sealed.subarray(sealedKeyIdAt, sealedKeyIdAt + keyIdLength))
+      : options.syncKey;
+  if (!key) throw new EnvelopeRejectedError('unknown-key', detail);
   let payload: Uint8Array;
   try {
-    payload = open(options.syncKey, body.subarray(headerLength), contextOf(header));
+    payload = open(key, sealed, contextOf(header));
   } catch (error) {
     if (error instanceof KeyMismatchError)
       throw new EnvelopeRejectedError('key-mismatch', detail, { cause: error });

@@ -16,7 +16,9 @@ export type EnvelopeRejection =
   | 'bad-signature' // the author's signature does not verify
   | 'key-mismatch' // sealed under another key (a peer without this vault's key)
   | 'authentication' // the ciphertext does not authenticate with its header and place
-  | 'not-an-update'; // authentic, but its contents are not a change Coffer can apply
+  | 'not-an-update' // authentic, but its contents are not a change Coffer can apply
+  | 'not-permitted' // its author's role does not allow what it changes (a viewer's edit)
+  | 'unknown-key'; // sealed under a key epoch this device does not hold (yet, or ever: removed)
 
 const explanations: Record<EnvelopeRejection, string> = {
   malformed: 'it is not a sync envelope',
@@ -30,6 +32,8 @@ const explanations: Record<EnvelopeRejection, string> = {
   'key-mismatch': "it was not sealed with this vault's key",
   authentication: 'it was changed after it was sealed',
   'not-an-update': 'its contents are not a change to a vault',
+  'not-permitted': "its author's role in this vault does not allow what it changes",
+  'unknown-key': "it was sealed under a key of this vault's that this device does not hold",
 };
 
 export class EnvelopeRejectedError extends CofferError {

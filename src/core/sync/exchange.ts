@@ -102,6 +102,11 @@ export class EnvelopeExchange {
     return this.#checkpointBytes;
   }
 
+  /** Publishes a new checkpoint now (after the sealing key changed, say) in place of the old. */
+  publishCheckpoint(): void {
+    this.#publishCheckpoint();
+  }
+
   #publishCheckpoint(): void {
     const checkpoint = this.#options.peer.sealCheckpoint();
     const stale = [...this.#published.keys()].filter((key) => key !== checkpoint.key);

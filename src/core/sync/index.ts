@@ -4,7 +4,12 @@
  *
  * Contract:
  * - Each profile has a device identity (Ed25519, `Session.device()`); each vault a device list
- *   in its own document. Only listed devices' changes are applied.
+ *   and a membership log in its own document. Only listed devices' changes are applied; with a
+ *   team, only those of active members' devices, and a viewer's only where they add to the
+ *   self-judging maps (`judgeByRole`; docs/sync.md, "Members and roles"). `VaultSync.team`
+ *   (TeamActions) makes membership changes as signed operations, each checked first
+ *   (TeamPermissionError); a removal starts a new key epoch (`EpochKeys`; "Key epochs"), and
+ *   envelopes are sealed under the current epoch's sync key and opened by key id.
  * - A change travels only as a sealed, signed envelope (`sealEnvelope` / `openEnvelope`): vault
  *   id, author, sequence number, the id of the author's previous envelope (a per-author hash
  *   chain), the change sealed under the vault's sync key, the author's signature. A removal
@@ -18,7 +23,8 @@
  * - `VaultSync.start` runs all of it for an open vault (in the tab that holds its lock), answers
  *   its invitations, and reports a status. `joinWithInvite` is the other side of an invitation.
  * - Errors: EnvelopeRejectedError (why an envelope was refused), InviteError (why an invitation
- *   cannot be used), FramingError (a peer broke the data-channel framing).
+ *   cannot be used), FramingError (a peer broke the data-channel framing), and the team's
+ *   TeamPermissionError (what this device's member may not do).
  */
 
 export {
@@ -44,6 +50,7 @@ export {
   sealEnvelope,
   sealEnvelopeWithId,
 } from './envelope';
+export { ROOM_EPOCHS_MAP, rotationPauseMs } from './epoch-keys';
 export {
   EnvelopeRejectedError,
   type EnvelopeRejection,
@@ -57,6 +64,8 @@ export { encodeInviteToken, type InviteToken, inviteLink, parseInvite } from './
 export { type JoinOptions, joinWithInvite, type ReceivedVault } from './join';
 export { roomNameOf, syncKeyOf, transportPasswordOf } from './keys';
 export { type AcceptedPoint, type ReceiveReport, type SyncableVault, SyncPeer } from './peer';
+export type { TeamActions, TeamChange } from './team-actions';
+export { type EnvelopeVerdict, judgeByRole, selfJudgingRoots } from './team-rules';
 export type {
   RoomOptions,
   Transport,
@@ -67,6 +76,7 @@ export type {
 export {
   type CreatedInvite,
   type Membership,
+  type SyncAuditEvent,
   type SyncStatus,
   VaultSync,
   type VaultSyncOptions,

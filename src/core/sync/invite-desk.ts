@@ -1,6 +1,8 @@
 import * as Y from 'yjs';
 import { fromBase64url } from '../crypto';
 import type { DeviceIdentity } from '../device';
+import type { DeviceId, InviteId } from '../ids';
+import { activeMemberOf } from '../team';
 import type { Cancel, Clock, Scheduler } from '../time';
 import { type InviteRecord, type VaultHandle, vaultKeyOf } from '../vault';
 import {
@@ -10,6 +12,7 @@ import {
   openJoinRequest,
   sealJoinAnswer,
 } from './invite';
+import type { TeamActions } from './team-actions';
 import type { Transport, TransportFactory } from './transport';
 
 /** The maps of an invitation's room: new devices' requests, and the answers to them. */
@@ -30,6 +33,10 @@ export interface DeskHost {
   isMember(): boolean;
   /** Whether the sync has stopped. */
   stopped(): boolean;
+  /** The vault's team actions (admissions are signed membership operations). */
+  readonly team: TeamActions;
+  /** Told when this device admitted a device with an invitation (for the audit log). */
+  admitted?(invite: InviteId, device: DeviceId): void;
 }
 
 /**
@@ -123,6 +130,12 @@ export class InviteDesk {
     // would not believe it anyway: it checks the answering device is among the members.)
     if (!this.#host.isMember()) return undefined;
     const now = this.#host.now();
+    const team = this.#host.team.state();
+    // Device ids are never reused in a team: a removed device is not let back in by any
+    // invitation (a new profile on it gets a new device id).
+    const teamRemoved =
+      team?.devices.has(request.device) === true &&
+      !activeMemberOf(team, request.device as DeviceId);
     const problem =
       invite.revokedAt !== undefined
         ? 'revoked'
@@ -131,13 +144,23 @@ export class InviteDesk {
           : invite.singleUse && invite.usedBy.length > 0 && !invite.usedBy.includes(request.device)
             ? 'used'
             : // A removal is not undone by an invitation the removed device had already used.
-              removed && invite.usedBy.includes(request.device)
+              (removed && invite.usedBy.includes(request.device)) || teamRemoved
               ? 'refused'
               : undefined;
     let content: AnswerContent;
     if (problem) {
       content = { ok: false, problem };
     } else {
+      if (team && !team.devices.has(request.device)) {
+        // In a vault with a team, the new device is a member (or a further device of one) once
+        // a signed operation says so; a device that may not make it leaves the request to
+        // one that may, and so does one whose invitation's maker could not have made it.
+        const admission = this.#host.team.admission(invite, request.device, request.name);
+        if (!admission) return undefined;
+        await vault.team.append([admission]);
+        if (!vault.team.state()?.applied.has(admission.id)) return undefined;
+        this.#host.admitted?.(invite.id, request.device as DeviceId);
+      }
       if (!known || removed) {
         // The new device learns the other devices from the answer, so this device's envelopes
         // (with everything it applied from others, under their keys) are all it needs.
@@ -151,7 +174,13 @@ export class InviteDesk {
           await vault.members.saveInvite({ ...invite, usedBy: [...invite.usedBy, request.device] });
         }
       }
-      content = { ok: true, vaultId: vault.id, name: vault.name, key: vaultKeyOf(vault) };
+      content = {
+        ok: true,
+        vaultId: vault.id,
+        name: vault.name,
+        key: vaultKeyOf(vault),
+        ...(team ? { genesis: team.anchor.genesis } : {}),
+      };
     }
     return sealJoinAnswer(material, request, content, {
       device,

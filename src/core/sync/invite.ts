@@ -32,6 +32,7 @@ import {
   isDeviceId,
   publicKeyOfDevice,
 } from '../ids';
+import { isOperationId } from '../team';
 import { InviteError, type InviteProblem } from './errors';
 import type { InviteToken } from './invite-token';
 
@@ -187,12 +188,20 @@ export type JoinAnswer =
        * inviter, until the vault's own device list arrives. The inviter is one of them.
        */
       readonly members: readonly DeviceId[];
+      /** The id of the vault's team genesis, if it has a team: the log this device accepts. */
+      readonly genesis?: string;
     }
   | { readonly ok: false; readonly problem: InviteProblem };
 
 /** What an answering device says; who it is and who the members are come from its signer. */
 export type AnswerContent =
-  | { readonly ok: true; readonly vaultId: string; readonly name: string; readonly key: VaultKey }
+  | {
+      readonly ok: true;
+      readonly vaultId: string;
+      readonly name: string;
+      readonly key: VaultKey;
+      readonly genesis?: string;
+    }
   | { readonly ok: false; readonly problem: InviteProblem };
 
 /** Who answers, and how: the answering device, the vault it answers for, its members. */
@@ -257,6 +266,7 @@ export function sealJoinAnswer(
             key: toBase64url(answer.key),
             inviter: signer.device.id,
             members,
+            ...(answer.genesis !== undefined ? { genesis: answer.genesis } : {}),
           }
         : {
             v: answerVersion,
@@ -372,7 +382,19 @@ export function openJoinAnswer(
   if (!bytesEqual(keyIdOf(key), token.keyId)) throw new InviteError('refused');
   if (!signedByVault(token.answerKey ?? inviteAnswerPublicKey(key, material.id)))
     throw new InviteError('refused');
-  return { ok: true, vaultId: token.vaultId, name: body.name, key, inviter, members };
+  // The genesis is signed with the rest; a malformed one is dropped (the log's own rules then
+  // leave the vault without a team on this device rather than trust a wrong one).
+  const genesis =
+    typeof body.genesis === 'string' && isOperationId(body.genesis) ? body.genesis : undefined;
+  return {
+    ok: true,
+    vaultId: token.vaultId,
+    name: body.name,
+    key,
+    inviter,
+    members,
+    ...(genesis !== undefined ? { genesis } : {}),
+  };
 }
 
 /** At most this many devices in an answer's member list (a vault's devices, removed or not). */

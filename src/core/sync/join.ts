@@ -17,6 +17,8 @@ export interface ReceivedVault {
   readonly introducedBy: DeviceId;
   /** The vault's other devices as the inviter listed them (see JoinAnswer). */
   readonly members: readonly DeviceId[];
+  /** The vault's team genesis as the answer named it (absent: a vault without a team yet). */
+  readonly genesis?: string;
 }
 
 export interface JoinOptions {
@@ -74,6 +76,7 @@ export async function joinWithInvite(options: JoinOptions): Promise<ReceivedVaul
               key: answer.key,
               introducedBy: answer.inviter,
               members: answer.members,
+              ...(answer.genesis !== undefined ? { genesis: answer.genesis } : {}),
             }),
           );
         } catch {

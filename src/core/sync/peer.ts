@@ -1,11 +1,11 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { toBase64url } from '../crypto';
+import { keyIdOf, type SymmetricKey, toBase64url, type VaultKey } from '../crypto';
 import type { DeviceIdentity } from '../device';
 import { signatureLength } from '../device';
 import type { DeviceId } from '../ids';
 import { type Clock, type Scheduler, systemScheduler } from '../time';
 import { type VaultHandle, vaultKeyOf } from '../vault';
-import { type AcceptedPoint, AuthorChains } from './chains';
+import { type AcceptedPoint, AuthorChains, type ChainVault } from './chains';
 import {
   type AuthorCheck,
   chainStart,
@@ -19,6 +19,7 @@ import {
 } from './envelope';
 import { EnvelopeRejectedError, type EnvelopeRejection } from './errors';
 import { syncKeyOf } from './keys';
+import type { EnvelopeVerdict } from './team-rules';
 
 /** Envelopes over this many bytes are hashed with WebCrypto before they are checked. */
 const nativeDigestFrom = 64 * 1024;
@@ -61,6 +62,14 @@ export interface SyncPeerOptions {
    * oldest are dropped beyond it (a dropped envelope of a removed author counts as refused).
    */
   readonly maxHeld?: number;
+  /** Who may author envelopes (default: the vault's device list). */
+  readonly authors?: ChainVault;
+  /**
+   * Judges an authentic envelope of another device by what its author's role may change,
+   * before it is applied (default: everything allowed). 'unresolved' holds it until more of
+   * the document has arrived.
+   */
+  readonly judge?: (author: DeviceId, update: Uint8Array) => EnvelopeVerdict;
 }
 
 /** The key an envelope is published under in the shared map: one per author and sequence number. */
@@ -94,14 +103,25 @@ export class SyncPeer {
   readonly #device: DeviceIdentity;
   readonly #clock: Clock;
   readonly #maxHeld: number;
-  readonly #syncKey;
+  /** The key new envelopes are sealed under: the current epoch's sync key. */
+  #syncKey: SymmetricKey<'sync'>;
+  /** Every sync key this device holds, by key id (base64url): what envelopes open with. */
+  readonly #syncKeys = new Map<string, SymmetricKey<'sync'>>();
+  /** Envelopes sealed under a key this device does not hold (yet), by applied id. */
+  readonly #heldKeyless = new Map<string, Uint8Array>();
   #seq: number;
   readonly #applied = new Set<string>();
   readonly #held = new Map<string, Uint8Array>();
   /** Envelopes of removed authors whose place in their chain cannot be told yet, by id. */
   readonly #heldRevoked = new Map<string, Uint8Array>();
   readonly #maxSeqByAuthor = new Map<DeviceId, number>();
+  /** When an envelope of each author was last applied here (this device's clock). */
+  readonly #lastSeen = new Map<DeviceId, number>();
   readonly #chains: AuthorChains;
+  readonly #judge: SyncPeerOptions['judge'];
+  readonly #authors: ChainVault;
+  /** A viewer's envelopes whose place in the document cannot be told yet, by applied id. */
+  readonly #heldUnresolved = new Map<string, Uint8Array>();
   /** The id of the last envelope this device sealed: the next one's prev. */
   #prev: Uint8Array = chainStart;
   #lastReceivedAt: number | null = null;
@@ -114,8 +134,11 @@ export class SyncPeer {
     const scheduler = options.scheduler ?? systemScheduler;
     this.#clock = options.clock ?? (() => scheduler.now());
     this.#maxHeld = options.maxHeld ?? 1000;
-    this.#chains = new AuthorChains(options.vault.members);
+    this.#authors = options.authors ?? options.vault.members;
+    this.#chains = new AuthorChains(this.#authors);
+    this.#judge = options.judge;
     this.#syncKey = syncKeyOf(vaultKeyOf(options.vault));
+    this.#syncKeys.set(toBase64url(keyIdOf(this.#syncKey)), this.#syncKey);
     this.#seq = Math.floor(this.#clock()) * 1000;
   }
 
@@ -133,6 +156,11 @@ export class SyncPeer {
     return this.#maxSeqByAuthor.get(author) ?? 0;
   }
 
+  /** When a change of this device was last applied here (epoch ms), since the vault opened. */
+  lastSeenAt(author: DeviceId): number | undefined {
+    return this.#lastSeen.get(author);
+  }
+
   /**
    * The tip of the author's chain as accepted here (the last envelope no accepted envelope
    * follows): what removing the author names. Undefined if nothing of it was accepted here.
@@ -147,7 +175,37 @@ export class SyncPeer {
   }
 
   get heldCount(): number {
-    return this.#held.size + this.#heldRevoked.size;
+    return (
+      this.#held.size + this.#heldRevoked.size + this.#heldUnresolved.size + this.#heldKeyless.size
+    );
+  }
+
+  /** Envelopes held because they are sealed under a key this device does not hold. */
+  get heldForKeys(): number {
+    return this.#heldKeyless.size;
+  }
+
+  /**
+   * The vault's keys by epoch (docs/sync.md, "Key epochs"): `current` seals what this device
+   * writes from now on; every key in `all` (and those given before) opens what others wrote.
+   * Envelopes held for a key now known are opened and applied.
+   */
+  useKeys(current: VaultKey, all: readonly VaultKey[]): Promise<ReceiveReport> {
+    this.#syncKey = syncKeyOf(current);
+    let grew = false;
+    for (const key of [current, ...all]) {
+      const syncKey = syncKeyOf(key);
+      const id = toBase64url(keyIdOf(syncKey));
+      if (this.#syncKeys.has(id)) continue;
+      this.#syncKeys.set(id, syncKey);
+      grew = true;
+    }
+    return this.receive(grew ? [...this.#heldKeyless.values()] : []);
+  }
+
+  /** The key id (base64url) of the key this device seals under now. */
+  get sealingKeyId(): string {
+    return toBase64url(keyIdOf(this.#syncKey));
   }
 
   #nextSeq(): number {
@@ -236,16 +294,31 @@ export class SyncPeer {
         try {
           const envelope = openEnvelope(bytes, {
             vaultId: this.#vault.id,
-            syncKey: this.#syncKey,
+            syncKey: (keyId) => this.#syncKeys.get(toBase64url(keyId)),
             authorStatus,
             bodyDigest: digests.get(bytes),
           });
           this.#held.delete(id);
           this.#heldRevoked.delete(checkedId);
+          this.#heldUnresolved.delete(id);
+          this.#heldKeyless.delete(id);
+          const verdict =
+            this.#judge && envelope.author !== this.#device.id
+              ? this.#judge(envelope.author, envelope.update)
+              : 'allowed';
+          if (verdict === 'not-permitted') {
+            reject('not-permitted');
+            continue;
+          }
+          if (verdict === 'unresolved') {
+            this.#holdUnresolved(id, bytes);
+            continue;
+          }
           opened.push({ envelope, id });
         } catch (error) {
           const reason = error instanceof EnvelopeRejectedError ? error.reason : 'malformed';
           if (reason === 'unknown-device') this.#hold(id, bytes);
+          else if (reason === 'unknown-key') this.#holdKeyless(id, bytes);
           else if (reason === 'revoked-unchecked') this.#holdRevoked(checkedId, bytes, reject);
           else {
             if (checkedId) this.#heldRevoked.delete(checkedId);
@@ -271,6 +344,7 @@ export class SyncPeer {
             envelope.author,
             Math.max(this.maxSeqOf(envelope.author), envelope.seq),
           );
+          this.#lastSeen.set(envelope.author, this.#clock());
         }
       }
       if (opened.some(({ envelope }) => envelope.author !== this.#device.id))
@@ -287,6 +361,8 @@ export class SyncPeer {
       batch = [
         ...(result.devicesChanged ? this.#held.values() : []),
         ...(result.devicesChanged || chainsGrew ? this.#heldRevoked.values() : []),
+        // What was just applied may be what a held viewer's change builds on.
+        ...(result.changed > 0 ? this.#heldUnresolved.values() : []),
       ];
     }
     return { accepted, rejected, held: this.heldCount, concurrent: [...concurrent] };
@@ -298,7 +374,7 @@ export class SyncPeer {
    */
   #sameAsApplied(id: string, bytes: Uint8Array, digest: Uint8Array | undefined): boolean {
     const author = id.slice(0, id.indexOf('/'));
-    if (this.#vault.members.authorStatus(author) !== 'revoked') return true;
+    if (this.#authors.authorStatus(author) !== 'revoked') return true;
     const body = bytes.subarray(0, bytes.length - signatureLength);
     return this.#chains.knows(toBase64url(digest ?? sha256(body)));
   }
@@ -320,6 +396,24 @@ export class SyncPeer {
       const oldest = this.#heldRevoked.keys().next().value as string;
       this.#heldRevoked.delete(oldest);
       reject('revoked-device');
+    }
+  }
+
+  #holdKeyless(id: string, bytes: Uint8Array): void {
+    this.#heldKeyless.delete(id);
+    this.#heldKeyless.set(id, bytes);
+    while (this.#heldKeyless.size > this.#maxHeld) {
+      const oldest = this.#heldKeyless.keys().next().value as string;
+      this.#heldKeyless.delete(oldest);
+    }
+  }
+
+  #holdUnresolved(id: string, bytes: Uint8Array): void {
+    this.#heldUnresolved.delete(id);
+    this.#heldUnresolved.set(id, bytes);
+    while (this.#heldUnresolved.size > this.#maxHeld) {
+      const oldest = this.#heldUnresolved.keys().next().value as string;
+      this.#heldUnresolved.delete(oldest);
     }
   }
 

@@ -3,6 +3,14 @@ import { keyIdOf, toBase64url } from '../crypto';
 import type { DeviceIdentity } from '../device';
 import { type DeviceId, type InviteId, isDeviceId } from '../ids';
 import { createListeners } from '../listeners';
+import {
+  activeDevicesOf,
+  type MemberId,
+  manages,
+  type Role,
+  roleMay,
+  TeamPermissionError,
+} from '../team';
 import { type Cancel, type Clock, type Scheduler, systemScheduler } from '../time';
 import {
   handleOf,
@@ -12,13 +20,17 @@ import {
   type VaultHandle,
   vaultKeyOf,
 } from '../vault';
+import { EpochKeys } from './epoch-keys';
 import { EnvelopeExchange, type ExchangeCompaction } from './exchange';
 import { inviteAnswerPublicKey, inviteMaterial, newInviteSecret } from './invite';
 import { type DeskHost, InviteDesk } from './invite-desk';
+import { signInviteRecord } from './invite-signature';
 import type { InviteToken } from './invite-token';
 import { roomNameOf, transportPasswordOf } from './keys';
 import type { ReceiveReport } from './peer';
 import { SyncPeer } from './peer';
+import { TeamActions, type TeamChange } from './team-actions';
+import { entryPermissionsOf, foundTeam, judgeByRole, teamChainVault } from './team-rules';
 import type { Transport, TransportFactory, TransportStatus } from './transport';
 
 /** Where this device stands in the vault's device list. */
@@ -56,6 +68,39 @@ export interface VaultSyncOptions {
   readonly compaction?: ExchangeCompaction;
   /** Answer invitations of this vault from other devices (default true). */
   readonly answerInvites?: boolean;
+  /** The name the owner gets when this device founds the vault's team (default "Owner"). */
+  readonly memberName?: string;
+}
+
+/** What the audit log records of this device's sync (VaultSync.onAuditEvent). */
+export type SyncAuditEvent =
+  | { readonly kind: 'role-changed'; readonly member: MemberId; readonly role: Role | 'none' }
+  | { readonly kind: 'invite-created'; readonly invite: InviteId; readonly role: Role }
+  | { readonly kind: 'invite-used'; readonly invite: InviteId; readonly device: DeviceId }
+  | { readonly kind: 'key-rotated'; readonly epoch: number };
+
+/** The role changes a membership change made here amounts to. */
+function auditEventsOf(change: TeamChange, self: DeviceId): SyncAuditEvent[] {
+  const op = change.operation.operation;
+  switch (op.kind) {
+    case 'set-role':
+      return [{ kind: 'role-changed', member: op.member, role: op.role }];
+    case 'remove-member':
+      return [{ kind: 'role-changed', member: op.member, role: 'none' }];
+    case 'leave': {
+      const member = change.state.devices.get(self)?.member;
+      return member ? [{ kind: 'role-changed', member, role: 'none' }] : [];
+    }
+    case 'transfer-ownership': {
+      const from = change.state.devices.get(self)?.member;
+      return [
+        { kind: 'role-changed', member: op.member, role: 'owner' },
+        ...(from ? [{ kind: 'role-changed', member: from, role: 'admin' } as const] : []),
+      ];
+    }
+    default:
+      return [];
+  }
 }
 
 /** A new invitation: the link's token, and its record in the vault. */
@@ -94,6 +139,13 @@ export class VaultSync {
   #stopVaultWatch: (() => void) | undefined;
   #stopSweep: Cancel | undefined;
   #last = '';
+  readonly #events = createListeners<SyncAuditEvent>('sync audit event');
+  /** The vault's team: its state, and the membership changes this device makes. */
+  readonly team: TeamActions;
+  /** Which key this device seals under and opens with, and when it changes. */
+  readonly #epochs: EpochKeys;
+  /** The team state and epoch record count last handed to the epochs (to look only on news). */
+  #teamSeen: unknown;
 
   private constructor(options: VaultSyncOptions) {
     this.#options = options;
@@ -101,11 +153,23 @@ export class VaultSync {
     const scheduler = options.scheduler ?? systemScheduler;
     this.#scheduler = scheduler;
     this.#clock = options.clock ?? (() => scheduler.now());
+    const vault = this.#vault;
     this.#peer = new SyncPeer({
-      vault: this.#vault,
+      vault,
       device: options.device,
       scheduler,
       clock: this.#clock,
+      authors: teamChainVault(vault),
+      judge: (author, update) => judgeByRole(vault, author, update),
+    });
+    this.team = new TeamActions({
+      vault,
+      device: options.device,
+      now: this.#clock,
+      lastAcceptedOf: (device) => this.#peer.lastAcceptedOf(device),
+      made: (change) => {
+        for (const event of auditEventsOf(change, options.device.id)) this.#events.emit(event);
+      },
     });
     this.#deskHost = {
       vault: this.#vault,
@@ -115,7 +179,20 @@ export class VaultSync {
       now: this.#clock,
       isMember: () => this.membership === 'member',
       stopped: () => this.#stopped,
+      team: this.team,
+      admitted: (invite, device) => this.#events.emit({ kind: 'invite-used', invite, device }),
     };
+    this.#epochs = new EpochKeys({
+      vault,
+      device: options.device,
+      roomDoc: this.#doc,
+      scheduler,
+      useKeys: (current, all) => this.#peer.useKeys(current, all).then((r) => this.#onReport(r)),
+      onSealingKeyChanged: () => {
+        if (!this.#stopped) this.#exchange.publishCheckpoint();
+      },
+      onRotated: (epoch) => this.#events.emit({ kind: 'key-rotated', epoch }),
+    });
     this.#exchange = new EnvelopeExchange({
       doc: this.#doc,
       peer: this.#peer,
@@ -140,11 +217,16 @@ export class VaultSync {
     const { device } = this.#options;
     const vault = this.#vault;
     await vault.members.claimDevice({ id: device.id, name: device.name }, !vault.joined);
+    await foundTeam(vault, device, this.#clock, this.#options.memberName);
+    vault.setPermissions(entryPermissionsOf(vault, device.id));
     this.#stopVaultWatch = vault.onChange(() => {
       this.#refreshDesks();
+      this.#lookAtTeam();
       this.#emit();
     });
     vault.onClose(() => void this.stop());
+    await this.#epochs.start();
+    this.#teamSeen = this.#teamKey();
     await this.#exchange.start();
     this.#transport = this.#options.connect({
       name: roomNameOf(vaultKeyOf(vault)),
@@ -158,6 +240,25 @@ export class VaultSync {
     this.#emit();
   }
 
+  /** What the epochs depend on: the team state (a new object when the log changed) and records. */
+  #teamKey(): unknown[] {
+    const vault = this.#vault;
+    return vault.closed ? [] : [vault.team.state(), vault.team.epochRecords().length];
+  }
+
+  #lookAtTeam(): void {
+    const key = this.#teamKey();
+    const seen = this.#teamSeen as unknown[] | undefined;
+    if (seen && key.length === seen.length && key.every((k, i) => k === seen[i])) return;
+    this.#teamSeen = key;
+    void this.#epochs.refresh();
+  }
+
+  /** The key epoch this device seals under now (0: the vault key, before any rotation). */
+  get epoch(): number {
+    return this.#epochs.epoch;
+  }
+
   #onReport(report: ReceiveReport): void {
     if (report.accepted > 0 || Object.keys(report.rejected).length > 0) this.#emit();
   }
@@ -167,6 +268,12 @@ export class VaultSync {
     const { device } = this.#options;
     const vault = this.#vault;
     if (vault.closed) return 'member';
+    const team = vault.team.state();
+    if (team) {
+      const known = team.devices.get(device.id);
+      if (!known) return vault.joined ? 'joining' : 'member';
+      return this.team.me() ? 'member' : 'removed';
+    }
     const record = vault.members.devices().find((d) => d.id === device.id);
     if (record) return record.revokedAfterSeq !== undefined ? 'removed' : 'member';
     return vault.joined ? 'joining' : 'member';
@@ -178,7 +285,12 @@ export class VaultSync {
       peers: 0,
       peerDevices: [],
     };
-    const refused = Object.values(this.#peer.rejected).reduce((sum, n) => sum + (n ?? 0), 0);
+    // Membership operations the log refuses count too: an editor's attempt to change
+    // membership is stored (every device judges it the same way) but changes nothing.
+    const team = this.#vault.closed ? undefined : this.#vault.team.state();
+    const refused =
+      Object.values(this.#peer.rejected).reduce((sum, n) => sum + (n ?? 0), 0) +
+      (team?.refused.length ?? 0);
     return {
       ...transport,
       membership: this.membership,
@@ -192,6 +304,14 @@ export class VaultSync {
     return this.#listeners.add(listener);
   }
 
+  /**
+   * Told of what this device did that the audit log records: membership changes it made,
+   * invitations it made and admitted devices with, and key rotations it made.
+   */
+  onAuditEvent(listener: (event: SyncAuditEvent) => void): () => void {
+    return this.#events.add(listener);
+  }
+
   #emit(): void {
     if (this.#stopped) return;
     const status = this.status();
@@ -199,6 +319,11 @@ export class VaultSync {
     if (key === this.#last) return;
     this.#last = key;
     this.#listeners.emit(status);
+  }
+
+  /** When a change of this device was last applied here, since the vault was opened. */
+  lastSeenAt(deviceId: DeviceId): number | undefined {
+    return this.#peer.lastSeenAt(deviceId);
   }
 
   /** The highest sequence number seen from a device (for display: it decides nothing). */
@@ -219,6 +344,18 @@ export class VaultSync {
       return Promise.reject(
         new RangeError('a device cannot remove itself; remove it from another device'),
       );
+    const team = this.team.state();
+    const record = team?.devices.get(deviceId);
+    if (team && record) {
+      if (record.removed) return Promise.resolve(false);
+      const member = team.members.get(record.member)!;
+      // A member's last device goes with its member: the log never leaves a member deviceless.
+      const change =
+        activeDevicesOf(team, member).length <= 1
+          ? this.team.removeMember(member.id)
+          : this.team.removeDevice(deviceId);
+      return change.then(() => true);
+    }
     const last = this.#peer.lastAcceptedOf(deviceId);
     return this.#vault.members.revokeDevice(
       deviceId,
@@ -231,9 +368,28 @@ export class VaultSync {
    * Makes an invitation: anyone who opens its link in an unlocked Coffer gets this vault, until
    * it expires (and, if single-use, until one device has used it).
    */
-  async createInvite(options: { expiresInMs: number; singleUse: boolean }): Promise<CreatedInvite> {
+  async createInvite(options: {
+    expiresInMs: number;
+    singleUse: boolean;
+    /** The role the new member gets (a vault with a team; default editor). */
+    role?: 'admin' | 'editor' | 'viewer';
+    /** An invitation for another device of this device's own member, not a new member. */
+    ownDevice?: boolean;
+  }): Promise<CreatedInvite> {
     if (!(options.expiresInMs > 0 && options.expiresInMs <= 30 * 24 * 3600_000))
       throw new RangeError('an invitation expires after a time from one minute to 30 days');
+    const me = this.team.me();
+    const team = this.team.state();
+    if (team) {
+      if (!me) throw new TeamPermissionError('invite', 'author-removed', undefined);
+      if (!options.ownDevice) {
+        const role = options.role ?? 'editor';
+        if (!roleMay(me.role, 'manage-members'))
+          throw new TeamPermissionError('invite', 'not-a-manager', me.role);
+        if (!manages(me.role, role))
+          throw new TeamPermissionError('invite', 'cannot-grant-role', me.role);
+      }
+    }
     const { device } = this.#options;
     const vault = this.#vault;
     const secret = newInviteSecret();
@@ -247,9 +403,19 @@ export class VaultSync {
       singleUse: options.singleUse,
       createdBy: device.id,
       usedBy: [],
+      ...(team && options.ownDevice && me ? { member: me.id } : {}),
+      ...(team && !options.ownDevice ? { role: options.role ?? 'editor' } : {}),
     };
-    await vault.members.saveInvite(record);
+    const signed: InviteRecord = team
+      ? { ...record, signature: signInviteRecord(device, vault.id, record) }
+      : record;
+    await vault.members.saveInvite(signed);
     this.#refreshDesks();
+    this.#events.emit({
+      kind: 'invite-created',
+      invite: signed.id,
+      role: signed.role ?? me?.role ?? 'owner',
+    });
     return {
       token: {
         secret,
@@ -258,7 +424,7 @@ export class VaultSync {
         expiresAt: record.expiresAt,
         answerKey: inviteAnswerPublicKey(vaultKeyOf(vault), material.id),
       },
-      record,
+      record: signed,
     };
   }
 
@@ -300,6 +466,7 @@ export class VaultSync {
     this.#stopSweep?.();
     this.#stopVaultWatch?.();
     this.#exchange.stop();
+    this.#epochs.stop();
     this.#listeners.clear();
     const desks = [...this.#desks.values()];
     this.#desks.clear();

@@ -53,3 +53,30 @@ export class InvalidMemberIdError extends CofferTypeError {
     super(`not a usable member id: ${problem}`);
   }
 }
+
+/**
+ * What this device's member may not do in the vault (a viewer editing an entry, an editor
+ * inviting someone, an admin removing the owner): `action` names what was tried, `reason` why
+ * the rules refuse it (authorize.ts). Says nothing of the entry or value concerned.
+ * @example
+ * try {
+ *   await vault.set('API_KEY', 'x');
+ * } catch (error) {
+ *   if (error instanceof TeamPermissionError) showWhy(error.reason);
+ * }
+ */
+export class TeamPermissionError extends CofferError {
+  override readonly name = 'TeamPermissionError';
+  override readonly code = 'team-not-permitted' as const;
+  constructor(
+    readonly action: string,
+    readonly reason: string,
+    readonly role: string | undefined,
+  ) {
+    super(
+      `not permitted in this vault: ${action} (${reason}${role ? `; this member is ${withArticle(role)}` : ''})`,
+    );
+  }
+}
+
+const withArticle = (role: string) => (/^[aeiou]/.test(role) ? `an ${role}` : `a ${role}`);

@@ -20,8 +20,9 @@
  *   at the state it is applied to, in the order of the rule (higher author role, then removal,
  *   then lower id). Bad records are refused with a reason; operations with unknown parents are
  *   held. `removals` lists what must trigger a key rotation.
- * - Not wired yet: sync does not check envelopes against a TeamState, and removals rotate no
- *   key. The anchor (vault id and its genesis id) must come from the vault's creator.
+ * - Sync applies it (src/core/sync/team-rules.ts, team-actions.ts, epoch-keys.ts): envelopes
+ *   are judged against the TeamState, removals start a new key epoch. The anchor (vault id and
+ *   its genesis id) comes from the vault's creator (src/core/vault/team-log.ts).
  * - Depends on crypto (bytes), ids, and device (signAs, verifySignature) only, not on sync, so
  *   sync may import this module when it checks envelopes against a TeamState.
  */
@@ -42,7 +43,12 @@ export {
   type TeamAnchor,
   type TeamState,
 } from './derive';
-export { InvalidMemberIdError, TeamOperationError, type TeamOperationProblem } from './errors';
+export {
+  InvalidMemberIdError,
+  TeamOperationError,
+  type TeamOperationProblem,
+  TeamPermissionError,
+} from './errors';
 export {
   asMemberId,
   isMemberId,

@@ -39,13 +39,21 @@ export abstract class EntryOperations {
    * `{ type, fields }`.
    */
   async get(name: string): Promise<JsonValue | ConnectionValue | undefined> {
-    return this.read((store) => store.get(name)?.value);
+    return (await this.getEntry(name))?.value;
   }
 
-  /** The whole entry (kind, value, flags, times), or `undefined`. */
+  /**
+   * The whole entry (kind, value, flags, times), or `undefined`. One with write-only values
+   * only where this device's member may use them (`checkWriteOnlyUse`: a viewer may not).
+   */
   async getEntry(name: string): Promise<Entry | undefined> {
-    return this.read((store) => store.get(name));
+    const entry = this.read((store) => store.get(name));
+    if (entry && holdsWriteOnly(entry)) this.checkWriteOnlyUse();
+    return entry;
   }
+
+  /** Throws if this device may not use write-only values (TeamPermissionError); see VaultHandle. */
+  protected checkWriteOnlyUse(): void {}
 
   /**
    * The entry as the app may see it: a write-only secret comes without its value. What UI code
@@ -191,6 +199,12 @@ function inputOf(
 }
 
 /** The connection with each write-only field that has a value as `{ value: null, hidden: true }`. */
+function holdsWriteOnly(entry: Entry): boolean {
+  if (entry.kind === 'secret') return entry.writeOnly === true;
+  if (entry.kind !== 'connection') return false;
+  return Object.values(entry.value.fields).some((field) => field.writeOnly === true);
+}
+
 function withoutWriteOnlyFields(entry: ConnectionEntry): ConnectionEntry {
   const fields = Object.entries(entry.value.fields).map(
     ([name, field]): [string, ConnectionField] => [

@@ -27,6 +27,7 @@
  */
 
 export { asEntryId, type EntryId, isEntryId } from '../ids';
+export type { VaultAudit } from './audit-store';
 export { type CompactionPolicy, defaultCompactionPolicy } from './compaction';
 export {
   confusablesLoaded,
@@ -92,9 +93,11 @@ export {
   validateEntryName,
   validateVaultName,
 } from './names';
+export { EPOCHS_MAP, TEAM_MAP, type TeamReader, type VaultTeam } from './team-log';
 export { locate as locateInText } from './text-measure';
+export { rootsTouchedBy, type UpdateRoots } from './update-roots';
 export { handleOf, type Vault, vaultView } from './vault';
-export { VaultHandle, vaultKeyOf } from './vault-handle';
+export { type EntryPermissions, VaultHandle, vaultKeyOf } from './vault-handle';
 export {
   discardPrepared,
   type PreparedVault,

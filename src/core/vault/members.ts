@@ -63,6 +63,12 @@ export interface InviteRecord {
   /** Devices admitted with it. */
   readonly usedBy: readonly DeviceId[];
   readonly revokedAt?: number;
+  /** In a vault with a team: the role a new member gets (absent: editor). */
+  readonly role?: 'admin' | 'editor' | 'viewer';
+  /** For an invitation to add a device of an existing member (its own): that member's id. */
+  readonly member?: string;
+  /** In a vault with a team: `createdBy`'s signature over what decides admission (base64url). */
+  readonly signature?: string;
 }
 
 /** An entry changed on two devices while they were apart, for the user to look at. */
@@ -128,6 +134,9 @@ function readInvite(id: string, raw: unknown): InviteRecord | undefined {
     createdBy: r.createdBy,
     usedBy: r.usedBy,
     ...(isFiniteNumber(r.revokedAt) ? { revokedAt: r.revokedAt } : {}),
+    ...(r.role === 'admin' || r.role === 'editor' || r.role === 'viewer' ? { role: r.role } : {}),
+    ...(typeof r.member === 'string' ? { member: r.member } : {}),
+    ...(typeof r.signature === 'string' ? { signature: r.signature } : {}),
   };
 }
 
@@ -221,9 +230,13 @@ export function deleteReview(doc: Y.Doc, entryId: string): boolean {
   return true;
 }
 
-/** Whether an update's changes include the device list (so held-back envelopes may now pass). */
+/**
+ * Whether an update's changes include the device list or the membership log ('team'), so
+ * held-back envelopes may now pass.
+ */
 export function touchesDevices(transaction: Y.Transaction, doc: Y.Doc): boolean {
   const devices: unknown = doc.getMap(DEVICES_MAP);
-  for (const type of transaction.changed.keys()) if (type === devices) return true;
+  const team: unknown = doc.getMap('team');
+  for (const type of transaction.changed.keys()) if (type === devices || type === team) return true;
   return false;
 }

@@ -12,6 +12,8 @@ import { deriveSubkey, type VaultKey } from '../crypto';
 import type { DeviceId, VaultId } from '../ids';
 import { createListeners } from '../listeners';
 import type { CorruptDataError, VaultLog, VaultLogOptions } from '../storage';
+import { isOperationId } from '../team';
+import { VaultAudit } from './audit-store';
 import { ChangeQueue } from './change-queue';
 import { compactionDue, compactionDueOnClose } from './compaction';
 import type { EntryStore } from './entry-model';
@@ -20,6 +22,8 @@ import { VaultClosedError, type VaultCloseReason, VaultDamagedError } from './ha
 import type { ChangeOrigin, LocalChange, RemoteApplyResult, RemoteChange } from './handle-types';
 import { OffThreadSnapshots } from './off-thread-snapshots';
 import { applyAndSave } from './remote-apply';
+import { VaultTeam } from './team-log';
+import { rootsTouchedBy, type UpdateRoots } from './update-roots';
 import { loadVault, type PreparedVault, type VaultParts } from './vault-loader';
 import { VaultMembers } from './vault-members';
 
@@ -31,6 +35,12 @@ let keyOf: (handle: VaultHandle) => VaultKey;
  */
 export function vaultKeyOf(handle: VaultHandle): VaultKey {
   return keyOf(handle);
+}
+
+/** Checks of what this device's member may do; each throws TeamPermissionError if not. */
+export interface EntryPermissions {
+  write(): void;
+  useWriteOnly(): void;
 }
 
 /**
@@ -61,9 +71,14 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
   readonly #localChangeListeners = createListeners<LocalChange>('local vault change');
   readonly #changeListeners = createListeners<ChangeOrigin>('vault change');
   #selfDeviceId: DeviceId | undefined;
+  #permissions: EntryPermissions | undefined;
   readonly #parts: VaultParts;
   /** The devices that hold the vault and its invitations. */
   readonly members: VaultMembers;
+  /** The vault's audit records (docs/audit.md, "In the app"). */
+  readonly audit: VaultAudit;
+  /** The membership log and the team state derived from it. */
+  readonly team: VaultTeam;
 
   private constructor(parts: VaultParts) {
     super();
@@ -84,6 +99,23 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
       },
       introducedBy: parts.introducedBy,
       introducedMembers: parts.introducedMembers,
+    });
+    this.audit = new VaultAudit({
+      doc: () => this.#doc,
+      assertOpen: () => this.#assertOpen(),
+      mutate: (change) => this.#mutate((_store, doc) => change(doc)),
+      now: () => parts.clock(),
+    });
+    this.team = new VaultTeam({
+      doc: () => this.#doc,
+      assertOpen: () => this.#assertOpen(),
+      mutate: (change) => this.#mutate((_store, doc) => change(doc)),
+      vaultId: parts.vaultId,
+      genesis:
+        parts.teamGenesis !== undefined && isOperationId(parts.teamGenesis)
+          ? parts.teamGenesis
+          : undefined,
+      self: () => this.#selfDeviceId,
     });
     void parts.lease.lost.then((reason) => {
       if (reason === 'stolen') this.#markClosed('taken-over');
@@ -219,6 +251,20 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
     });
   }
 
+  /**
+   * What this device's member may do here, as sync judges it from the team state (unset: a
+   * vault without a team, or not synced, where this profile may do everything). Entry writes
+   * and uses of write-only values ask it first, so a viewer's edit is refused here rather
+   * than written and then refused by every other device.
+   */
+  setPermissions(permissions: EntryPermissions | undefined): void {
+    this.#permissions = permissions;
+  }
+
+  protected override checkWriteOnlyUse(): void {
+    this.#permissions?.useWriteOnly();
+  }
+
   protected override read<T>(read: (store: EntryStore, doc: Y.Doc) => T): T {
     this.#assertOpen();
     return read(this.#store, this.#doc);
@@ -228,6 +274,7 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
   protected override writeEntries<T>(change: (store: EntryStore, doc: Y.Doc) => T): Promise<T> {
     return this.#queue.run(async () => {
       this.#assertOpen();
+      this.#permissions?.write();
       if (this.writesHeld) {
         throw new VaultDamagedError(
           this.#parts.vaultName,
@@ -325,6 +372,15 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
         self: this.#selfDeviceId,
       });
     });
+  }
+
+  /**
+   * The root maps of the document that `update` would change if applied now (only what it
+   * adds here counts): what sync judges a viewer's envelope by before applying it.
+   */
+  rootsTouchedBy(update: Uint8Array): UpdateRoots {
+    this.#assertOpen();
+    return rootsTouchedBy(this.#doc, update);
   }
 
   /** The whole document as one update: what a checkpoint carries to a new device. */

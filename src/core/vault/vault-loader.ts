@@ -37,6 +37,8 @@ export interface VaultParts {
   readonly introducedBy?: string;
   /** With `introducedBy`: the other devices it listed in its answer (see VaultMetadata). */
   readonly introducedMembers?: readonly string[];
+  /** With `introducedBy`: the team genesis its answer named (see VaultMetadata). */
+  readonly teamGenesis?: string;
   /** Whether another tab waits for the vault: closing then hands it over without compacting. */
   readonly hasWaiters?: () => Promise<boolean>;
   /** Makes snapshots off the page's thread; without it, the handle encodes and seals them. */

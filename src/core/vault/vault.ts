@@ -12,6 +12,7 @@ import type { CorruptDataError } from '../storage';
 import type { EntryOperations } from './entry-operations';
 import type { VaultCloseReason } from './handle-errors';
 import type { ChangeOrigin } from './handle-types';
+import type { TeamReader } from './team-log';
 import type { VaultHandle } from './vault-handle';
 import type { MembersReader } from './vault-members';
 
@@ -50,6 +51,8 @@ export interface Vault extends EntryApi, AsyncDisposable {
   onChange(listener: (origin: ChangeOrigin) => void): () => void;
   /** The devices that hold the vault and its invitations, read only. */
   readonly members: MembersReader;
+  /** The team derived from the vault's membership log (undefined state: no team yet). */
+  readonly team: TeamReader;
   /** Bytes this vault occupies in storage. */
   readonly storedBytes: number;
   compact(): Promise<void>;
@@ -96,6 +99,7 @@ export function vaultView(handle: VaultHandle): Vault {
       return handle.storedBytes;
     },
     members: Object.freeze(members),
+    team: Object.freeze({ state: () => handle.team.state() }),
     acceptDamage: () => handle.acceptDamage(),
     onClose: (listener) => handle.onClose(listener),
     onChange: (listener) => handle.onChange(listener),

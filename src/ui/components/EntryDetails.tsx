@@ -82,7 +82,9 @@ export function EntryDetails(props: {
                   <button
                     type="button"
                     class="secondary"
-                    disabled={props.vault.writesHeld()}
+                    disabled={
+                      props.vault.writesHeld() || props.vault.sync?.rights().canWrite === false
+                    }
                     onClick={() => props.onEdit()}
                   >
                     Edit
@@ -90,7 +92,9 @@ export function EntryDetails(props: {
                   <button
                     type="button"
                     class="secondary"
-                    disabled={props.vault.writesHeld()}
+                    disabled={
+                      props.vault.writesHeld() || props.vault.sync?.rights().canWrite === false
+                    }
                     onClick={() => setConfirming(true)}
                   >
                     Delete
@@ -123,7 +127,9 @@ export function EntryDetails(props: {
                   <button
                     type="button"
                     class="secondary"
-                    disabled={props.vault.writesHeld()}
+                    disabled={
+                      props.vault.writesHeld() || props.vault.sync?.rights().canWrite === false
+                    }
                     onClick={() => props.onEdit()}
                   >
                     Replace
@@ -134,6 +140,7 @@ export function EntryDetails(props: {
                     <EntrySecretValue
                       value={'text' in secret() ? (secret() as { text: string }).text : ''}
                       block={(secret() as { text: string }).text.includes('\n')}
+                      onAccess={(how) => void props.vault.audit?.secretAccessed(how, props.name)}
                     />
                   )}
                 </Match>
@@ -168,6 +175,9 @@ export function EntryDetails(props: {
                                       <EntrySecretValue
                                         value={field.value ?? ''}
                                         label={field.label}
+                                        onAccess={(how) =>
+                                          void props.vault.audit?.secretAccessed(how, props.name)
+                                        }
                                       />
                                     </Match>
                                     <Match when={!field.secret}>

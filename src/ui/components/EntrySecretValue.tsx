@@ -12,6 +12,8 @@ export function EntrySecretValue(props: {
   label?: string | undefined;
   /** Pretty-printed JSON: shown as a block rather than inline. */
   block?: boolean | undefined;
+  /** Told when the value is shown or copied (the audit log records it, by entry name). */
+  onAccess?: ((how: 'shown' | 'copied') => void) | undefined;
 }) {
   const { app, clipboard } = useServices();
   const [revealed, setRevealed] = createSignal(false);
@@ -30,6 +32,7 @@ export function EntrySecretValue(props: {
     const seconds = app.settings().clipboardClearSeconds;
     if (await clipboard.copy(props.value, seconds)) {
       setCopied(true);
+      props.onAccess?.('copied');
       setStatus(`Copied. The clipboard clears in ${seconds} s.`);
     } else {
       setStatus('Could not copy: the browser did not allow access to the clipboard.');
@@ -55,7 +58,10 @@ export function EntrySecretValue(props: {
           class="secondary small"
           aria-pressed={revealed()}
           aria-label={named(revealed() ? 'Hide' : 'Show')}
-          onClick={() => setRevealed(!revealed())}
+          onClick={() => {
+            if (!revealed()) props.onAccess?.('shown');
+            setRevealed(!revealed());
+          }}
         >
           {revealed() ? 'Hide' : 'Show'}
         </button>

@@ -1,5 +1,8 @@
+import { retentionDaysLabel } from '../state/audit-view';
 import { useServices } from '../state/context';
 import {
+  auditRetentionDayChoices,
+  auditRetentionRecordChoices,
   autoLockChoices,
   clipboardChoices,
   hookTimeLimitChoices,
@@ -70,6 +73,28 @@ export function SettingsPreferences() {
           label: `${value} seconds`,
         }))}
         onSave={(value) => save({ hookTimeLimitSeconds: Number(value) })}
+      />
+      <SettingsSelect
+        id="setting-audit-days"
+        label="Keep audit records for"
+        hint="Older records of a vault's audit log are removed when the vault is opened here; what is kept still verifies."
+        value={String(app.settings().auditRetentionDays)}
+        options={auditRetentionDayChoices.map((value) => ({
+          value: String(value),
+          label: retentionDaysLabel(value),
+        }))}
+        onSave={(value) => save({ auditRetentionDays: Number(value) })}
+      />
+      <SettingsSelect
+        id="setting-audit-records"
+        label="Keep at most, per vault"
+        hint="When a vault's audit log holds more records than this, the oldest are removed."
+        value={String(app.settings().auditRetentionRecords)}
+        options={auditRetentionRecordChoices.map((value) => ({
+          value: String(value),
+          label: `${value.toLocaleString('en')} audit records`,
+        }))}
+        onSave={(value) => save({ auditRetentionRecords: Number(value) })}
       />
     </section>
   );

@@ -1,16 +1,22 @@
 import '../styles/sync.css';
 import { createSignal, createUniqueId, For, Show } from 'solid-js';
+import type { Role } from '../../core/team';
 import { useServices } from '../state/context';
+import { describeError } from '../state/error-text';
 import type { OpenVault } from '../state/open-vault';
+import { defaultInviteRole, inviteForText, inviteReach } from '../state/team-view';
 import { inviteLifetimes, inviteState } from '../state/vault-sync';
 import { Dialog } from './Dialog';
 import { QrCode } from './QrCode';
+import { type InviteFor, ShareRoleChoice } from './ShareRoleChoice';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
  * "Add a device / share this vault": makes an invitation and shows it as a link and a QR code.
  * It says plainly that whoever holds the invitation gets the vault, until it is used or expires.
+ * In a vault with a team it asks whom it is for: another of one's devices, or someone else
+ * with a role this member may give.
  */
 export function ShareVaultDialog(props: { vault: OpenVault; onClose: () => void }) {
   const { clipboard, app } = useServices();
@@ -23,16 +29,31 @@ export function ShareVaultDialog(props: { vault: OpenVault; onClose: () => void 
   const [busy, setBusy] = createSignal(false);
   const [failure, setFailure] = createSignal<string | undefined>();
   const [copied, setCopied] = createSignal(false);
+  const mine = () => sync().me()?.role;
+  const [forWhom, setForWhom] = createSignal<InviteFor>('own-device');
+  /** The role picked; until one is, editor (defaultInviteRole). */
+  const [picked, setRole] = createSignal<Role | undefined>();
+  const role = () => picked() ?? defaultInviteRole(mine()) ?? 'editor';
+  /** The new member's role, when the invitation is for someone new in a vault with a team. */
+  const newRole = () => (sync().team() && forWhom() === 'someone-else' ? role() : undefined);
 
   const create = async (event: SubmitEvent) => {
     event.preventDefault();
     setBusy(true);
     setFailure(undefined);
+    const whom = newRole();
+    const team = sync().team()
+      ? whom
+        ? { role: whom as 'admin' | 'editor' | 'viewer' }
+        : { ownDevice: true }
+      : {};
     try {
-      setLink(await sync().createInvite({ expiresInMs: lifetime(), singleUse: singleUse() }));
+      setLink(
+        await sync().createInvite({ expiresInMs: lifetime(), singleUse: singleUse(), ...team }),
+      );
       setCopied(false);
     } catch (error) {
-      setFailure(error instanceof Error ? error.message : String(error));
+      setFailure(describeError(error));
     } finally {
       setBusy(false);
     }
@@ -51,15 +72,23 @@ export function ShareVaultDialog(props: { vault: OpenVault; onClose: () => void 
     >
       <div class="notice warning">
         <p>
-          <strong>Anyone who has this invitation gets this vault</strong>: every entry, secrets
-          included, and the right to change them. Send it only to yourself or to someone you trust,
-          over a private channel, and keep it short-lived.
+          <strong>{inviteReach(newRole())}</strong>. Send it only to yourself or to someone you
+          trust, over a private channel, and keep it short-lived.
         </p>
       </div>
       <Show
         when={link()}
         fallback={
           <form onSubmit={create}>
+            <Show when={sync().team()}>
+              <ShareRoleChoice
+                mine={mine()}
+                forWhom={forWhom()}
+                onForWhom={setForWhom}
+                role={role()}
+                onRole={setRole}
+              />
+            </Show>
             <div class="field">
               <label for={lifetimeId}>Expires after</label>
               <select
@@ -85,7 +114,7 @@ export function ShareVaultDialog(props: { vault: OpenVault; onClose: () => void 
             </div>
             <Show when={failure()}>
               <p class="notice danger" role="alert">
-                The invitation could not be made: {failure()}
+                The invitation could not be made. {failure()}
               </p>
             </Show>
             <div class="dialog-actions">
@@ -144,6 +173,9 @@ export function ShareVaultDialog(props: { vault: OpenVault; onClose: () => void 
                 <span>
                   {invite.singleUse ? 'One device' : 'Any number of devices'}, until{' '}
                   {timeFormat.format(invite.expiresAt)}
+                  <Show when={inviteForText(invite, sync().team(), sync().me())}>
+                    {(whom) => <>, for {whom()}</>}
+                  </Show>
                 </span>
                 <button
                   type="button"

@@ -69,12 +69,16 @@ export function VaultEntries(props: { vault: OpenVault }) {
         </Show>
         <button
           type="button"
-          disabled={props.vault.writesHeld()}
+          disabled={props.vault.writesHeld() || props.vault.sync?.rights().canWrite === false}
           onClick={() => setDialog({ mode: 'create' })}
         >
           New entry
         </button>
       </div>
+      {/* A viewer (or a removed device) sees why New entry, Edit and Delete are unavailable. */}
+      <Show when={props.vault.sync?.rights().why}>
+        {(why) => <p class="muted entry-rights">{why()}</p>}
+      </Show>
       <Show
         when={details()}
         keyed

@@ -1,5 +1,6 @@
 import { createEffect, Match, onCleanup, Show, Switch } from 'solid-js';
 import type { VaultId } from '../../core/profile';
+import { auditRetentionOf } from '../state/audit-view';
 import { useServices } from '../state/context';
 import { createOpenVault } from '../state/open-vault';
 import { createVaultOpener, describeHolder } from '../state/vault-view';
@@ -26,6 +27,7 @@ export function VaultSession(props: { id: VaultId; vaults: VaultsState }) {
         handle,
         { device: await session.device(), connect: sync.connect, appUrl: sync.appUrl },
         session,
+        auditRetentionOf(app.settings()),
       ),
   });
   createEffect(() => {

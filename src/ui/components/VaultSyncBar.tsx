@@ -1,6 +1,7 @@
 import '../styles/sync.css';
 import { createSignal, Show } from 'solid-js';
 import type { OpenVault } from '../state/open-vault';
+import { activeMemberCount } from '../state/team-view';
 import {
   describeRefused,
   describeSyncState,
@@ -8,8 +9,10 @@ import {
   refusedExplanation,
   removedDevices,
 } from '../state/vault-sync';
+import { AuditLogDialog } from './AuditLogDialog';
 import { ShareVaultDialog } from './ShareVaultDialog';
 import { VaultDevicesDialog } from './VaultDevicesDialog';
+import { VaultMembersDialog } from './VaultMembersDialog';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 
@@ -18,7 +21,7 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
  * came in, entries to review; and the way to add a device and to see the devices.
  */
 export function VaultSyncBar(props: { vault: OpenVault }) {
-  const [dialog, setDialog] = createSignal<'share' | 'devices' | undefined>();
+  const [dialog, setDialog] = createSignal<'share' | 'devices' | 'audit' | undefined>();
   return (
     <Show
       when={props.vault.sync}
@@ -59,8 +62,16 @@ export function VaultSyncBar(props: { vault: OpenVault }) {
           </p>
           <div class="button-row">
             <button type="button" class="secondary" onClick={() => setDialog('devices')}>
-              Devices ({memberCount(sync().devices())})
+              {/* A vault with a team lists people and their devices; one without, devices. */}
+              <Show when={sync().team()} fallback={<>Devices ({memberCount(sync().devices())})</>}>
+                {(team) => <>Members ({activeMemberCount(team())})</>}
+              </Show>
             </button>
+            <Show when={props.vault.audit}>
+              <button type="button" class="secondary" onClick={() => setDialog('audit')}>
+                Audit log
+              </button>
+            </Show>
             <button
               type="button"
               class="secondary"
@@ -74,7 +85,23 @@ export function VaultSyncBar(props: { vault: OpenVault }) {
             <ShareVaultDialog vault={props.vault} onClose={() => setDialog(undefined)} />
           </Show>
           <Show when={dialog() === 'devices'}>
-            <VaultDevicesDialog vault={props.vault} onClose={() => setDialog(undefined)} />
+            <Show
+              when={sync().team() !== undefined}
+              fallback={
+                <VaultDevicesDialog vault={props.vault} onClose={() => setDialog(undefined)} />
+              }
+            >
+              <VaultMembersDialog vault={props.vault} onClose={() => setDialog(undefined)} />
+            </Show>
+          </Show>
+          <Show when={dialog() === 'audit' && props.vault.audit}>
+            {(trail) => (
+              <AuditLogDialog
+                trail={trail()}
+                vaultName={props.vault.name}
+                onClose={() => setDialog(undefined)}
+              />
+            )}
           </Show>
           <Show when={sync().status().membership === 'removed'}>
             <p class="notice danger" role="alert">

@@ -18,6 +18,7 @@ import type {
   InvalidMemberIdError,
   TeamOperationError,
   TeamOperationProblem,
+  TeamPermissionError,
 } from '../../core/team';
 
 export type TeamCoreError =
@@ -33,7 +34,8 @@ export type TeamCoreError =
   | EpochUnexpectedSignerError
   | EpochWrongVaultError
   | InvalidMemberIdError
-  | TeamOperationError;
+  | TeamOperationError
+  | TeamPermissionError;
 
 /** Core messages start lowercase; the UI shows sentences. */
 function sentence(message: string): string {
@@ -92,9 +94,39 @@ export function teamErrorText(error: TeamCoreError): string {
         : teamOperationText[error.problem];
     case 'invalid-member-id':
       return 'Something refers to a member of the vault in a form Coffer does not know.';
+    case 'team-not-permitted':
+      return permissionText(error);
     case 'invalid-audit-input':
       return sentence(`the audit log cannot use "${error.field}": ${error.problem}`);
     case 'invalid-audit-record':
       return auditRecordText[error.problem];
   }
+}
+
+/** What the rules refuse, by their reason (src/core/team/authorize.ts), for the member who tried. */
+const permissionReasons: Readonly<Record<string, string>> = {
+  'role-too-low': 'your role in this vault does not allow it',
+  'not-a-manager': 'only the owner and admins manage members',
+  'cannot-manage-target': 'admins manage editors and viewers only; the owner manages everyone',
+  'cannot-grant-role': 'you can give only roles below your own (admin only by the owner)',
+  'owner-only-by-transfer': 'the owner role is only handed over, with "Make owner"',
+  'last-device': "it is the member's only device: remove the member instead",
+  'owner-must-transfer': 'the owner hands over ownership before leaving',
+  'not-owner': 'only the owner may do this',
+  'transfer-to-self': 'you are the owner already',
+  'author-removed': 'this device was removed from the vault',
+  'unknown-author': 'this device is not a member of the vault (yet)',
+  'member-removed': 'that member was removed',
+  'device-removed': 'that device was removed',
+  'unknown-member': 'that member is not in this vault',
+  'unknown-device': 'that device is not in this vault',
+  'no-team': "this vault's members have not arrived on this device yet",
+};
+
+function permissionText(error: TeamPermissionError): string {
+  const why = permissionReasons[error.reason] ?? 'the rules of this vault do not allow it';
+  const who = error.role
+    ? ` You are ${/^[aeiou]/.test(error.role) ? 'an' : 'a'} ${error.role} here.`
+    : '';
+  return sentence(`not allowed: ${why}`) + who;
 }

@@ -283,6 +283,7 @@ export function errorText(error: CoreError): string {
     case 'epoch-chain-broken':
     case 'team-operation-invalid':
     case 'invalid-member-id':
+    case 'team-not-permitted':
     case 'invalid-audit-input':
     case 'invalid-audit-record':
       return teamErrorText(error);

@@ -1,6 +1,9 @@
 import { type Accessor, createSignal } from 'solid-js';
+import { auditMemberRef, type RecordableAuditEvent, type RetentionPolicy } from '../../core/audit';
+import { AuditTrail } from '../../core/audit-trail';
 import type { Session, VaultId, VaultSummary } from '../../core/profile';
 import type { CorruptDataError } from '../../core/storage';
+import type { SyncAuditEvent } from '../../core/sync';
 import type {
   ConnectionValue,
   EntryChanges,
@@ -48,6 +51,8 @@ export interface OpenVault {
   readonly closedReason: Accessor<VaultCloseReason | null>;
   /** The vault's sync with other devices, while it is open here (absent if it could not start). */
   readonly sync: VaultSyncView | undefined;
+  /** The vault's audit log, written by this device (absent without a device identity). */
+  readonly audit: AuditTrail | undefined;
   /** The entry as the app may see it: a write-only secret comes without its value. */
   get(name: string): Promise<VisibleEntry | undefined>;
   /** Creates an entry; NameTakenError if the name is in use. */
@@ -63,6 +68,7 @@ export async function createOpenVault(
   handle: Vault,
   syncDeps?: VaultSyncDeps,
   session?: Session,
+  auditPolicy?: RetentionPolicy,
 ): Promise<OpenVault> {
   const [entries, setEntries] = createSignal<readonly EntrySummary[]>(await handle.list());
   const [nameStyle, setNameStyle] = createSignal<NameStyle>(await handle.nameStyle());
@@ -72,7 +78,10 @@ export async function createOpenVault(
     if (reason !== 'closed') setClosedReason(reason);
   });
   const refresh = async () => {
-    if (!handle.closed) setEntries(await handle.list());
+    if (handle.closed) return;
+    const next = await handle.list();
+    // A change elsewhere in the document (an audit record) keeps the list, and what shows it.
+    if (!sameEntryList(entries(), next)) setEntries(next);
   };
   // Changes from other devices arrive in bursts: re-list once per burst, not once per change.
   // Local ones too: an integration run in this tab writes through this same handle.
@@ -94,6 +103,16 @@ export async function createOpenVault(
       console.warn('sync could not start', error);
     }
   }
+  const audit =
+    syncDeps &&
+    AuditTrail.of({
+      vault: handle,
+      device: syncDeps.device,
+      clock: Date.now,
+      ...(auditPolicy ? { policy: auditPolicy } : {}),
+    });
+  void audit?.opened().then(() => audit.trim());
+  if (audit) sync?.onAuditEvent((event) => void audit.record(auditEventOf(event)));
   return {
     id: handle.id,
     name: handle.name,
@@ -105,26 +124,32 @@ export async function createOpenVault(
     },
     async copyReadableInto(name) {
       if (!session) throw new Error('copying needs the session this vault was opened from');
+      void audit?.exported();
       return session.copyIntoNewVault(handle, name);
     },
     entries,
     nameStyle,
     closedReason,
     sync,
+    audit,
     get: (name) => handle.visibleEntry(name),
     async create(draft) {
       await handle.create(draft.name, draft.value, {
         kind: draft.kind,
         ...(draft.writeOnly !== undefined ? { writeOnly: draft.writeOnly } : {}),
       });
+      void audit?.entryCreated(draft.name);
       await refresh();
     },
     async update(id, changes) {
+      const before = entries().find((entry) => entry.id === id)?.name;
       await handle.update({ id }, changes);
+      void audit?.entryUpdated(before, changes);
       await refresh();
     },
     async remove(name) {
       await handle.delete(name);
+      void audit?.entryDeleted(name);
       await refresh();
     },
     async setNameStyle(style) {
@@ -132,8 +157,30 @@ export async function createOpenVault(
       setNameStyle(style);
     },
     async close() {
+      await audit?.closed();
+      audit?.dispose();
       await sync?.stop();
       await handle.close();
     },
   };
+}
+
+/** Whether two entry lists say the same, item by item (so an unchanged list is not replaced). */
+function sameEntryList(a: readonly EntrySummary[], b: readonly EntrySummary[]): boolean {
+  const text = (entry: EntrySummary) => JSON.stringify(entry);
+  return a.length === b.length && a.every((entry, i) => text(entry) === text(b[i]!));
+}
+
+/** A sync event as the audit log records it (names and ids only). */
+function auditEventOf(event: SyncAuditEvent): RecordableAuditEvent {
+  switch (event.kind) {
+    case 'role-changed':
+      return { action: 'role-changed', member: auditMemberRef(event.member), role: event.role };
+    case 'invite-created':
+      return { action: 'invite-created', invite: event.invite, role: event.role };
+    case 'invite-used':
+      return { action: 'invite-used', invite: event.invite, joined: event.device };
+    case 'key-rotated':
+      return { action: 'key-rotated' };
+  }
 }

@@ -21,6 +21,10 @@ export interface Settings {
   readonly evictionNoticeDismissed: boolean;
   /** How long an integration's before or after hook may run, in seconds. */
   readonly hookTimeLimitSeconds: number;
+  /** Audit records older than this many days are trimmed (docs/audit.md, "Retention"). */
+  readonly auditRetentionDays: number;
+  /** At most this many audit records per vault; the oldest are trimmed. */
+  readonly auditRetentionRecords: number;
 }
 
 export const defaultSettings: Settings = {
@@ -32,6 +36,8 @@ export const defaultSettings: Settings = {
   lastVaultId: null,
   evictionNoticeDismissed: false,
   hookTimeLimitSeconds: 10,
+  auditRetentionDays: 365,
+  auditRetentionRecords: 20_000,
 };
 
 /**
@@ -69,6 +75,8 @@ export const autoLockChoices = [1, 2, 5, 10, 15, 30, 60] as const;
 export const clipboardChoices = [10, 20, 30, 60, 90] as const;
 export const pageSizeChoices = [10, 25, 50, 100] as const;
 export const hookTimeLimitChoices = [2, 5, 10, 30, 60] as const;
+export const auditRetentionDayChoices = [30, 90, 180, 365, 730, 1825] as const;
+export const auditRetentionRecordChoices = [1_000, 5_000, 10_000, 20_000, 50_000] as const;
 
 /** Reads saved settings, keeping only known keys with sensible values. */
 export function parseSettings(saved: unknown): Settings {
@@ -102,6 +110,16 @@ export function parseSettings(saved: unknown): Settings {
       s.hookTimeLimitSeconds,
       hookTimeLimitChoices,
       defaultSettings.hookTimeLimitSeconds,
+    ),
+    auditRetentionDays: pick(
+      s.auditRetentionDays,
+      auditRetentionDayChoices,
+      defaultSettings.auditRetentionDays,
+    ),
+    auditRetentionRecords: pick(
+      s.auditRetentionRecords,
+      auditRetentionRecordChoices,
+      defaultSettings.auditRetentionRecords,
     ),
   };
 }

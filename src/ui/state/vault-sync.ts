@@ -1,19 +1,36 @@
 /**
  * A vault's sync as components see it: the status line, the devices that hold the vault,
- * invitations (with their links and QR codes), and entries to review. Wraps core's VaultSync,
- * which runs while the vault is open in this tab.
+ * invitations (with their links and QR codes), entries to review, and the vault's team (its
+ * members, their roles, and the membership changes this device may make). Wraps core's
+ * VaultSync, which runs while the vault is open in this tab.
  */
 import { type Accessor, createSignal } from 'solid-js';
+import type { DeviceId } from '../../core/ids';
 import type { ThisDevice } from '../../core/profile';
 import {
   type CreatedInvite,
   inviteLink,
+  type SyncAuditEvent,
   type SyncStatus,
   type TransportFactory,
   VaultSync,
 } from '../../core/sync';
+import {
+  activeMemberOf,
+  type Decision,
+  type MemberId,
+  type MemberRecord,
+  mayDo,
+  type OperationBody,
+  type Role,
+  type TeamState,
+} from '../../core/team';
 import type { DeviceRecord, EntryReview, InviteRecord, Vault } from '../../core/vault';
 import { joinErrorText } from './error-text';
+import { type EntryRights, entryRights, removalConsequences } from './team-view';
+
+// Kept importable from here, where the devices dialog and older tests look for them.
+export { type EntryRights, entryRights, removalConsequences };
 
 export interface VaultSyncView {
   readonly status: Accessor<SyncStatus>;
@@ -21,11 +38,38 @@ export interface VaultSyncView {
   readonly invites: Accessor<readonly InviteRecord[]>;
   readonly reviews: Accessor<readonly EntryReview[]>;
   readonly thisDevice: string;
-  /** Makes an invitation and returns its link (the secret is only in the fragment). */
-  createInvite(options: { expiresInMs: number; singleUse: boolean }): Promise<string>;
+  /** The vault's members and their devices; undefined while the vault has no team. */
+  readonly team: Accessor<TeamState | undefined>;
+  /** This device's member, while it is an active one. */
+  readonly me: Accessor<MemberRecord | undefined>;
+  /** What this device may do to entries now (all, in a vault without a team). */
+  readonly rights: Accessor<EntryRights>;
+  /** Whether this device may make a membership change now (to offer it, or say why not). */
+  may(body: OperationBody): Decision;
+  /**
+   * Makes an invitation and returns its link (the secret is only in the fragment). In a vault
+   * with a team: for a new member with `role` (default editor), or for another device of this
+   * device's own member (`ownDevice`).
+   */
+  createInvite(options: {
+    expiresInMs: number;
+    singleUse: boolean;
+    role?: 'admin' | 'editor' | 'viewer';
+    ownDevice?: boolean;
+  }): Promise<string>;
   revokeInvite(id: string): Promise<void>;
+  /** Removes a device; a member's last device goes with its member. */
   removeDevice(id: string): Promise<void>;
+  setRole(member: MemberId, role: Role): Promise<void>;
+  removeMember(member: MemberId): Promise<void>;
+  /** This device's member leaves the vault (not the owner: it hands over ownership first). */
+  leave(): Promise<void>;
+  transferOwnership(member: MemberId): Promise<void>;
+  /** When a change of the device was last applied here, since the vault was opened. */
+  lastSeenAt(deviceId: string): number | undefined;
   markReviewed(name: string): Promise<void>;
+  /** Membership changes, invitations and key rotations this device made: for the audit log. */
+  onAuditEvent(listener: (event: SyncAuditEvent) => void): () => void;
   stop(): Promise<void>;
 }
 
@@ -63,20 +107,46 @@ export async function startVaultSync(handle: Vault, deps: VaultSyncDeps): Promis
   const [devices, setDevices] = createSignal<readonly DeviceRecord[]>(handle.members.devices());
   const [invites, setInvites] = createSignal<readonly InviteRecord[]>(handle.members.invites());
   const [reviews, setReviews] = createSignal<readonly EntryReview[]>(handle.reviews());
+  // Core's state is immutable (a new object for each change), so comparing by identity is right.
+  const [team, setTeam] = createSignal<TeamState | undefined>(sync.team.state());
+  const thisDevice = deps.device.id;
   const refresh = () => {
     if (handle.closed) return;
     setDevices(handle.members.devices());
     setInvites(handle.members.invites());
     setReviews(handle.reviews());
+    setTeam(sync.team.state());
   };
+  // A team change reaches here as a vault change; the status follows sync's own events.
   sync.onStatus(setStatus);
+  /** Runs a membership change, then shows its outcome at once. */
+  const change = async (made: Promise<unknown>) => {
+    await made;
+    refresh();
+  };
   const stopWatch = handle.onChange(refresh);
   return {
     status,
     devices,
     invites,
     reviews,
-    thisDevice: deps.device.id,
+    thisDevice,
+    team,
+    me: () => {
+      const state = team();
+      return state && activeMemberOf(state, thisDevice);
+    },
+    rights: () => entryRights(team(), thisDevice),
+    // Asked of the signal's state (not core's, read afresh) so that components follow it.
+    may: (body) => {
+      const state = team();
+      return state ? mayDo(state, thisDevice, body) : { allowed: false, reason: 'unknown-author' };
+    },
+    setRole: (member, role) => change(sync.team.setRole(member, role)),
+    removeMember: (member) => change(sync.team.removeMember(member)),
+    leave: () => change(sync.team.leave()),
+    transferOwnership: (member) => change(sync.team.transferOwnership(member)),
+    lastSeenAt: (deviceId) => sync.lastSeenAt(deviceId as DeviceId),
     async createInvite(options) {
       const created: CreatedInvite = await sync.createInvite(options);
       refresh();
@@ -94,6 +164,7 @@ export async function startVaultSync(handle: Vault, deps: VaultSyncDeps): Promis
       await handle.clearReview(name);
       refresh();
     },
+    onAuditEvent: (listener) => sync.onAuditEvent(listener),
     async stop() {
       stopWatch();
       await sync.stop();
@@ -151,15 +222,6 @@ export function describeRefused(status: SyncStatus): string | undefined {
 export const refusedExplanation =
   'Changes that come from a device not in this vault, from a removed device, or damaged on ' +
   'the way are refused: they change nothing here.';
-
-/** What removing a device does and does not do, one plain sentence each. */
-export const removalConsequences: readonly string[] = [
-  'Its changes from now on are refused by every device of this vault.',
-  'It keeps what it already has, the secrets included.',
-  'Until the vault’s keys are changed (this comes with team roles), it may still receive and ' +
-    'read new changes made on any device of the vault.',
-  'To keep secrets from it, change them.',
-];
 
 /** Why joining failed, in words a person can act on. */
 export function describeJoinError(error: unknown): string {

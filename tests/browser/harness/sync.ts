@@ -329,7 +329,15 @@ export const sync = {
         .handle.members.invites()
         .map((invite) => invite.id),
     ),
-  createInvite: (vault: string, options: { expiresInMs: number; singleUse: boolean }) =>
+  createInvite: (
+    vault: string,
+    options: {
+      expiresInMs: number;
+      singleUse: boolean;
+      role?: 'admin' | 'editor' | 'viewer';
+      ownDevice?: boolean;
+    },
+  ) =>
     attempt(async () => {
       const invite = await opened(vault).sync.createInvite(options);
       return inviteLink(location.href, invite.token);
@@ -351,6 +359,39 @@ export const sync = {
       const added = await session().addJoinedVault(received);
       await openSynced(added.name);
       return { name: added.name, startedAt, answeredAt, openedAt: now() };
+    }),
+  /** The team as this device derives it: members by name, with role, devices and removal. */
+  team: (vault: string) =>
+    attempt(() => {
+      const state = opened(vault).sync.team.state();
+      if (!state) return null;
+      return [...state.members.values()]
+        .map((member) => ({
+          name: member.name,
+          role: member.role,
+          removed: member.removed !== undefined,
+          devices: member.devices.length,
+        }))
+        .sort((x, y) => x.name.localeCompare(y.name));
+    }),
+  /** The key epoch this device seals under (0: the vault key, before any rotation). */
+  epoch: (vault: string) => attempt(() => opened(vault).sync.epoch),
+  /** Gives the member named `member` a role (from this device). */
+  setRole: (vault: string, member: string, role: 'admin' | 'editor' | 'viewer') =>
+    attempt(async () => {
+      const { sync: running } = opened(vault);
+      const target = [...running.team.state()!.members.values()].find((m) => m.name === member);
+      if (!target) throw new Error(`no member named ${member}`);
+      await running.team.setRole(target.id, role);
+    }),
+  /**
+   * A modified client: this page's vault stops checking its own member's role before writes,
+   * so what it writes goes out signed with its genuine device key (for the other devices to
+   * refuse).
+   */
+  skipOwnChecks: (vault: string) =>
+    attempt(() => {
+      opened(vault).handle.setPermissions(undefined);
     }),
   /** Removes a device from the vault (from this device). */
   removeDevice: (vault: string, deviceId: string) =>

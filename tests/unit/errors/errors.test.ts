@@ -86,6 +86,7 @@ const shipped: Readonly<Record<string, ErrorCode>> = {
   InvalidMemberIdError: 'invalid-member-id',
   AuditInputError: 'invalid-audit-input',
   AuditRecordError: 'invalid-audit-record',
+  TeamPermissionError: 'team-not-permitted',
 };
 
 /** The list as shipped, in order: `errorCodes` only ever grows at the end. */
@@ -156,6 +157,7 @@ const shippedList: readonly string[] = [
   'invalid-member-id',
   'invalid-audit-input',
   'invalid-audit-record',
+  'team-not-permitted',
 ];
 
 const classes = exportedErrorClasses();

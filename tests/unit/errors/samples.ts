@@ -182,6 +182,7 @@ export const samples: Readonly<Record<string, () => Error>> = {
   // team
   TeamOperationError: () =>
     new team.TeamOperationError('invalid-field', 'parents are ascending and distinct', 'parents'),
+  TeamPermissionError: () => new team.TeamPermissionError('update', 'role-too-low', 'viewer'),
   InvalidMemberIdError: () =>
     new team.InvalidMemberIdError('length', 'expected 22 base64url characters, got 3'),
   // audit

@@ -236,8 +236,14 @@ describe('a third device', () => {
   it('joins through a device that itself joined (its first checkpoint was empty), and gets everything', async () => {
     const { a, b, network } = await paired();
     await eventually(async () => (await b.vault!.get('API_KEY')) === 'sk-1');
-    // b, which joined with nothing and got the vault from a, invites c, and a is away.
-    const invite = await b.sync!.createInvite({ expiresInMs: 60_000, singleUse: true });
+    // b, which joined with nothing and got the vault from a, invites c (another device of its
+    // own: b's member is an editor, which adds its own devices but not new members), and a is
+    // away.
+    const invite = await b.sync!.createInvite({
+      expiresInMs: 60_000,
+      singleUse: true,
+      ownDevice: true,
+    });
     await a.vault!.close();
     const c = await device();
     const received = await joinWithInvite({
