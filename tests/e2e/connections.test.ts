@@ -7,8 +7,7 @@
  * each with the rotated token; two tabs and two browsers running at once without ever spending
  * one refresh token twice; and no credential or token in the DOM, the history or storage.
  */
-import { mkdir } from 'node:fs/promises';
-import type { Page, TestInfo } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { type OAuthServer, startOAuthServer } from '../support/oauth-server';
 import {
@@ -22,7 +21,7 @@ import {
   runButton,
 } from './integration-steps';
 import { pair } from './pairing';
-import { createProfile, createVault, unlock, watchCsp } from './support';
+import { createProfile, createVault, snap, unlock, watchCsp } from './support';
 
 let oauth: OAuthServer;
 test.beforeAll(async () => {
@@ -66,17 +65,6 @@ const apiTokens = (path: string) =>
   oauth.requests
     .filter((r) => r.path === `/api${path}` && r.method === 'GET')
     .map((r) => (r.headers.authorization ?? '').replace(/^Bearer /, ''));
-
-const docsDir = new URL('../../docs/screenshots/', import.meta.url).pathname;
-
-/** A view as docs/integrations.md shows it (written there with COFFER_SCREENSHOTS=1). */
-async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  await page.screenshot({ path: testInfo.outputPath(`${name}.png`) });
-  if (process.env.COFFER_SCREENSHOTS === '1') {
-    await mkdir(docsDir, { recursive: true });
-    await page.screenshot({ path: `${docsDir}${name}.png` });
-  }
-}
 
 /** The editor's Auth: a connection picked by name. */
 async function chooseConnection(page: Page, name: string): Promise<void> {

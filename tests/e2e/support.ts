@@ -1,8 +1,10 @@
 /**
  * Steps shared by the end-to-end tests, written against the app's accessible names only.
  */
+
+import { mkdir } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import type { Page, TestInfo } from '@playwright/test';
 import { expect } from '../fixtures';
 
 /** A passphrase zxcvbn rates "very strong". */
@@ -291,4 +293,15 @@ export function watchWorkerCsp(page: Page): string[] {
     });
   });
   return violations;
+}
+
+const docsDir = new URL('../../docs/screenshots/', import.meta.url).pathname;
+
+/** A view as the docs show it: attached to the test, and written to docs/screenshots/ with COFFER_SCREENSHOTS=1. */
+export async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  await page.screenshot({ path: testInfo.outputPath(`${name}.png`) });
+  if (process.env.COFFER_SCREENSHOTS === '1') {
+    await mkdir(docsDir, { recursive: true });
+    await page.screenshot({ path: `${docsDir}${name}.png` });
+  }
 }

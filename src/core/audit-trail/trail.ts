@@ -268,9 +268,22 @@ export class AuditTrail {
     if (this.#handle.closed) return [];
     const named = new Map<DeviceId, string>();
     for (const device of this.#handle.members.devices()) named.set(device.id, device.name);
+    // With a team, a device is named by its member too: "Ana · Firefox on Windows".
+    const team = this.#handle.team.state();
+    for (const [id, device] of team?.devices ?? []) {
+      const member = team?.members.get(device.member);
+      if (member) named.set(id, `${member.name} · ${device.name}`);
+    }
     const ids = new Set<DeviceId>([...named.keys(), this.#device.id]);
     for (const report of this.verify().devices) ids.add(report.device);
     return [...ids].map((id) => ({ id, name: named.get(id) }));
+  }
+
+  /** The vault's members' names by member id (empty without a team): who a role change is about. */
+  memberNames(): ReadonlyMap<string, string> {
+    if (this.#handle.closed) return new Map();
+    const team = this.#handle.team.state();
+    return new Map([...(team?.members.values() ?? [])].map((m) => [m.id as string, m.name]));
   }
 
   /** Calls `listener` when the stored records change (here or from another device). */

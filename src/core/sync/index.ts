@@ -65,6 +65,7 @@ export { type JoinOptions, joinWithInvite, type ReceivedVault } from './join';
 export { roomNameOf, syncKeyOf, transportPasswordOf } from './keys';
 export { type AcceptedPoint, type ReceiveReport, type SyncableVault, SyncPeer } from './peer';
 export type { TeamActions, TeamChange } from './team-actions';
+export type { SyncAuditEvent } from './team-events';
 export { type EnvelopeVerdict, judgeByRole, selfJudgingRoots } from './team-rules';
 export type {
   RoomOptions,
@@ -76,7 +77,6 @@ export type {
 export {
   type CreatedInvite,
   type Membership,
-  type SyncAuditEvent,
   type SyncStatus,
   VaultSync,
   type VaultSyncOptions,

@@ -23,6 +23,7 @@ const signedPart = (vaultId: string, record: InviteRecord) =>
     record.member ?? '',
     record.expiresAt,
     record.singleUse ? 1 : 0,
+    record.name ?? '',
   );
 
 /** The maker's signature over an invitation record (base64url), made when it is created. */

@@ -108,7 +108,7 @@ export class TeamActions {
             member: memberIdOf(randomBytes(16)),
             role: invite.role ?? 'editor',
             device,
-            memberName: name,
+            memberName: invite.name ?? name,
             deviceName: name,
             invite: invite.id as never,
           };

@@ -1,16 +1,9 @@
 import * as Y from 'yjs';
-import { keyIdOf, toBase64url } from '../crypto';
+import { keyIdOf } from '../crypto';
 import type { DeviceIdentity } from '../device';
 import { type DeviceId, type InviteId, isDeviceId } from '../ids';
 import { createListeners } from '../listeners';
-import {
-  activeDevicesOf,
-  type MemberId,
-  manages,
-  type Role,
-  roleMay,
-  TeamPermissionError,
-} from '../team';
+import { activeDevicesOf } from '../team';
 import { type Cancel, type Clock, type Scheduler, systemScheduler } from '../time';
 import {
   handleOf,
@@ -24,12 +17,13 @@ import { EpochKeys } from './epoch-keys';
 import { EnvelopeExchange, type ExchangeCompaction } from './exchange';
 import { inviteAnswerPublicKey, inviteMaterial, newInviteSecret } from './invite';
 import { type DeskHost, InviteDesk } from './invite-desk';
-import { signInviteRecord } from './invite-signature';
 import type { InviteToken } from './invite-token';
 import { roomNameOf, transportPasswordOf } from './keys';
 import type { ReceiveReport } from './peer';
 import { SyncPeer } from './peer';
-import { TeamActions, type TeamChange } from './team-actions';
+import { TeamActions } from './team-actions';
+import { auditEventsOf, type SyncAuditEvent } from './team-events';
+import { newInviteRecord } from './team-invites';
 import { entryPermissionsOf, foundTeam, judgeByRole, teamChainVault } from './team-rules';
 import type { Transport, TransportFactory, TransportStatus } from './transport';
 
@@ -70,37 +64,6 @@ export interface VaultSyncOptions {
   readonly answerInvites?: boolean;
   /** The name the owner gets when this device founds the vault's team (default "Owner"). */
   readonly memberName?: string;
-}
-
-/** What the audit log records of this device's sync (VaultSync.onAuditEvent). */
-export type SyncAuditEvent =
-  | { readonly kind: 'role-changed'; readonly member: MemberId; readonly role: Role | 'none' }
-  | { readonly kind: 'invite-created'; readonly invite: InviteId; readonly role: Role }
-  | { readonly kind: 'invite-used'; readonly invite: InviteId; readonly device: DeviceId }
-  | { readonly kind: 'key-rotated'; readonly epoch: number };
-
-/** The role changes a membership change made here amounts to. */
-function auditEventsOf(change: TeamChange, self: DeviceId): SyncAuditEvent[] {
-  const op = change.operation.operation;
-  switch (op.kind) {
-    case 'set-role':
-      return [{ kind: 'role-changed', member: op.member, role: op.role }];
-    case 'remove-member':
-      return [{ kind: 'role-changed', member: op.member, role: 'none' }];
-    case 'leave': {
-      const member = change.state.devices.get(self)?.member;
-      return member ? [{ kind: 'role-changed', member, role: 'none' }] : [];
-    }
-    case 'transfer-ownership': {
-      const from = change.state.devices.get(self)?.member;
-      return [
-        { kind: 'role-changed', member: op.member, role: 'owner' },
-        ...(from ? [{ kind: 'role-changed', member: from, role: 'admin' } as const] : []),
-      ];
-    }
-    default:
-      return [];
-  }
 }
 
 /** A new invitation: the link's token, and its record in the vault. */
@@ -375,40 +338,26 @@ export class VaultSync {
     role?: 'admin' | 'editor' | 'viewer';
     /** An invitation for another device of this device's own member, not a new member. */
     ownDevice?: boolean;
+    /** The new member's name, as the team will see it (default: their device's name). */
+    name?: string;
   }): Promise<CreatedInvite> {
     if (!(options.expiresInMs > 0 && options.expiresInMs <= 30 * 24 * 3600_000))
       throw new RangeError('an invitation expires after a time from one minute to 30 days');
-    const me = this.team.me();
-    const team = this.team.state();
-    if (team) {
-      if (!me) throw new TeamPermissionError('invite', 'author-removed', undefined);
-      if (!options.ownDevice) {
-        const role = options.role ?? 'editor';
-        if (!roleMay(me.role, 'manage-members'))
-          throw new TeamPermissionError('invite', 'not-a-manager', me.role);
-        if (!manages(me.role, role))
-          throw new TeamPermissionError('invite', 'cannot-grant-role', me.role);
-      }
-    }
     const { device } = this.#options;
     const vault = this.#vault;
     const secret = newInviteSecret();
     const material = inviteMaterial(secret);
-    const now = this.#clock();
-    const record: InviteRecord = {
-      id: material.id,
-      secret: toBase64url(secret),
-      createdAt: now,
-      expiresAt: now + options.expiresInMs,
-      singleUse: options.singleUse,
-      createdBy: device.id,
-      usedBy: [],
-      ...(team && options.ownDevice && me ? { member: me.id } : {}),
-      ...(team && !options.ownDevice ? { role: options.role ?? 'editor' } : {}),
-    };
-    const signed: InviteRecord = team
-      ? { ...record, signature: signInviteRecord(device, vault.id, record) }
-      : record;
+    const me = this.team.me();
+    const signed = newInviteRecord({
+      team: this.team.state(),
+      me,
+      device,
+      vaultId: vault.id,
+      inviteId: material.id,
+      secret,
+      now: this.#clock(),
+      options,
+    });
     await vault.members.saveInvite(signed);
     this.#refreshDesks();
     this.#events.emit({
@@ -421,7 +370,7 @@ export class VaultSync {
         secret,
         vaultId: vault.id,
         keyId: keyIdOf(vaultKeyOf(vault)),
-        expiresAt: record.expiresAt,
+        expiresAt: signed.expiresAt,
         answerKey: inviteAnswerPublicKey(vaultKeyOf(vault), material.id),
       },
       record: signed,

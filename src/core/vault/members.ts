@@ -67,6 +67,8 @@ export interface InviteRecord {
   readonly role?: 'admin' | 'editor' | 'viewer';
   /** For an invitation to add a device of an existing member (its own): that member's id. */
   readonly member?: string;
+  /** For a new member: the name the inviter gave them (the member's name in the team). */
+  readonly name?: string;
   /** In a vault with a team: `createdBy`'s signature over what decides admission (base64url). */
   readonly signature?: string;
 }
@@ -137,6 +139,7 @@ function readInvite(id: string, raw: unknown): InviteRecord | undefined {
     ...(r.role === 'admin' || r.role === 'editor' || r.role === 'viewer' ? { role: r.role } : {}),
     ...(typeof r.member === 'string' ? { member: r.member } : {}),
     ...(typeof r.signature === 'string' ? { signature: r.signature } : {}),
+    ...(typeof r.name === 'string' ? { name: r.name } : {}),
   };
 }
 

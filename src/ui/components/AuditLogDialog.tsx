@@ -2,7 +2,7 @@ import '../styles/audit.css';
 import { For, Show } from 'solid-js';
 import type { AuditAction } from '../../core/audit';
 import type { AuditTrail } from '../../core/audit-trail';
-import { auditActionLabels, createAuditView, recordSubject } from '../state/audit-view';
+import { auditActionLabels, createAuditView } from '../state/audit-view';
 import { Dialog } from './Dialog';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
@@ -160,7 +160,7 @@ export function AuditLogDialog(props: {
                         <span class="badge danger">check</span>
                       </Show>
                     </td>
-                    <td class="audit-subject">{recordSubject(record)}</td>
+                    <td class="audit-subject">{view.subject(record)}</td>
                   </tr>
                 );
               }}

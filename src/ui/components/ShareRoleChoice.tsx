@@ -17,9 +17,13 @@ export function ShareRoleChoice(props: {
   onForWhom: (value: InviteFor) => void;
   role: Role | undefined;
   onRole: (role: Role) => void;
+  /** Their name, as the team will see it (empty: their device's name). */
+  name: string;
+  onName: (name: string) => void;
 }) {
   const name = createUniqueId();
   const roleId = createUniqueId();
+  const nameId = createUniqueId();
   const offered = () => invitableRoles(props.mine);
   return (
     <fieldset class="role-choice field">
@@ -49,6 +53,18 @@ export function ShareRoleChoice(props: {
           Someone else
         </label>
         <Show when={props.forWhom === 'someone-else'}>
+          <div class="field">
+            <label for={nameId}>Their name</label>
+            <input
+              id={nameId}
+              type="text"
+              maxLength={100}
+              autocomplete="off"
+              placeholder="As your team knows them"
+              value={props.name}
+              onInput={(event) => props.onName(event.currentTarget.value)}
+            />
+          </div>
           <div class="field">
             <label for={roleId}>Their role</label>
             <select

@@ -33,6 +33,7 @@ export function ShareVaultDialog(props: { vault: OpenVault; onClose: () => void 
   const [forWhom, setForWhom] = createSignal<InviteFor>('own-device');
   /** The role picked; until one is, editor (defaultInviteRole). */
   const [picked, setRole] = createSignal<Role | undefined>();
+  const [theirName, setTheirName] = createSignal('');
   const role = () => picked() ?? defaultInviteRole(mine()) ?? 'editor';
   /** The new member's role, when the invitation is for someone new in a vault with a team. */
   const newRole = () => (sync().team() && forWhom() === 'someone-else' ? role() : undefined);
@@ -44,7 +45,10 @@ export function ShareVaultDialog(props: { vault: OpenVault; onClose: () => void 
     const whom = newRole();
     const team = sync().team()
       ? whom
-        ? { role: whom as 'admin' | 'editor' | 'viewer' }
+        ? {
+            role: whom as 'admin' | 'editor' | 'viewer',
+            ...(theirName().trim() ? { name: theirName().trim() } : {}),
+          }
         : { ownDevice: true }
       : {};
     try {
@@ -87,6 +91,8 @@ export function ShareVaultDialog(props: { vault: OpenVault; onClose: () => void 
                 onForWhom={setForWhom}
                 role={role()}
                 onRole={setRole}
+                name={theirName()}
+                onName={setTheirName}
               />
             </Show>
             <div class="field">

@@ -106,8 +106,14 @@ export function deviceLabel(
   return names.get(id) ?? `device ${id.slice(0, 8)}`;
 }
 
+/** Names for the people a record concerns (members by id, devices by id), where known. */
+export interface SubjectNames {
+  readonly members?: ReadonlyMap<string, string>;
+  readonly devices?: ReadonlyMap<string, string | undefined>;
+}
+
 /** The entry names a record concerns, in words ("OLD → NEW" for a rename). */
-export function recordSubject(record: AuditRecord): string {
+export function recordSubject(record: AuditRecord, names: SubjectNames = {}): string {
   const event = record.event;
   switch (event.action) {
     case 'secret-shown':
@@ -123,9 +129,13 @@ export function recordSubject(record: AuditRecord): string {
         ? `${event.integration}: ${event.entries.join(', ')}`
         : event.integration;
     case 'role-changed':
-      return `${event.member}: ${event.role}`;
+      return `${names.members?.get(event.member) ?? `member ${event.member.slice(0, 8)}`}: ${
+        event.role === 'none' ? 'removed' : event.role
+      }`;
     case 'invite-created':
       return `as ${event.role}`;
+    case 'invite-used':
+      return `${names.devices ? deviceLabel(names.devices, event.joined) : `device ${event.joined.slice(0, 8)}`} joined`;
     case 'trimmed':
       return `${event.chains.reduce((sum, chain) => sum + chain.count, 0)} records before these`;
     default:
@@ -232,6 +242,8 @@ export interface AuditView {
   /** Devices that wrote records or hold the vault, for the filter and the rows. */
   readonly devices: Accessor<readonly { id: string; label: string }[]>;
   deviceName(id: string): string;
+  /** What a record concerns, in words, with members and devices by name. */
+  subject(record: AuditRecord): string;
   /** The records matching the filters as a file; records the export in the log. */
   exportFile(kind: 'csv' | 'json'): AuditExportFile;
   readonly error: Accessor<string | undefined>;
@@ -325,6 +337,15 @@ export function createAuditView(
     summary,
     devices,
     deviceName: (id) => deviceLabel(names(), id),
+    subject: (record) => {
+      let members: ReadonlyMap<string, string> = new Map();
+      try {
+        members = trail.memberNames();
+      } catch {
+        // Closed meanwhile: ids it is.
+      }
+      return recordSubject(record, { members, devices: names() });
+    },
     exportFile(kind) {
       const text = kind === 'csv' ? trail.exportCsv(coreFilter()) : trail.exportJson(coreFilter());
       void trail.exported();

@@ -56,6 +56,8 @@ export interface VaultSyncView {
     singleUse: boolean;
     role?: 'admin' | 'editor' | 'viewer';
     ownDevice?: boolean;
+    /** The new member's name, as the team will see it (default: their device's name). */
+    name?: string;
   }): Promise<string>;
   revokeInvite(id: string): Promise<void>;
   /** Removes a device; a member's last device goes with its member. */

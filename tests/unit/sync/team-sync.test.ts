@@ -720,3 +720,65 @@ describe('the device list’s founder', () => {
     expect(b.vault!.team.anchor()?.genesis).toBe(genesis);
   }, 30_000);
 });
+
+describe('key epochs', () => {
+  it('a removal starts a new epoch on every remaining device; an offline member picks it up when back; the removed one opens nothing new', async () => {
+    const network = memoryNetwork();
+    const { a, b, c, d } = await team(network);
+    for (const x of [a, b, c, d]) expect(x.sync!.epoch).toBe(0);
+    // d (an admin) is away when a removes c.
+    network.setOnline(d.room!, false);
+    expect(await a.sync!.removeDevice(c.id)).toBe(true);
+    await eventually(() => a.sync!.epoch > 0 && b.sync!.epoch === a.sync!.epoch);
+    const epoch = a.sync!.epoch;
+    // What a writes now is sealed under the new key: b takes it, c (still in the room, with
+    // every key it had) holds it unopened.
+    await a.vault!.set('AFTER', 'rotated');
+    await eventually(async () => (await b.vault!.get('AFTER')) === 'rotated');
+    expect(await c.vault!.has('AFTER')).toBe(false);
+    expect(c.sync!.epoch).toBe(0);
+    // d comes back: it learns of the removal, opens the new epoch's record and reads on.
+    network.setOnline(d.room!, true);
+    await eventually(
+      async () => d.sync!.epoch === epoch && (await d.vault!.get('AFTER')) === 'rotated',
+    );
+    await d.vault!.set('FROM_D', 'after its return');
+    await eventually(async () => (await a.vault!.get('FROM_D')) === 'after its return');
+    await eventually(async () => (await b.vault!.get('FROM_D')) === 'after its return');
+    expect(await c.vault!.has('FROM_D')).toBe(false);
+  }, 30_000);
+
+  it('a member added after a rotation gets the current key: the device that admits it rotates again', async () => {
+    const network = memoryNetwork();
+    const { a, b, c } = await team(network);
+    expect(await a.sync!.removeDevice(c.id)).toBe(true);
+    await eventually(() => a.sync!.epoch > 0 && b.sync!.epoch === a.sync!.epoch);
+    const before = a.sync!.epoch;
+    await a.vault!.set('OLD', 'under the first new key');
+    const e = await invitedAs(a, 'editor', network);
+    await eventually(() => a.sync!.epoch > before && e.sync!.epoch === a.sync!.epoch);
+    // e reads what was written before it came (through the history) and after.
+    await eventually(async () => (await e.vault!.get('OLD')) === 'under the first new key');
+    await e.vault!.set('FROM_E', 'new member');
+    await eventually(async () => (await b.vault!.get('FROM_E')) === 'new member');
+    expect(await c.vault!.has('FROM_E')).toBe(false);
+  }, 30_000);
+
+  it('two removals made apart each rotate; once merged, one more rotation leaves both removed devices out', async () => {
+    const network = memoryNetwork();
+    const { a, b, c, d } = await team(network);
+    network.setOnline(d.room!, false);
+    // Apart: a (owner) removes c; d (admin) removes b.
+    expect(await a.sync!.removeDevice(c.id)).toBe(true);
+    expect(await d.sync!.removeDevice(b.id)).toBe(true);
+    await eventually(() => a.sync!.epoch > 0 && d.sync!.epoch > 0);
+    network.setOnline(d.room!, true);
+    await eventually(() => sameRoster([a, d]) && memberOf(a, b)?.removed !== undefined);
+    // Each first rotation was sealed to a device the other removed: neither seals any more,
+    // and a later one, for a and d alone, does.
+    await eventually(() => a.sync!.epoch >= 2 && d.sync!.epoch === a.sync!.epoch);
+    await a.vault!.set('MERGED', 'after both removals');
+    await eventually(async () => (await d.vault!.get('MERGED')) === 'after both removals');
+    for (const removed of [b, c]) expect(await removed.vault!.has('MERGED')).toBe(false);
+  }, 40_000);
+});
