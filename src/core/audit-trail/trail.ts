@@ -18,6 +18,7 @@ import {
   queryAuditLog,
   type RecordableAuditEvent,
   type RetentionPolicy,
+  readAuditRecord,
   trimAuditLog,
   verifyAuditLog,
   writeAuditRecord,
@@ -76,6 +77,9 @@ export class AuditTrail {
   #observed: { map: ReturnType<VaultHandle['audit']['map']>; stop: () => void } | undefined;
   readonly #listeners = new Set<() => void>();
   readonly #stopChanges: () => void;
+
+  /** `lastActiveAt` by device, with the hint it was read from. */
+  readonly #lastActive = new Map<string, { hint: string; time: number | undefined }>();
 
   constructor(options: AuditTrailOptions) {
     this.#handle = handleOf(options.vault);
@@ -277,6 +281,30 @@ export class AuditTrail {
     const ids = new Set<DeviceId>([...named.keys(), this.#device.id]);
     for (const report of this.verify().devices) ids.add(report.device);
     return [...ids].map((id) => ({ id, name: named.get(id) }));
+  }
+
+  /**
+   * When `device` last wrote a record here, by its own clock (display only): its latest record,
+   * found through its chain's head hint, one signature check. Undefined if it wrote none, or its
+   * hint does not name a genuine record of it.
+   */
+  lastActiveAt(device: string): number | undefined {
+    if (this.#handle.closed) return undefined;
+    const hint = this.#handle.audit.headHint(device);
+    if (hint === undefined) return undefined;
+    const cached = this.#lastActive.get(device);
+    if (cached?.hint === hint) return cached.time;
+    let time: number | undefined;
+    try {
+      const stored = this.#handle.audit.get(hint);
+      const record = stored && readAuditRecord(stored.bytes, stored.id);
+      if (record && record.device === device && record.vault === this.#handle.id)
+        time = record.time;
+    } catch {
+      // Not a genuine record: no time to show.
+    }
+    this.#lastActive.set(device, { hint, time });
+    return time;
   }
 
   /** The vault's members' names by member id (empty without a team): who a role change is about. */

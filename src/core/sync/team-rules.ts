@@ -20,6 +20,8 @@ import type { DeviceId } from '../ids';
 import {
   activeMemberOf,
   createOperation,
+  decodeOperation,
+  deriveTeam,
   type EntryAction,
   mayOnEntries,
   memberIdOf,
@@ -27,8 +29,11 @@ import {
   TeamPermissionError,
   type TeamState,
 } from '../team';
-import type { AuthorStatus, EntryPermissions, VaultHandle } from '../vault';
+import type { AuthorStatus, EntryPermissions, TeamRules, VaultHandle } from '../vault';
 import type { ChainVault } from './chains';
+
+/** The rules the vault's log is read with (given to the vault when its sync starts). */
+export const teamRules: TeamRules = { derive: deriveTeam, decode: decodeOperation };
 
 /** Root maps any active member may add to: their records are judged one by one. */
 export const selfJudgingRoots: ReadonlySet<string> = new Set([

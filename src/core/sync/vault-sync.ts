@@ -24,7 +24,13 @@ import { SyncPeer } from './peer';
 import { TeamActions } from './team-actions';
 import { auditEventsOf, type SyncAuditEvent } from './team-events';
 import { newInviteRecord } from './team-invites';
-import { entryPermissionsOf, foundTeam, judgeByRole, teamChainVault } from './team-rules';
+import {
+  entryPermissionsOf,
+  foundTeam,
+  judgeByRole,
+  teamChainVault,
+  teamRules,
+} from './team-rules';
 import type { Transport, TransportFactory, TransportStatus } from './transport';
 
 /** Where this device stands in the vault's device list. */
@@ -179,6 +185,7 @@ export class VaultSync {
   async #start(): Promise<void> {
     const { device } = this.#options;
     const vault = this.#vault;
+    vault.team.useRules(teamRules);
     await vault.members.claimDevice({ id: device.id, name: device.name }, !vault.joined);
     await foundTeam(vault, device, this.#clock, this.#options.memberName);
     vault.setPermissions(entryPermissionsOf(vault, device.id));

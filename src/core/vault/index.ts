@@ -93,7 +93,7 @@ export {
   validateEntryName,
   validateVaultName,
 } from './names';
-export { EPOCHS_MAP, TEAM_MAP, type TeamReader, type VaultTeam } from './team-log';
+export { EPOCHS_MAP, TEAM_MAP, type TeamReader, type TeamRules, type VaultTeam } from './team-log';
 export { locate as locateInText } from './text-measure';
 export { rootsTouchedBy, type UpdateRoots } from './update-roots';
 export { handleOf, type Vault, vaultView } from './vault';

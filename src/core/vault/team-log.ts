@@ -17,14 +17,14 @@
  */
 import * as Y from 'yjs';
 import type { DeviceId, VaultId } from '../ids';
-import {
+import type {
   decodeOperation,
   deriveTeam,
-  type OperationId,
-  type SignedOperation,
-  type StoredOperation,
-  type TeamAnchor,
-  type TeamState,
+  OperationId,
+  SignedOperation,
+  StoredOperation,
+  TeamAnchor,
+  TeamState,
 } from '../team';
 import { readDevices } from './members';
 
@@ -50,8 +50,19 @@ export interface TeamReader {
   state(): TeamState | undefined;
 }
 
+/**
+ * The membership rules the log is read with, given by sync when it starts
+ * (`VaultTeam.useRules`): the vault layer does not import them, so opening a vault (on the
+ * first screen) does not load them. Until they are given, a vault has no team state here.
+ */
+export interface TeamRules {
+  readonly derive: typeof deriveTeam;
+  readonly decode: typeof decodeOperation;
+}
+
 export class VaultTeam implements TeamReader {
   readonly #host: TeamHost;
+  #rules: TeamRules | undefined;
   /** The derived state for the map as it was at `#version`; recomputed when the map changes. */
   #cache:
     | { readonly doc: Y.Doc; readonly version: number; readonly state: TeamState | undefined }
@@ -63,6 +74,13 @@ export class VaultTeam implements TeamReader {
 
   constructor(host: TeamHost) {
     this.#host = host;
+  }
+
+  /** Gives the rules to read the log with (sync does, when it starts). */
+  useRules(rules: TeamRules): void {
+    if (this.#rules === rules) return;
+    this.#rules = rules;
+    this.#cache = undefined;
   }
 
   #map(): Y.Map<unknown> {
@@ -223,6 +241,7 @@ export class VaultTeam implements TeamReader {
 
   #genesisOps(): SignedOperation[] {
     const out: SignedOperation[] = [];
+    if (!this.#rules) return out;
     for (const [id, bytes] of this.#map().entries()) {
       let op = this.#geneses.get(id);
       if (op === undefined) {
@@ -230,7 +249,7 @@ export class VaultTeam implements TeamReader {
         // A genesis is the only operation without parents; decoding the others here is waste.
         if (bytes instanceof Uint8Array && isGenesisBytes(bytes)) {
           try {
-            const decoded = decodeOperation(bytes);
+            const decoded = this.#rules!.decode(bytes);
             if (decoded.id === id && decoded.operation.kind === 'genesis') op = decoded;
           } catch {
             // Refused when the state is derived; nothing to trust here.
@@ -245,12 +264,14 @@ export class VaultTeam implements TeamReader {
 
   state(): TeamState | undefined {
     this.#host.assertOpen();
+    const rules = this.#rules;
+    if (!rules) return undefined;
     const map = this.#map();
     const doc = this.#host.doc();
     if (this.#cache?.doc === doc && this.#cache.version === this.#version) return this.#cache.state;
     const anchor = map.size > 0 ? this.anchor() : undefined;
     const state =
-      anchor && map.has(anchor.genesis) ? deriveTeam(this.records(), anchor) : undefined;
+      anchor && map.has(anchor.genesis) ? rules.derive(this.records(), anchor) : undefined;
     this.#cache = { doc, version: this.#version, state };
     return state;
   }

@@ -94,15 +94,6 @@ export async function createOpenVault(
       void handle.nameStyle().then(setNameStyle, () => undefined);
     }, 30);
   });
-  let sync: VaultSyncView | undefined;
-  if (syncDeps) {
-    try {
-      sync = await startVaultSync(handle, syncDeps);
-    } catch (error) {
-      // The vault works without sync; the pane says sync is unavailable.
-      console.warn('sync could not start', error);
-    }
-  }
   const audit =
     syncDeps &&
     AuditTrail.of({
@@ -111,6 +102,18 @@ export async function createOpenVault(
       clock: Date.now,
       ...(auditPolicy ? { policy: auditPolicy } : {}),
     });
+  let sync: VaultSyncView | undefined;
+  if (syncDeps) {
+    try {
+      sync = await startVaultSync(handle, {
+        ...syncDeps,
+        ...(audit ? { lastActiveAt: (id: string) => audit.lastActiveAt(id) } : {}),
+      });
+    } catch (error) {
+      // The vault works without sync; the pane says sync is unavailable.
+      console.warn('sync could not start', error);
+    }
+  }
   void audit?.opened().then(() => audit.trim());
   if (audit) sync?.onAuditEvent((event) => void audit.record(auditEventOf(event)));
   return {

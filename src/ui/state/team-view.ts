@@ -170,8 +170,9 @@ export function memberLine(team: TeamState, member: MemberRecord, me?: MemberRec
 }
 
 /**
- * When a device was last heard from: "online now", "last seen <time>" or "not seen since this
- * vault was opened" (sync only remembers since then). Nothing for this device or a removed one.
+ * When a device was last heard from: "online now", "last seen <time>" (a change from it applied
+ * here, or its latest audit record, whichever is later) or "not seen yet". Nothing for this
+ * device or a removed one.
  */
 export function deviceSeenText(
   device: { readonly thisDevice: boolean; readonly online: boolean; readonly removed: boolean },
@@ -181,7 +182,7 @@ export function deviceSeenText(
   if (device.thisDevice || device.removed) return undefined;
   if (device.online) return 'online now';
   if (lastSeen !== undefined) return `last seen ${formatTime(lastSeen)}`;
-  return 'not seen since this vault was opened';
+  return 'not seen yet';
 }
 
 /** What removing a member does and does not do, one plain sentence each. */

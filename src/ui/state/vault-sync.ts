@@ -91,6 +91,8 @@ export interface VaultSyncDeps {
   readonly connect: TransportFactory;
   /** The app's address, for invitation links. */
   readonly appUrl: string;
+  /** When a device was last active by the vault's audit log (kept across openings). */
+  readonly lastActiveAt?: (deviceId: string) => number | undefined;
 }
 
 const offline: SyncStatus = {
@@ -148,7 +150,11 @@ export async function startVaultSync(handle: Vault, deps: VaultSyncDeps): Promis
     removeMember: (member) => change(sync.team.removeMember(member)),
     leave: () => change(sync.team.leave()),
     transferOwnership: (member) => change(sync.team.transferOwnership(member)),
-    lastSeenAt: (deviceId) => sync.lastSeenAt(deviceId as DeviceId),
+    lastSeenAt: (deviceId) => {
+      const seen = sync.lastSeenAt(deviceId as DeviceId);
+      const active = deps.lastActiveAt?.(deviceId);
+      return seen === undefined ? active : Math.max(seen, active ?? seen);
+    },
     async createInvite(options) {
       const created: CreatedInvite = await sync.createInvite(options);
       refresh();

@@ -47,6 +47,23 @@ describe('AuditTrail: writing and verifying', () => {
     expect(verification.records.map((r) => r.seq)).toEqual([1, 2, 3]);
   });
 
+  it('says when a device was last active from its latest record, and nothing for a hint that names no genuine record of it', async () => {
+    const one = await oneVault(Date.UTC(2026, 5, 1));
+    expect(one.trail.lastActiveAt(one.device.id)).toBeUndefined();
+    await one.trail.opened();
+    one.at(Date.UTC(2026, 5, 3));
+    await one.trail.entryCreated('A');
+    expect(one.trail.lastActiveAt(one.device.id)).toBe(Date.UTC(2026, 5, 3));
+    // Someone points this device's hint at a record of the chain that is not its latest: that
+    // record's time is what shows (display only), never a made-up one.
+    const first = one.trail.verify().records.find((r) => r.seq === 1)!;
+    await one.handle.audit.replace([], [], { device: one.device.id, id: first.id });
+    expect(one.trail.lastActiveAt(one.device.id)).toBe(Date.UTC(2026, 5, 1));
+    // A hint naming no record at all gives nothing.
+    await one.handle.audit.replace([], [], { device: one.device.id, id: 'x'.repeat(43) });
+    expect(one.trail.lastActiveAt(one.device.id)).toBeUndefined();
+  });
+
   it('follows the saved head hint; a hint moved back by someone else shows as a fork', async () => {
     const one = await oneVault();
     await one.trail.opened();

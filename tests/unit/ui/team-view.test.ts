@@ -168,7 +168,7 @@ describe('member and device lines', () => {
     const other = { thisDevice: false, online: false, removed: false };
     expect(deviceSeenText({ ...other, online: true }, 5, time)).toBe('online now');
     expect(deviceSeenText(other, 5, time)).toBe('last seen at 5');
-    expect(deviceSeenText(other, undefined, time)).toBe('not seen since this vault was opened');
+    expect(deviceSeenText(other, undefined, time)).toBe('not seen yet');
     expect(deviceSeenText({ ...other, thisDevice: true }, 5, time)).toBeUndefined();
     expect(deviceSeenText({ ...other, removed: true }, 5, time)).toBeUndefined();
   });
