@@ -390,39 +390,38 @@ export class SyncPeer {
   }
 
   #holdRevoked(id: string, bytes: Uint8Array, reject: (reason: EnvelopeRejection) => void): void {
-    this.#heldRevoked.delete(id);
-    this.#heldRevoked.set(id, bytes);
-    while (this.#heldRevoked.size > this.#maxHeld) {
-      const oldest = this.#heldRevoked.keys().next().value as string;
-      this.#heldRevoked.delete(oldest);
-      reject('revoked-device');
-    }
+    // A dropped envelope of a removed author counts as refused.
+    holdBounded(this.#heldRevoked, id, bytes, this.#maxHeld, () => reject('revoked-device'));
   }
 
   #holdKeyless(id: string, bytes: Uint8Array): void {
-    this.#heldKeyless.delete(id);
-    this.#heldKeyless.set(id, bytes);
-    while (this.#heldKeyless.size > this.#maxHeld) {
-      const oldest = this.#heldKeyless.keys().next().value as string;
-      this.#heldKeyless.delete(oldest);
-    }
+    holdBounded(this.#heldKeyless, id, bytes, this.#maxHeld);
   }
 
   #holdUnresolved(id: string, bytes: Uint8Array): void {
-    this.#heldUnresolved.delete(id);
-    this.#heldUnresolved.set(id, bytes);
-    while (this.#heldUnresolved.size > this.#maxHeld) {
-      const oldest = this.#heldUnresolved.keys().next().value as string;
-      this.#heldUnresolved.delete(oldest);
-    }
+    holdBounded(this.#heldUnresolved, id, bytes, this.#maxHeld);
   }
 
   #hold(id: string, bytes: Uint8Array): void {
-    this.#held.delete(id);
-    this.#held.set(id, bytes);
-    while (this.#held.size > this.#maxHeld) {
-      const oldest = this.#held.keys().next().value as string;
-      this.#held.delete(oldest);
-    }
+    holdBounded(this.#held, id, bytes, this.#maxHeld);
+  }
+}
+
+/**
+ * Keeps `bytes` under `id`, as the newest, in a map of at most `max` entries; the oldest go
+ * (told to `dropped`, if given).
+ */
+function holdBounded(
+  held: Map<string, Uint8Array>,
+  id: string,
+  bytes: Uint8Array,
+  max: number,
+  dropped?: () => void,
+): void {
+  held.delete(id);
+  held.set(id, bytes);
+  while (held.size > max) {
+    held.delete(held.keys().next().value as string);
+    dropped?.();
   }
 }

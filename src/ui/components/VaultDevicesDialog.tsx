@@ -1,5 +1,6 @@
 import '../styles/sync.css';
 import { createSignal, For, Show } from 'solid-js';
+import type { SyncStatus } from '../../core/sync';
 import type { OpenVault } from '../state/open-vault';
 import { describeRefused, refusedExplanation, removalConsequences } from '../state/vault-sync';
 import { Dialog } from './Dialog';
@@ -71,13 +72,7 @@ export function VaultDevicesDialog(props: { vault: OpenVault; onClose: () => voi
           )}
         </For>
       </ul>
-      <Show when={describeRefused(sync().status())}>
-        {(words) => (
-          <p class="muted">
-            {words()} since this vault was opened. {refusedExplanation}
-          </p>
-        )}
-      </Show>
+      <RefusedChanges status={sync().status()} />
       <Show when={removing()}>
         {(target) => (
           <div class="notice danger" role="alert">
@@ -107,5 +102,18 @@ export function VaultDevicesDialog(props: { vault: OpenVault; onClose: () => voi
         </button>
       </div>
     </Dialog>
+  );
+}
+
+/** "3 changes refused since this vault was opened", and what that means; nothing if none were. */
+export function RefusedChanges(props: { status: SyncStatus }) {
+  return (
+    <Show when={describeRefused(props.status)}>
+      {(words) => (
+        <p class="muted">
+          {words()} since this vault was opened. {refusedExplanation}
+        </p>
+      )}
+    </Show>
   );
 }

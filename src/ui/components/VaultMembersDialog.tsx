@@ -10,8 +10,8 @@ import {
   membersInOrder,
   type PendingChange,
 } from '../state/team-view';
-import { describeRefused, refusedExplanation } from '../state/vault-sync';
 import { Dialog } from './Dialog';
+import { RefusedChanges } from './VaultDevicesDialog';
 import { VaultMemberItem } from './VaultMemberItem';
 
 /**
@@ -82,13 +82,7 @@ export function VaultMembersDialog(props: { vault: OpenVault; onClose: () => voi
           </ul>
         )}
       </Show>
-      <Show when={describeRefused(sync().status())}>
-        {(words) => (
-          <p class="muted">
-            {words()} since this vault was opened. {refusedExplanation}
-          </p>
-        )}
-      </Show>
+      <RefusedChanges status={sync().status()} />
       <Show when={me()}>
         {(member) => (
           <Show
