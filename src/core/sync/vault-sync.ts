@@ -304,8 +304,8 @@ export class VaultSync {
   /**
    * Removes a device from the vault: every device refuses its changes other than the last one
    * accepted here and those before it in its chain, whatever their sequence numbers. It keeps
-   * what it already has, and can still read what it is sent until the vault key changes
-   * (docs/sync.md, "Removing a device").
+   * what it already has; with a team, the removal starts a new key epoch, so it cannot read
+   * what is written after (docs/sync.md, "Removing a device", "Key epochs").
    */
   removeDevice(deviceId: string): Promise<boolean> {
     // Not a device id: no device of the vault has it (as revokeDevice says of an unknown one).

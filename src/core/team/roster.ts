@@ -38,7 +38,7 @@ export interface Roster {
 
 /**
  * A removal that happened: the devices that lost access at operation `op`. This is what must
- * start a new key epoch (rotation is not wired yet).
+ * start a new key epoch (src/core/sync/epoch-keys.ts).
  */
 export interface Removal {
   readonly kind: 'member' | 'device';
