@@ -19,6 +19,7 @@ import { integrationsWorkload } from './workloads/integrations';
 import { lockHandoffWorkload } from './workloads/lock-handoff';
 import { maskWorkload } from './workloads/mask';
 import { offlineLoadWorkload } from './workloads/offline-load';
+import { providersWorkload } from './workloads/providers';
 import { rotateWorkload } from './workloads/rotate';
 import { syncWorkload } from './workloads/sync';
 import { uiFilterWorkload } from './workloads/ui-filter';
@@ -34,6 +35,7 @@ const workloads: readonly Workload[] = [
   integrationsWorkload,
   maskWorkload,
   rotateWorkload,
+  providersWorkload,
 ];
 
 const { values } = parseArgs({

@@ -5,7 +5,12 @@
  * check gives no event (undefined) rather than an exception: auditing must not break the
  * action it records.
  */
-import { auditEntryName, auditLabel, type RecordableAuditEvent } from '../audit';
+import {
+  type AuditProviderKind,
+  auditEntryName,
+  auditLabel,
+  type RecordableAuditEvent,
+} from '../audit';
 
 export type EntryAuditAction =
   | 'secret-shown'
@@ -77,4 +82,38 @@ export function updateEvents(before: string, changes: UpdateShape): RecordableAu
   );
   if (content) events.push(entryEvent('entry-changed', after));
   return events.filter((event): event is RecordableAuditEvent => event !== undefined);
+}
+
+/** What a provider sync did, in counts (src/core/providers/sync). */
+export interface ProviderSyncCounts {
+  readonly path: string;
+  readonly provider: AuditProviderKind;
+  readonly added: number;
+  readonly changed: number;
+  readonly removed: number;
+  readonly conflicts: number;
+}
+
+/**
+ * A pull from, or a push to, an outside secrets manager: the remote path, the provider, and
+ * counts only (no key's value, nor its name). Undefined when the path is not a label (over 200
+ * characters, control characters): auditing must not break the sync it records.
+ */
+export function providerSyncEvent(
+  action: 'provider-pull' | 'provider-push',
+  counts: ProviderSyncCounts,
+): RecordableAuditEvent | undefined {
+  try {
+    return {
+      action,
+      path: auditLabel(counts.path, 'path'),
+      provider: counts.provider,
+      added: counts.added,
+      changed: counts.changed,
+      removed: counts.removed,
+      conflicts: counts.conflicts,
+    };
+  } catch {
+    return undefined;
+  }
 }

@@ -30,6 +30,8 @@ export {
   type EntryAuditAction,
   entryEvent,
   integrationRunEvent,
+  type ProviderSyncCounts,
+  providerSyncEvent,
   renameEvent,
   type UpdateShape,
   updateEvents,

@@ -21,7 +21,9 @@
  * integration-run field(label) list(entries, sorted, distinct); role-changed field(member)
  * field(role); invite-created field(invite id, 16 bytes) field(role); invite-used field(invite
  * id) field(joined device, 32 bytes); trimmed list(device 32 || last dropped id 32 ||
- * u64be(count)), sorted by device, distinct; the others none. Names are UTF-8.
+ * u64be(count)), sorted by device, distinct; provider-pull and provider-push field(path)
+ * field(provider: "hashicorp" or "aws") field(u32be(added) u32be(changed) u32be(removed)
+ * u32be(conflicts)); the others none. Names are UTF-8.
  *
  * A reader rejects anything this encoder would not have written: decoding re-encodes the body
  * and compares, so there is one byte string per record.
@@ -46,8 +48,11 @@ import {
   type AuditEntryName,
   type AuditEvent,
   type AuditMemberRef,
+  type AuditProviderKind,
   type AuditRecordId,
   auditActions,
+  auditProviderKinds,
+  providerSyncCounts,
   type TrimmedChain,
 } from './types';
 
@@ -76,6 +81,7 @@ export interface AuditBody {
 const byDevice = (a: TrimmedChain, b: TrimmedChain) =>
   a.device < b.device ? -1 : a.device > b.device ? 1 : 0;
 const field = (bytes: Uint8Array) => concat(u32be(bytes.length), bytes);
+const countsLength = 4 * providerSyncCounts.length;
 const list = (items: readonly Uint8Array[]) => concat(u32be(items.length), ...items.map(field));
 
 function eventFields(event: AuditEvent): Uint8Array[] {
@@ -118,6 +124,13 @@ function eventFields(event: AuditEvent): Uint8Array[] {
               ),
             ),
         ),
+      ];
+    case 'provider-pull':
+    case 'provider-push':
+      return [
+        field(utf8(event.path)),
+        field(utf8(event.provider)),
+        field(concat(...providerSyncCounts.map((count) => u32be(event[count])))),
       ];
   }
 }
@@ -271,6 +284,20 @@ function readEvent(action: AuditAction, reader: Reader): AuditEvent {
         fail('format', 'a trim names a device twice');
       }
       return { action, chains };
+    }
+    case 'provider-pull':
+    case 'provider-push': {
+      const path = reader.text('the path');
+      if (!isAuditLabel(path)) return fail('format', 'the path is not a label');
+      const provider = reader.text('the provider') as AuditProviderKind;
+      if (!auditProviderKinds.includes(provider)) {
+        return fail('format', 'the provider is not a provider');
+      }
+      const counts = reader.fixed('the counts', countsLength);
+      const [added, changed, removed, conflicts] = providerSyncCounts.map((_, i) =>
+        readU32be(counts, 4 * i),
+      ) as [number, number, number, number];
+      return { action, path, provider, added, changed, removed, conflicts };
     }
   }
 }

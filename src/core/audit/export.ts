@@ -17,6 +17,9 @@ const columns = [
   'invite',
   'joined_device',
   'trimmed',
+  'provider_path',
+  'provider',
+  'provider_counts',
   'member',
   'device',
   'seq',
@@ -77,6 +80,13 @@ function rowOf(record: AuditRecord): Record<Column, string> {
       break;
     case 'trimmed':
       row.trimmed = event.chains.map((c) => `${c.device}:${c.count}`).join(' ');
+      break;
+    case 'provider-pull':
+    case 'provider-push':
+      row.provider_path = event.path;
+      row.provider = event.provider;
+      // Counts only: the event holds no key's value, nor its name.
+      row.provider_counts = `added=${event.added} changed=${event.changed} removed=${event.removed} conflicts=${event.conflicts}`;
       break;
     default:
       break;

@@ -23,6 +23,8 @@
  * - `queryAuditLog` filters (member, device, actions, entry, time range) and pages (cursor or
  *   offset) newest first; `auditToCsv` (RFC 4180, formula injection neutralised) and
  *   `auditToJson` export.
+ * - provider-pull / provider-push (issue 16) name the remote path, the provider and counts of
+ *   keys added, changed, removed and in conflict: never a key's value or name.
  * - Errors: AuditInputError (a field the writer, retention or query cannot use; names the
  *   field, never quotes the value), AuditRecordError (`readAuditRecord`: bytes that are not an
  *   authentic record, and why). Verification never throws for bad records: they are findings.
@@ -71,11 +73,14 @@ export {
   type AuditEvent,
   type AuditLabel,
   type AuditMemberRef,
+  type AuditProviderKind,
   type AuditRecord,
   type AuditRecordId,
   type AuditRole,
   auditActions,
+  auditProviderKinds,
   auditRoles,
+  type ProviderSyncAuditEvent,
   type RecordableAuditEvent,
   type StoredAuditRecord,
   type TrimmedChain,

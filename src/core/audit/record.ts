@@ -23,14 +23,18 @@ import {
 } from './encoding';
 import { AuditInputError, AuditRecordError } from './errors';
 import { auditEntryName, auditLabel, auditMemberRef, isAuditRole } from './names';
-import type {
-  AuditChainHead,
-  AuditEvent,
-  AuditMemberRef,
-  AuditRecord,
-  AuditRecordId,
-  RecordableAuditEvent,
-  TrimmedChain,
+import {
+  type AuditChainHead,
+  type AuditEvent,
+  type AuditMemberRef,
+  type AuditProviderKind,
+  type AuditRecord,
+  type AuditRecordId,
+  auditProviderKinds,
+  maxProviderSyncCount,
+  providerSyncCounts,
+  type RecordableAuditEvent,
+  type TrimmedChain,
 } from './types';
 
 /** What the caller says happened; the chain position comes from the head. */
@@ -60,6 +64,8 @@ const eventFields: Readonly<Record<AuditEvent['action'], readonly string[]>> = {
   'invite-created': ['invite', 'role'],
   'invite-used': ['invite', 'joined'],
   trimmed: ['chains'],
+  'provider-pull': ['path', 'provider', ...providerSyncCounts],
+  'provider-push': ['path', 'provider', ...providerSyncCounts],
 };
 
 function onlyFields(value: object, allowed: readonly string[], where: string): void {
@@ -128,7 +134,40 @@ function checkEvent(event: unknown): AuditEvent {
       return { action, invite: event.invite, joined: event.joined };
     case 'trimmed':
       return { action, chains: checkChains(event.chains) };
+    case 'provider-pull':
+    case 'provider-push':
+      return { action, ...checkProviderSync(event) };
   }
+}
+
+/** The fields of a provider-pull or provider-push event: a path label, a provider, four counts. */
+function checkProviderSync(event: Record<string, unknown>) {
+  const provider = event.provider as AuditProviderKind;
+  if (!auditProviderKinds.includes(provider)) {
+    throw new AuditInputError('event.provider', 'not "hashicorp" or "aws"');
+  }
+  const [added, changed, removed, conflicts] = providerSyncCounts.map((name) => {
+    const count = event[name];
+    if (
+      !Number.isInteger(count) ||
+      (count as number) < 0 ||
+      (count as number) > maxProviderSyncCount
+    ) {
+      throw new AuditInputError(
+        `event.${name}`,
+        `a count is a whole number, 0 to ${maxProviderSyncCount}`,
+      );
+    }
+    return count as number;
+  }) as [number, number, number, number];
+  return {
+    path: auditLabel(event.path, 'event.path'),
+    provider,
+    added,
+    changed,
+    removed,
+    conflicts,
+  };
 }
 
 function checkChains(chains: unknown): TrimmedChain[] {

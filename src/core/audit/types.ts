@@ -30,7 +30,11 @@ export type AuditMemberRef = string & { readonly __brand: 'AuditMemberRef' };
 export type AuditRole = 'owner' | 'admin' | 'editor' | 'viewer' | 'none';
 export const auditRoles: readonly AuditRole[] = ['owner', 'admin', 'editor', 'viewer', 'none'];
 
-/** Every action, in the order of their codes in the byte layout (1 to 15). */
+/** The providers a provider-pull or provider-push record names. */
+export type AuditProviderKind = 'hashicorp' | 'aws';
+export const auditProviderKinds: readonly AuditProviderKind[] = ['hashicorp', 'aws'];
+
+/** Every action, in the order of their codes in the byte layout (1 to 17). */
 export const auditActions = [
   'vault-opened',
   'vault-closed',
@@ -47,6 +51,8 @@ export const auditActions = [
   'invite-used',
   'key-rotated',
   'trimmed',
+  'provider-pull',
+  'provider-push',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -86,7 +92,28 @@ export type AuditEvent =
   | { readonly action: 'role-changed'; readonly member: AuditMemberRef; readonly role: AuditRole }
   | { readonly action: 'invite-created'; readonly invite: InviteId; readonly role: AuditRole }
   | { readonly action: 'invite-used'; readonly invite: InviteId; readonly joined: DeviceId }
-  | { readonly action: 'trimmed'; readonly chains: readonly TrimmedChain[] };
+  | { readonly action: 'trimmed'; readonly chains: readonly TrimmedChain[] }
+  | ProviderSyncAuditEvent;
+
+/**
+ * A sync with an outside secrets manager: the remote path (a label), which provider, and how
+ * many keys it added, changed and removed (on the vault's side for a pull, the remote's for a
+ * push) and how many wait in conflict. Counts only: no key's value, not even its name.
+ */
+export interface ProviderSyncAuditEvent {
+  readonly action: 'provider-pull' | 'provider-push';
+  readonly path: AuditLabel;
+  readonly provider: AuditProviderKind;
+  readonly added: number;
+  readonly changed: number;
+  readonly removed: number;
+  readonly conflicts: number;
+}
+
+/** The count fields of a provider sync record, in their order in the byte layout. */
+export const providerSyncCounts = ['added', 'changed', 'removed', 'conflicts'] as const;
+/** Counts are u32: at most this many. */
+export const maxProviderSyncCount = 0xffff_ffff;
 
 /** The events a caller records; `trimmed` is written only by retention (`trimAuditLog`). */
 export type RecordableAuditEvent = Exclude<AuditEvent, { readonly action: 'trimmed' }>;

@@ -106,6 +106,11 @@ export const errorCodes = [
   'invalid-audit-record',
   // team, wired into sync
   'team-not-permitted',
+  // providers (HashiCorp Vault, AWS Secrets Manager)
+  'provider-settings-invalid',
+  'provider-failed',
+  'provider-conflict',
+  'provider-link-invalid',
 ] as const;
 
 /**

@@ -33,6 +33,7 @@ export type {
   CofferOptions,
   CreateVaultOptions,
   JoinedVault,
+  MemoryOnlyOptions,
   ThisDevice,
   UnreadableVault,
   VaultCatalog,

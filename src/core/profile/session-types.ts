@@ -36,6 +36,11 @@ export interface VaultSummary {
   readonly id: VaultId;
   readonly name: string;
   readonly createdAt: number;
+  /**
+   * Its entries live only in memory while the profile is unlocked, never in IndexedDB (filled
+   * from an outside secrets manager on unlock): see docs/data-model.md, "Memory-only vaults".
+   */
+  readonly memoryOnly: boolean;
 }
 
 /**
@@ -70,6 +75,17 @@ export interface VaultCheck {
 export interface CreateVaultOptions {
   /** 'environment' switches on Kinesis-style names (UPPER_SNAKE_CASE). Default 'default'. */
   readonly nameStyle?: NameStyle;
+  /** Keep the vault's entries in memory only, never in IndexedDB (see VaultSummary.memoryOnly). */
+  readonly memoryOnly?: boolean;
+}
+
+/** How `Session.setVaultMemoryOnly` turns memory-only storage off. */
+export interface MemoryOnlyOptions {
+  /**
+   * Turning off: store what memory holds now as the vault's snapshot (sealed, as compaction
+   * stores it). Without it the vault starts empty on this device and the memory copy is dropped.
+   */
+  readonly keepLocalCopy?: boolean;
 }
 
 /** What the profile needs from the platform, passed in by the composition root. */

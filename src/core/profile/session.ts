@@ -18,7 +18,7 @@ import type { HolderInfo, VaultMutex } from '../lock';
 import {
   type CorruptDataError,
   deleteVaultRecords,
-  type OpenedVaultRecord,
+  MemoryVaultStore,
   readSettings,
   VaultLog,
   writeSettings,
@@ -38,10 +38,13 @@ import { ProfileLockedError, VaultNotFoundError } from './errors';
 import { newVaultId } from './ids';
 import { rewriteKeyring } from './keyring-passphrase';
 import { type LazyIntegrations, lazyIntegrations } from './lazy-integrations';
+import { type LazyProviders, lazyProviders, type ProvidersApi } from './lazy-providers';
+import { moveToMemory, moveToStorage } from './memory-only';
 import type {
   CofferOptions,
   CreateVaultOptions,
   JoinedVault,
+  MemoryOnlyOptions,
   ThisDevice,
   VaultCatalog,
   VaultCheck,
@@ -52,12 +55,14 @@ import { checkDeviceName, loadThisDevice, renameThisDevice } from './this-device
 import {
   addJoinedVaultRow,
   type CatalogRead,
+  type CatalogVault,
   copyableEntries,
   describeCatalog,
   findVault,
   introductionOf,
   readCatalog,
   saveCatalogRow,
+  summaryOf,
 } from './vault-catalog';
 import { assertNameFree } from './vault-naming';
 
@@ -70,6 +75,9 @@ export class Session {
   #device: Promise<ThisDevice> | undefined;
   readonly #open = new Set<VaultHandle>();
   #integrations: LazyIntegrations | undefined;
+  #providers: LazyProviders | undefined;
+  /** Memory-only vaults' documents: kept while unlocked, zeroed by `lock()`. */
+  readonly #memory = new MemoryVaultStore();
 
   /** @internal Made by Coffer.createProfile and Coffer.unlock. */
   constructor(
@@ -97,7 +105,7 @@ export class Session {
     return readCatalog(this.options.db, this.#key(operation));
   }
 
-  async #find(selector: VaultSelector, operation: string): Promise<OpenedVaultRecord> {
+  async #find(selector: VaultSelector, operation: string): Promise<CatalogVault> {
     return findVault((await this.#catalog(operation)).vaults, selector);
   }
 
@@ -148,6 +156,7 @@ export class Session {
     const lease = await this.options.mutex.acquire(lockNameFor(id), options);
     try {
       await deleteVaultRecords(this.options.db, id);
+      this.#memory.drop(id);
     } finally {
       await lease.release();
     }
@@ -158,7 +167,10 @@ export class Session {
     return (await this.#catalog('checking vaults')).damaged;
   }
 
-  /** Creates an empty vault. Rejects with InvalidNameError or VaultNameTakenError. */
+  /**
+   * Creates an empty vault (`memoryOnly`: its entries are never stored on this device, see
+   * `setVaultMemoryOnly`). Rejects with InvalidNameError or VaultNameTakenError.
+   */
   async createVault(name: string, options: CreateVaultOptions = {}): Promise<VaultSummary> {
     const profileKey = this.#key('creating a vault');
     const trimmed = validateVaultName(name);
@@ -168,11 +180,17 @@ export class Session {
     const key = generateKey('vault');
     const createdAt = this.#clock();
     const metadata = { name: trimmed, createdAt };
-    await saveCatalogRow(this.options.db, profileKey, { id, key, metadata }, 'creating the vault');
+    const memoryOnly = options.memoryOnly === true;
+    await saveCatalogRow(
+      this.options.db,
+      profileKey,
+      { id, key, metadata, memoryOnly },
+      'creating the vault',
+    );
     if (options.nameStyle && options.nameStyle !== 'default') {
       await this.withVault({ id }, (vault) => vault.setNameStyle(options.nameStyle!));
     }
-    return { id, name: trimmed, createdAt };
+    return { id, name: trimmed, createdAt, memoryOnly };
   }
 
   /** Renames a vault. Works while it is open elsewhere: the name lives in the catalog. */
@@ -192,7 +210,7 @@ export class Session {
       { ...target, metadata },
       'renaming the vault',
     );
-    return { id: target.id, name: trimmed, createdAt: metadata.createdAt };
+    return { ...summaryOf(target), name: trimmed };
   }
 
   /** Deletes a vault for good; by default VaultBusyError if another tab holds it (`signal` waits). */
@@ -205,6 +223,47 @@ export class Session {
       target.id,
       options.signal ? { signal: options.signal } : { ifAvailable: true },
     );
+  }
+
+  /**
+   * Keeps a vault's entries in memory only on this device (`on`), or stores them again (off).
+   * Memory-only: nothing of its document is in IndexedDB, only its catalog row with the flag;
+   * the document lives in this session until `lock()`. Turning on moves what is stored into
+   * memory and deletes the stored rows; turning off with `keepLocalCopy` stores what memory
+   * holds as the vault's snapshot, without it the vault starts empty here. Each is one
+   * transaction with the flag, so an interruption leaves the vault as it was.
+   *
+   * The vault must be closed (VaultBusyError if any tab, this one included, has it open).
+   * Rejects with VaultDamagedError (turning on a vault whose records do not all open),
+   * StorageFullError or StorageUnavailableError; nothing is changed then.
+   */
+  async setVaultMemoryOnly(
+    selector: VaultSelector,
+    on: boolean,
+    options: MemoryOnlyOptions = {},
+  ): Promise<VaultSummary> {
+    const doing = on ? 'moving a vault to memory' : 'storing a vault on this device';
+    const { id } = await this.#find(selector, doing);
+    const lease = await this.options.mutex.acquire(lockNameFor(id), { ifAvailable: true });
+    try {
+      // Read again under the lock: the vault may have changed while it was held elsewhere.
+      const vault = await this.#find({ id }, doing);
+      if (vault.memoryOnly !== on) {
+        const move = {
+          db: this.options.db,
+          profileKey: this.#key(doing),
+          memory: this.#memory,
+          vault,
+          clock: this.#clock,
+          newId: newEntryId,
+        };
+        if (on) await moveToMemory(move);
+        else await moveToStorage(move, options.keepLocalCopy === true);
+      }
+      return { ...summaryOf(vault), memoryOnly: on };
+    } finally {
+      await lease.release();
+    }
   }
 
   /**
@@ -266,17 +325,20 @@ export class Session {
    * const myData = await vault.get('my-item');
    */
   async openVault(selector: VaultSelector, options: OpenVaultOptions = {}): Promise<Vault> {
-    const target = await this.#find(selector, 'opening a vault');
-    const common = {
+    let target = await this.#find(selector, 'opening a vault');
+    const partsFor = (vault: CatalogVault) => ({
       db: this.options.db,
-      vaultId: target.id,
-      key: target.key,
+      vaultId: vault.id,
+      key: vault.key,
       clock: this.#clock,
       newId: newEntryId,
-    };
+      // A memory-only vault's document is the session's, never the database's.
+      ...(vault.memoryOnly ? { memory: this.#memory } : {}),
+    });
+    let common = partsFor(target);
     // Read and build the vault while waiting for its lock (another tab may hold it): once the
     // lock is ours, only what that tab wrote meanwhile is left to read.
-    const prepared = prepareVault(common);
+    let prepared = prepareVault(common);
     prepared.catch(() => undefined);
     let lease: Awaited<ReturnType<VaultMutex['acquire']>>;
     try {
@@ -288,6 +350,15 @@ export class Session {
     try {
       // The profile may have been locked while we waited for the vault.
       this.#key('opening a vault');
+      // The holder we waited for may have moved the vault to memory or back: a vault must
+      // never be written where its catalog row says it is not kept.
+      const current = await this.#find({ id: target.id }, 'opening a vault');
+      if (current.memoryOnly !== target.memoryOnly) {
+        void prepared.then(discardPrepared, () => undefined);
+        target = current;
+        common = partsFor(current);
+        prepared = prepareVault(common);
+      }
       const lockName = lockNameFor(target.id);
       const handle = await VaultHandle.open(
         {
@@ -296,7 +367,10 @@ export class Session {
           lease,
           hasWaiters: () => this.options.mutex.hasWaiters(lockName),
           compaction: this.options.compaction ?? defaultCompactionPolicy,
-          ...(this.options.snapshots ? { snapshots: this.options.snapshots } : {}),
+          // Off-thread snapshots are sealed for IndexedDB: a memory-only vault compacts in place.
+          ...(this.options.snapshots && !target.memoryOnly
+            ? { snapshots: this.options.snapshots }
+            : {}),
           ...introductionOf(target.metadata),
           ...(this.#device ? { deviceId: (await this.#device).id } : {}),
         },
@@ -324,6 +398,28 @@ export class Session {
     const device = () => this.device();
     this.#integrations ??= lazyIntegrations({ db, profileKey, vaults: this, platform, device });
     return this.#integrations;
+  }
+
+  /**
+   * Vault links to HashiCorp Vault and AWS Secrets Manager: settings, sync, Pull All
+   * (src/core/providers). Loaded on first use; the clients use the integrations platform's
+   * fetch, page origin and scheduler.
+   */
+  get providers(): ProvidersApi {
+    const { db, integrations: platform = {} } = this.options;
+    this.#providers ??= lazyProviders({
+      db,
+      profileKey: (doing) => this.#key(doing),
+      vaults: this,
+      scheduler: platform.scheduler ?? systemScheduler,
+      clients: {
+        ...(platform.fetch ? { fetch: platform.fetch } : {}),
+        ...(platform.pageOrigin ? { origin: platform.pageOrigin } : {}),
+        now: this.#clock,
+      },
+      storageMode: (id, on, options) => this.setVaultMemoryOnly({ id }, on, options),
+    });
+    return this.#providers;
   }
 
   /**
@@ -386,13 +482,23 @@ export class Session {
     await writeSettings(this.options.db, this.#key('saving settings'), settings);
   }
 
-  /** Closes every open vault and drops the keys from memory. */
+  /**
+   * Closes every open vault and drops the keys from memory, and memory-only vaults' contents
+   * (their bytes zeroed: the next unlock finds them empty until filled again).
+   */
   async lock(): Promise<void> {
     const handles = [...this.#open];
     if (this.#profileKey) wipe(this.#profileKey);
     this.#profileKey = undefined;
     this.#device = undefined;
     this.#integrations?.dispose();
-    await Promise.all(handles.map((handle) => handle.closeWith('profile-locked')));
+    this.#providers?.dispose();
+    this.#providers = undefined;
+    try {
+      await Promise.all(handles.map((handle) => handle.closeWith('profile-locked')));
+    } finally {
+      // After the handles: closing may compact a memory-only vault into the store.
+      this.#memory.clear();
+    }
   }
 }

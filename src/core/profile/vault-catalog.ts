@@ -13,7 +13,7 @@ import {
   type OpenedVaultRecord,
   openVaultRecord,
   readVaultRows,
-  sealVaultRecord,
+  sealCatalogRow,
   writeVaultRow,
 } from '../storage';
 import type { Vault, VaultParts } from '../vault';
@@ -27,18 +27,25 @@ import type {
 } from './session-types';
 import { nameForJoinedVault, sameName } from './vault-naming';
 
+/** A vault's catalog row, opened: its id, key, metadata and whether it is memory-only. */
+export interface CatalogVault extends OpenedVaultRecord {
+  /** Its document lives only in the session's memory (docs/data-model.md, "Memory-only vaults"). */
+  readonly memoryOnly: boolean;
+}
+
 /** The catalog as stored: the rows that opened, and an error for each that did not. */
 export interface CatalogRead {
-  readonly vaults: OpenedVaultRecord[];
+  readonly vaults: CatalogVault[];
   readonly damaged: CorruptDataError[];
 }
 
 export async function readCatalog(db: CofferDatabase, key: ProfileKey): Promise<CatalogRead> {
-  const vaults: OpenedVaultRecord[] = [];
+  const vaults: CatalogVault[] = [];
   const damaged: CorruptDataError[] = [];
   for (const row of await readVaultRows(db)) {
     try {
-      vaults.push(openVaultRecord(key, row));
+      const opened = openVaultRecord(key, row);
+      vaults.push({ ...opened, memoryOnly: opened.metadata.memoryOnly === true });
     } catch (error) {
       if (error instanceof CorruptDataError) damaged.push(error);
       else throw error;
@@ -47,17 +54,18 @@ export async function readCatalog(db: CofferDatabase, key: ProfileKey): Promise<
   return { vaults, damaged };
 }
 
-export const summaryOf = (vault: OpenedVaultRecord): VaultSummary => ({
+export const summaryOf = (vault: CatalogVault): VaultSummary => ({
   id: vault.id,
   name: vault.metadata.name,
   createdAt: vault.metadata.createdAt,
+  memoryOnly: vault.memoryOnly,
 });
 
 /** The vault `selector` names. VaultNotFoundError, or AmbiguousVaultNameError for a shared name. */
-export function findVault(
-  vaults: readonly OpenedVaultRecord[],
+export function findVault<T extends OpenedVaultRecord>(
+  vaults: readonly T[],
   selector: VaultSelector,
-): OpenedVaultRecord {
+): T {
   if (typeof selector !== 'string') {
     const found = vaults.find((vault) => vault.id === selector.id);
     if (!found) throw new VaultNotFoundError({ id: selector.id });
@@ -136,16 +144,19 @@ export async function copyableEntries(source: Vault): Promise<Parameters<Vault['
   return entries;
 }
 
-/** Seals and saves one vault's catalog row (its key and metadata, under the profile key). */
+/**
+ * Seals and saves one vault's catalog row (its key and metadata, under the profile key), with
+ * the memory-only flag when `vault.memoryOnly` (a rename keeps it: the record it renames has it).
+ */
 export async function saveCatalogRow(
   db: CofferDatabase,
   profileKey: ProfileKey,
-  vault: Pick<OpenedVaultRecord, 'id' | 'key' | 'metadata'>,
+  vault: Pick<CatalogVault, 'id' | 'key' | 'metadata'> & { readonly memoryOnly?: boolean },
   operation: string,
 ): Promise<void> {
   await writeVaultRow(
     db,
-    sealVaultRecord(profileKey, vault.id, vault.key, vault.metadata),
+    sealCatalogRow(profileKey, vault.id, vault.key, vault.metadata, vault.memoryOnly === true),
     operation,
   );
 }
@@ -160,7 +171,7 @@ export async function saveCatalogRow(
 export async function addJoinedVaultRow(
   db: CofferDatabase,
   profileKey: ProfileKey,
-  vaults: readonly OpenedVaultRecord[],
+  vaults: readonly CatalogVault[],
   vault: JoinedVault,
   createdAt: number,
 ): Promise<VaultSummary> {
@@ -177,5 +188,5 @@ export async function addJoinedVaultRow(
     ...(vault.genesis !== undefined ? { teamGenesis: vault.genesis } : {}),
   };
   await saveCatalogRow(db, profileKey, { id, key, metadata }, 'adding the vault');
-  return { id, name, createdAt };
+  return { id, name, createdAt, memoryOnly: false };
 }

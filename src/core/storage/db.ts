@@ -47,6 +47,15 @@ export interface IntegrationRow {
   readonly sealed: Uint8Array;
 }
 
+/**
+ * Provider settings and links (src/core/providers): id "defaults" or a vault id, the rest
+ * sealed under the profile key.
+ */
+export interface ProviderRow {
+  readonly id: string;
+  readonly sealed: Uint8Array;
+}
+
 /** One run of an integration, sealed; the last 50 per integration are kept. */
 export interface RunRow {
   readonly integration: string;
@@ -61,7 +70,8 @@ export type StoreName =
   | 'updates'
   | 'snapshots'
   | 'integrations'
-  | 'runs';
+  | 'runs'
+  | 'providers';
 
 /** What IndexedDB looks like to Dexie: the browser's, or fake-indexeddb's in Node. */
 export interface IndexedDbPlatform {
@@ -77,6 +87,7 @@ export class CofferDexie extends Dexie {
   snapshots!: Table<SnapshotRow, string>;
   integrations!: Table<IntegrationRow, string>;
   runs!: Table<RunRow, [string, number]>;
+  providers!: Table<ProviderRow, string>;
 
   constructor(name: string, platform: IndexedDbPlatform, durability: 'strict' | 'relaxed') {
     super(name, {
@@ -94,6 +105,8 @@ export class CofferDexie extends Dexie {
     this.version(2).stores({ profile: 'id' });
     // Version 3 adds integrations and their run history.
     this.version(3).stores({ integrations: 'id', runs: '[integration+seq]' });
+    // Version 4 adds provider settings and vault links (HashiCorp Vault, AWS Secrets Manager).
+    this.version(4).stores({ providers: 'id' });
     // Coffer uses no live queries: without Dexie's observability and cache layers, a write is
     // one IndexedDB request, not one plus a range computation and a BroadcastChannel message
     // to every other tab (measured: about a third of a durable write's time).

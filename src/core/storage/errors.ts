@@ -46,7 +46,11 @@ const describeRecord = (record: RecordRef): string =>
     ? `integration ${record.id}`
     : record.store === 'runs'
       ? `run ${record.seq} of integration ${record.id}`
-      : describeVaultRecord(record);
+      : record.store === 'providers'
+        ? record.id === 'defaults'
+          ? 'the default provider record'
+          : `the provider record of vault ${record.id}`
+        : describeVaultRecord(record);
 
 const describeVaultRecord = (record: RecordRef): string =>
   record.store === 'updates' || record.store === 'snapshots'

@@ -11,6 +11,9 @@
  *   other record still loads.
  * - IndexedDB failures are mapped: quota -> StorageFullError (nothing saved is lost), others ->
  *   StorageUnavailableError saying what was being done.
+ * - A memory-only vault (memory-vault-log.ts) has only its catalog row at rest, with the flag
+ *   sealed in it; its document lives in the session's MemoryVaultStore, behind the same
+ *   UpdateLog calls. Moving a vault between the two is one transaction with the flag.
  */
 export {
   type CofferDatabase,
@@ -21,6 +24,7 @@ export {
   openCofferDatabase,
   type ProfileRecordId,
   type ProfileRow,
+  type ProviderRow,
   type RunRow,
   type SnapshotRow,
   type StoreName,
@@ -50,6 +54,24 @@ export {
   writeIntegrationRow,
 } from './integration-records';
 export {
+  moveVaultToMemory,
+  moveVaultToStorage,
+  sealCatalogRow,
+} from './memory-only-records';
+export {
+  MemoryVaultLog,
+  type MemoryVaultLogOptions,
+  MemoryVaultStore,
+} from './memory-vault-log';
+export {
+  deleteProviderRow,
+  openProviderRecord,
+  readProviderRow,
+  readProviderRows,
+  sealProviderRecord,
+  writeProviderRow,
+} from './provider-records';
+export {
   countVaultRecords,
   type DeviceRecordData,
   deleteVaultRecords,
@@ -78,6 +100,8 @@ export {
   type LoadedLog,
   LogClosedError,
   type LogRefresh,
+  sealSnapshot,
+  type UpdateLog,
   VaultLog,
   type VaultLogOptions,
 } from './vault-log';

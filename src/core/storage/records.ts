@@ -35,6 +35,8 @@ export interface VaultMetadata {
   readonly introducedMembers?: readonly string[];
   /** With `introducedBy`: the team genesis the answer named (the anchor of the membership log). */
   readonly teamGenesis?: string;
+  /** On this device the vault's document is kept in memory only (docs/data-model.md). */
+  readonly memoryOnly?: boolean;
 }
 
 export interface OpenedVaultRecord {
@@ -81,6 +83,7 @@ export function sealVaultRecord(
           ? { introducedMembers: metadata.introducedMembers }
           : {}),
         ...(metadata.teamGenesis !== undefined ? { teamGenesis: metadata.teamGenesis } : {}),
+        ...(metadata.memoryOnly === true ? { memoryOnly: true } : {}),
       }),
     ),
   );
@@ -115,6 +118,7 @@ export function openVaultRecord(profileKey: ProfileKey, row: VaultRow): OpenedVa
           ? { introducedMembers: metadata.introducedMembers as string[] }
           : {}),
         ...(typeof metadata.teamGenesis === 'string' ? { teamGenesis: metadata.teamGenesis } : {}),
+        ...(metadata.memoryOnly === true ? { memoryOnly: true } : {}),
       },
     };
   } catch (error) {
@@ -281,8 +285,11 @@ export async function countVaultRecords(db: CofferDatabase, vaultId: string): Pr
 export async function deleteVaultRecords(db: CofferDatabase, vaultId: string): Promise<void> {
   const { strict } = db;
   try {
-    await strict.transaction('rw', [strict.vaults, strict.snapshots, strict.updates], async () => {
+    const stores = [strict.vaults, strict.snapshots, strict.updates, strict.providers];
+    await strict.transaction('rw', stores, async () => {
       await strict.vaults.delete(vaultId);
+      // Its provider link and settings override go with it; the remote secret stays.
+      await strict.providers.delete(vaultId);
       await strict.snapshots.delete(vaultId);
       await strict.updates
         .where('[vault+seq]')

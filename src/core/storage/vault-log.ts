@@ -60,7 +60,40 @@ export class LogClosedError extends CofferError {
   }
 }
 
-export class VaultLog {
+/**
+ * What a vault handle needs from where its document is kept: VaultLog (sealed rows in
+ * IndexedDB) or MemoryVaultLog (a memory-only vault's updates, kept in the session's memory).
+ */
+export interface UpdateLog {
+  /** Sequence number of the last stored update (or of the snapshot, if none came after it). */
+  readonly headSeq: number;
+  readonly rowsSinceSnapshot: number;
+  readonly bytesSinceSnapshot: number;
+  readonly snapshotBytes: number;
+  attach(callbacks: Pick<VaultLogOptions, 'onExternalUpdates' | 'mayWrite'>): void;
+  refresh(): Promise<LogRefresh>;
+  append(update: Uint8Array): Promise<number>;
+  compact(state: Uint8Array): Promise<void>;
+  compactWith(
+    make: () => Promise<{ readonly seq: number; readonly bytes: Uint8Array } | undefined>,
+  ): Promise<void>;
+  flush(): Promise<void>;
+}
+
+/**
+ * Seals a vault's whole state as its snapshot covering `seq`: what compaction stores, and what
+ * a memory-only vault turned back into a stored one is written as.
+ */
+export function sealSnapshot(
+  key: StorageKey,
+  vaultId: string,
+  seq: number,
+  state: Uint8Array,
+): Uint8Array {
+  return seal(key, state, snapshotContext(vaultId, seq));
+}
+
+export class VaultLog implements UpdateLog {
   #head: number;
   #snapshotSeq: number;
   /** Stored size of each row after the snapshot, by seq: what compaction decisions weigh. */
@@ -239,7 +272,7 @@ export class VaultLog {
     const seq = this.#head;
     return this.compactWith(async () => {
       const { key, vaultId } = this.options;
-      return { seq, bytes: seal(key, state, snapshotContext(vaultId, seq)) };
+      return { seq, bytes: sealSnapshot(key, vaultId, seq, state) };
     });
   }
 

@@ -100,6 +100,7 @@ export { handleOf, type Vault, vaultView } from './vault';
 export { type EntryPermissions, VaultHandle, vaultKeyOf } from './vault-handle';
 export {
   discardPrepared,
+  encodeVaultState,
   type PreparedVault,
   prepareVault,
   type VaultParts,

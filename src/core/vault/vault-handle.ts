@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import { deriveSubkey, type VaultKey } from '../crypto';
 import type { DeviceId, VaultId } from '../ids';
 import { createListeners } from '../listeners';
-import type { CorruptDataError, VaultLog, VaultLogOptions } from '../storage';
+import type { CorruptDataError, UpdateLog, VaultLogOptions } from '../storage';
 import { isOperationId } from '../team';
 import { VaultAudit } from './audit-store';
 import { ChangeQueue } from './change-queue';
@@ -60,7 +60,7 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
 
   #doc!: Y.Doc;
   #store!: EntryStore;
-  #log!: VaultLog;
+  #log!: UpdateLog;
   #damaged: CorruptDataError[] = [];
   #closeReason: VaultCloseReason | undefined;
   #damageAccepted = false;

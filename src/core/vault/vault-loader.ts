@@ -14,7 +14,11 @@ import type { Lease } from '../lock';
 import {
   type CofferDatabase,
   CorruptDataError,
+  type LoadedLog,
+  MemoryVaultLog,
+  type MemoryVaultStore,
   type SnapshotMakerFactory,
+  type UpdateLog,
   VaultLog,
   type VaultLogOptions,
 } from '../storage';
@@ -43,11 +47,16 @@ export interface VaultParts {
   readonly hasWaiters?: () => Promise<boolean>;
   /** Makes snapshots off the page's thread; without it, the handle encodes and seals them. */
   readonly snapshots?: SnapshotMakerFactory;
+  /**
+   * Set for a memory-only vault: its document is kept here (the session's store), never in
+   * `db` (docs/data-model.md, "Memory-only vaults").
+   */
+  readonly memory?: MemoryVaultStore;
 }
 
 /** A vault read and built (ahead of its lock, or once it is held). */
 export interface PreparedVault {
-  readonly log: VaultLog;
+  readonly log: UpdateLog;
   readonly damaged: CorruptDataError[];
   readonly doc: Y.Doc;
   readonly store: EntryStore;
@@ -99,15 +108,13 @@ export function discardPrepared(prepared: PreparedVault): void {
  * holder attaches (`loadVault`), the log refuses to write.
  */
 export async function prepareVault(
-  parts: Pick<VaultParts, 'db' | 'vaultId' | 'key' | 'clock' | 'newId'>,
+  parts: Pick<VaultParts, 'db' | 'vaultId' | 'key' | 'clock' | 'newId' | 'memory'>,
 ): Promise<PreparedVault> {
-  const { db, vaultId, key } = parts;
-  const { log, loaded } = await VaultLog.load({
-    db,
-    vaultId,
-    key: deriveSubkey(key, 'storage'),
-    mayWrite: () => false,
-  });
+  const { db, vaultId, key, memory } = parts;
+  const options = { vaultId, key: deriveSubkey(key, 'storage'), mayWrite: () => false };
+  const { log, loaded }: { log: UpdateLog; loaded: LoadedLog } = memory
+    ? MemoryVaultLog.load({ ...options, store: memory })
+    : await VaultLog.load({ ...options, db });
   const doc = new Y.Doc({ gc: true });
   const damaged = [...loaded.damaged];
   applyStored(doc, damaged, loaded.updates, vaultId, 0);
@@ -140,4 +147,22 @@ export async function loadVault(
   const loaded = await prepareVault(parts);
   loaded.log.attach(callbacks);
   return loaded;
+}
+
+/**
+ * The vault's whole document as one update, read from where it is kept (storage, or `memory`
+ * for a memory-only vault) without its handle: what moving a vault between the two carries.
+ * `damaged` lists stored records that did not open; the state then lacks what they held.
+ */
+export async function encodeVaultState(
+  parts: Pick<VaultParts, 'db' | 'vaultId' | 'key' | 'clock' | 'newId' | 'memory'>,
+): Promise<{ state: Uint8Array; damaged: CorruptDataError[] }> {
+  const prepared = await prepareVault(parts);
+  try {
+    return { state: Y.encodeStateAsUpdate(prepared.doc), damaged: prepared.damaged };
+  } finally {
+    discardPrepared(prepared);
+    // Encoded above: the document may hold views of these bytes until then.
+    for (const update of prepared.storedUpdates) update.fill(0);
+  }
 }

@@ -2,10 +2,14 @@ import { useServices } from '../state/context';
 import '../styles/settings.css';
 import { SettingsPassphrase } from './SettingsPassphrase';
 import { SettingsPreferences } from './SettingsPreferences';
+import { SettingsProviders } from './SettingsProviders';
 import { SettingsStorage } from './SettingsStorage';
 import { SettingsSync } from './SettingsSync';
 
-/** The settings screen: preferences, locking, the passphrase, and what the browser keeps. */
+/**
+ * The settings screen: preferences, locking, sync, outside secrets managers, the passphrase,
+ * and what the browser keeps.
+ */
 export function SettingsPage() {
   const { app } = useServices();
   return (
@@ -22,6 +26,7 @@ export function SettingsPage() {
         </div>
       </section>
       <SettingsSync />
+      <SettingsProviders />
       <SettingsPassphrase />
       <SettingsStorage />
     </div>

@@ -28,6 +28,8 @@ export function VaultSession(props: { id: VaultId; vaults: VaultsState }) {
         { device: await session.device(), connect: sync.connect, appUrl: sync.appUrl },
         session,
         auditRetentionOf(app.settings()),
+        // Called only once the vault is open, so `opener` is set by then.
+        (work) => opener.reopen(work),
       ),
   });
   createEffect(() => {

@@ -13,22 +13,33 @@ import { AuditLogDialog } from './AuditLogDialog';
 import { ShareVaultDialog } from './ShareVaultDialog';
 import { VaultDevicesDialog } from './VaultDevicesDialog';
 import { VaultMembersDialog } from './VaultMembersDialog';
+import { VaultProviderButton } from './VaultProviderButton';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 
 /**
  * A vault's sync at a glance: offline / connecting / connected to N devices, when a change last
- * came in, entries to review; and the way to add a device and to see the devices.
+ * came in, entries to review; and the way to add a device and to see the devices. The Provider
+ * button (its link to HashiCorp Vault or AWS) shows whether or not device sync runs.
  */
 export function VaultSyncBar(props: { vault: OpenVault }) {
   const [dialog, setDialog] = createSignal<'share' | 'devices' | 'audit' | undefined>();
+  // The provider link works without device sync, so its button shows in both cases.
+  const providerButton = () => (
+    <Show when={props.vault.provider}>
+      {(provider) => <VaultProviderButton provider={provider()} vaultName={props.vault.name} />}
+    </Show>
+  );
   return (
     <Show
       when={props.vault.sync}
       fallback={
-        <p class="sync-bar muted" role="status">
-          Sync is unavailable in this tab; the vault works here as usual.
-        </p>
+        <div class="sync-bar">
+          <p class="sync-state muted" role="status">
+            Sync is unavailable in this tab; the vault works here as usual.
+          </p>
+          {providerButton()}
+        </div>
       }
     >
       {(sync) => (
@@ -61,6 +72,7 @@ export function VaultSyncBar(props: { vault: OpenVault }) {
             </Show>
           </p>
           <div class="button-row">
+            {providerButton()}
             <button type="button" class="secondary" onClick={() => setDialog('devices')}>
               {/* A vault with a team lists people and their devices; one without, devices. */}
               <Show when={sync().team()} fallback={<>Devices ({memberCount(sync().devices())})</>}>

@@ -92,6 +92,16 @@ export function createAppState(options: AppStateOptions): AppState {
       setLastLockReason(null);
       setPhase({ name: 'unlocked', session });
     });
+    // Auto sync (issue 16): pull every linked vault that asks for it, and fill memory-only
+    // ones, once per unlock. In the background; a vault that fails says so when opened.
+    void session.providers.autoSyncOnUnlock().then(
+      (report) => {
+        if (report.failed.length > 0) {
+          console.warn(`auto sync: ${report.failed.length} vault(s) could not be pulled`);
+        }
+      },
+      () => undefined,
+    );
   }
 
   async function withProgress<T>(

@@ -51,6 +51,8 @@ export const auditActionLabels: Readonly<Record<AuditAction, string>> = {
   'invite-created': 'Created an invitation',
   'invite-used': 'Used an invitation',
   'key-rotated': 'Rotated the vault key',
+  'provider-pull': 'Pulled from the provider',
+  'provider-push': 'Pushed to the provider',
   trimmed: 'Trimmed old records',
 };
 
@@ -136,6 +138,17 @@ export function recordSubject(record: AuditRecord, names: SubjectNames = {}): st
       return `as ${event.role}`;
     case 'invite-used':
       return `${names.devices ? deviceLabel(names.devices, event.joined) : `device ${event.joined.slice(0, 8)}`} joined`;
+    case 'provider-pull':
+    case 'provider-push': {
+      const counts = [
+        event.added > 0 ? `${event.added} added` : '',
+        event.changed > 0 ? `${event.changed} changed` : '',
+        event.removed > 0 ? `${event.removed} removed` : '',
+        event.conflicts > 0 ? `${event.conflicts} in conflict` : '',
+      ].filter((part) => part !== '');
+      const where = `${event.provider === 'aws' ? 'AWS' : 'Vault'} ${event.path}`;
+      return counts.length > 0 ? `${where}: ${counts.join(', ')}` : `${where}: no change`;
+    }
     case 'trimmed':
       return `${event.chains.reduce((sum, chain) => sum + chain.count, 0)} records before these`;
     default:

@@ -74,6 +74,7 @@ import type {
   VaultDamagedError,
 } from '../../core/vault';
 import { describeCorruption, describeRecord } from './damage';
+import { type ProviderCoreError, providerErrorText } from './error-text-providers';
 import { type TeamCoreError, teamErrorText } from './error-text-teams';
 
 export type { ErrorCode };
@@ -86,6 +87,7 @@ export { errorCode };
  */
 export type CoreError =
   | TeamCoreError
+  | ProviderCoreError
   | AmbiguousVaultNameError
   | AuthenticationError
   | ConfusableNameError
@@ -287,6 +289,11 @@ export function errorText(error: CoreError): string {
     case 'invalid-audit-input':
     case 'invalid-audit-record':
       return teamErrorText(error);
+    case 'provider-settings-invalid':
+    case 'provider-failed':
+    case 'provider-conflict':
+    case 'provider-link-invalid':
+      return providerErrorText(error);
     default:
       return unreachable(error);
   }

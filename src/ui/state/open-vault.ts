@@ -16,6 +16,7 @@ import type {
   VaultCloseReason,
   VisibleEntry,
 } from '../../core/vault';
+import { createVaultProvider, type VaultProvider } from './vault-provider';
 import { startVaultSync, type VaultSyncDeps, type VaultSyncView } from './vault-sync';
 
 /** What an entry form saves. */
@@ -53,6 +54,11 @@ export interface OpenVault {
   readonly sync: VaultSyncView | undefined;
   /** The vault's audit log, written by this device (absent without a device identity). */
   readonly audit: AuditTrail | undefined;
+  /**
+   * The vault's link to an outside secrets manager (absent without the session): while the
+   * vault is open here, Save pushes when the link is on with auto sync, and opening pulls.
+   */
+  readonly provider: VaultProvider | undefined;
   /** The entry as the app may see it: a write-only secret comes without its value. */
   get(name: string): Promise<VisibleEntry | undefined>;
   /** Creates an entry; NameTakenError if the name is in use. */
@@ -69,6 +75,8 @@ export async function createOpenVault(
   syncDeps?: VaultSyncDeps,
   session?: Session,
   auditPolicy?: RetentionPolicy,
+  /** Closes this vault, runs `work`, opens it again (the opener's); for memory-only moves. */
+  reopen?: (work: () => Promise<void>) => Promise<void>,
 ): Promise<OpenVault> {
   const [entries, setEntries] = createSignal<readonly EntrySummary[]>(await handle.list());
   const [nameStyle, setNameStyle] = createSignal<NameStyle>(await handle.nameStyle());
@@ -116,6 +124,17 @@ export async function createOpenVault(
   }
   void audit?.opened().then(() => audit.trim());
   if (audit) sync?.onAuditEvent((event) => void audit.record(auditEventOf(event)));
+  // The provider link lives as long as this opening: its watch pushes after local changes,
+  // and auto sync pulls now (in the background: the vault shows at once, values follow).
+  const provider =
+    session &&
+    createVaultProvider({
+      engine: session.providers,
+      vault: handle,
+      ...(audit ? { record: (event: RecordableAuditEvent) => audit.record(event) } : {}),
+      ...(reopen ? { reopen } : {}),
+    });
+  void provider?.start();
   return {
     id: handle.id,
     name: handle.name,
@@ -135,6 +154,7 @@ export async function createOpenVault(
     closedReason,
     sync,
     audit,
+    provider,
     get: (name) => handle.visibleEntry(name),
     async create(draft) {
       await handle.create(draft.name, draft.value, {
@@ -160,6 +180,7 @@ export async function createOpenVault(
       setNameStyle(style);
     },
     async close() {
+      provider?.stop();
       await audit?.closed();
       audit?.dispose();
       await sync?.stop();

@@ -173,6 +173,11 @@ export interface VaultOpener {
   takeOver(): Promise<void>;
   /** Stops waiting and closes the vault; resolves once the lock is released. */
   dispose(): Promise<void>;
+  /**
+   * Closes the vault, runs `work` (something that needs it closed, like moving it to memory
+   * only), then opens it again, whatever `work` did.
+   */
+  reopen(work: () => Promise<void>): Promise<void>;
 }
 
 export interface VaultOpenerOptions {
@@ -289,6 +294,17 @@ export function createVaultOpener(options: VaultOpenerOptions): VaultOpener {
         );
       } catch (error) {
         if (!disposed) fail(error);
+      }
+    },
+    async reopen(work) {
+      const vault = current;
+      current = undefined;
+      setState({ status: 'opening' });
+      try {
+        await vault?.close();
+        await work();
+      } finally {
+        if (!disposed) void start();
       }
     },
     dispose() {

@@ -7,6 +7,7 @@
 import { bench } from './bench';
 import { benchHooks } from './bench-hooks';
 import { benchLocks } from './bench-locks';
+import { benchProviders } from './bench-providers';
 // Sets window.benchUi: the UI benchmark mounts the app's own components.
 import './bench-ui';
 import { benchSync } from './bench-sync';
@@ -25,6 +26,7 @@ const harness = {
   bench,
   benchHooks,
   benchLocks,
+  benchProviders,
   benchSync,
   sync,
   transport,

@@ -145,6 +145,33 @@ describe('export', () => {
     expect(csvCell('a=b')).toBe('a=b');
   });
 
+  it('a CSV row of a provider sync: the path, the provider and the counts, in their columns', () => {
+    const pull = writeAuditRecord(alice, null, {
+      vault,
+      time: t0,
+      event: {
+        action: 'provider-pull',
+        path: auditLabel('=team/app'),
+        provider: 'aws',
+        added: 2,
+        changed: 1,
+        removed: 0,
+        conflicts: 3,
+      },
+    });
+    const [header, row] = auditToCsv([pull]).split('\r\n');
+    const cells = Object.fromEntries(
+      header!.split(',').map((column, i) => [column, row!.split(',')[i]]),
+    );
+    expect(cells).toMatchObject({
+      action: 'provider-pull',
+      provider_path: "'=team/app",
+      provider: 'aws',
+      provider_counts: 'added=2 changed=1 removed=0 conflicts=3',
+      entry: '',
+    });
+  });
+
   it('a CSV file: header, one CRLF line per record, hostile names neutralised', () => {
     const run = writeAuditRecord(alice, null, {
       vault,
@@ -161,7 +188,7 @@ describe('export', () => {
     expect(lines).toHaveLength(3);
     expect(lines[2]).toBe('');
     expect(lines[0]).toBe(
-      'time,action,entry,new_name,integration,entries,subject_member,role,invite,joined_device,trimmed,member,device,seq,vault,id,prev',
+      'time,action,entry,new_name,integration,entries,subject_member,role,invite,joined_device,trimmed,provider_path,provider,provider_counts,member,device,seq,vault,id,prev',
     );
     expect(lines[1]).toBe(
       [
@@ -171,6 +198,9 @@ describe('export', () => {
         '',
         `"'@evil, ""quoted"" name"`,
         'A B',
+        '',
+        '',
+        '',
         '',
         '',
         '',

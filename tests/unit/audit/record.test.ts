@@ -37,6 +37,24 @@ const everyEvent: RecordableAuditEvent[] = [
   { action: 'invite-created', invite: inviteIdOf(new Uint8Array(16).fill(3)), role: 'viewer' },
   { action: 'invite-used', invite: inviteIdOf(new Uint8Array(16).fill(3)), joined: bob.id },
   { action: 'key-rotated' },
+  {
+    action: 'provider-pull',
+    path: auditLabel('team/app'),
+    provider: 'hashicorp',
+    added: 3,
+    changed: 1,
+    removed: 0,
+    conflicts: 2,
+  },
+  {
+    action: 'provider-push',
+    path: auditLabel('prod/api'),
+    provider: 'aws',
+    added: 0,
+    changed: 4_294_967_295,
+    removed: 7,
+    conflicts: 0,
+  },
 ];
 
 describe('audit records', () => {
@@ -63,6 +81,32 @@ describe('audit records', () => {
     expect(run.event).toMatchObject({ entries: ['A', 'B'] });
   });
 
+  it('provider events: counts and a known provider only, and no other field', () => {
+    const event = {
+      action: 'provider-push',
+      path: auditLabel('team/app'),
+      provider: 'aws',
+      added: 1,
+      changed: 0,
+      removed: 0,
+      conflicts: 0,
+    } as const;
+    const write = (changes: Record<string, unknown>) => () =>
+      writeAuditRecord(alice, null, {
+        vault,
+        time: 1,
+        event: { ...event, ...changes } as unknown as RecordableAuditEvent,
+      });
+    expect(write({})).not.toThrow();
+    expect(write({ provider: 'gcp' })).toThrow(/event.provider/);
+    expect(write({ added: -1 })).toThrow(/event.added/);
+    expect(write({ changed: 1.5 })).toThrow(/event.changed/);
+    expect(write({ removed: 2 ** 32 })).toThrow(/event.removed/);
+    expect(write({ conflicts: '2' })).toThrow(/event.conflicts/);
+    expect(write({ path: 'line\nbreak' })).toThrow(/event.path/);
+    expect(write({ value: 'hunter2' })).toThrow(/"event.value": not a field/);
+  });
+
   it('without a member, the member is undefined', () => {
     const record = writeAuditRecord(alice, null, { vault, time: 0, event: { action: 'export' } });
     expect(readAuditRecord(record.bytes).member).toBeUndefined();
@@ -74,6 +118,26 @@ describe('audit records', () => {
       time: 5,
       event: { action: 'entry-renamed', from: name('A_B'), to: name('C_D') },
     });
+    for (let at = 0; at < record.bytes.length; at++) {
+      expect(() => readAuditRecord(flipped(record.bytes, at))).toThrow(AuditRecordError);
+    }
+  });
+
+  it('a provider record with a flipped byte never reads', () => {
+    const record = writeAuditRecord(alice, null, {
+      vault,
+      time: 5,
+      event: {
+        action: 'provider-push',
+        path: auditLabel('team/app'),
+        provider: 'hashicorp',
+        added: 1,
+        changed: 2,
+        removed: 3,
+        conflicts: 4,
+      },
+    });
+    expect(readAuditRecord(record.bytes).event).toEqual(record.event);
     for (let at = 0; at < record.bytes.length; at++) {
       expect(() => readAuditRecord(flipped(record.bytes, at))).toThrow(AuditRecordError);
     }

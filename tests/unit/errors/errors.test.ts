@@ -87,6 +87,10 @@ const shipped: Readonly<Record<string, ErrorCode>> = {
   AuditInputError: 'invalid-audit-input',
   AuditRecordError: 'invalid-audit-record',
   TeamPermissionError: 'team-not-permitted',
+  ProviderSettingsError: 'provider-settings-invalid',
+  ProviderError: 'provider-failed',
+  RemoteConflictError: 'provider-conflict',
+  ProviderLinkError: 'provider-link-invalid',
 };
 
 /** The list as shipped, in order: `errorCodes` only ever grows at the end. */
@@ -158,6 +162,10 @@ const shippedList: readonly string[] = [
   'invalid-audit-input',
   'invalid-audit-record',
   'team-not-permitted',
+  'provider-settings-invalid',
+  'provider-failed',
+  'provider-conflict',
+  'provider-link-invalid',
 ];
 
 const classes = exportedErrorClasses();

@@ -14,6 +14,7 @@ import * as integrations from '../../../src/core/integrations';
 import * as lock from '../../../src/core/lock';
 import * as masking from '../../../src/core/masking';
 import * as profile from '../../../src/core/profile';
+import * as providers from '../../../src/core/providers';
 import * as references from '../../../src/core/references';
 import * as storage from '../../../src/core/storage';
 import * as sync from '../../../src/core/sync';
@@ -33,6 +34,7 @@ export const coreModules: Readonly<Record<string, Readonly<Record<string, unknow
   lock,
   masking,
   profile,
+  providers,
   references,
   storage,
   sync,
@@ -189,6 +191,28 @@ export const samples: Readonly<Record<string, () => Error>> = {
   AuditInputError: () => new audit.AuditInputError('limit', 'a whole number, at least 1'),
   AuditRecordError: () =>
     new audit.AuditRecordError('signature', "the signature does not verify with its author's key"),
+  // providers
+  ProviderSettingsError: () =>
+    new providers.ProviderSettingsError('address', 'must be an origin without a path'),
+  ProviderError: () =>
+    new providers.ProviderError('hashicorp', 'forbidden', 'list', {
+      status: 403,
+      detail: 'permission denied',
+      path: 'team/app',
+    }),
+  RemoteConflictError: () =>
+    new providers.RemoteConflictError(
+      'aws',
+      'payments',
+      providers.asRemoteVersion('v1'),
+      providers.asRemoteVersion('v2'),
+    ),
+  ProviderLinkError: () =>
+    new providers.ProviderLinkError(
+      'confirm-mismatch',
+      { vaultId },
+      'destroy was not confirmed with the remote path',
+    ),
 };
 
 /** Exported abstract bases: each error core throws extends one, and none is thrown itself. */

@@ -4,7 +4,7 @@ import { openCofferDatabase } from '../../../src/core/storage';
 
 /** What docs/crypto.md, "Records", says IndexedDB holds: stores, key paths and version. */
 describe('the IndexedDB schema as stored', () => {
-  it('has the seven documented stores, their key paths, and version 30', async () => {
+  it('has the eight documented stores, their key paths, and version 40', async () => {
     const name = `coffer-schema-${process.pid}`;
     const db = openCofferDatabase({ indexedDB, IDBKeyRange }, name);
     await db.strict.open();
@@ -15,13 +15,14 @@ describe('the IndexedDB schema as stored', () => {
       request.onerror = () => reject(request.error);
     });
     try {
-      // Dexie declares version(2) and stores it as 2 * 10.
-      expect(raw.version).toBe(30);
+      // Dexie declares version(4) and stores it as 4 * 10.
+      expect(raw.version).toBe(40);
       const stores = [...raw.objectStoreNames].sort();
       expect(stores).toEqual([
         'integrations',
         'keyring',
         'profile',
+        'providers',
         'runs',
         'snapshots',
         'updates',
@@ -37,6 +38,7 @@ describe('the IndexedDB schema as stored', () => {
       expect(keyPaths).toEqual({
         keyring: { keyPath: 'id', indexes: [] },
         profile: { keyPath: 'id', indexes: [] },
+        providers: { keyPath: 'id', indexes: [] },
         vaults: { keyPath: 'id', indexes: [] },
         updates: { keyPath: ['vault', 'seq'], indexes: [] },
         snapshots: { keyPath: 'vault', indexes: [] },
