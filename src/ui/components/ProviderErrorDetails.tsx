@@ -1,5 +1,5 @@
 import { For } from 'solid-js';
-import type { ProviderErrorExplanation } from '../state/provider-errors';
+import type { ProviderErrorExplanation } from '../state/provider-error-types';
 import { ProviderSnippet } from './ProviderSnippet';
 
 /**

@@ -1,22 +1,24 @@
 import { createEffect, createSignal, Match, on, onCleanup, Show, Switch } from 'solid-js';
 import type { ProviderSettings } from '../../core/providers';
 import { useServices } from '../state/context';
-import { awsIamPolicy } from '../state/provider-errors';
 import {
-  createProviderTest,
   hasSavedSecret,
-  mixedContentWarning,
   type ProviderField,
   type ProviderFieldErrors,
   type ProviderForm,
   type ProviderSecretField,
   providerFormFrom,
+  settingsFromProviderForm,
+  showsSaved,
+} from '../state/provider-form';
+import { awsIamPolicy } from '../state/provider-policies';
+import {
+  createProviderTest,
   providersOf,
   saveFailure,
   saveProviderForm,
-  settingsFromProviderForm,
-  showsSaved,
 } from '../state/provider-settings';
+import { mixedContentWarning } from '../state/provider-settings-text';
 import '../styles/providers.css';
 import { ProviderSecretInput } from './ProviderSecretInput';
 import { ProviderSnippet } from './ProviderSnippet';

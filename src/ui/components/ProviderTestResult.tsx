@@ -1,6 +1,7 @@
 import { Match, Show, Switch } from 'solid-js';
 import { explainProviderError } from '../state/provider-errors';
-import { connectedText, identityText, type ProviderTestOutcome } from '../state/provider-settings';
+import type { ProviderTestOutcome } from '../state/provider-settings';
+import { connectedText, identityText } from '../state/provider-settings-text';
 import { ProviderErrorDetails } from './ProviderErrorDetails';
 
 /**

@@ -1,14 +1,10 @@
 import { For, Show } from 'solid-js';
 import type { ProviderSettings } from '../../core/providers';
-import { explainProviderError, type ProviderErrorExplanation } from '../state/provider-errors';
-import {
-  busyText,
-  failedHeadline,
-  heldForDeletion,
-  linkProblemText,
-  remoteIsGone,
-  type VaultProvider,
-} from '../state/vault-provider';
+import type { ProviderErrorExplanation } from '../state/provider-error-types';
+import { explainProviderError } from '../state/provider-errors';
+import type { VaultProvider } from '../state/vault-provider';
+import { heldForDeletion, linkProblemText, remoteIsGone } from '../state/vault-provider-problems';
+import { busyText, failedHeadline } from '../state/vault-provider-text';
 import { ProviderErrorDetails } from './ProviderErrorDetails';
 import { VaultProviderRecreate } from './VaultProviderRecreate';
 

@@ -1,13 +1,12 @@
 import { createSignal, createUniqueId, For } from 'solid-js';
 import {
-  type ConflictChoice,
-  type ConflictChoices,
   choicesFor,
   chooseAll,
   conflictsUnchosen,
-  countOf,
   describeChoices,
-} from '../state/vault-provider';
+} from '../state/vault-provider-choices';
+import { countOf } from '../state/vault-provider-text';
+import type { ConflictChoice, ConflictChoices } from '../state/vault-provider-types';
 
 /**
  * Keys changed both here and at the provider since the last sync: for each, keep mine or take

@@ -1,9 +1,7 @@
 import { createSignal, createUniqueId, Show } from 'solid-js';
-import {
-  describeDeleted,
-  type ProviderLinkView,
-  type VaultProvider,
-} from '../state/vault-provider';
+import type { VaultProvider } from '../state/vault-provider';
+import { describeDeleted } from '../state/vault-provider-problems';
+import type { ProviderLinkView } from '../state/vault-provider-types';
 import { VaultProviderKeepCopy } from './VaultProviderKeepCopy';
 
 type Asking = 'stop' | 'delete' | 'destroy' | undefined;
@@ -101,7 +99,8 @@ export function VaultProviderDanger(props: {
           <p>
             <strong>Delete the remote secret at {props.link.path}?</strong> This is a soft delete:
             it can be restored (HashiCorp KV version 2 keeps the version; AWS keeps the secret for
-            its recovery window). A KV version 1 mount has no soft delete: there it is gone.
+            its recovery window). A KV version 1 mount has no soft delete: Coffer refuses there, and
+            only Destroy removes it.
           </p>
           <div class="button-row">
             <button type="button" class="secondary" onClick={done}>

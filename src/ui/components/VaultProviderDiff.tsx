@@ -1,5 +1,6 @@
 import { For, Show } from 'solid-js';
-import { describeDiff, type LinkChoice, type LinkDiff } from '../state/vault-provider';
+import { describeDiff } from '../state/vault-provider-text';
+import type { LinkChoice, LinkDiff } from '../state/vault-provider-types';
 
 /**
  * The difference between this vault and the remote secret at a first link, by name and count

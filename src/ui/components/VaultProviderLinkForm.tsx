@@ -1,5 +1,6 @@
 import { createSignal, createUniqueId, Show } from 'solid-js';
-import { remotePathProblem, type VaultProvider } from '../state/vault-provider';
+import type { VaultProvider } from '../state/vault-provider';
+import { remotePathProblem } from '../state/vault-provider-problems';
 import { VaultProviderDiff } from './VaultProviderDiff';
 
 /**

@@ -1,9 +1,7 @@
 import { createSignal, createUniqueId, For, Show } from 'solid-js';
-import {
-  linkStatusLines,
-  type ProviderLinkView,
-  type VaultProvider,
-} from '../state/vault-provider';
+import type { VaultProvider } from '../state/vault-provider';
+import { linkStatusLines } from '../state/vault-provider-text';
+import type { ProviderLinkView } from '../state/vault-provider-types';
 import { VaultProviderKeepCopy } from './VaultProviderKeepCopy';
 
 /**

@@ -1,10 +1,8 @@
 import { createSignal, createUniqueId, Show } from 'solid-js';
-import {
-  describeMigration,
-  type ProviderLinkView,
-  remotePathProblem,
-  type VaultProvider,
-} from '../state/vault-provider';
+import type { VaultProvider } from '../state/vault-provider';
+import { remotePathProblem } from '../state/vault-provider-problems';
+import { describeMigration } from '../state/vault-provider-text';
+import type { ProviderLinkView } from '../state/vault-provider-types';
 
 /**
  * Moving the link to another remote path: copy, check the copy, switch, then soft-delete the

@@ -1,5 +1,6 @@
 import { createSignal, Show } from 'solid-js';
-import { settingsBanner, type VaultProvider } from '../state/vault-provider';
+import type { VaultProvider } from '../state/vault-provider';
+import { settingsBanner } from '../state/vault-provider-text';
 import { ProviderSettingsForm } from './ProviderSettingsForm';
 
 /**

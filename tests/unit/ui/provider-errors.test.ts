@@ -12,13 +12,12 @@ import {
 } from '../../../src/core/providers/types';
 import {
   AWS_CORS_HEADERS,
-  awsIamPolicy,
-  explainProviderError,
-  hashicorpPolicy,
   isProviderFailure,
   PROVIDER_FAILURES,
   type ProviderErrorExplanation,
-} from '../../../src/ui/state/provider-errors';
+} from '../../../src/ui/state/provider-error-types';
+import { explainProviderError } from '../../../src/ui/state/provider-errors';
+import { awsIamPolicy, hashicorpPolicy } from '../../../src/ui/state/provider-policies';
 
 const ORIGIN = 'https://coffer.example.org';
 const CANARY = {

@@ -12,25 +12,29 @@ import type {
   ProviderSettings,
 } from '../../../src/core/providers/types';
 import {
-  connectedText,
+  emptyProviderForm,
+  hasSavedSecret,
+  type ProviderForm,
+  providerFormFrom,
+  settingsFromProviderForm,
+  showsSaved,
+} from '../../../src/ui/state/provider-form';
+import {
   createProviderPullAll,
   createProviderTest,
-  emptyProviderForm,
-  formFieldOf,
-  hasSavedSecret,
-  identityText,
-  mixedContentWarning,
-  type ProviderForm,
   type ProviderSettingsApi,
   type PullAllResult,
   progressText,
-  providerFormFrom,
   pullAllSummary,
   saveFailure,
   saveProviderForm,
-  settingsFromProviderForm,
-  showsSaved,
 } from '../../../src/ui/state/provider-settings';
+import {
+  connectedText,
+  formFieldOf,
+  identityText,
+  mixedContentWarning,
+} from '../../../src/ui/state/provider-settings-text';
 
 const CANARY = {
   token: 'hvs.CANARYtoken0001',

@@ -6,31 +6,37 @@ import {
   type SyncOutcome,
 } from '../../../src/core/providers';
 import type { Vault } from '../../../src/core/vault';
+import { createVaultProvider } from '../../../src/ui/state/vault-provider';
 import {
   choicesFor,
   chooseAll,
   conflictsUnchosen,
-  createVaultProvider,
   describeChoices,
+} from '../../../src/ui/state/vault-provider-choices';
+import {
   describeDeleted,
+  heldForDeletion,
+  linkProblemText,
+  remoteIsGone,
+  remotePathProblem,
+} from '../../../src/ui/state/vault-provider-problems';
+import {
   describeDiff,
   describeMigration,
   describeOutcome,
   describeProvider,
   describeStorageMove,
-  heldForDeletion,
-  type LinkOptions,
-  linkProblemText,
   linkStatusLines,
-  type ProviderLinkView,
   providerButtonLabel,
-  remoteIsGone,
-  remotePathProblem,
   settingsBanner,
   timeAgo,
+} from '../../../src/ui/state/vault-provider-text';
+import {
+  type LinkOptions,
+  type ProviderLinkView,
   VaultMustCloseError,
   type VaultProviderEngine,
-} from '../../../src/ui/state/vault-provider';
+} from '../../../src/ui/state/vault-provider-types';
 
 const minute = 60_000;
 const day = 24 * 60 * minute;

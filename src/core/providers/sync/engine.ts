@@ -1,32 +1,27 @@
 /**
  * ProviderSync (`session.providers`): settings, links, and the sync steps between a vault and
- * its remote secret. The merge rules are merge.ts's; the mapping of entries to keys is
- * mapping.ts's; migration and Pull All have their own files. Every operation on one vault's
- * link runs after the previous one finished (a queue per vault), so an auto-save push and a
- * pull the user asked for never interleave.
+ * its remote secret. The public class only; each group of operations has its own file:
+ * engine-core.ts (queues, clients, records), guards.ts, linking.ts, step-runner.ts,
+ * remote-admin.ts, migration-context.ts (with migrate.ts), auto-sync.ts, pull-all.ts. Every
+ * operation on one vault's link runs after the previous one finished (a queue per vault), so
+ * an auto-save push and a pull the user asked for never interleave.
  */
-import { providerSyncEvent } from '../../audit-trail';
 import type { VaultId } from '../../ids';
-import type { JsonValue, Vault } from '../../vault';
-import { providerFor } from '../factory';
-import { checkProviderSettings, effectiveSettings } from '../settings';
-import type { ConnectionReport, DeletedSecret, ProviderSettings, SecretsProvider } from '../types';
-import { canonicalJson } from './digest';
+import type { Vault } from '../../vault';
+import { effectiveSettings } from '../settings';
+import type { ConnectionReport, DeletedSecret, ProviderSettings } from '../types';
+import { AUTO_SAVE_DELAY_MS, autoSyncOnUnlock, watchVault } from './auto-sync';
+import { SyncCore } from './engine-core';
 import { ProviderLinkError } from './errors';
-import type { ProviderLink, VaultProviderRecord } from './link';
-import { applyLocal, pool } from './local';
-import type { LocalPlan } from './merge';
-import { type MigrationContext, migrateLink, resumeLink, undoLink } from './migrate';
+import { defaultPath, normalisePath } from './guards';
+import type { ProviderLink } from './link';
+import { forgetVault, linkVault, setLinkMemoryOnly, setLinkOptions, unlinkVault } from './linking';
+import { migrateLink, resumeLink, undoLink } from './migrate';
+import { migrationContext } from './migration-context';
 import { pullAllPaths } from './pull-all';
-import { ProviderRecords } from './records';
-import {
-  firstLink,
-  PUSH_ATTEMPTS,
-  type Resolution,
-  type StepContext,
-  type StepOptions,
-  syncStep,
-} from './steps';
+import { deleteRemote, destroyRemote, restoreRemote } from './remote-admin';
+import { runStep } from './step-runner';
+import { PUSH_ATTEMPTS, type Resolution } from './steps';
 import type {
   AutoSyncReport,
   LinkChoice,
@@ -41,75 +36,25 @@ import type {
   SyncOutcome,
 } from './types';
 
-export { PUSH_ATTEMPTS };
-/** The quiet time after a local change before `watch` pushes. */
-export const AUTO_SAVE_DELAY_MS = 800;
-
-/** `team/App Config!` -> `team/app-config-`: lowercase, [a-z0-9-_/] kept, others '-', trimmed. */
-export function defaultPath(vaultName: string): string {
-  return vaultName
-    .trim()
-    .toLowerCase()
-    .replace(/[^a-z0-9_/-]/g, '-')
-    .replace(/\/+/g, '/')
-    .replace(/^[-/]+|[-/]+$/g, '');
-}
-
-function normalisePath(vaultId: string, path: string): string {
-  const trimmed = path.trim().replace(/^\/+|\/+$/g, '');
-  if (trimmed === '' || /[\p{Cc}]/u.test(trimmed)) {
-    throw new ProviderLinkError(
-      'bad-path',
-      { vaultId },
-      'a remote path is not empty and has no control characters',
-    );
-  }
-  return trimmed;
-}
-
-function requireLink(vaultId: string, link: ProviderLink | undefined): ProviderLink {
-  if (!link) {
-    throw new ProviderLinkError('not-linked', { vaultId }, `vault ${vaultId} is not linked`);
-  }
-  return link;
-}
-
-function notPending(vaultId: string, link: ProviderLink): void {
-  if (link.migration) {
-    throw new ProviderLinkError(
-      'migration-pending',
-      { vaultId, path: link.path },
-      `vault ${vaultId}: a move of its remote path was interrupted; resume or undo it first`,
-    );
-  }
-}
+export { AUTO_SAVE_DELAY_MS, defaultPath, PUSH_ATTEMPTS };
 
 export class ProviderSync {
-  readonly #deps: ProviderSyncDeps;
-  readonly #records: ProviderRecords;
-  readonly #providers = new Map<string, Promise<SecretsProvider>>();
-  readonly #queues = new Map<string, Promise<unknown>>();
-  /** Memory-only vaults filled since unlock: before that, a missing key is not a deletion. */
-  readonly #loaded = new Set<string>();
-  /** Vaults the engine is writing: their change events are its own, not the user's. */
-  readonly #applying = new Set<string>();
-  readonly #watchers = new Set<() => void>();
+  readonly #core: SyncCore;
 
   constructor(deps: ProviderSyncDeps) {
-    this.#deps = deps;
-    this.#records = new ProviderRecords(deps.db, deps.profileKey);
+    this.#core = new SyncCore(deps);
   }
 
   // ---- settings ------------------------------------------------------------------------------
 
-  async defaults(): Promise<ProviderSettings | undefined> {
-    return (await this.#records.defaults()).settings;
+  defaults(): Promise<ProviderSettings | undefined> {
+    return this.#core.defaults();
   }
 
   /** Saves the profile-wide settings after the client's check (ProviderSettingsError). */
   async saveDefaults(settings: ProviderSettings | undefined): Promise<void> {
-    const checked = settings === undefined ? undefined : this.#check(settings);
-    await this.#records.saveDefaults(checked === undefined ? {} : { settings: checked });
+    const checked = settings === undefined ? undefined : this.#core.check(settings);
+    await this.#core.records.saveDefaults(checked === undefined ? {} : { settings: checked });
   }
 
   async vaultSettings(vaultId: VaultId): Promise<{
@@ -118,7 +63,7 @@ export class ProviderSync {
     override?: ProviderSettings;
     link?: ProviderLink;
   }> {
-    const record = await this.#records.vault(vaultId);
+    const record = await this.#core.records.vault(vaultId);
     const { settings, usesDefaults } = effectiveSettings(await this.defaults(), record.override);
     return {
       usesDefaults,
@@ -130,10 +75,10 @@ export class ProviderSync {
 
   /** Saves (or with `undefined` removes) a vault's own settings; its link stays. */
   saveOverride(vaultId: VaultId, settings: ProviderSettings | undefined): Promise<void> {
-    return this.#serial(vaultId, async () => {
-      const checked = settings === undefined ? undefined : this.#check(settings);
-      const record = await this.#records.vault(vaultId);
-      await this.#records.saveVault(vaultId, {
+    return this.#core.serial(vaultId, async () => {
+      const checked = settings === undefined ? undefined : this.#core.check(settings);
+      const record = await this.#core.records.vault(vaultId);
+      await this.#core.records.saveVault(vaultId, {
         ...(checked ? { override: checked } : {}),
         ...(record.link ? { link: record.link } : {}),
       });
@@ -146,7 +91,7 @@ export class ProviderSync {
     signal?: AbortSignal,
   ): Promise<ConnectionReport> {
     // A client of its own: settings being edited are not kept, nor a login made with them.
-    const provider = await this.#makeClient(settings);
+    const provider = await this.#core.makeClient(settings);
     return provider.test(signal);
   }
 
@@ -156,10 +101,10 @@ export class ProviderSync {
 
   /** The link of a vault, if it has one (ProviderLinkError for a record of the wrong shape). */
   async linkOf(vaultId: VaultId): Promise<ProviderLink | undefined> {
-    return (await this.#records.vault(vaultId)).link;
+    return (await this.#core.records.vault(vaultId)).link;
   }
 
-  // ---- linking -------------------------------------------------------------------------------
+  // ---- linking (linking.ts) ------------------------------------------------------------------
 
   /**
    * Links the vault to `path`. An empty vault takes the remote's keys; an empty (or absent)
@@ -173,7 +118,7 @@ export class ProviderSync {
     options: LinkOptions = {},
     sync: SyncOptions = {},
   ): Promise<LinkOutcome> {
-    return this.#serial(vault.id, () => this.#linkUnion(vault, path, undefined, options, sync));
+    return linkVault(this.#core, vault, path, undefined, options, sync);
   }
 
   /**
@@ -187,39 +132,9 @@ export class ProviderSync {
     options: LinkOptions = {},
     sync: SyncOptions = {},
   ): Promise<SyncOutcome> {
-    const result = await this.#serial(vault.id, () =>
-      this.#linkUnion(vault, path, choice, options, sync),
-    );
+    const result = await linkVault(this.#core, vault, path, choice, options, sync);
     if (result.state !== 'linked') throw new Error('unreachable: a choice was given');
     return result.outcome;
-  }
-
-  async #linkUnion(
-    vault: Vault,
-    rawPath: string,
-    choice: LinkChoice | undefined,
-    options: LinkOptions,
-    sync: SyncOptions,
-  ): Promise<LinkOutcome> {
-    const path = normalisePath(vault.id, rawPath);
-    const record = await this.#records.vault(vault.id);
-    if (record.link) {
-      throw new ProviderLinkError(
-        'already-linked',
-        { vaultId: vault.id, path: record.link.path },
-        `vault ${vault.id} is already linked; unlink it first`,
-      );
-    }
-    const memoryOnly = options.memoryOnly ?? (await this.#storedInMemory(vault.id));
-    const result = await firstLink(await this.#context(vault, record, sync), record, {
-      path,
-      choice,
-      autoSync: options.autoSync ?? true,
-      memoryOnly,
-      ...(sync.signal ? { signal: sync.signal } : {}),
-    });
-    if (result.state === 'linked') this.#loaded.add(vault.id);
-    return result;
   }
 
   /**
@@ -228,18 +143,7 @@ export class ProviderSync {
    * it with `session.setVaultMemoryOnly(id, false, { keepLocalCopy: true })` once it is closed.
    */
   unlink(vault: Vault, options: { keepLocalCopy: boolean }): Promise<void> {
-    return this.#serial(vault.id, async () => {
-      const record = await this.#records.vault(vault.id);
-      const link = requireLink(vault.id, record.link);
-      await this.#records.saveVault(vault.id, record.override ? { override: record.override } : {});
-      this.#loaded.delete(vault.id);
-      if (!options.keepLocalCopy) {
-        const synced = new Set(link.names);
-        for (const entry of await vault.list()) {
-          if (entry.kind !== 'connection' && synced.has(entry.name)) await vault.delete(entry.name);
-        }
-      }
-    });
+    return unlinkVault(this.#core, vault, options);
   }
 
   /**
@@ -248,31 +152,12 @@ export class ProviderSync {
    * wrong shape, or one left by a vault deleted elsewhere. Nothing remote or in the vault changes.
    */
   forget(vaultId: VaultId): Promise<void> {
-    return this.#serial(vaultId, async () => {
-      await this.#records.remove(vaultId);
-      this.#loaded.delete(vaultId);
-    });
-  }
-
-  async #storedInMemory(vaultId: VaultId): Promise<boolean> {
-    const vaults = await this.#deps.vaults.listVaults();
-    return vaults.find((vault) => vault.id === vaultId)?.memoryOnly === true;
+    return forgetVault(this.#core, vaultId);
   }
 
   /** Turns syncing of a link on or off, and auto-sync. */
   setOptions(vaultId: VaultId, options: { autoSync?: boolean; enabled?: boolean }): Promise<void> {
-    return this.#serial(vaultId, async () => {
-      const record = await this.#records.vault(vaultId);
-      const link = requireLink(vaultId, record.link);
-      await this.#records.saveVault(vaultId, {
-        ...record,
-        link: {
-          ...link,
-          ...(options.autoSync === undefined ? {} : { autoSync: options.autoSync }),
-          ...(options.enabled === undefined ? {} : { enabled: options.enabled }),
-        },
-      });
-    });
+    return setLinkOptions(this.#core, vaultId, options);
   }
 
   /**
@@ -287,21 +172,14 @@ export class ProviderSync {
     on: boolean,
     options: { keepLocalCopy?: boolean } = {},
   ): Promise<void> {
-    return this.#serial(vaultId, async () => {
-      const record = await this.#records.vault(vaultId);
-      const link = requireLink(vaultId, record.link);
-      await this.#deps.storageMode?.(vaultId, on, { keepLocalCopy: options.keepLocalCopy ?? true });
-      await this.#records.saveVault(vaultId, { ...record, link: { ...link, memoryOnly: on } });
-      // Off without a local copy: the vault is empty here until pulled, like after an unlock.
-      if (!on && options.keepLocalCopy === false) this.#loaded.delete(vaultId);
-    });
+    return setLinkMemoryOnly(this.#core, vaultId, on, options);
   }
 
-  // ---- sync steps ----------------------------------------------------------------------------
+  // ---- sync steps (step-runner.ts, steps.ts) -------------------------------------------------
 
   /** Brings the remote's changes into the vault; local changes not pushed yet stay. */
   pull(vault: Vault, options: SyncOptions = {}): Promise<SyncOutcome> {
-    return this.#serial(vault.id, () => this.#step(vault, 'pull', options));
+    return this.#core.serial(vault.id, () => runStep(this.#core, vault, 'pull', options));
   }
 
   /**
@@ -309,76 +187,21 @@ export class ProviderSync {
    * again (up to PUSH_ATTEMPTS), so another writer's change is kept, never overwritten.
    */
   push(vault: Vault, options: PushOptions = {}): Promise<SyncOutcome> {
-    return this.#serial(vault.id, () => this.#step(vault, 'push', options));
+    return this.#core.serial(vault.id, () => runStep(this.#core, vault, 'push', options));
   }
 
   /** Settles conflicts: 'mine' writes the vault's value to the remote, 'theirs' takes the remote's. */
   resolve(vault: Vault, choices: Resolution, options: SyncOptions = {}): Promise<SyncOutcome> {
-    return this.#serial(vault.id, () =>
-      this.#step(vault, 'push', { ...options, resolve: choices }),
+    return this.#core.serial(vault.id, () =>
+      runStep(this.#core, vault, 'push', { ...options, resolve: choices }),
     );
   }
 
-  async #step(vault: Vault, mode: 'pull' | 'push', options: StepOptions): Promise<SyncOutcome> {
-    const record = await this.#records.vault(vault.id);
-    const link = requireLink(vault.id, record.link);
-    if (!link.enabled) {
-      throw new ProviderLinkError(
-        'disabled',
-        { vaultId: vault.id, path: link.path },
-        `the link of vault ${vault.id} is paused`,
-      );
-    }
-    notPending(vault.id, link);
-    const outcome = await syncStep(
-      await this.#context(vault, record, options),
-      { ...record, link },
-      mode,
-      options,
-    );
-    if (!outcome.remoteGone) this.#loaded.add(vault.id);
-    return outcome;
-  }
-
-  /** What a step needs of the engine, for one vault. */
-  async #context(
-    vault: Vault,
-    record: VaultProviderRecord,
-    sync: SyncOptions,
-  ): Promise<StepContext> {
-    const provider = await this.#providerFor(vault.id, record);
-    return {
-      vault,
-      provider,
-      now: this.#deps.scheduler.now,
-      loaded: this.#loaded.has(vault.id),
-      apply: (plan) => this.#apply(vault, plan),
-      save: (next) => this.#records.saveVault(vault.id, next),
-      audit: (action, link, counts, conflicts) =>
-        this.#audit(sync, action, link, provider, counts, conflicts),
-    };
-  }
-
-  async #apply(vault: Vault, plan: LocalPlan): Promise<void> {
-    this.#applying.add(vault.id);
-    try {
-      await applyLocal(vault, plan);
-    } finally {
-      this.#applying.delete(vault.id);
-    }
-  }
-
-  // ---- the remote secret ---------------------------------------------------------------------
+  // ---- the remote secret (remote-admin.ts) ---------------------------------------------------
 
   /** Soft-deletes the linked secret (KV v2: undeletable; AWS: a recovery window). */
   deleteRemote(vault: Vault, signal?: AbortSignal): Promise<DeletedSecret> {
-    return this.#serial(vault.id, async () => {
-      const record = await this.#records.vault(vault.id);
-      const link = requireLink(vault.id, record.link);
-      notPending(vault.id, link);
-      const provider = await this.#providerFor(vault.id, record);
-      return provider.delete(link.path, signal);
-    });
+    return deleteRemote(this.#core, vault, signal);
   }
 
   /**
@@ -387,73 +210,41 @@ export class ProviderSync {
    * the link is paused and forgets its base, so a push after re-enabling writes them again.
    */
   destroyRemote(vault: Vault, confirmName: string, signal?: AbortSignal): Promise<void> {
-    return this.#serial(vault.id, async () => {
-      const record = await this.#records.vault(vault.id);
-      const link = requireLink(vault.id, record.link);
-      notPending(vault.id, link);
-      if (confirmName !== link.path) {
-        throw new ProviderLinkError(
-          'confirm-mismatch',
-          { vaultId: vault.id, path: link.path },
-          'type the remote path exactly to destroy it; nothing was deleted',
-        );
-      }
-      const provider = await this.#providerFor(vault.id, record);
-      await provider.destroy(link.path, signal);
-      await this.#records.saveVault(vault.id, {
-        ...record,
-        link: { ...link, enabled: false, remoteVersion: 'absent', base: {}, conflicts: [] },
-      });
-    });
+    return destroyRemote(this.#core, vault, confirmName, signal);
   }
 
   /** Restores a soft-deleted linked secret (KV v2 undelete, AWS RestoreSecret). */
   restoreRemote(vault: Vault, signal?: AbortSignal): Promise<void> {
-    return this.#serial(vault.id, async () => {
-      const record = await this.#records.vault(vault.id);
-      const link = requireLink(vault.id, record.link);
-      const provider = await this.#providerFor(vault.id, record);
-      await provider.restore(link.path, signal);
-    });
+    return restoreRemote(this.#core, vault, signal);
   }
 
-  // ---- migration -----------------------------------------------------------------------------
+  // ---- migration (migrate.ts, migration-context.ts) ------------------------------------------
 
   /** Moves the linked secret to `newPath` (see migrate.ts for the stages). */
   migrate(vault: Vault, newPath: string, signal?: AbortSignal): Promise<MigrateOutcome> {
-    return this.#serial(vault.id, async () =>
-      migrateLink(await this.#migration(vault, signal), normalisePath(vault.id, newPath)),
+    return this.#core.serial(vault.id, async () =>
+      migrateLink(
+        await migrationContext(this.#core, vault, signal),
+        normalisePath(vault.id, newPath),
+      ),
     );
   }
 
   /** Continues an interrupted migration from its recorded stage. */
   resumeMigration(vault: Vault, signal?: AbortSignal): Promise<MigrateOutcome> {
-    return this.#serial(vault.id, async () => resumeLink(await this.#migration(vault, signal)));
+    return this.#core.serial(vault.id, async () =>
+      resumeLink(await migrationContext(this.#core, vault, signal)),
+    );
   }
 
   /** Reverses an interrupted migration: the link points at the old path, the copy is deleted. */
   undoMigration(vault: Vault, signal?: AbortSignal): Promise<MigrateOutcome> {
-    return this.#serial(vault.id, async () => undoLink(await this.#migration(vault, signal)));
+    return this.#core.serial(vault.id, async () =>
+      undoLink(await migrationContext(this.#core, vault, signal)),
+    );
   }
 
-  async #migration(vault: Vault, signal: AbortSignal | undefined): Promise<MigrationContext> {
-    const record = await this.#records.vault(vault.id);
-    const link = requireLink(vault.id, record.link);
-    const provider = await this.#providerFor(vault.id, record);
-    let current: VaultProviderRecord = { ...record, link };
-    return {
-      vaultId: vault.id,
-      provider,
-      link,
-      ...(signal ? { signal } : {}),
-      save: async (next: ProviderLink) => {
-        current = { ...current, link: next };
-        await this.#records.saveVault(vault.id, current);
-      },
-    };
-  }
-
-  // ---- many vaults ---------------------------------------------------------------------------
+  // ---- many vaults, and syncing nobody clicked (pull-all.ts, auto-sync.ts) -------------------
 
   /**
    * Creates a vault for every remote path no vault is linked to, links it and pulls (six at a
@@ -462,14 +253,14 @@ export class ProviderSync {
   pullAll(options: PullAllOptions = {}): Promise<PullAllResult> {
     return pullAllPaths(
       {
-        vaults: this.#deps.vaults,
-        records: this.#records,
+        vaults: this.#core.deps.vaults,
+        records: this.#core.records,
         connect: async () => {
           const settings = await this.defaults();
           if (!settings) {
             throw new ProviderLinkError('no-settings', {}, 'no provider settings are saved');
           }
-          return this.#connect(settings);
+          return this.#core.connect(settings);
         },
         link: (vault, path, memoryOnly, record) =>
           this.link(vault, path, { memoryOnly, autoSync: true }, record ? { record } : {}),
@@ -483,36 +274,8 @@ export class ProviderSync {
    * only in memory, so each unlock fills them again). A vault busy in another tab, or failing,
    * is reported in `failed`; the others go on.
    */
-  async autoSyncOnUnlock(options: { signal?: AbortSignal } = {}): Promise<AutoSyncReport> {
-    const { records } = await this.#records.all();
-    const known = new Map(
-      (await this.#deps.vaults.listVaults()).map((vault) => [vault.id as string, vault]),
-    );
-    const due = [...records].filter(
-      ([id, record]) =>
-        known.has(id) &&
-        record.link?.enabled === true &&
-        record.link.migration === undefined &&
-        (record.link.autoSync || record.link.memoryOnly || known.get(id)?.memoryOnly === true),
-    );
-    const pulled: { vaultId: VaultId; outcome: SyncOutcome }[] = [];
-    const failed: { vaultId: string; error: unknown }[] = [];
-    await pool(due, 3, async ([id]) => {
-      const vaultId = id as VaultId;
-      const sync = options.signal ? { signal: options.signal } : {};
-      try {
-        const open = this.#deps.vaults.openedVault(vaultId);
-        const outcome = open
-          ? await this.pull(open, sync)
-          : await this.#deps.vaults.withVault({ id: vaultId }, (vault) => this.pull(vault, sync), {
-              ifAvailable: true,
-            });
-        pulled.push({ vaultId, outcome });
-      } catch (error) {
-        failed.push({ vaultId, error });
-      }
-    });
-    return { pulled, failed };
+  autoSyncOnUnlock(options: { signal?: AbortSignal } = {}): Promise<AutoSyncReport> {
+    return autoSyncOnUnlock(this.#core, (vault, sync) => this.pull(vault, sync), options);
   }
 
   /**
@@ -525,126 +288,17 @@ export class ProviderSync {
     onOutcome: (result: { outcome: SyncOutcome } | { error: unknown }) => void,
     options: SyncOptions = {},
   ): () => void {
-    let cancel: (() => void) | undefined;
-    let stopped = false;
-    const run = async () => {
-      try {
-        // In the vault's queue, so the check sees every change to the link asked for before it.
-        const due = await this.#serial(vault.id, async () => {
-          const link = (await this.#records.vault(vault.id)).link;
-          return !stopped && link?.enabled === true && link.autoSync && !link.migration;
-        });
-        if (!due) return;
-        onOutcome({ outcome: await this.push(vault, options) });
-      } catch (error) {
-        if (!stopped) onOutcome({ error });
-      }
-    };
-    const offChange = vault.onChange((origin) => {
-      if (origin !== 'local' || stopped || this.#applying.has(vault.id)) return;
-      cancel?.();
-      cancel = this.#deps.scheduler.after(AUTO_SAVE_DELAY_MS, () => {
-        cancel = undefined;
-        void run();
-      });
-    });
-    const stop = () => {
-      stopped = true;
-      cancel?.();
-      offChange();
-      offClose();
-      this.#watchers.delete(stop);
-    };
-    const offClose = vault.onClose(stop);
-    this.#watchers.add(stop);
-    return stop;
+    return watchVault(
+      this.#core,
+      (target, sync) => this.push(target, sync),
+      vault,
+      onOutcome,
+      options,
+    );
   }
 
   /** Drops what the engine holds in memory (clients, their tokens) and stops watchers: the profile locked. */
   dispose(): void {
-    for (const stop of [...this.#watchers]) stop();
-    this.#providers.clear();
-    this.#loaded.clear();
-  }
-
-  // ---- plumbing ------------------------------------------------------------------------------
-
-  #check(settings: ProviderSettings): ProviderSettings {
-    return (this.#deps.checkSettings ?? checkProviderSettings)(settings);
-  }
-
-  async #providerFor(vaultId: string, record: VaultProviderRecord): Promise<SecretsProvider> {
-    const { settings } = effectiveSettings(await this.defaults(), record.override);
-    if (!settings) {
-      throw new ProviderLinkError(
-        'no-settings',
-        { vaultId },
-        `vault ${vaultId} has no provider settings, and the profile has no defaults`,
-      );
-    }
-    return this.#connect(settings);
-  }
-
-  /** One client per distinct settings (a logged-in AppRole token is reused). */
-  #connect(settings: ProviderSettings): Promise<SecretsProvider> {
-    const key = canonicalJson(settings as unknown as JsonValue);
-    let provider = this.#providers.get(key);
-    if (!provider) {
-      provider = this.#makeClient(settings);
-      this.#providers.set(key, provider);
-      provider.catch(() => this.#providers.delete(key));
-    }
-    return provider;
-  }
-
-  async #makeClient(settings: ProviderSettings): Promise<SecretsProvider> {
-    if (this.#deps.connect) return this.#deps.connect(settings);
-    const clients = this.#deps.clients ?? {};
-    return providerFor(settings, {
-      ...clients,
-      fetch: clients.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-      now: clients.now ?? this.#deps.scheduler.now,
-      scheduler: clients.scheduler ?? this.#deps.scheduler,
-    });
-  }
-
-  #serial<T>(vaultId: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.#queues.get(vaultId) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#queues.set(vaultId, settled);
-    void settled.then(() => {
-      if (this.#queues.get(vaultId) === settled) this.#queues.delete(vaultId);
-    });
-    return run;
-  }
-
-  #audit(
-    options: SyncOptions,
-    action: 'provider-pull' | 'provider-push',
-    link: ProviderLink,
-    provider: SecretsProvider,
-    counts: { added: readonly string[]; changed: readonly string[]; removed: readonly string[] },
-    conflicts: number,
-  ): void {
-    if (!options.record) return;
-    const event = providerSyncEvent(action, {
-      path: link.path,
-      provider: provider.kind,
-      added: counts.added.length,
-      changed: counts.changed.length,
-      removed: counts.removed.length,
-      conflicts,
-    });
-    if (!event) return;
-    try {
-      // Auditing must not break the sync it records; a rejected promise is the trail's to report.
-      void Promise.resolve(options.record(event)).catch(() => undefined);
-    } catch {
-      // as above
-    }
+    this.#core.dispose();
   }
 }

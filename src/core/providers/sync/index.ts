@@ -3,7 +3,9 @@
  * or AWS Secrets Manager, synced both ways without silent loss. The module's contract is in
  * ../index.ts; this folder's files: merge.ts (the three-way merge), mapping.ts (entries <->
  * keys), link.ts (the stored link), steps.ts (first link, pull and push), engine.ts
- * (ProviderSync: settings, queues, the remote secret), migrate.ts, pull-all.ts, records.ts.
+ * (ProviderSync, the public class, delegating to engine-core.ts (queues, clients), guards.ts,
+ * linking.ts, step-runner.ts, remote-admin.ts, migration-context.ts and auto-sync.ts),
+ * migrate.ts, pull-all.ts, records.ts.
  */
 export { canonicalJson, digestOf, newSalt, sameValue, type ValueDigest } from './digest';
 export {
