@@ -22,6 +22,7 @@ import {
   createVault,
   dumpStorage,
   seriousAxeViolations,
+  snap,
   unlock,
   watchCsp,
 } from './support';
@@ -53,7 +54,7 @@ async function openProviderDialog(page: Page) {
 test('HashiCorp Vault: CORS explained, link and push exact values, saves push, a concurrent change merged, a conflict shown and resolved', async ({
   page,
   app,
-}) => {
+}, testInfo) => {
   test.setTimeout(180_000);
   const csp = await watchCsp(page);
   const origin = new URL(app.url).origin;
@@ -67,6 +68,8 @@ test('HashiCorp Vault: CORS explained, link and push exact values, saves push, a
   await providers.getByRole('button', { name: 'Test connection' }).click();
   const result = providers.getByRole('status').filter({ hasText: /CORS|allow/ });
   await expect(result).toContainText('CORS');
+  await result.scrollIntoViewIfNeeded();
+  await snap(page, testInfo, 'providers-cors');
   // The operator's exact call, with this page's origin and the server's address.
   await expect(providers.getByText(`allowed_origins="${origin}"`).first()).toBeVisible();
   await expect(providers.getByText(`${vault.url}/v1/sys/config/cors`).first()).toBeVisible();
@@ -181,6 +184,8 @@ test('HashiCorp Vault: CORS explained, link and push exact values, saves push, a
   await review.getByRole('button', { name: 'Push' }).click();
   await expect(review.getByRole('heading', { name: /changed on both sides/ })).toBeVisible();
   await expect(review).toContainText('DB_PASSWORD');
+  await review.getByRole('heading', { name: /changed on both sides/ }).scrollIntoViewIfNeeded();
+  await snap(page, testInfo, 'provider-conflict');
   expect(vault.readDirect('secret', 'payments-api')?.values.DB_PASSWORD).toBe(
     'changed-at-the-remote',
   );

@@ -48,7 +48,7 @@ export function VaultProviderActivity(props: {
         <Show when={props.provider.busy()}>{(action) => <p>{busyText(action())}</p>}</Show>
         <Show when={!props.provider.busy() && props.provider.result()}>
           {(result) => (
-            <div class="notice ok">
+            <div class={`notice ${result().summary.attention ? 'warning' : 'ok'}`}>
               <p>
                 <strong>{result().summary.headline}</strong>
               </p>

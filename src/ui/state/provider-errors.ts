@@ -60,7 +60,9 @@ export function explainProviderError(
   if (isProviderFailure(error)) {
     draft = explain(error, context);
     const said: string[] = [];
-    if (error.detail !== undefined && error.detail !== '') said.push(`“${error.detail}”`);
+    // Only what the server answered: with no answer (CORS, unreachable), the detail is ours.
+    if (error.status !== undefined && error.detail !== undefined && error.detail !== '')
+      said.push(`“${error.detail}”`);
     if (error.status !== undefined) said.push(`HTTP ${error.status}`);
     const where = `${error.operation}${error.path === undefined ? '' : ` ${error.path}`}`;
     body = [

@@ -168,6 +168,7 @@ export function describeOutcome(action: ProviderAction, outcome: SyncOutcomeView
   if (outcome.remoteGone) {
     return {
       headline: `${who}: the remote secret is gone (deleted at the provider); nothing was changed here.`,
+      attention: true,
       details: [
         'Restore it at the provider, write this vault’s keys there again, or stop syncing.',
         ...details,
@@ -192,7 +193,9 @@ export function describeOutcome(action: ProviderAction, outcome: SyncOutcomeView
     parts.length > 0
       ? `${who}: ${parts.join(', ')}.`
       : `${who}: done${outcome.pushed ? ', pushed' : ''}.`;
-  return { headline, details };
+  return outcome.conflicts.length > 0
+    ? { headline, details, attention: true }
+    : { headline, details };
 }
 
 /** The difference a first link shows, and the sentence under its two buttons. */

@@ -78,6 +78,8 @@ export type ProviderAction =
 export interface OutcomeSummary {
   readonly headline: string;
   readonly details: readonly string[];
+  /** Something waits for the user: keys in conflict, or a remote that is gone. */
+  readonly attention?: boolean;
 }
 
 export type ConflictChoices = Readonly<Record<string, ConflictChoice>>;

@@ -362,6 +362,24 @@ describe('audit events and auto-save', () => {
   });
 });
 
+it('watch does not push for a local change that is not an entry (audit records, name style)', async () => {
+  const h = await linked({ A: '1' });
+  const results: unknown[] = [];
+  const stop = h.engine.watch(h.v, (result) => results.push(result));
+  const reads = h.provider.calls.filter((c) => c.op === 'read').length;
+  // A document change that touches no entry, like the audit records every opening writes.
+  await h.v.setNameStyle('environment');
+  await h.v.setNameStyle('default');
+  h.time.advance(AUTO_SAVE_DELAY_MS);
+  // Then an entry change: its push is queued after any push the first change would have made.
+  await h.v.set('B', 'typed');
+  h.time.advance(AUTO_SAVE_DELAY_MS);
+  await expect.poll(() => h.provider.peek('svc')).toStrictEqual({ A: '1', B: 'typed' });
+  await expect.poll(() => results.length).toBe(1);
+  expect(h.provider.calls.filter((c) => c.op === 'read').length).toBe(reads + 1);
+  stop();
+});
+
 describe('the remote secret', () => {
   it('destroy needs the remote path typed back; a wrong name deletes nothing', async () => {
     const h = await linked({ A: '1' });
