@@ -269,6 +269,13 @@ test('AWS Secrets Manager: Pull All makes a vault per secret with exact values; 
   await page.getByRole('button', { name: 'Show', exact: true }).click();
   await expect(page.getByText('"rps"').first()).toBeVisible();
   await page.getByRole('button', { name: 'Back to entries' }).click();
+  // Pull All's first pull is in the new vault's audit log.
+  await page.getByRole('button', { name: 'Audit log' }).click();
+  const audit = page.getByRole('dialog', { name: /Audit log/ });
+  await expect(
+    audit.getByRole('row').filter({ hasText: 'Pulled from the provider' }).first(),
+  ).toContainText('team/app-03');
+  await audit.getByRole('button', { name: 'Close' }).last().click();
 
   // Memory only: the canary value is in the open vault but nowhere at rest.
   await sidebar.getByRole('button', { name: 'memory-vault' }).click();

@@ -16,11 +16,15 @@ import type { VaultId } from '../ids';
 import type { IntegrationsApi } from '../integrations';
 import type { HolderInfo, VaultMutex } from '../lock';
 import {
-  type CorruptDataError,
+  CorruptDataError,
   deleteVaultRecords,
   MemoryVaultStore,
+  mapStorageError,
+  openVaultRecord,
   readSettings,
+  readVaultRows,
   VaultLog,
+  type VaultRow,
   writeSettings,
 } from '../storage';
 import { systemScheduler } from '../time';
@@ -67,6 +71,9 @@ import {
 import { assertNameFree } from './vault-naming';
 
 const lockNameFor = (vaultId: string) => `coffer/vault/${vaultId}`;
+/** Byte-for-byte equality (of sealed rows: nothing secret is compared). */
+const sameBytes = (a: Uint8Array, b: Uint8Array) =>
+  a.length === b.length && a.every((byte, i) => byte === b[i]);
 const newEntryId = () => toBase64url(randomBytes(12));
 
 /** An unlocked profile. Holds the profile key in memory until `lock()`. */
@@ -78,6 +85,13 @@ export class Session {
   #providers: LazyProviders | undefined;
   /** Memory-only vaults' documents: kept while unlocked, zeroed by `lock()`. */
   readonly #memory = new MemoryVaultStore();
+  /**
+   * Vault names createVault has opened, by catalog row id, with the sealed bytes they came
+   * from: a row whose bytes are unchanged is not opened again (the same bytes under the same
+   * key and id open to the same name), so creating many vaults (Pull All) does not open the
+   * whole catalog again for each. Names only, never a key; dropped by `lock()`.
+   */
+  readonly #openedNames = new Map<string, { readonly sealed: Uint8Array; readonly name: string }>();
 
   /** @internal Made by Coffer.createProfile and Coffer.unlock. */
   constructor(
@@ -107,6 +121,30 @@ export class Session {
 
   async #find(selector: VaultSelector, operation: string): Promise<CatalogVault> {
     return findVault((await this.#catalog(operation)).vaults, selector);
+  }
+
+  /**
+   * The vault `selector` names, as `#find` finds it; by id, only its own row is read and opened
+   * (opening a vault stays O(1) in the catalog's size). A row that does not open is not found,
+   * as in `#find`, whose catalog read lists it apart.
+   */
+  async #findOne(selector: VaultSelector, operation: string): Promise<CatalogVault> {
+    if (typeof selector === 'string') return this.#find(selector, operation);
+    const profileKey = this.#key(operation);
+    let row: VaultRow | undefined;
+    try {
+      row = await this.options.db.strict.vaults.get(selector.id);
+    } catch (error) {
+      throw mapStorageError(error, operation);
+    }
+    if (!row) throw new VaultNotFoundError({ id: selector.id });
+    try {
+      const opened = openVaultRecord(profileKey, row);
+      return { ...opened, memoryOnly: opened.metadata.memoryOnly === true };
+    } catch (error) {
+      if (error instanceof CorruptDataError) throw new VaultNotFoundError({ id: selector.id });
+      throw error;
+    }
   }
 
   /** Every readable vault, sorted by name (then id, so two of one name keep their order). */
@@ -174,8 +212,12 @@ export class Session {
   async createVault(name: string, options: CreateVaultOptions = {}): Promise<VaultSummary> {
     const profileKey = this.#key('creating a vault');
     const trimmed = validateVaultName(name);
-    const { vaults } = await this.#catalog('creating a vault');
-    await assertNameFree(trimmed, vaults);
+    const names = await this.#catalogNames(profileKey, 'creating a vault');
+    // assertNameFree reads only the names of the records it is given.
+    await assertNameFree(
+      trimmed,
+      names.map((taken) => ({ metadata: { name: taken } }) as CatalogVault),
+    );
     const id = newVaultId();
     const key = generateKey('vault');
     const createdAt = this.#clock();
@@ -191,6 +233,36 @@ export class Session {
       await this.withVault({ id }, (vault) => vault.setNameStyle(options.nameStyle!));
     }
     return { id, name: trimmed, createdAt, memoryOnly };
+  }
+
+  /**
+   * The names of the catalog's readable vaults, every row read now; a row is opened only if its
+   * bytes differ from the ones its remembered name came from. A row that does not open is left
+   * out, as `readCatalog` leaves it out of `vaults`.
+   */
+  async #catalogNames(profileKey: ProfileKey, operation: string): Promise<string[]> {
+    const rows = await readVaultRows(this.options.db);
+    // The profile may have been locked while the rows were read.
+    this.#key(operation);
+    const names: string[] = [];
+    for (const row of rows) {
+      const known = this.#openedNames.get(row.id);
+      if (known && row.sealed instanceof Uint8Array && sameBytes(known.sealed, row.sealed)) {
+        names.push(known.name);
+        continue;
+      }
+      let opened: ReturnType<typeof openVaultRecord>;
+      try {
+        opened = openVaultRecord(profileKey, row);
+      } catch (error) {
+        if (error instanceof CorruptDataError) continue;
+        throw error;
+      }
+      wipe(opened.key);
+      this.#openedNames.set(row.id, { sealed: row.sealed.slice(), name: opened.metadata.name });
+      names.push(opened.metadata.name);
+    }
+    return names;
   }
 
   /** Renames a vault. Works while it is open elsewhere: the name lives in the catalog. */
@@ -325,7 +397,7 @@ export class Session {
    * const myData = await vault.get('my-item');
    */
   async openVault(selector: VaultSelector, options: OpenVaultOptions = {}): Promise<Vault> {
-    let target = await this.#find(selector, 'opening a vault');
+    let target = await this.#findOne(selector, 'opening a vault');
     const partsFor = (vault: CatalogVault) => ({
       db: this.options.db,
       vaultId: vault.id,
@@ -352,7 +424,7 @@ export class Session {
       this.#key('opening a vault');
       // The holder we waited for may have moved the vault to memory or back: a vault must
       // never be written where its catalog row says it is not kept.
-      const current = await this.#find({ id: target.id }, 'opening a vault');
+      const current = await this.#findOne({ id: target.id }, 'opening a vault');
       if (current.memoryOnly !== target.memoryOnly) {
         void prepared.then(discardPrepared, () => undefined);
         target = current;
@@ -491,6 +563,7 @@ export class Session {
     if (this.#profileKey) wipe(this.#profileKey);
     this.#profileKey = undefined;
     this.#device = undefined;
+    this.#openedNames.clear();
     this.#integrations?.dispose();
     this.#providers?.dispose();
     this.#providers = undefined;

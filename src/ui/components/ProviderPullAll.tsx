@@ -6,6 +6,7 @@ import {
   createProviderPullAll,
   progressText,
   providersOf,
+  pullAllRecorder,
   pullAllSummary,
 } from '../state/provider-settings';
 import { vaultsFor } from '../state/vaults';
@@ -25,7 +26,10 @@ export function ProviderPullAll(props: {
 }) {
   const { app } = useServices();
   const workspace = useWorkspace();
-  const pull = createProviderPullAll(() => providersOf(app.session()));
+  const pull = createProviderPullAll(
+    () => providersOf(app.session()),
+    () => pullAllRecorder(app.session()),
+  );
   const start = async () => {
     await pull.start({ memoryOnly: memoryOnly() });
     // New vaults (all of them, or those made before a cancel or a failure) join the sidebar.

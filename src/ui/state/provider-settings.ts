@@ -11,6 +11,8 @@
  * The form itself is provider-form.ts; its words are provider-settings-text.ts.
  */
 import { type Accessor, createSignal } from 'solid-js';
+import type { RecordableAuditEvent } from '../../core/audit';
+import { AuditTrail } from '../../core/audit-trail';
 import { errorCode } from '../../core/errors';
 import type { Session } from '../../core/profile';
 import type {
@@ -20,6 +22,7 @@ import type {
   ProviderSettings,
   ProviderSettingsError,
 } from '../../core/providers';
+import type { Vault } from '../../core/vault';
 import {
   type ProviderField,
   type ProviderFieldErrors,
@@ -47,7 +50,23 @@ export interface ProviderSettingsApi {
     memoryOnly?: boolean;
     onProgress?: (progress: Progress) => void;
     signal?: AbortSignal;
+    record?: (vault: Vault, event: RecordableAuditEvent) => unknown;
   }): Promise<PullAllResult>;
+}
+
+/**
+ * Pull All's audit hook: each new vault's first pull goes into its own audit log, signed by
+ * this device, like every pull made from the vault's dialog.
+ */
+export function pullAllRecorder(
+  session: Session,
+): (vault: Vault, event: RecordableAuditEvent) => Promise<void> {
+  return async (vault, event) => {
+    const device = await session.device();
+    const trail = AuditTrail.of({ vault, device, clock: Date.now });
+    await trail.record(event);
+    await trail.flush();
+  };
 }
 
 /**
@@ -192,7 +211,10 @@ export interface ProviderPullAll {
   cancel(): void;
 }
 
-export function createProviderPullAll(api: () => ProviderSettingsApi): ProviderPullAll {
+export function createProviderPullAll(
+  api: () => ProviderSettingsApi,
+  record?: () => (vault: Vault, event: RecordableAuditEvent) => unknown,
+): ProviderPullAll {
   const [state, setState] = createSignal<PullAllState>({ state: 'idle' });
   let current: AbortController | undefined;
   return {
@@ -204,8 +226,10 @@ export function createProviderPullAll(api: () => ProviderSettingsApi): ProviderP
       let last: Progress | undefined;
       setState({ state: 'running', progress: undefined });
       try {
+        const recorder = record?.();
         const result = await api().pullAll({
           memoryOnly: options.memoryOnly,
+          ...(recorder ? { record: recorder } : {}),
           signal: mine.signal,
           onProgress: (progress) => {
             last = progress;

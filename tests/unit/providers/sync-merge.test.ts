@@ -58,8 +58,10 @@ describe('the three-way merge, cell by cell (L vault, R remote, B base; _ absent
     });
   }
 
-  it('a key in conflict stays in conflict even when both sides come to agree', () => {
-    expect(mergeOne('same', 'same', 'o', true)?.state).toBe('conflict');
+  it('a key in conflict stays in conflict until both sides agree', () => {
+    expect(mergeOne('mine', 'o', 'o', true)?.state).toBe('conflict');
+    expect(mergeOne('o', 'theirs', 'o', true)?.state).toBe('conflict');
+    expect(mergeOne('same', 'same', 'o', true)?.state).toBe('same');
   });
 
   it('object keys in any order are one value', () => {

@@ -32,6 +32,24 @@ describe('Pull All', () => {
     expect(again.linkedAlready).toHaveLength(total);
   });
 
+  it('hands each new vault, open, to the audit hook, and waits for its save before closing it', async () => {
+    const h = await harness();
+    h.provider.put('one', { A: 'secret-value-1' });
+    h.provider.put('two', { B: 'secret-value-2' });
+    const seen: { vault: string; action: string; open: boolean }[] = [];
+    const result = await h.engine.pullAll({
+      record: async (vault, event) => {
+        // A save that takes a moment: the vault must still be open when it ends.
+        await new Promise((resolve) => setImmediate(resolve));
+        seen.push({ vault: vault.id, action: event.action, open: !vault.closed });
+      },
+    });
+    const ids = result.created.map((c) => c.vaultId).sort();
+    expect(seen.map((s) => s.vault).sort()).toEqual(ids);
+    expect(seen.every((s) => s.action === 'provider-pull' && s.open)).toBe(true);
+    expect(JSON.stringify(seen)).not.toContain('secret-value');
+  });
+
   it(`reads at most ${PULL_ALL_CONCURRENCY} secrets at once`, async () => {
     const provider = new MemoryProvider();
     let inFlight = 0;

@@ -125,10 +125,13 @@ describe('conflicts', () => {
     const push = await h.engine.push(h.v);
     expect(push.conflicts).toEqual(['A']);
     expect(h.provider.peek('svc')?.A).toBe('theirs');
-    // Even when both sides come to agree, the key waits for the user's word.
-    await h.v.set('A', 'theirs');
+    // Nor taken over from the remote by a later pull while the vault still differs...
     expect((await h.engine.pull(h.v)).conflicts).toEqual(['A']);
-    expect((await h.engine.linkOf(h.v.id))?.conflicts).toEqual(['A']);
+    expect(await h.v.get('A')).toBe('mine');
+    // ...until both sides agree: then nothing is left to choose.
+    await h.v.set('A', 'theirs');
+    expect((await h.engine.pull(h.v)).conflicts).toEqual([]);
+    expect((await h.engine.linkOf(h.v.id))?.conflicts).toEqual([]);
   });
 
   it("resolve 'mine' writes the vault's value; 'theirs' takes the remote's; others stay in conflict", async () => {

@@ -262,8 +262,16 @@ export class ProviderSync {
           }
           return this.#core.connect(settings);
         },
-        link: (vault, path, memoryOnly, record) =>
-          this.link(vault, path, { memoryOnly, autoSync: true }, record ? { record } : {}),
+        link: (vault, path, memoryOnly, record, remote) =>
+          linkVault(
+            this.#core,
+            vault,
+            path,
+            undefined,
+            { memoryOnly, autoSync: true },
+            record ? { record } : {},
+            { path, remote },
+          ),
       },
       options,
     );

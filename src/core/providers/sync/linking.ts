@@ -8,10 +8,13 @@ import type { SyncCore } from './engine-core';
 import { ProviderLinkError } from './errors';
 import { normalisePath, requireLink } from './guards';
 import { stepContext } from './step-runner';
-import { firstLink } from './steps';
+import { type FirstLinkOptions, firstLink } from './steps';
 import type { LinkChoice, LinkOptions, LinkOutcome, SyncOptions } from './types';
 
-/** Links `vault` to `rawPath`; without a choice, differing keys give `needs-choice`. */
+/**
+ * Links `vault` to `rawPath`; without a choice, differing keys give `needs-choice`.
+ * `prefetched`: the remote as the caller read it just before (Pull All), for the first attempt.
+ */
 export function linkVault(
   core: SyncCore,
   vault: Vault,
@@ -19,6 +22,7 @@ export function linkVault(
   choice: LinkChoice | undefined,
   options: LinkOptions,
   sync: SyncOptions,
+  prefetched?: FirstLinkOptions['prefetched'],
 ): Promise<LinkOutcome> {
   return core.serial(vault.id, async () => {
     const path = normalisePath(vault.id, rawPath);
@@ -37,6 +41,7 @@ export function linkVault(
       autoSync: options.autoSync ?? true,
       memoryOnly,
       ...(sync.signal ? { signal: sync.signal } : {}),
+      ...(prefetched ? { prefetched } : {}),
     });
     if (result.state === 'linked') core.loaded.add(vault.id);
     return result;

@@ -10,8 +10,9 @@
  *   otherwise         -> conflict: the vault keeps L, the remote keeps R, B stays, and the key
  *                        is never pushed over until `resolve` picks a side
  *
- * A key already in conflict stays in conflict (even if L and R come to agree) until resolved:
- * the user was told about it and decides. Pure functions: no I/O, no clock.
+ * A key already in conflict stays in conflict until resolved, unless L and R have come to agree
+ * meanwhile (someone settled it on one side by hand, or a teammate resolved it): then there is
+ * nothing left to choose and no value to lose. Pure functions: no I/O, no clock.
  */
 import type { JsonValue } from '../../vault';
 import { digestOf, sameValue, type ValueDigest } from './digest';
@@ -54,8 +55,8 @@ function stateOf(
   remote: JsonValue | undefined,
   base: string | undefined,
 ): KeyState {
-  if (input.conflicts.has(key)) return 'conflict';
   if (sameValue(local, remote)) return 'same';
+  if (input.conflicts.has(key)) return 'conflict';
   if (digestOf(input.salt, local) === base) return 'take-remote';
   if (digestOf(input.salt, remote) === base) return 'take-local';
   return 'conflict';

@@ -9,7 +9,7 @@
  */
 import type { JsonValue, Vault } from '../../vault';
 import { RemoteConflictError } from '../errors';
-import type { RemoteVersion, SecretsProvider } from '../types';
+import type { RemoteSecret, RemoteVersion, SecretsProvider } from '../types';
 import { digestOf, newSalt, sameValue } from './digest';
 import { ProviderLinkError } from './errors';
 import type { ProviderLink, VaultProviderRecord } from './link';
@@ -77,6 +77,12 @@ export interface FirstLinkOptions {
   readonly autoSync: boolean;
   readonly memoryOnly: boolean;
   readonly signal?: AbortSignal;
+  /**
+   * The remote as the caller just read it (Pull All reads ahead while earlier vaults are being
+   * written): taken for the first attempt instead of a read if it is of `path`. A retry after
+   * a check-and-set conflict reads again, as always.
+   */
+  readonly prefetched?: { readonly path: string; readonly remote: RemoteSecret | undefined };
 }
 
 /** Links a vault that has none yet (see the module's comment). */
@@ -90,7 +96,10 @@ export async function firstLink(
   let lastConflict: unknown;
   for (let attempt = 0; attempt < PUSH_ATTEMPTS; attempt++) {
     signal?.throwIfAborted();
-    const remote = await provider.read(path, signal);
+    const remote =
+      attempt === 0 && options.prefetched?.path === path
+        ? options.prefetched.remote
+        : await provider.read(path, signal);
     const version = remote?.version ?? 'absent';
     const { local, split } = await sides(ctx.vault, remote?.values ?? {});
     const diff = diffOf(local.tracked, split.tracked);

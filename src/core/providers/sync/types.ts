@@ -109,7 +109,8 @@ export interface PullAllOptions {
   readonly memoryOnly?: boolean;
   readonly onProgress?: (progress: { readonly done: number; readonly total: number }) => void;
   readonly signal?: AbortSignal;
-  readonly record?: (vaultId: VaultId, event: RecordableAuditEvent) => unknown;
+  /** The audit hook for each new vault, given while it is open (the UI records in its trail). */
+  readonly record?: (vault: Vault, event: RecordableAuditEvent) => unknown;
 }
 
 export interface AutoSyncReport {
