@@ -1,6 +1,7 @@
-import { associatedData, fromUtf8, open, type ProfileKey, seal, utf8 } from '../crypto';
+import { associatedData, type ProfileKey, seal, utf8 } from '../crypto';
 import type { CofferDatabase, IntegrationRow } from './db';
-import { CorruptDataError, corruptionReason, mapStorageError, type RecordRef } from './errors';
+import { CorruptDataError, mapStorageError } from './errors';
+import { openSealedJson as openJson } from './sealed-json';
 
 /**
  * Integrations, their grants and their run history at rest (docs/crypto.md, "Records"):
@@ -16,23 +17,6 @@ import { CorruptDataError, corruptionReason, mapStorageError, type RecordRef } f
 
 /** How many runs each integration keeps: older ones are deleted as new ones are saved. */
 export const RUNS_KEPT = 50;
-
-function openJson(profileKey: ProfileKey, sealed: unknown, context: Uint8Array, ref: RecordRef) {
-  let plaintext: Uint8Array;
-  try {
-    if (!(sealed instanceof Uint8Array)) throw new TypeError('not bytes');
-    plaintext = open(profileKey, sealed, context);
-  } catch (error) {
-    throw new CorruptDataError(ref, corruptionReason(error), { cause: error });
-  }
-  try {
-    return JSON.parse(fromUtf8(plaintext)) as unknown;
-  } catch (error) {
-    throw new CorruptDataError(ref, 'malformed', { cause: error });
-  } finally {
-    plaintext.fill(0);
-  }
-}
 
 const integrationContext = (id: string) => associatedData('integration', id);
 const runContext = (integration: string, seq: number) => associatedData('run', integration, seq);

@@ -1,6 +1,7 @@
-import { associatedData, fromUtf8, open, type ProfileKey, seal, utf8 } from '../crypto';
+import { associatedData, type ProfileKey, seal, utf8 } from '../crypto';
 import type { CofferDatabase, ProviderRow } from './db';
-import { CorruptDataError, corruptionReason, mapStorageError } from './errors';
+import { mapStorageError } from './errors';
+import { openSealedJson } from './sealed-json';
 
 /**
  * Provider settings and vault links at rest (docs/crypto.md, "Records"):
@@ -25,21 +26,10 @@ export function sealProviderRecord(
 
 /** Opens a provider row: its JSON, or a CorruptDataError naming it (store, id). */
 export function openProviderRecord(profileKey: ProfileKey, row: ProviderRow): unknown {
-  const ref = { store: 'providers', id: row.id } as const;
-  let plaintext: Uint8Array;
-  try {
-    if (!(row.sealed instanceof Uint8Array)) throw new TypeError('not bytes');
-    plaintext = open(profileKey, row.sealed, providerContext(row.id));
-  } catch (error) {
-    throw new CorruptDataError(ref, corruptionReason(error), { cause: error });
-  }
-  try {
-    return JSON.parse(fromUtf8(plaintext)) as unknown;
-  } catch (error) {
-    throw new CorruptDataError(ref, 'malformed', { cause: error });
-  } finally {
-    plaintext.fill(0);
-  }
+  return openSealedJson(profileKey, row.sealed, providerContext(row.id), {
+    store: 'providers',
+    id: row.id,
+  });
 }
 
 export async function readProviderRow(
