@@ -17,7 +17,8 @@ import { type BrowserContext, test as base, chromium, type Page } from '@playwri
 import { chromiumArgs, chromiumPath } from '../scripts/chromium';
 import { type CofferServer, startCofferServer } from '../src/server/server';
 
-const distDir = new URL('../dist', import.meta.url).pathname;
+// COFFER_DIST_DIR: a build elsewhere (several people testing one checkout, each with a build).
+const distDir = process.env.COFFER_DIST_DIR ?? new URL('../dist', import.meta.url).pathname;
 const harnessDir = new URL('../dist-harness', import.meta.url).pathname;
 
 export interface ServedApp {

@@ -111,6 +111,23 @@ export const errorCodes = [
   'provider-failed',
   'provider-conflict',
   'provider-link-invalid',
+  // history (versions of entries, recently deleted)
+  'version-not-found',
+  'deleted-entry-not-found',
+  'history-settings-invalid',
+  // import and export (src/core/transfer)
+  'import-invalid',
+  'import-refused',
+  'kdbx-failed',
+  'export-refused',
+  // encrypted backups
+  'backup-invalid',
+  'backup-wrong-passphrase',
+  'backup-unsupported',
+  // recovery kit
+  'recovery-code-invalid',
+  'recovery-code-wrong',
+  'recovery-not-set',
 ] as const;
 
 /**
