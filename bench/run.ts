@@ -15,6 +15,8 @@ import { chromium } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium';
 import type { BenchContext, Metric, Workload } from './types';
 import { bundleWorkload } from './workloads/bundle';
+import { historyWorkload } from './workloads/history';
+import { importWorkload } from './workloads/import';
 import { integrationsWorkload } from './workloads/integrations';
 import { lockHandoffWorkload } from './workloads/lock-handoff';
 import { maskWorkload } from './workloads/mask';
@@ -36,6 +38,8 @@ const workloads: readonly Workload[] = [
   maskWorkload,
   rotateWorkload,
   providersWorkload,
+  historyWorkload,
+  importWorkload,
 ];
 
 const { values } = parseArgs({

@@ -172,7 +172,7 @@ test('keyboard only: create the profile, lock, and unlock', async ({ page, app }
   await expect(page.getByRole('heading', { name: 'Settings', level: 2 })).toBeVisible();
   await tabTo(page, page.getByLabel('Lock after inactivity', { exact: true }));
   // On through the rest of the settings (sync, passphrase, storage), around to the header.
-  await tabTo(page, lock, 40);
+  await tabTo(page, lock, 60);
   await page.keyboard.press('Space');
 
   await expect(page.getByRole('heading', { name: 'Unlock Coffer' })).toBeVisible();

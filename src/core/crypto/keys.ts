@@ -15,7 +15,8 @@ export type KeyPurpose =
   | 'transport'
   | 'sync'
   | 'invite'
-  | 'device-seed';
+  | 'device-seed'
+  | 'recovery';
 
 /** A 32-byte symmetric key for one purpose. */
 export type SymmetricKey<P extends KeyPurpose> = Uint8Array & { readonly __keyPurpose: P };
@@ -24,9 +25,10 @@ export type SymmetricKey<P extends KeyPurpose> = Uint8Array & { readonly __keyPu
  * The purposes whose keys seal and open records (`seal`, `open`): the kek (the keyring's wrapped
  * profile key), the profile key (catalog rows, settings, device record), the storage key
  * (update and snapshot rows), the sync key (sync envelopes) and invite keys (join requests and
- * answers). A vault key never seals anything itself: it is only derived from.
+ * answers), and the recovery key (the recovery record's wrapped profile key, like the kek: it
+ * seals nothing else). A vault key never seals anything itself: it is only derived from.
  */
-export type SealingPurpose = 'kek' | 'profile' | 'storage' | 'sync' | 'invite';
+export type SealingPurpose = 'kek' | 'profile' | 'storage' | 'sync' | 'invite' | 'recovery';
 /** The purposes whose keys are derived from (`deriveSubkey`), never used directly. */
 export type RootPurpose = 'vault';
 /** What `deriveSubkey` derives from a root key (docs/crypto.md, "Key hierarchy"). */
@@ -38,6 +40,7 @@ export const sealingPurposes: readonly SealingPurpose[] = [
   'storage',
   'sync',
   'invite',
+  'recovery',
 ];
 export const rootPurposes: readonly RootPurpose[] = ['vault'];
 export const subkeyPurposes: readonly SubkeyPurpose[] = ['storage', 'sync', 'transport'];

@@ -8,12 +8,27 @@ import {
   type KdfPolicy,
   type KdfProgress,
   KeyringDamagedError,
+  type ProfileKey,
   unlockKeyring,
 } from '../crypto';
-import { CorruptDataError, readKeyring, writeKeyring } from '../storage';
-import { NoProfileError, ProfileExistsError } from './errors';
+import {
+  makeRecoveryCode,
+  type NewRecoveryCode,
+  type RecoveryStatus,
+  readRecoveryStatus,
+  recoverWithCode,
+} from '../recovery';
+import { CorruptDataError, deleteRecoveryRecord, readKeyring, writeKeyring } from '../storage';
+import { systemScheduler } from '../time';
+import { NoProfileError, ProfileExistsError, ProfileLockedError } from './errors';
 import { Session } from './session';
 import type { CofferOptions } from './session-types';
+
+/**
+ * Each session's profile key, for the recovery status (which reads the recovery record's date,
+ * sealed under it). The same bytes the Session wipes when it locks; never exported.
+ */
+const sessionKeys = new WeakMap<Session, ProfileKey>();
 
 /**
  * The entry point: a browser's Coffer profile, locked until its passphrase is entered.
@@ -26,6 +41,20 @@ export class Coffer {
 
   get #policy(): KdfPolicy {
     return this.options.kdfPolicy ?? defaultKdfPolicy;
+  }
+
+  #session(profileKey: ProfileKey): Session {
+    const session = new Session(this.options, profileKey, this.#policy);
+    sessionKeys.set(session, profileKey);
+    return session;
+  }
+
+  #keyringOptions(progress?: { onProgress?: KdfProgress }) {
+    return {
+      kdf: this.options.kdf,
+      policy: this.#policy,
+      ...(progress?.onProgress ? { onProgress: progress.onProgress } : {}),
+    };
   }
 
   async hasProfile(): Promise<boolean> {
@@ -44,7 +73,7 @@ export class Coffer {
       ...(progress?.onProgress ? { onProgress: progress.onProgress } : {}),
     });
     await writeKeyring(this.options.db, keyring);
-    return new Session(this.options, profileKey, this.#policy);
+    return this.#session(profileKey);
   }
 
   /**
@@ -73,6 +102,51 @@ export class Coffer {
       throw error;
     }
     if (unlocked.upgraded) await writeKeyring(this.options.db, unlocked.upgraded);
-    return new Session(this.options, unlocked.profileKey, this.#policy);
+    return this.#session(unlocked.profileKey);
+  }
+
+  /**
+   * Forgot the passphrase: the recovery code opens the profile, and `newPassphrase` replaces
+   * the old one (src/core/recovery, recoverWithCode). Every vault stays; the code stays valid.
+   */
+  async recover(
+    code: string,
+    newPassphrase: string,
+    progress?: { onProgress?: KdfProgress },
+  ): Promise<Session> {
+    if (!(await this.hasProfile())) throw new NoProfileError();
+    const db = this.options.db;
+    return this.#session(
+      await recoverWithCode(db, code, newPassphrase, this.#keyringOptions(progress)),
+    );
+  }
+
+  /** A new recovery code (the old one stops working); needs the passphrase. Shown once. */
+  async makeRecoveryCode(
+    passphrase: string,
+    progress?: { onProgress?: KdfProgress },
+  ): Promise<NewRecoveryCode> {
+    const keyring = await readKeyring(this.options.db);
+    if (!keyring) throw new NoProfileError();
+    const now = (this.options.clock ?? systemScheduler.now)();
+    return makeRecoveryCode(
+      this.options.db,
+      keyring,
+      passphrase,
+      this.#keyringOptions(progress),
+      now,
+    );
+  }
+
+  /** Removes the recovery code: from now on only the passphrase opens the profile. */
+  async removeRecoveryCode(): Promise<void> {
+    await deleteRecoveryRecord(this.options.db);
+  }
+
+  /** Whether this profile has a recovery code, and since when (for an unlocked session). */
+  async recoveryStatus(session: Session): Promise<RecoveryStatus> {
+    const key = sessionKeys.get(session);
+    if (!key || session.locked) throw new ProfileLockedError('reading the recovery kit');
+    return readRecoveryStatus(this.options.db, key);
   }
 }

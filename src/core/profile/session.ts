@@ -38,6 +38,14 @@ import {
   validateVaultName,
   vaultView,
 } from '../vault';
+import {
+  commitVaults,
+  type FilledVaultCommit,
+  type FilledVaultDeps,
+  type FilledVaultResult,
+  type StagedVault,
+  stageVault,
+} from './create-filled-vault';
 import { ProfileLockedError, VaultNotFoundError } from './errors';
 import { newVaultId } from './ids';
 import { rewriteKeyring } from './keyring-passphrase';
@@ -510,6 +518,35 @@ export class Session {
     } finally {
       await vault.close();
     }
+  }
+
+  /**
+   * @internal Pull All (src/core/providers): a new vault built in memory and given to `fill`
+   * open; stored by `commitVaults`, many in one transaction (create-filled-vault.ts).
+   */
+  stageVault<T>(
+    name: string,
+    options: CreateVaultOptions,
+    fill: (vault: Vault) => Promise<T>,
+  ): Promise<{ readonly staged: StagedVault; readonly result: T }> {
+    return stageVault(this.#filled(), name, options, fill);
+  }
+
+  /** @internal Stores staged vaults (`stageVault`); one result per vault, in order. */
+  commitVaults(batch: readonly FilledVaultCommit[]): Promise<FilledVaultResult[]> {
+    return commitVaults(this.#filled(), batch);
+  }
+
+  #filled(): FilledVaultDeps {
+    return {
+      db: this.options.db,
+      profileKey: (doing) => this.#key(doing),
+      clock: this.#clock,
+      newId: newEntryId,
+      deviceId: async () => (this.#device ? (await this.#device).id : undefined),
+      memory: this.#memory,
+      catalogNames: (doing) => this.#catalogNames(this.#key(doing), doing),
+    };
   }
 
   /**

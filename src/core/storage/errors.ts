@@ -63,7 +63,9 @@ const describeVaultRecord = (record: RecordRef): string =>
           : record.id === 'grants'
             ? 'the integration grants record'
             : 'the settings record'
-        : 'the keyring';
+        : record.id === 'recovery'
+          ? 'the recovery record'
+          : 'the keyring';
 
 /**
  * A stored record failed to open. It names the record; the other records still open.

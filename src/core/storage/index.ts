@@ -63,6 +63,7 @@ export {
   type MemoryVaultLogOptions,
   MemoryVaultStore,
 } from './memory-vault-log';
+export { addNewVaults, type NewVaultRows } from './new-vault-batch';
 export {
   deleteProviderRow,
   openProviderRecord,
@@ -74,17 +75,21 @@ export {
 export {
   countVaultRecords,
   type DeviceRecordData,
+  deleteRecoveryRecord,
   deleteVaultRecords,
   type OpenedVaultRecord,
   openVaultRecord,
   readDeviceRecord,
   readKeyring,
+  readProfileSealedRecords,
+  readRecoveryRecord,
   readSettings,
   readVaultRows,
   sealVaultRecord,
   type VaultMetadata,
   writeDeviceRecord,
   writeKeyring,
+  writeRecoveryRecord,
   writeSettings,
   writeVaultRow,
 } from './records';

@@ -1,3 +1,4 @@
+import type { Table } from 'dexie';
 import {
   asKey,
   associatedData,
@@ -241,6 +242,58 @@ export async function writeKeyring(db: CofferDatabase, bytes: Uint8Array): Promi
     await db.strict.keyring.put({ id: 'keyring', bytes });
   } catch (error) {
     throw mapStorageError(error, 'saving the keyring');
+  }
+}
+
+/**
+ * The recovery record (docs/crypto.md, "Recovery kit") is a second row of the `keyring` store,
+ * id "recovery". db.ts types that store's key as "keyring" alone; this is the one place that
+ * reaches the same table under the other id.
+ */
+const recoveryTable = (db: CofferDatabase) =>
+  db.strict.keyring as unknown as Table<{ id: 'recovery'; bytes: Uint8Array }, 'recovery'>;
+
+/** The recovery record's bytes, or `undefined` when no recovery code is set. */
+export async function readRecoveryRecord(db: CofferDatabase): Promise<Uint8Array | undefined> {
+  try {
+    return (await recoveryTable(db).get('recovery'))?.bytes;
+  } catch (error) {
+    throw mapStorageError(error, 'reading the recovery record');
+  }
+}
+
+/** One put of one row: a new recovery code replaces the old one (which stops working) at once. */
+export async function writeRecoveryRecord(db: CofferDatabase, bytes: Uint8Array): Promise<void> {
+  try {
+    await recoveryTable(db).put({ id: 'recovery', bytes });
+  } catch (error) {
+    throw mapStorageError(error, 'saving the recovery record');
+  }
+}
+
+/** Removes the recovery record: no recovery code opens the profile any more. */
+export async function deleteRecoveryRecord(db: CofferDatabase): Promise<void> {
+  try {
+    await recoveryTable(db).delete('recovery');
+  } catch (error) {
+    throw mapStorageError(error, 'removing the recovery record');
+  }
+}
+
+/**
+ * The envelopes the profile key has sealed in the `vaults` and `profile` stores (catalog rows,
+ * settings, device record, grants), as stored: recovery checks a recovered key against their
+ * key ids before it replaces the keyring.
+ */
+export async function readProfileSealedRecords(db: CofferDatabase): Promise<Uint8Array[]> {
+  try {
+    const { strict } = db;
+    return await strict.transaction('r', [strict.vaults, strict.profile], async () => {
+      const rows = [...(await strict.vaults.toArray()), ...(await strict.profile.toArray())];
+      return rows.map((row) => row.sealed);
+    });
+  } catch (error) {
+    throw mapStorageError(error, "reading the profile's records");
   }
 }
 

@@ -10,7 +10,16 @@
  *   type: string        (connection)
  *   fields: Y.Map       (connection: field name -> { value: string | null, secret: boolean })
  * }
+ * doc.getMap('history')  EntryId -> Y.Array of versions, oldest first (src/core/vault/history):
+ *   { at: number, by: string (device id, or ''), entry: StoredEntry }
+ * doc.getMap('deleted')  EntryId -> { at: number, by: string, entry: StoredEntry }
+ *   StoredEntry: { kind, name, value?: string (the register's JSON text), writeOnly?: boolean,
+ *                  type?: string, fields?: string (JSON text of the connection's fields) }
+ * meta: historyVersions?: number (versions kept per entry), deletedDays?: number
  * ```
+ *
+ * A version holds JSON text for the same reason the value register does (below): plain Yjs
+ * values would not round-trip every JSON value. Docs: docs/history.md.
  *
  * Each key is its own last-writer-wins register, so devices that change different keys of one
  * entry (one renames it, the other changes its value; two different connection fields) both
@@ -54,6 +63,30 @@ export const ENTRIES_MAP = 'entries';
 export const META_MAP = 'meta';
 
 /**
+ * Name of the top-level map of entries' past versions, by entry id (src/core/vault/history).
+ * @example
+ * const versions = doc.getMap(HISTORY_MAP).get(id);
+ */
+export const HISTORY_MAP = 'history';
+
+/**
+ * Name of the top-level map of recently deleted entries, by entry id (src/core/vault/history).
+ * @example
+ * const deleted = doc.getMap(DELETED_MAP);
+ */
+export const DELETED_MAP = 'deleted';
+
+/**
+ * The top-level maps that hold a vault's content (as opposed to its members, team log, key
+ * epochs and audit log, which belong to the vault's devices). A backup carries these; a vault
+ * restored from one is a new vault whose document holds copies of them. Their values are plain
+ * JSON, Y.Map and Y.Array only.
+ * @example
+ * for (const name of CONTENT_MAPS) copyMap(from.getMap(name), to.getMap(name));
+ */
+export const CONTENT_MAPS: readonly string[] = [META_MAP, ENTRIES_MAP, HISTORY_MAP, DELETED_MAP];
+
+/**
  * Keys of an entry's Y.Map.
  * @example
  * (entries.get(id) as EntryMap).get(EntryKey.name);
@@ -74,7 +107,11 @@ export const EntryKey = {
  * @example
  * doc.getMap(META_MAP).get(MetaKey.nameStyle); // 'environment', or undefined for 'default'
  */
-export const MetaKey = { nameStyle: 'nameStyle' } as const;
+export const MetaKey = {
+  nameStyle: 'nameStyle',
+  historyVersions: 'historyVersions',
+  deletedDays: 'deletedDays',
+} as const;
 
 /**
  * An entry as the document holds it.
@@ -315,4 +352,46 @@ function writeFields(
     }
   }
   return changed;
+}
+
+/**
+ * An entry's content as a version holds it (see the layout at the top): plain JSON whose
+ * values are JSON text, so lib0's encoding cannot alter them.
+ * @example
+ * const stored = snapshotEntry(entries.get(id) as EntryMap, 'API_KEY');
+ */
+export interface StoredEntry {
+  readonly kind: EntryKind;
+  readonly name: string;
+  readonly value?: string;
+  readonly writeOnly?: boolean;
+  readonly type?: string;
+  readonly fields?: string;
+}
+
+/**
+ * The entry's current content as a version records it, or `undefined` when the map is not an
+ * entry this version can read (then no version is recorded: nothing is invented).
+ * @example
+ * const stored = snapshotEntry(entry, name);
+ */
+export function snapshotEntry(entry: EntryMap, name: string): StoredEntry | undefined {
+  const kind: unknown = entry.get(EntryKey.kind);
+  if (kind === 'connection') {
+    const type: unknown = entry.get(EntryKey.type);
+    if (typeof type !== 'string') return undefined;
+    const fields: Record<string, ConnectionField> = {};
+    for (const [fieldName, raw] of sortedFields(entry.get(EntryKey.fields))) {
+      const field = readField(raw);
+      if (field === undefined) return undefined;
+      Object.defineProperty(fields, fieldName, { value: field, enumerable: true });
+    }
+    return { kind, name, type, fields: JSON.stringify(fields) };
+  }
+  if (kind !== 'item' && kind !== 'secret') return undefined;
+  const register = readValueRegister(entry.get(EntryKey.value));
+  if (register === undefined) return undefined;
+  return kind === 'secret'
+    ? { kind, name, value: register.text, writeOnly: entry.get(EntryKey.writeOnly) === true }
+    : { kind, name, value: register.text };
 }

@@ -8,6 +8,7 @@
 import * as Y from 'yjs';
 import { asEntryId, type EntryId, isEntryId } from '../ids';
 import {
+  DELETED_MAP,
   ENTRIES_MAP,
   EntryKey,
   type EntryMap,
@@ -20,6 +21,7 @@ import {
   writeEntry,
 } from './entry-doc';
 import { NameIndex } from './entry-index';
+import { prepareEntryInput } from './entry-input';
 import type { EntryStore, EntryStoreOptions } from './entry-store';
 import type {
   DuplicateName,
@@ -31,7 +33,25 @@ import type {
   SetEntryOptions,
 } from './entry-types';
 import { checkNewName, planWrites, prepareUpdate } from './entry-write-checks';
-import { EntryNotFoundError, InvalidEntryIdError, InvalidNameStyleError } from './errors';
+import {
+  ConfusableNameError,
+  EntryNotFoundError,
+  InvalidEntryIdError,
+  InvalidNameStyleError,
+  NameTakenError,
+} from './errors';
+import {
+  checkHistorySettings,
+  contentOf,
+  DeletedEntryNotFoundError,
+  type HistorySettings,
+  pruneAll,
+  purgeExpired,
+  readDeletedRecord,
+  recordDeletion,
+  recordVersion,
+  writeHistorySettings,
+} from './history';
 import { isValidEntryName } from './names';
 
 /**
@@ -70,6 +90,7 @@ class YjsEntryStore implements EntryStore {
   readonly #newId: () => string;
   readonly #origin: unknown;
   readonly #index = new NameIndex();
+  author: string;
   readonly #observer: (events: Y.YEvent<Y.AbstractType<unknown>>[]) => void;
 
   constructor(doc: Y.Doc, options: EntryStoreOptions) {
@@ -79,6 +100,7 @@ class YjsEntryStore implements EntryStore {
     this.#clock = options.clock;
     this.#newId = options.newId;
     this.#origin = options.origin ?? null;
+    this.author = options.author ?? '';
     for (const id of this.#entries.keys()) this.#reindex(id);
     this.#observer = (events) => this.#onChanges(events);
     this.#entries.observeDeep(this.#observer);
@@ -122,8 +144,22 @@ class YjsEntryStore implements EntryStore {
     return now;
   }
 
-  #transact(change: () => void): void {
-    this.#doc.transact(change, this.#origin);
+  /**
+   * Runs a write as one transaction. Deleted entries whose time is up go in the same one: every
+   * write is also when the recently deleted are purged (docs/history.md).
+   */
+  #transact(change: () => void, now?: number): void {
+    this.#doc.transact(() => {
+      change();
+      if (now !== undefined) purgeExpired(this.#doc, now);
+    }, this.#origin);
+  }
+
+  /** Records the entry's new state as a version; inside the write's transaction. */
+  #record(id: EntryId, now: number): void {
+    const record = this.#index.record(id);
+    const entry = this.#entryMap(id);
+    if (record && entry) recordVersion(this.#doc, id, entry, record.name, now, this.author);
   }
 
   get(name: string): Entry | undefined {
@@ -174,12 +210,13 @@ class YjsEntryStore implements EntryStore {
           entry.set(EntryKey.name, name);
           entry.set(EntryKey.createdAt, now);
         }
-        writeEntry(entry, prepared, now);
+        const changed = writeEntry(entry, prepared, now);
         // Observers run when the outermost transaction ends; a caller's enclosing
         // transaction must still find the entry by name right away.
         this.#reindex(id);
+        if (changed || create) this.#record(id, now);
       }
-    });
+    }, now);
     return steps.map(({ id }) => this.#summary(id));
   }
 
@@ -208,9 +245,10 @@ class YjsEntryStore implements EntryStore {
         entry.set(EntryKey.name, name);
         entry.set(EntryKey.updatedAt, now);
       }
-      writeEntry(entry, prepared, now);
+      const changed = writeEntry(entry, prepared, now);
       this.#reindex(id);
-    });
+      if (changed || renaming) this.#record(id, now);
+    }, now);
     return this.#summary(id);
   }
 
@@ -231,7 +269,8 @@ class YjsEntryStore implements EntryStore {
       entry.set(EntryKey.name, newName);
       entry.set(EntryKey.updatedAt, now);
       this.#reindex(id);
-    });
+      this.#record(id, now);
+    }, now);
   }
 
   delete(name: string): boolean {
@@ -241,11 +280,72 @@ class YjsEntryStore implements EntryStore {
 
   deleteById(id: EntryId): boolean {
     if (!this.#entries.has(id)) return false;
+    const now = this.#now();
     this.#transact(() => {
+      const entry = this.#entryMap(id);
+      const name = this.#index.record(id)?.name;
+      if (entry && name !== undefined) {
+        recordDeletion(this.#doc, id, entry, name, now, this.author);
+      }
       this.#entries.delete(id);
       this.#reindex(id);
-    });
+    }, now);
     return true;
+  }
+
+  restoreDeleted(id: EntryId, name?: string): EntrySummary {
+    const record = readDeletedRecord(this.#doc, id);
+    const content = record && contentOf(record.entry);
+    if (!record || !content || this.#entries.has(id)) throw new DeletedEntryNotFoundError(id);
+    const finalName = name ?? this.#freeName(id, record.entry.name);
+    checkNewName(this.#index, this.nameStyle, id, finalName);
+    const prepared = prepareEntryInput(finalName, content);
+    const now = this.#now();
+    this.#transact(() => {
+      const entry = new Y.Map<unknown>();
+      this.#entries.set(id, entry);
+      entry.set(EntryKey.name, finalName);
+      entry.set(EntryKey.createdAt, now);
+      writeEntry(entry, prepared, now);
+      this.#doc.getMap(DELETED_MAP).delete(id);
+      this.#reindex(id);
+      this.#record(id, now);
+    }, now);
+    return this.#summary(id);
+  }
+
+  /** `name`, or `name_2`, `name_3`… : the first that is free and no look-alike (both styles allow `_`). */
+  #freeName(id: EntryId, name: string): string {
+    for (let n = 1; n <= 100; n++) {
+      const candidate = n === 1 ? name : `${name}_${n}`;
+      try {
+        checkNewName(this.#index, this.nameStyle, id, candidate);
+        return candidate;
+      } catch (error) {
+        if (!(error instanceof NameTakenError || error instanceof ConfusableNameError)) throw error;
+      }
+    }
+    return name; // checkNewName then says why it is refused
+  }
+
+  purgeExpired(): number {
+    if (this.#doc.getMap(DELETED_MAP).size === 0) return 0;
+    const now = this.#now();
+    let purged = 0;
+    this.#transact(() => {
+      purged = purgeExpired(this.#doc, now);
+    });
+    return purged;
+  }
+
+  setHistorySettings(change: Partial<HistorySettings>): void {
+    const checked = checkHistorySettings(change);
+    const now = this.#now();
+    this.#transact(() => {
+      if (writeHistorySettings(this.#meta, checked) && checked.versionsPerEntry !== undefined) {
+        pruneAll(this.#doc, checked.versionsPerEntry);
+      }
+    }, now);
   }
 
   get nameStyle(): NameStyle {

@@ -24,6 +24,17 @@ import type {
 } from './entry-model';
 import { EntryNotFoundError } from './errors';
 import type { EntryReview, SetOptions } from './handle-types';
+import {
+  compareEntryVersions,
+  type DeletedEntry,
+  deletedEntries,
+  type EntryVersion,
+  entryHistory,
+  type HistorySettings,
+  historySettingsOf,
+  restoreEntryVersion,
+  type VersionDiffLine,
+} from './history';
 import { deleteReview, readReviews } from './members';
 
 export abstract class EntryOperations {
@@ -157,6 +168,61 @@ export abstract class EntryOperations {
       store.nameStyle = style;
     });
   }
+
+  /**
+   * The entry's versions, oldest first, in the same order on every device (docs/history.md).
+   * Write-only values are never included (`hidden: true`).
+   */
+  async history(entryId: EntryId): Promise<EntryVersion[]> {
+    return this.read((_store, doc) => entryHistory(doc, entryId));
+  }
+
+  /** The differences from version `a` to version `b` (VersionNotFoundError if one is gone). */
+  async compareVersions(entryId: EntryId, a: number, b: number): Promise<VersionDiffLine[]> {
+    return this.read((_store, doc) => compareEntryVersions(doc, entryId, a, b));
+  }
+
+  /**
+   * Writes version `index` as the entry's current content, a new version (the name stays).
+   * Rejects like `update`, and with VersionNotFoundError; nothing changes on error.
+   */
+  restoreVersion(entryId: EntryId, index: number): Promise<EntrySummary> {
+    return this.writeEntries((store, doc) => restoreEntryVersion(store, doc, entryId, index));
+  }
+
+  /** The vault's Recently deleted list, most recent first; values never included. */
+  async deletedEntries(): Promise<DeletedEntry[]> {
+    return this.read((_store, doc) => deletedEntries(doc, this.now()));
+  }
+
+  /**
+   * Brings a deleted entry back with its history, under `name` or its old name (suffixed
+   * `_2`… if taken). Rejects with DeletedEntryNotFoundError or like a create.
+   */
+  restoreDeleted(entryId: EntryId, name?: string): Promise<EntrySummary> {
+    return this.writeEntries((store) => store.restoreDeleted(entryId, name));
+  }
+
+  /** The vault's retention: versions per entry, days a deleted entry is kept. */
+  async historySettings(): Promise<HistorySettings> {
+    return this.read((_store, doc) => historySettingsOf(doc));
+  }
+
+  /** Changes retention; HistorySettingsError (nothing changed) for a bad value. */
+  setHistorySettings(change: Partial<HistorySettings>): Promise<void> {
+    return this.writeEntries((store) => store.setHistorySettings(change));
+  }
+
+  /**
+   * Purges deleted entries whose time is up now (every entry write does it too). Not done when
+   * the vault opens: a change made before sync listens would never reach the other devices.
+   */
+  purgeExpired(): Promise<number> {
+    return this.writeEntries((store) => store.purgeExpired());
+  }
+
+  /** The vault's clock, for what history shows as expired. */
+  protected abstract now(): number;
 
   /** Entries marked for review after edits made apart, with their current names. */
   reviews(): EntryReview[] {

@@ -13,6 +13,7 @@ import type {
   NameStyle,
   SetEntryOptions,
 } from './entry-types';
+import type { HistorySettings } from './history/settings';
 
 /**
  * What the store needs from its surroundings.
@@ -26,6 +27,8 @@ export interface EntryStoreOptions {
   readonly newId: () => string;
   /** The origin of the store's transactions, so observers can tell local changes apart. */
   readonly origin?: unknown;
+  /** This device's id, recorded as the author of each version (docs/history.md); '' if unset. */
+  readonly author?: string;
 }
 
 /**
@@ -82,6 +85,22 @@ export interface EntryStore {
   /** Deletes the entry `name` (its owner: a duplicate then takes over). True if there was one. */
   delete(name: string): boolean;
   deleteById(id: EntryId): boolean;
+  /**
+   * Brings a recently deleted entry back, same id and history, under `name` or else its old
+   * name (`name_2`, `name_3`… if that is taken or a look-alike is). Passes the checks of a
+   * new name and value: InvalidNameError, NameTakenError, ConfusableNameError,
+   * ValueTooLargeError; DeletedEntryNotFoundError if it is not among the deleted.
+   */
+  restoreDeleted(id: EntryId, name?: string): EntrySummary;
+  /** Purges deleted entries whose time is up now (writes do it too). Returns how many. */
+  purgeExpired(): number;
+  /**
+   * Changes retention (checked first: HistorySettingsError, nothing changed). Lowering the
+   * versions kept prunes every entry's history at once.
+   */
+  setHistorySettings(change: Partial<HistorySettings>): void;
+  /** The device id each version records as its author (EntryStoreOptions.author; '' if unset). */
+  author: string;
   /** The vault's naming style. Changing it checks new names only. */
   nameStyle: NameStyle;
   /** Names that more than one entry carries after a merge, sorted by name. */

@@ -76,6 +76,22 @@ export type {
   RemoteChange,
   SetOptions,
 } from './handle-types';
+export {
+  DEFAULT_HISTORY_SETTINGS,
+  type DeletedEntry,
+  DeletedEntryNotFoundError,
+  diffJson,
+  type EntryVersion,
+  type HistorySettings,
+  HistorySettingsError,
+  type JsonChange,
+  type JsonPath,
+  MAX_DELETED_DAYS,
+  MAX_VERSIONS_PER_ENTRY,
+  type VersionChange,
+  type VersionDiffLine,
+  VersionNotFoundError,
+} from './history';
 export { type JsonValue, validateJsonValue } from './json';
 export { MAX_JSON_DEPTH, MAX_VALUE_BYTES } from './json-limits';
 export { parseJsonText } from './json-text';

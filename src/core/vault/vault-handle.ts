@@ -96,6 +96,7 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
       now: () => parts.clock(),
       setSelf: (id) => {
         this.#selfDeviceId = id;
+        this.#store.author = id;
       },
       introducedBy: parts.introducedBy,
       introducedMembers: parts.introducedMembers,
@@ -230,6 +231,8 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
     this.#damaged = loaded.damaged;
     this.#doc = loaded.doc;
     this.#store = loaded.store;
+    // A store read ahead of the lock has no author yet (docs/history.md).
+    this.#store.author = this.#selfDeviceId ?? '';
   }
 
   #markClosed(reason: VaultCloseReason): void {
@@ -263,6 +266,10 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
 
   protected override checkWriteOnlyUse(): void {
     this.#permissions?.useWriteOnly();
+  }
+
+  protected override now(): number {
+    return this.#parts.clock();
   }
 
   protected override read<T>(read: (store: EntryStore, doc: Y.Doc) => T): T {

@@ -33,6 +33,13 @@ type EntryApi = Pick<
   | 'setNameStyle'
   | 'reviews'
   | 'clearReview'
+  | 'history'
+  | 'compareVersions'
+  | 'restoreVersion'
+  | 'deletedEntries'
+  | 'restoreDeleted'
+  | 'historySettings'
+  | 'setHistorySettings'
 >;
 
 export interface Vault extends EntryApi, AsyncDisposable {
@@ -118,6 +125,13 @@ export function vaultView(handle: VaultHandle): Vault {
     setNameStyle: (style) => handle.setNameStyle(style),
     reviews: () => handle.reviews(),
     clearReview: (name) => handle.clearReview(name),
+    history: (entryId) => handle.history(entryId),
+    compareVersions: (entryId, a, b) => handle.compareVersions(entryId, a, b),
+    restoreVersion: (entryId, index) => handle.restoreVersion(entryId, index),
+    deletedEntries: () => handle.deletedEntries(),
+    restoreDeleted: (entryId, name) => handle.restoreDeleted(entryId, name),
+    historySettings: () => handle.historySettings(),
+    setHistorySettings: (change) => handle.setHistorySettings(change),
     compact: () => handle.compact(),
     close: () => handle.close(),
     [Symbol.asyncDispose]: () => handle.close(),

@@ -1,4 +1,4 @@
-import { createEffect, lazy, Match, Switch } from 'solid-js';
+import { createEffect, createSignal, lazy, Match, Switch } from 'solid-js';
 import { useServices } from '../state/context';
 import { FirstRun } from './FirstRun';
 import { Unlock } from './Unlock';
@@ -7,10 +7,17 @@ import { UpdatePrompt } from './UpdatePrompt';
 // The unlocked app loads while the passphrase is being turned into a key: the first screen
 // (create or unlock) carries only what it needs.
 const Workspace = lazy(() => import('./Workspace').then((m) => ({ default: m.Workspace })));
+// Backups (and the Yjs they read) load only when asked for, or once unlocked.
+const RestoreBackup = lazy(() =>
+  import('./RestoreBackup').then((m) => ({ default: m.RestoreBackup })),
+);
 
 /** The application shell: one screen per phase of the profile. */
 export function App() {
   const { app, updates } = useServices();
+  // "Restore from a backup" on first run: its screen stays until the vaults are in, though the
+  // profile it creates is unlocked before that (the workspace then lists every restored vault).
+  const [restoring, setRestoring] = createSignal(false);
   createEffect(() => {
     if (app.kdfProgress() !== null) void Workspace.preload();
   });
@@ -28,8 +35,11 @@ export function App() {
             <p>Opening Coffer…</p>
           </main>
         </Match>
+        <Match when={restoring()}>
+          <RestoreBackup onCancel={() => setRestoring(false)} onDone={() => setRestoring(false)} />
+        </Match>
         <Match when={app.phase().name === 'first-run'}>
-          <FirstRun />
+          <FirstRun onRestore={() => setRestoring(true)} />
         </Match>
         <Match when={app.phase().name === 'locked'}>
           <Unlock />

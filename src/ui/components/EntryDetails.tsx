@@ -4,6 +4,7 @@ import { entryView } from '../state/entry-view';
 import type { OpenVault } from '../state/open-vault';
 import { ConnectionStatusLine } from './ConnectionStatusLine';
 import { Dialog } from './Dialog';
+import { EntryHistory } from './EntryHistory';
 import { EntrySecretValue } from './EntrySecretValue';
 import '../styles/entries.css';
 
@@ -15,7 +16,7 @@ function timeText(ms: number): string {
  * One entry: its name and kind, its value as the kind allows (items as pretty JSON text,
  * secrets masked until shown, write-only secrets never; a connection's status line, its
  * fields without Coffer's upkeep fields, write-only ones as "Saved"), times, Edit and Delete
- * (confirmed).
+ * (confirmed; the entry goes to Recently deleted), and its History (EntryHistory).
  * The entry is reloaded whenever the vault's list says it changed.
  */
 export function EntryDetails(props: {
@@ -39,6 +40,7 @@ export function EntryDetails(props: {
       return entry ? entryView(entry) : null;
     },
   );
+  const entryId = () => props.vault.entries().find((entry) => entry.name === props.name)?.id;
   const remove = async () => {
     setDeleting(true);
     setDeleteError(null);
@@ -225,7 +227,10 @@ export function EntryDetails(props: {
                   </>
                 }
               >
-                <p>Delete “{entry.name}”? This cannot be undone.</p>
+                <p>
+                  Delete “{entry.name}”? It stays in the vault’s Recently deleted list, with its
+                  history, until the vault’s retention runs out.
+                </p>
                 <Show when={deleteError()}>
                   <p class="notice danger" role="alert">
                     {deleteError()}
@@ -236,6 +241,11 @@ export function EntryDetails(props: {
           )}
         </Match>
       </Switch>
+      {/* Outside the keyed view above, which is rebuilt on every change: a restore must not
+          close the history it was made from. */}
+      <Show when={view.latest && entryId()} keyed>
+        {(id) => <EntryHistory vault={props.vault} entryId={id} entryName={props.name} />}
+      </Show>
     </section>
   );
 }

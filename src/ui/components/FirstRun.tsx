@@ -5,8 +5,11 @@ import { KeyProgress } from './KeyProgress';
 import { PassphraseInput } from './PassphraseInput';
 import { PassphraseStrength } from './PassphraseStrength';
 
-/** First run: create the profile with a passphrase typed twice. */
-export function FirstRun() {
+/**
+ * First run: create the profile with a passphrase typed twice, or (`onRestore`) restore one
+ * from a backup file instead.
+ */
+export function FirstRun(props: { onRestore?: () => void }) {
   const { app } = useServices();
   const [passphrase, setPassphrase] = createSignal('');
   const [repeat, setRepeat] = createSignal('');
@@ -81,7 +84,8 @@ export function FirstRun() {
         </Show>
         <div class="notice warning" role="note">
           <strong>There is no way to recover a forgotten passphrase.</strong> Nobody, including us,
-          can open your vaults without it. Write it down somewhere safe.
+          can open your vaults without it or a recovery code. Write it down somewhere safe, and save
+          the recovery kit offered next.
         </div>
         <label class="checkbox">
           <input
@@ -101,6 +105,11 @@ export function FirstRun() {
           <button type="submit" disabled={busy()}>
             Create profile
           </button>
+          <Show when={props.onRestore}>
+            <button type="button" class="secondary" onClick={() => props.onRestore?.()}>
+              Restore from a backup
+            </button>
+          </Show>
         </div>
       </form>
     </main>

@@ -1,5 +1,7 @@
 import { useServices } from '../state/context';
 import '../styles/settings.css';
+import { RecoverySettings } from './RecoverySettings';
+import { SettingsBackup } from './SettingsBackup';
 import { SettingsPassphrase } from './SettingsPassphrase';
 import { SettingsPreferences } from './SettingsPreferences';
 import { SettingsProviders } from './SettingsProviders';
@@ -8,7 +10,7 @@ import { SettingsSync } from './SettingsSync';
 
 /**
  * The settings screen: preferences, locking, sync, outside secrets managers, the passphrase,
- * and what the browser keeps.
+ * the recovery kit, and what the browser keeps.
  */
 export function SettingsPage() {
   const { app } = useServices();
@@ -28,6 +30,8 @@ export function SettingsPage() {
       <SettingsSync />
       <SettingsProviders />
       <SettingsPassphrase />
+      <RecoverySettings />
+      <SettingsBackup />
       <SettingsStorage />
     </div>
   );

@@ -3,6 +3,7 @@ import { useServices } from '../state/context';
 import { unlockErrorText } from '../state/error-text';
 import { KeyProgress } from './KeyProgress';
 import { PassphraseInput } from './PassphraseInput';
+import { RecoveryForm } from './RecoveryForm';
 
 const lockMessages = {
   manual: 'Locked.',
@@ -16,6 +17,8 @@ export function Unlock() {
   const [passphrase, setPassphrase] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
+  // "Forgot your passphrase?" swaps the form for the recovery code's.
+  const [recovering, setRecovering] = createSignal(false);
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     if (!passphrase()) {
@@ -35,40 +38,45 @@ export function Unlock() {
   };
   return (
     <main class="center-screen">
-      <form class="card" onSubmit={submit} noValidate>
-        <div class="brand">
-          <img src="/favicon.svg" alt="" />
-          <h1>Unlock Coffer</h1>
-        </div>
-        <Show when={app.lastLockReason()}>
-          {(reason) => (
-            <p class="notice" role="status">
-              {lockMessages[reason()]}
+      <Show when={!recovering()} fallback={<RecoveryForm onCancel={() => setRecovering(false)} />}>
+        <form class="card" onSubmit={submit} noValidate>
+          <div class="brand">
+            <img src="/favicon.svg" alt="" />
+            <h1>Unlock Coffer</h1>
+          </div>
+          <Show when={app.lastLockReason()}>
+            {(reason) => (
+              <p class="notice" role="status">
+                {lockMessages[reason()]}
+              </p>
+            )}
+          </Show>
+          <PassphraseInput
+            id="passphrase"
+            label="Passphrase"
+            value={passphrase()}
+            onInput={setPassphrase}
+            autocomplete="current-password"
+            describedBy={error() ? 'unlock-error' : undefined}
+            invalid={!!error()}
+            autofocus
+          />
+          <KeyProgress progress={app.kdfProgress()} label="Unlocking" />
+          <Show when={error()}>
+            <p id="unlock-error" class="error-text" role="alert">
+              {error()}
             </p>
-          )}
-        </Show>
-        <PassphraseInput
-          id="passphrase"
-          label="Passphrase"
-          value={passphrase()}
-          onInput={setPassphrase}
-          autocomplete="current-password"
-          describedBy={error() ? 'unlock-error' : undefined}
-          invalid={!!error()}
-          autofocus
-        />
-        <KeyProgress progress={app.kdfProgress()} label="Unlocking" />
-        <Show when={error()}>
-          <p id="unlock-error" class="error-text" role="alert">
-            {error()}
-          </p>
-        </Show>
-        <div class="button-row">
-          <button type="submit" disabled={busy()}>
-            Unlock
-          </button>
-        </div>
-      </form>
+          </Show>
+          <div class="button-row">
+            <button type="button" class="quiet" onClick={() => setRecovering(true)}>
+              Forgot your passphrase?
+            </button>
+            <button type="submit" disabled={busy()}>
+              Unlock
+            </button>
+          </div>
+        </form>
+      </Show>
     </main>
   );
 }

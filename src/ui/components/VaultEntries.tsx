@@ -4,6 +4,7 @@ import type { OpenVault } from '../state/open-vault';
 import { createEntriesView } from '../state/vault-view';
 import { EntryDetails } from './EntryDetails';
 import { EntryDialog } from './EntryDialog';
+import { RecentlyDeleted } from './RecentlyDeleted';
 import { VaultEntryRow } from './VaultEntryRow';
 import { VaultPagination } from './VaultPagination';
 
@@ -25,6 +26,7 @@ export function VaultEntries(props: { vault: OpenVault }) {
   );
   const [details, setDetails] = createSignal<string | undefined>();
   const [dialog, setDialog] = createSignal<EntryDialogMode | undefined>();
+  const [showDeleted, setShowDeleted] = createSignal(false);
   const total = () => props.vault.entries().length;
   const toReview = createMemo(
     () => new Set(props.vault.sync?.reviews().map((review) => review.entryId) ?? []),
@@ -74,7 +76,23 @@ export function VaultEntries(props: { vault: OpenVault }) {
         >
           New entry
         </button>
+        <button
+          type="button"
+          class="secondary"
+          aria-pressed={showDeleted()}
+          onClick={() => setShowDeleted(!showDeleted())}
+        >
+          Recently deleted
+        </button>
       </div>
+      <Show when={showDeleted()}>
+        <RecentlyDeleted
+          vault={props.vault}
+          onRestored={(name) => {
+            view.reveal(name);
+          }}
+        />
+      </Show>
       {/* A viewer (or a removed device) sees why New entry, Edit and Delete are unavailable. */}
       <Show when={props.vault.sync?.rights().why}>
         {(why) => <p class="muted entry-rights">{why()}</p>}

@@ -3,6 +3,9 @@ import { useServices } from '../state/context';
 import { vaultsFor } from '../state/vaults';
 import { useWorkspace } from '../state/workspace';
 import '../styles/vaults.css';
+import { ExportButton } from './ExportButton';
+import { HistorySettings } from './HistorySettings';
+import { ImportButton } from './ImportButton';
 import { PaneHead } from './PaneHead';
 import { VaultNameStyleSwitch } from './VaultNameStyleSwitch';
 import { VaultSession } from './VaultSession';
@@ -38,8 +41,11 @@ export function VaultPane(props: { id: VaultId }) {
           >
             Delete…
           </button>
+          <ExportButton vault={vaults.current()} />
+          <ImportButton vault={vaults.current()} />
         </div>
         <VaultNameStyleSwitch vault={vaults.current()} />
+        <HistorySettings vault={vaults.current()} />
       </PaneHead>
       <VaultSession id={props.id} vaults={vaults} />
     </section>

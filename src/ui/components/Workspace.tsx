@@ -1,4 +1,15 @@
-import { createEffect, createSignal, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
+import {
+  createEffect,
+  createSignal,
+  lazy,
+  Match,
+  on,
+  onCleanup,
+  onMount,
+  Show,
+  Suspense,
+  Switch,
+} from 'solid-js';
 import type { VaultId } from '../../core/profile';
 import { useServices } from '../state/context';
 import { vaultsFor } from '../state/vaults';
@@ -11,6 +22,14 @@ import { UnreadableVaultPane } from './UnreadableVaultPane';
 import { VaultActionDialogs } from './VaultActionDialogs';
 import { VaultPane } from './VaultPane';
 import { VaultSidebar } from './VaultSidebar';
+
+// Notices that need their own code only once a profile is unlocked: loaded after the workspace.
+const BackupReminder = lazy(() =>
+  import('./BackupReminder').then((m) => ({ default: m.BackupReminder })),
+);
+const RecoveryKitOffer = lazy(() =>
+  import('./RecoveryKitOffer').then((m) => ({ default: m.RecoveryKitOffer })),
+);
 
 /**
  * The unlocked app: header, vault list, and the selected vault or settings. On a wide screen
@@ -113,6 +132,11 @@ export function Workspace() {
           </nav>
         </Show>
         <main class="main">
+          {/* In the main pane, after the header and the vault list in tab order. */}
+          <Suspense>
+            <RecoveryKitOffer />
+            <BackupReminder />
+          </Suspense>
           {/* Only on a phone, where the vault list is a pane of its own. */}
           <Show
             when={inIntegrations()}

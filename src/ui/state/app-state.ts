@@ -1,5 +1,6 @@
 import { type Accessor, batch, createSignal } from 'solid-js';
 import type { Coffer, Session } from '../../core/profile';
+import { createRecoveryKit, type RecoveryKit } from './recovery';
 import { defaultSettings, parseSettings, type Settings } from './settings';
 
 export type Phase =
@@ -38,6 +39,10 @@ export interface AppState {
   start(): Promise<void>;
   createProfile(passphrase: string): Promise<void>;
   unlock(passphrase: string): Promise<void>;
+  /** Forgot the passphrase: the recovery code opens the profile under a new passphrase. */
+  recover(code: string, newPassphrase: string): Promise<void>;
+  /** The recovery kit: make, remove, status, and the offer after first run. */
+  readonly recovery: RecoveryKit;
   lock(reason?: LockReason): Promise<void>;
   updateSettings(patch: Partial<Settings>): Promise<void>;
   /** The unlocked session; throws when locked (components only call it while unlocked). */
@@ -57,6 +62,12 @@ export function createAppState(options: AppStateOptions): AppState {
   const [kdfProgress, setKdfProgress] = createSignal<number | null>(null);
   const [settings, setSettings] = createSignal<Settings>(defaultSettings);
   const [lastLockReason, setLastLockReason] = createSignal<LockReason | null>(null);
+  const recovery = createRecoveryKit(options.coffer, () => {
+    const current = phase();
+    if (current.name !== 'unlocked') throw new Error('the profile is locked');
+    return current.session;
+  });
+
   let lastActivity = clock();
   let lastBroadcast = 0;
   /**
@@ -123,6 +134,7 @@ export function createAppState(options: AppStateOptions): AppState {
     batch(() => {
       setLastLockReason(reason);
       setSettings(defaultSettings);
+      recovery.setOffer(null);
       setPhase({ name: 'locked' });
     });
     await current.session.lock();
@@ -166,6 +178,7 @@ export function createAppState(options: AppStateOptions): AppState {
     kdfProgress,
     settings,
     lastLockReason,
+    recovery,
     async start() {
       setPhase((await options.coffer.hasProfile()) ? { name: 'locked' } : { name: 'first-run' });
     },
@@ -174,6 +187,15 @@ export function createAppState(options: AppStateOptions): AppState {
       const session = await withProgress((onProgress) =>
         options.coffer.createProfile(passphrase, { onProgress }),
       );
+      recovery.setOffer('first-run');
+      await enter(session, locksBefore);
+    },
+    async recover(code, newPassphrase) {
+      const locksBefore = locks;
+      const session = await withProgress((onProgress) =>
+        options.coffer.recover(code, newPassphrase, { onProgress }),
+      );
+      recovery.setOffer('recovered');
       await enter(session, locksBefore);
     },
     async unlock(passphrase) {

@@ -74,7 +74,12 @@ import type {
   VaultDamagedError,
 } from '../../core/vault';
 import { describeCorruption, describeRecord } from './damage';
+import { type BackupCoreError, backupErrorText } from './error-text-backup';
+import { type HistoryCoreError, historyErrorText } from './error-text-history';
+import { type ImportCoreError, importErrorText } from './error-text-import';
+import { type KdbxCoreError, kdbxErrorText } from './error-text-kdbx';
 import { type ProviderCoreError, providerErrorText } from './error-text-providers';
+import { type RecoveryCoreError, recoveryErrorText } from './error-text-recovery';
 import { type TeamCoreError, teamErrorText } from './error-text-teams';
 
 export type { ErrorCode };
@@ -86,6 +91,11 @@ export { errorCode };
  * codes here are exactly `ErrorCode`.
  */
 export type CoreError =
+  | BackupCoreError
+  | KdbxCoreError
+  | ImportCoreError
+  | HistoryCoreError
+  | RecoveryCoreError
   | TeamCoreError
   | ProviderCoreError
   | AmbiguousVaultNameError
@@ -294,6 +304,24 @@ export function errorText(error: CoreError): string {
     case 'provider-conflict':
     case 'provider-link-invalid':
       return providerErrorText(error);
+    case 'backup-invalid':
+    case 'backup-wrong-passphrase':
+    case 'backup-unsupported':
+      return backupErrorText(error);
+    case 'kdbx-failed':
+    case 'export-refused':
+      return kdbxErrorText(error);
+    case 'import-invalid':
+    case 'import-refused':
+      return importErrorText(error);
+    case 'recovery-code-invalid':
+    case 'recovery-code-wrong':
+    case 'recovery-not-set':
+      return recoveryErrorText(error);
+    case 'version-not-found':
+    case 'deleted-entry-not-found':
+    case 'history-settings-invalid':
+      return historyErrorText(error);
     default:
       return unreachable(error);
   }

@@ -4,6 +4,7 @@ import { AuditTrail } from '../../core/audit-trail';
 import type { Session, VaultId, VaultSummary } from '../../core/profile';
 import type { CorruptDataError } from '../../core/storage';
 import type { SyncAuditEvent } from '../../core/sync';
+import type { ImportTarget } from '../../core/transfer';
 import type {
   ConnectionValue,
   EntryChanges,
@@ -59,6 +60,8 @@ export interface OpenVault {
    * vault is open here, Save pushes when the link is on with auto sync, and opening pulls.
    */
   readonly provider: VaultProvider | undefined;
+  /** The vault as an import writes it: its names, naming rule and one all-or-nothing setMany. */
+  readonly importTarget: ImportTarget;
   /** The entry as the app may see it: a write-only secret comes without its value. */
   get(name: string): Promise<VisibleEntry | undefined>;
   /** Creates an entry; NameTakenError if the name is in use. */
@@ -155,6 +158,11 @@ export async function createOpenVault(
     sync,
     audit,
     provider,
+    importTarget: {
+      list: () => handle.list(),
+      nameStyle: () => handle.nameStyle(),
+      setMany: (entries) => handle.setMany(entries),
+    },
     get: (name) => handle.visibleEntry(name),
     async create(draft) {
       await handle.create(draft.name, draft.value, {

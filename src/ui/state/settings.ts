@@ -25,6 +25,10 @@ export interface Settings {
   readonly auditRetentionDays: number;
   /** At most this many audit records per vault; the oldest are trimmed. */
   readonly auditRetentionRecords: number;
+  /** When the last backup of the profile or of a vault was made (ms), or null: never. */
+  readonly lastBackupAt: number | null;
+  /** When the backup reminder was last dismissed (ms): it stays away for one period after. */
+  readonly backupReminderDismissedAt: number | null;
 }
 
 export const defaultSettings: Settings = {
@@ -38,6 +42,8 @@ export const defaultSettings: Settings = {
   hookTimeLimitSeconds: 10,
   auditRetentionDays: 365,
   auditRetentionRecords: 20_000,
+  lastBackupAt: null,
+  backupReminderDismissedAt: null,
 };
 
 /**
@@ -121,5 +127,13 @@ export function parseSettings(saved: unknown): Settings {
       auditRetentionRecordChoices,
       defaultSettings.auditRetentionRecords,
     ),
+    lastBackupAt: isTime(s.lastBackupAt) ? s.lastBackupAt : null,
+    backupReminderDismissedAt: isTime(s.backupReminderDismissedAt)
+      ? s.backupReminderDismissedAt
+      : null,
   };
 }
+
+/** A time in ms since 1970 as settings keep one. */
+const isTime = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value > 0;

@@ -6,6 +6,7 @@
  */
 import { bench } from './bench';
 import { benchHooks } from './bench-hooks';
+import { benchImport } from './bench-import';
 import { benchLocks } from './bench-locks';
 import { benchProviders } from './bench-providers';
 // Sets window.benchUi: the UI benchmark mounts the app's own components.
@@ -25,6 +26,7 @@ const harness = {
   core,
   bench,
   benchHooks,
+  benchImport,
   benchLocks,
   benchProviders,
   benchSync,

@@ -91,6 +91,19 @@ const shipped: Readonly<Record<string, ErrorCode>> = {
   ProviderError: 'provider-failed',
   RemoteConflictError: 'provider-conflict',
   ProviderLinkError: 'provider-link-invalid',
+  VersionNotFoundError: 'version-not-found',
+  DeletedEntryNotFoundError: 'deleted-entry-not-found',
+  HistorySettingsError: 'history-settings-invalid',
+  ImportFormatError: 'import-invalid',
+  ImportRefusedError: 'import-refused',
+  KdbxError: 'kdbx-failed',
+  ExportRefusedError: 'export-refused',
+  BackupInvalidError: 'backup-invalid',
+  BackupWrongPassphraseError: 'backup-wrong-passphrase',
+  BackupUnsupportedError: 'backup-unsupported',
+  RecoveryCodeInvalidError: 'recovery-code-invalid',
+  RecoveryCodeWrongError: 'recovery-code-wrong',
+  RecoveryNotSetError: 'recovery-not-set',
 };
 
 /** The list as shipped, in order: `errorCodes` only ever grows at the end. */
@@ -166,6 +179,19 @@ const shippedList: readonly string[] = [
   'provider-failed',
   'provider-conflict',
   'provider-link-invalid',
+  'version-not-found',
+  'deleted-entry-not-found',
+  'history-settings-invalid',
+  'import-invalid',
+  'import-refused',
+  'kdbx-failed',
+  'export-refused',
+  'backup-invalid',
+  'backup-wrong-passphrase',
+  'backup-unsupported',
+  'recovery-code-invalid',
+  'recovery-code-wrong',
+  'recovery-not-set',
 ];
 
 const classes = exportedErrorClasses();

@@ -4,6 +4,7 @@
  * without a sample here fails tests/unit/errors/errors.test.ts.
  */
 import * as audit from '../../../src/core/audit';
+import * as backup from '../../../src/core/backup';
 import * as connections from '../../../src/core/connections';
 import * as crypto from '../../../src/core/crypto';
 import * as epochs from '../../../src/core/epochs';
@@ -15,15 +16,18 @@ import * as lock from '../../../src/core/lock';
 import * as masking from '../../../src/core/masking';
 import * as profile from '../../../src/core/profile';
 import * as providers from '../../../src/core/providers';
+import * as recovery from '../../../src/core/recovery';
 import * as references from '../../../src/core/references';
 import * as storage from '../../../src/core/storage';
 import * as sync from '../../../src/core/sync';
 import * as team from '../../../src/core/team';
+import * as transfer from '../../../src/core/transfer';
 import * as vault from '../../../src/core/vault';
 
 /** Every core module's exports, by folder. */
 export const coreModules: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   audit,
+  backup,
   connections,
   crypto,
   epochs,
@@ -35,10 +39,12 @@ export const coreModules: Readonly<Record<string, Readonly<Record<string, unknow
   masking,
   profile,
   providers,
+  recovery,
   references,
   storage,
   sync,
   team,
+  transfer,
   vault,
 };
 
@@ -213,6 +219,22 @@ export const samples: Readonly<Record<string, () => Error>> = {
       { vaultId },
       'destroy was not confirmed with the remote path',
     ),
+  VersionNotFoundError: () => new vault.VersionNotFoundError('abc', 3, 2),
+  DeletedEntryNotFoundError: () => new vault.DeletedEntryNotFoundError('abc'),
+  HistorySettingsError: () =>
+    new vault.HistorySettingsError('versionsPerEntry', 'a whole number from 1 to 1000', '0'),
+  ImportFormatError: () =>
+    new transfer.ImportFormatError('dotenv', { line: 12 }, 'a quoted value is never closed'),
+  ImportRefusedError: () =>
+    new transfer.ImportRefusedError('too-large', 'the file has 61 MB; the limit is 50 MB'),
+  KdbxError: () => new transfer.KdbxError('wrong-key'),
+  ExportRefusedError: () => new transfer.ExportRefusedError('not-confirmed'),
+  BackupInvalidError: () => new backup.BackupInvalidError('chunk', 2),
+  BackupWrongPassphraseError: () => new backup.BackupWrongPassphraseError(),
+  BackupUnsupportedError: () => new backup.BackupUnsupportedError('version', 2),
+  RecoveryCodeInvalidError: () => new recovery.RecoveryCodeInvalidError('check', 2),
+  RecoveryCodeWrongError: () => new recovery.RecoveryCodeWrongError(),
+  RecoveryNotSetError: () => new recovery.RecoveryNotSetError(),
 };
 
 /** Exported abstract bases: each error core throws extends one, and none is thrown itself. */

@@ -1,0 +1,121 @@
+/**
+ * The read side of history: stored versions and deleted records, checked as they are read.
+ * Anything malformed (a damaged or newer peer's write) is skipped rather than thrown, so one bad
+ * version never hides the others.
+ */
+import * as Y from 'yjs';
+import { DELETED_MAP, HISTORY_MAP, type StoredEntry } from '../entry-doc';
+import { ENTRY_KINDS, type EntryKind } from '../entry-types';
+
+/**
+ * One version as stored: when (the writing device's clock), which device, and the entry.
+ * @example
+ * const version: StoredVersion = { at: Date.now(), by: deviceId, entry: { kind: 'item', name: 'a', value: '1' } };
+ */
+export interface StoredVersion {
+  readonly at: number;
+  readonly by: string;
+  readonly entry: StoredEntry;
+}
+
+const isText = (raw: unknown): raw is string => typeof raw === 'string';
+
+function readStoredEntry(raw: unknown): StoredEntry | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { kind, name, value, writeOnly, type, fields } = raw as Record<string, unknown>;
+  if (!ENTRY_KINDS.includes(kind as EntryKind) || !isText(name)) return undefined;
+  if (kind === 'connection') {
+    return isText(type) && isText(fields) ? { kind, name, type, fields } : undefined;
+  }
+  if (!isText(value)) return undefined;
+  return kind === 'secret'
+    ? { kind, name, value, writeOnly: writeOnly === true }
+    : { kind: kind as EntryKind, name, value };
+}
+
+/**
+ * One stored version or deleted record, or `undefined` if malformed.
+ * @example
+ * readStoredVersion(versions.get(0));
+ */
+export function readStoredVersion(raw: unknown): StoredVersion | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { at, by, entry } = raw as Record<string, unknown>;
+  if (typeof at !== 'number' || !Number.isFinite(at) || !isText(by)) return undefined;
+  const stored = readStoredEntry(entry);
+  return stored === undefined ? undefined : { at, by, entry: stored };
+}
+
+/**
+ * The entry's versions as stored, oldest first, each with its position in the array (what
+ * `restoreVersion` takes). Malformed versions are left out but keep their position.
+ * @example
+ * for (const { index, version } of readIndexedVersions(doc, id)) console.warn(index, version.at);
+ */
+export function readIndexedVersions(
+  doc: Y.Doc,
+  id: string,
+): { index: number; version: StoredVersion }[] {
+  const versions = doc.getMap(HISTORY_MAP).get(id);
+  if (!(versions instanceof Y.Array)) return [];
+  const out: { index: number; version: StoredVersion }[] = [];
+  (versions as Y.Array<unknown>).forEach((raw, index) => {
+    const version = readStoredVersion(raw);
+    if (version !== undefined) out.push({ index, version });
+  });
+  return out;
+}
+
+/**
+ * The entry's readable versions, oldest first.
+ * @example
+ * readStoredVersions(doc, id).at(-1)?.entry.name;
+ */
+export function readStoredVersions(doc: Y.Doc, id: string): StoredVersion[] {
+  return readIndexedVersions(doc, id).map(({ version }) => version);
+}
+
+/**
+ * The number of slots in the entry's history array (readable or not).
+ * @example
+ * versionCount(doc, id); // 3
+ */
+export function versionCount(doc: Y.Doc, id: string): number {
+  const versions = doc.getMap(HISTORY_MAP).get(id);
+  return versions instanceof Y.Array ? versions.length : 0;
+}
+
+/**
+ * The version at `index` of the entry's history, or `undefined` (none, or malformed).
+ * @example
+ * readVersionAt(doc, id, 0);
+ */
+export function readVersionAt(doc: Y.Doc, id: string, index: number): StoredVersion | undefined {
+  const versions = doc.getMap(HISTORY_MAP).get(id);
+  if (!(versions instanceof Y.Array) || !Number.isInteger(index)) return undefined;
+  if (index < 0 || index >= versions.length) return undefined;
+  return readStoredVersion(versions.get(index));
+}
+
+/**
+ * The deleted record of an entry, or `undefined`.
+ * @example
+ * readDeletedRecord(doc, id)?.at;
+ */
+export function readDeletedRecord(doc: Y.Doc, id: string): StoredVersion | undefined {
+  return readStoredVersion(doc.getMap(DELETED_MAP).get(id));
+}
+
+/**
+ * Every readable deleted record, by entry id.
+ * @example
+ * for (const [id, record] of readDeletedRecords(doc)) console.warn(id, record.entry.name);
+ */
+export function readDeletedRecords(doc: Y.Doc): [string, StoredVersion][] {
+  const out: [string, StoredVersion][] = [];
+  for (const id of doc.getMap(DELETED_MAP).keys()) {
+    const record = readDeletedRecord(doc, id);
+    if (record !== undefined) out.push([id, record]);
+  }
+  return out;
+}
