@@ -102,7 +102,7 @@ describe('key purposes: the run-time check', () => {
     expect(error.code).toBe('wrong-key-purpose');
     expect(error.operation).toBe('seal');
     expect(error.actual).toBe('vault');
-    expect(error.expected).toEqual(['kek', 'profile', 'storage', 'sync', 'invite']);
+    expect(error.expected).toEqual(['kek', 'profile', 'storage', 'sync', 'invite', 'recovery']);
     const hex = Buffer.from(vaultKey).toString('hex');
     expect(error.message).not.toContain(hex);
     expect(error.message).not.toContain(Buffer.from(vaultKey).toString('base64url'));

@@ -4,7 +4,7 @@
  * (a RangeError reading past the end, an XML parser's error) for files cut short.
  */
 import { KdbxError } from './errors';
-import { checkSignature, kdbx3PayloadAligned } from './signature';
+import { checkSignature, headerEnd, kdbx3PayloadAligned, kdbx4HeaderSealed } from './signature';
 
 /**
  * Maps whatever kdbxweb rejected with to a KdbxError. Only kdbxweb's code goes into `detail`:
@@ -20,10 +20,17 @@ export function toKdbxError(error: unknown, bytes: ArrayBuffer): KdbxError {
       if (checkSignature(bytes).major === 3 && kdbx3PayloadAligned(bytes) === false) {
         return new KdbxError('damaged', 'the encrypted part is cut short', options);
       }
+      // KDBX 4 checks the header's HMAC first: a file cut inside it fails the same way.
+      if (checkSignature(bytes).major === 4 && !kdbx4HeaderSealed(bytes)) {
+        return new KdbxError('damaged', 'the header is cut short', options);
+      }
       return new KdbxError('wrong-key', undefined, options);
     case 'InvalidVersion':
     case 'Unsupported':
     case 'NotImplemented':
+      if (headerEnd(bytes, checkSignature(bytes).major) === undefined) {
+        return new KdbxError('damaged', 'the header is cut short', options);
+      }
       // kdbxweb names what it lacks ("Error Unsupported: bad kdf"): structure, never a value.
       return new KdbxError(
         'unsupported',

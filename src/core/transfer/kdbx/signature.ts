@@ -61,3 +61,33 @@ export function kdbx3PayloadAligned(bytes: ArrayBuffer): boolean | undefined {
   }
   return undefined;
 }
+
+/**
+ * Where the outer header ends (just after its end field, id 0), or undefined when the file is
+ * cut before it. A header cut short makes kdbxweb read a field from the bytes it has and call
+ * it "Unsupported" (a cipher id of four bytes instead of sixteen); this tells damage from a
+ * real unsupported choice.
+ */
+export function headerEnd(bytes: ArrayBuffer, major: number): number | undefined {
+  const view = new DataView(bytes);
+  // KDBX 4 fields: uint8 id, uint32 length; KDBX 3: uint8 id, uint16 length.
+  const sizeBytes = major >= 4 ? 4 : 2;
+  let offset = 12;
+  while (offset + 1 + sizeBytes <= bytes.byteLength) {
+    const id = view.getUint8(offset);
+    const length =
+      sizeBytes === 4 ? view.getUint32(offset + 1, true) : view.getUint16(offset + 1, true);
+    offset += 1 + sizeBytes + length;
+    if (id === 0) return offset <= bytes.byteLength ? offset : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * For KDBX 4: whether the header's SHA-256 and HMAC (32 bytes each) follow it whole. Without
+ * them kdbxweb's HMAC check fails exactly as for a wrong key.
+ */
+export function kdbx4HeaderSealed(bytes: ArrayBuffer): boolean {
+  const end = headerEnd(bytes, 4);
+  return end !== undefined && end + 64 <= bytes.byteLength;
+}
