@@ -124,7 +124,9 @@ test('an item: JSON errors point at line and column, Format, save, edit with ren
   // Delete asks first; Cancel keeps it.
   await details.getByRole('button', { name: 'Delete' }).click();
   const confirm = page.getByRole('dialog', { name: 'Delete entry' });
-  await expect(confirm).toContainText('Delete “hosts”? It stays in the vault’s Recently deleted list');
+  await expect(confirm).toContainText(
+    'Delete “hosts”? It stays in the vault’s Recently deleted list',
+  );
   await confirm.getByRole('button', { name: 'Cancel' }).click();
   await expect(confirm).toBeHidden();
   await details.getByRole('button', { name: 'Delete' }).click();

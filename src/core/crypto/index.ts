@@ -67,6 +67,7 @@ export {
 export {
   createKeyring,
   type KeyringOptions,
+  keyringForProfileKey,
   keyringLength,
   type ParsedKeyring,
   type ProfileId,

@@ -118,7 +118,14 @@ function sealKeyring(
   return concat(body, sha256(body));
 }
 
-async function wrapUnderPassphrase(
+/**
+ * Seals a given profile key under `passphrase` at the policy's target parameters with a new
+ * salt, keeping `profileId`: the whole keyring, for one put of the keyring row. Recovery uses
+ * it to seal the key a recovery code opened under a new passphrase; the functions below use it
+ * for a new, upgraded or re-wrapped keyring. Rejects with KdfParamsBelowFloorError when the
+ * target is below the floor, InvalidPassphraseError for a passphrase that cannot be normalised.
+ */
+export async function keyringForProfileKey(
   passphrase: string,
   profileId: ProfileId,
   profileKey: ProfileKey,
@@ -156,7 +163,7 @@ export async function createKeyring(
 ): Promise<{ keyring: Uint8Array; profileKey: ProfileKey; profileId: ProfileId }> {
   const profileKey = generateKey('profile');
   const profileId = randomBytes(profileIdLength) as ProfileId;
-  const keyring = await wrapUnderPassphrase(passphrase, profileId, profileKey, options);
+  const keyring = await keyringForProfileKey(passphrase, profileId, profileKey, options);
   return { keyring, profileKey, profileId };
 }
 
@@ -198,7 +205,7 @@ export async function unlockKeyring(
       throw new KeyringDamagedError('wrapped-key');
     }
     const upgraded = isBelowTarget(parsed.params, options.policy.target)
-      ? await wrapUnderPassphrase(passphrase, parsed.profileId, profileKey, options)
+      ? await keyringForProfileKey(passphrase, parsed.profileId, profileKey, options)
       : undefined;
     return { profileKey, profileId: parsed.profileId, upgraded };
   } finally {
@@ -222,5 +229,5 @@ export async function rewrapKeyring(
     ...options,
     policy: { ...options.policy, target: options.policy.floor },
   });
-  return wrapUnderPassphrase(newPassphrase, profileId, profileKey, options);
+  return keyringForProfileKey(newPassphrase, profileId, profileKey, options);
 }

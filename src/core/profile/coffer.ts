@@ -11,13 +11,8 @@ import {
   type ProfileKey,
   unlockKeyring,
 } from '../crypto';
-import {
-  makeRecoveryCode,
-  type NewRecoveryCode,
-  type RecoveryStatus,
-  readRecoveryStatus,
-  recoverWithCode,
-} from '../recovery';
+// The recovery kit's code loads when it is used: the unlock screen is the first screen.
+import type { NewRecoveryCode, RecoveryStatus } from '../recovery';
 import { CorruptDataError, deleteRecoveryRecord, readKeyring, writeKeyring } from '../storage';
 import { systemScheduler } from '../time';
 import { NoProfileError, ProfileExistsError, ProfileLockedError } from './errors';
@@ -116,6 +111,7 @@ export class Coffer {
   ): Promise<Session> {
     if (!(await this.hasProfile())) throw new NoProfileError();
     const db = this.options.db;
+    const { recoverWithCode } = await import('../recovery');
     return this.#session(
       await recoverWithCode(db, code, newPassphrase, this.#keyringOptions(progress)),
     );
@@ -129,6 +125,7 @@ export class Coffer {
     const keyring = await readKeyring(this.options.db);
     if (!keyring) throw new NoProfileError();
     const now = (this.options.clock ?? systemScheduler.now)();
+    const { makeRecoveryCode } = await import('../recovery');
     return makeRecoveryCode(
       this.options.db,
       keyring,
@@ -147,6 +144,7 @@ export class Coffer {
   async recoveryStatus(session: Session): Promise<RecoveryStatus> {
     const key = sessionKeys.get(session);
     if (!key || session.locked) throw new ProfileLockedError('reading the recovery kit');
+    const { readRecoveryStatus } = await import('../recovery');
     return readRecoveryStatus(this.options.db, key);
   }
 }

@@ -60,7 +60,7 @@ export interface FilledVaultDeps {
   readonly deviceId: () => Promise<DeviceId | undefined>;
   /** The session's memory-only documents: where a memory-only vault's document goes. */
   readonly memory: MemoryVaultStore;
-  /** The names of the catalog's readable vaults, read now (Session's `#catalogNames`). */
+  /** The names of the catalog's readable vaults, read now (the session's catalog names (catalog-names.ts)). */
   readonly catalogNames: (doing: string) => Promise<string[]>;
 }
 

@@ -3,8 +3,6 @@
  * their single-opener lock, this device's identity, settings, and locking.
  */
 import {
-  deriveSubkey,
-  generateKey,
   type KdfPolicy,
   type KdfProgress,
   type ProfileKey,
@@ -14,44 +12,25 @@ import {
 } from '../crypto';
 import type { VaultId } from '../ids';
 import type { IntegrationsApi } from '../integrations';
-import type { HolderInfo, VaultMutex } from '../lock';
-import {
-  CorruptDataError,
-  deleteVaultRecords,
-  MemoryVaultStore,
-  mapStorageError,
-  openVaultRecord,
-  readSettings,
-  readVaultRows,
-  VaultLog,
-  type VaultRow,
-  writeSettings,
-} from '../storage';
+import type { HolderInfo } from '../lock';
+import { type CorruptDataError, MemoryVaultStore, readSettings, writeSettings } from '../storage';
 import { systemScheduler } from '../time';
-import {
-  defaultCompactionPolicy,
-  discardPrepared,
-  type OpenVaultOptions,
-  prepareVault,
-  type Vault,
-  VaultHandle,
-  validateVaultName,
-  vaultView,
-} from '../vault';
+import { type OpenVaultOptions, type Vault, type VaultHandle, vaultView } from '../vault';
+import { CatalogNames } from './catalog-names';
 import {
   commitVaults,
   type FilledVaultCommit,
-  type FilledVaultDeps,
   type FilledVaultResult,
   type StagedVault,
   stageVault,
 } from './create-filled-vault';
-import { ProfileLockedError, VaultNotFoundError } from './errors';
-import { newVaultId } from './ids';
+import { ProfileLockedError } from './errors';
 import { rewriteKeyring } from './keyring-passphrase';
-import { type LazyIntegrations, lazyIntegrations } from './lazy-integrations';
-import { type LazyProviders, lazyProviders, type ProvidersApi } from './lazy-providers';
-import { moveToMemory, moveToStorage } from './memory-only';
+import type { LazyIntegrations } from './lazy-integrations';
+import type { LazyProviders, ProvidersApi } from './lazy-providers';
+import { openVault } from './open-vault';
+import { filledVaultDeps, lockNameFor, type SessionParts } from './session-parts';
+import { integrationsFor, providersFor } from './session-services';
 import type {
   CofferOptions,
   CreateVaultOptions,
@@ -71,17 +50,17 @@ import {
   copyableEntries,
   describeCatalog,
   findVault,
-  introductionOf,
   readCatalog,
-  saveCatalogRow,
-  summaryOf,
 } from './vault-catalog';
-import { assertNameFree } from './vault-naming';
+import {
+  checkVault,
+  createVault,
+  deleteVault,
+  removeUnreadableVault,
+  renameVault,
+  setVaultMemoryOnly,
+} from './vault-lifecycle';
 
-const lockNameFor = (vaultId: string) => `coffer/vault/${vaultId}`;
-/** Byte-for-byte equality (of sealed rows: nothing secret is compared). */
-const sameBytes = (a: Uint8Array, b: Uint8Array) =>
-  a.length === b.length && a.every((byte, i) => byte === b[i]);
 const newEntryId = () => toBase64url(randomBytes(12));
 
 /** An unlocked profile. Holds the profile key in memory until `lock()`. */
@@ -93,13 +72,8 @@ export class Session {
   #providers: LazyProviders | undefined;
   /** Memory-only vaults' documents: kept while unlocked, zeroed by `lock()`. */
   readonly #memory = new MemoryVaultStore();
-  /**
-   * Vault names createVault has opened, by catalog row id, with the sealed bytes they came
-   * from: a row whose bytes are unchanged is not opened again (the same bytes under the same
-   * key and id open to the same name), so creating many vaults (Pull All) does not open the
-   * whole catalog again for each. Names only, never a key; dropped by `lock()`.
-   */
-  readonly #openedNames = new Map<string, { readonly sealed: Uint8Array; readonly name: string }>();
+  /** Vault names createVault has opened (catalog-names.ts); dropped by `lock()`. */
+  readonly #names = new CatalogNames();
 
   /** @internal Made by Coffer.createProfile and Coffer.unlock. */
   constructor(
@@ -131,30 +105,6 @@ export class Session {
     return findVault((await this.#catalog(operation)).vaults, selector);
   }
 
-  /**
-   * The vault `selector` names, as `#find` finds it; by id, only its own row is read and opened
-   * (opening a vault stays O(1) in the catalog's size). A row that does not open is not found,
-   * as in `#find`, whose catalog read lists it apart.
-   */
-  async #findOne(selector: VaultSelector, operation: string): Promise<CatalogVault> {
-    if (typeof selector === 'string') return this.#find(selector, operation);
-    const profileKey = this.#key(operation);
-    let row: VaultRow | undefined;
-    try {
-      row = await this.options.db.strict.vaults.get(selector.id);
-    } catch (error) {
-      throw mapStorageError(error, operation);
-    }
-    if (!row) throw new VaultNotFoundError({ id: selector.id });
-    try {
-      const opened = openVaultRecord(profileKey, row);
-      return { ...opened, memoryOnly: opened.metadata.memoryOnly === true };
-    } catch (error) {
-      if (error instanceof CorruptDataError) throw new VaultNotFoundError({ id: selector.id });
-      throw error;
-    }
-  }
-
   /** Every readable vault, sorted by name (then id, so two of one name keep their order). */
   async listVaults(): Promise<VaultSummary[]> {
     return [...(await this.catalog()).vaults];
@@ -175,14 +125,8 @@ export class Session {
    * place), without building the vault or taking its lock: what the vault list uses to mark a
    * damaged vault before anyone opens it. Costs a decryption of the vault's storage.
    */
-  async checkVault(selector: VaultSelector): Promise<VaultCheck> {
-    const target = await this.#find(selector, 'checking a vault');
-    const { damaged, records } = await VaultLog.verify({
-      db: this.options.db,
-      vaultId: target.id,
-      key: deriveSubkey(target.key, 'storage'),
-    });
-    return { id: target.id, damaged, records };
+  checkVault(selector: VaultSelector): Promise<VaultCheck> {
+    return checkVault(this.#parts(), selector);
   }
 
   /**
@@ -190,22 +134,8 @@ export class Session {
    * good. Only for records `catalog()` lists as unreadable: a readable vault is deleted with
    * `deleteVault`. Rejects with VaultNotFoundError if there is no such unreadable record.
    */
-  async removeUnreadableVault(id: VaultId): Promise<void> {
-    const { damaged } = await this.#catalog('removing an unreadable vault');
-    if (!damaged.some((error) => error.record.vaultId === id)) {
-      throw new VaultNotFoundError({ id });
-    }
-    await this.#deleteUnderLock(id, { ifAvailable: true });
-  }
-
-  async #deleteUnderLock(id: VaultId, options: OpenVaultOptions): Promise<void> {
-    const lease = await this.options.mutex.acquire(lockNameFor(id), options);
-    try {
-      await deleteVaultRecords(this.options.db, id);
-      this.#memory.drop(id);
-    } finally {
-      await lease.release();
-    }
+  removeUnreadableVault(id: VaultId): Promise<void> {
+    return removeUnreadableVault(this.#parts(), id);
   }
 
   /** Catalog records that could not be read (each names its vault id); the others are listed. */
@@ -217,92 +147,23 @@ export class Session {
    * Creates an empty vault (`memoryOnly`: its entries are never stored on this device, see
    * `setVaultMemoryOnly`). Rejects with InvalidNameError or VaultNameTakenError.
    */
-  async createVault(name: string, options: CreateVaultOptions = {}): Promise<VaultSummary> {
-    const profileKey = this.#key('creating a vault');
-    const trimmed = validateVaultName(name);
-    const names = await this.#catalogNames(profileKey, 'creating a vault');
-    // assertNameFree reads only the names of the records it is given.
-    await assertNameFree(
-      trimmed,
-      names.map((taken) => ({ metadata: { name: taken } }) as CatalogVault),
-    );
-    const id = newVaultId();
-    const key = generateKey('vault');
-    const createdAt = this.#clock();
-    const metadata = { name: trimmed, createdAt };
-    const memoryOnly = options.memoryOnly === true;
-    await saveCatalogRow(
-      this.options.db,
-      profileKey,
-      { id, key, metadata, memoryOnly },
-      'creating the vault',
-    );
-    if (options.nameStyle && options.nameStyle !== 'default') {
-      await this.withVault({ id }, (vault) => vault.setNameStyle(options.nameStyle!));
-    }
-    return { id, name: trimmed, createdAt, memoryOnly };
+  createVault(name: string, options: CreateVaultOptions = {}): Promise<VaultSummary> {
+    return createVault(this.#parts(), name, options);
   }
 
-  /**
-   * The names of the catalog's readable vaults, every row read now; a row is opened only if its
-   * bytes differ from the ones its remembered name came from. A row that does not open is left
-   * out, as `readCatalog` leaves it out of `vaults`.
-   */
-  async #catalogNames(profileKey: ProfileKey, operation: string): Promise<string[]> {
-    const rows = await readVaultRows(this.options.db);
-    // The profile may have been locked while the rows were read.
-    this.#key(operation);
-    const names: string[] = [];
-    for (const row of rows) {
-      const known = this.#openedNames.get(row.id);
-      if (known && row.sealed instanceof Uint8Array && sameBytes(known.sealed, row.sealed)) {
-        names.push(known.name);
-        continue;
-      }
-      let opened: ReturnType<typeof openVaultRecord>;
-      try {
-        opened = openVaultRecord(profileKey, row);
-      } catch (error) {
-        if (error instanceof CorruptDataError) continue;
-        throw error;
-      }
-      wipe(opened.key);
-      this.#openedNames.set(row.id, { sealed: row.sealed.slice(), name: opened.metadata.name });
-      names.push(opened.metadata.name);
-    }
-    return names;
+  /** The catalog's readable vaults' names (catalog-names.ts), checking the profile is unlocked. */
+  #catalogNames(profileKey: ProfileKey, operation: string): Promise<string[]> {
+    return this.#names.read(this.options.db, profileKey, () => this.#key(operation));
   }
 
   /** Renames a vault. Works while it is open elsewhere: the name lives in the catalog. */
-  async renameVault(selector: VaultSelector, newName: string): Promise<VaultSummary> {
-    const profileKey = this.#key('renaming a vault');
-    const trimmed = validateVaultName(newName);
-    const { vaults } = await this.#catalog('renaming a vault');
-    const target = await this.#find(selector, 'renaming a vault');
-    await assertNameFree(
-      trimmed,
-      vaults.filter((vault) => vault.id !== target.id),
-    );
-    const metadata = { ...target.metadata, name: trimmed };
-    await saveCatalogRow(
-      this.options.db,
-      profileKey,
-      { ...target, metadata },
-      'renaming the vault',
-    );
-    return { ...summaryOf(target), name: trimmed };
+  renameVault(selector: VaultSelector, newName: string): Promise<VaultSummary> {
+    return renameVault(this.#parts(), selector, newName);
   }
 
   /** Deletes a vault for good; by default VaultBusyError if another tab holds it (`signal` waits). */
-  async deleteVault(
-    selector: VaultSelector,
-    options: { signal?: AbortSignal } = {},
-  ): Promise<void> {
-    const target = await this.#find(selector, 'deleting a vault');
-    await this.#deleteUnderLock(
-      target.id,
-      options.signal ? { signal: options.signal } : { ifAvailable: true },
-    );
+  deleteVault(selector: VaultSelector, options: { signal?: AbortSignal } = {}): Promise<void> {
+    return deleteVault(this.#parts(), selector, options);
   }
 
   /**
@@ -317,33 +178,12 @@ export class Session {
    * Rejects with VaultDamagedError (turning on a vault whose records do not all open),
    * StorageFullError or StorageUnavailableError; nothing is changed then.
    */
-  async setVaultMemoryOnly(
+  setVaultMemoryOnly(
     selector: VaultSelector,
     on: boolean,
     options: MemoryOnlyOptions = {},
   ): Promise<VaultSummary> {
-    const doing = on ? 'moving a vault to memory' : 'storing a vault on this device';
-    const { id } = await this.#find(selector, doing);
-    const lease = await this.options.mutex.acquire(lockNameFor(id), { ifAvailable: true });
-    try {
-      // Read again under the lock: the vault may have changed while it was held elsewhere.
-      const vault = await this.#find({ id }, doing);
-      if (vault.memoryOnly !== on) {
-        const move = {
-          db: this.options.db,
-          profileKey: this.#key(doing),
-          memory: this.#memory,
-          vault,
-          clock: this.#clock,
-          newId: newEntryId,
-        };
-        if (on) await moveToMemory(move);
-        else await moveToStorage(move, options.keepLocalCopy === true);
-      }
-      return { ...summaryOf(vault), memoryOnly: on };
-    } finally {
-      await lease.release();
-    }
+    return setVaultMemoryOnly(this.#parts(), selector, on, options);
   }
 
   /**
@@ -404,65 +244,11 @@ export class Session {
    * await using vault = await session.openVault('my-vault');
    * const myData = await vault.get('my-item');
    */
-  async openVault(selector: VaultSelector, options: OpenVaultOptions = {}): Promise<Vault> {
-    let target = await this.#findOne(selector, 'opening a vault');
-    const partsFor = (vault: CatalogVault) => ({
-      db: this.options.db,
-      vaultId: vault.id,
-      key: vault.key,
-      clock: this.#clock,
-      newId: newEntryId,
-      // A memory-only vault's document is the session's, never the database's.
-      ...(vault.memoryOnly ? { memory: this.#memory } : {}),
-    });
-    let common = partsFor(target);
-    // Read and build the vault while waiting for its lock (another tab may hold it): once the
-    // lock is ours, only what that tab wrote meanwhile is left to read.
-    let prepared = prepareVault(common);
-    prepared.catch(() => undefined);
-    let lease: Awaited<ReturnType<VaultMutex['acquire']>>;
-    try {
-      lease = await this.options.mutex.acquire(lockNameFor(target.id), options);
-    } catch (error) {
-      void prepared.then(discardPrepared, () => undefined);
-      throw error;
-    }
-    try {
-      // The profile may have been locked while we waited for the vault.
-      this.#key('opening a vault');
-      // The holder we waited for may have moved the vault to memory or back: a vault must
-      // never be written where its catalog row says it is not kept.
-      const current = await this.#findOne({ id: target.id }, 'opening a vault');
-      if (current.memoryOnly !== target.memoryOnly) {
-        void prepared.then(discardPrepared, () => undefined);
-        target = current;
-        common = partsFor(current);
-        prepared = prepareVault(common);
-      }
-      const lockName = lockNameFor(target.id);
-      const handle = await VaultHandle.open(
-        {
-          ...common,
-          vaultName: target.metadata.name,
-          lease,
-          hasWaiters: () => this.options.mutex.hasWaiters(lockName),
-          compaction: this.options.compaction ?? defaultCompactionPolicy,
-          // Off-thread snapshots are sealed for IndexedDB: a memory-only vault compacts in place.
-          ...(this.options.snapshots && !target.memoryOnly
-            ? { snapshots: this.options.snapshots }
-            : {}),
-          ...introductionOf(target.metadata),
-          ...(this.#device ? { deviceId: (await this.#device).id } : {}),
-        },
-        prepared,
-      );
+  openVault(selector: VaultSelector, options: OpenVaultOptions = {}): Promise<Vault> {
+    return openVault(this.#parts(), selector, options, (handle) => {
       this.#open.add(handle);
       handle.onClose(() => this.#open.delete(handle));
-      return vaultView(handle);
-    } catch (error) {
-      await lease.release();
-      throw error;
-    }
+    });
   }
 
   /** The vault if this session has it open (a run shares it in turn), else undefined. */
@@ -473,10 +259,7 @@ export class Session {
 
   /** The profile's integrations, their grants and run history (src/core/integrations). */
   get integrations(): IntegrationsApi {
-    const { db, integrations: platform = {} } = this.options;
-    const profileKey = (doing: string) => this.#key(doing);
-    const device = () => this.device();
-    this.#integrations ??= lazyIntegrations({ db, profileKey, vaults: this, platform, device });
+    this.#integrations ??= integrationsFor(this.#parts(), this, () => this.device());
     return this.#integrations;
   }
 
@@ -486,19 +269,9 @@ export class Session {
    * fetch, page origin and scheduler.
    */
   get providers(): ProvidersApi {
-    const { db, integrations: platform = {} } = this.options;
-    this.#providers ??= lazyProviders({
-      db,
-      profileKey: (doing) => this.#key(doing),
-      vaults: this,
-      scheduler: platform.scheduler ?? systemScheduler,
-      clients: {
-        ...(platform.fetch ? { fetch: platform.fetch } : {}),
-        ...(platform.pageOrigin ? { origin: platform.pageOrigin } : {}),
-        now: this.#clock,
-      },
-      storageMode: (id, on, options) => this.setVaultMemoryOnly({ id }, on, options),
-    });
+    this.#providers ??= providersFor(this.#parts(), this, (id, on, options) =>
+      this.setVaultMemoryOnly({ id }, on, options),
+    );
     return this.#providers;
   }
 
@@ -529,23 +302,28 @@ export class Session {
     options: CreateVaultOptions,
     fill: (vault: Vault) => Promise<T>,
   ): Promise<{ readonly staged: StagedVault; readonly result: T }> {
-    return stageVault(this.#filled(), name, options, fill);
+    return stageVault(filledVaultDeps(this.#parts()), name, options, fill);
   }
 
   /** @internal Stores staged vaults (`stageVault`); one result per vault, in order. */
   commitVaults(batch: readonly FilledVaultCommit[]): Promise<FilledVaultResult[]> {
-    return commitVaults(this.#filled(), batch);
+    return commitVaults(filledVaultDeps(this.#parts()), batch);
   }
 
-  #filled(): FilledVaultDeps {
+  /** What vault-lifecycle.ts and open-vault.ts are given of this session. */
+  #parts(): SessionParts {
     return {
+      options: this.options,
       db: this.options.db,
       profileKey: (doing) => this.#key(doing),
       clock: this.#clock,
       newId: newEntryId,
-      deviceId: async () => (this.#device ? (await this.#device).id : undefined),
       memory: this.#memory,
-      catalogNames: (doing) => this.#catalogNames(this.#key(doing), doing),
+      catalog: (doing) => this.#catalog(doing),
+      find: (selector, doing) => this.#find(selector, doing),
+      catalogNames: (profileKey, doing) => this.#catalogNames(profileKey, doing),
+      device: () => this.#device,
+      withVault: (selector, fn) => this.withVault(selector, fn),
     };
   }
 
@@ -600,7 +378,7 @@ export class Session {
     if (this.#profileKey) wipe(this.#profileKey);
     this.#profileKey = undefined;
     this.#device = undefined;
-    this.#openedNames.clear();
+    this.#names.clear();
     this.#integrations?.dispose();
     this.#providers?.dispose();
     this.#providers = undefined;

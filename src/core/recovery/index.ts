@@ -17,6 +17,7 @@
  * - Errors: RecoveryCodeInvalidError, RecoveryCodeWrongError, RecoveryNotSetError, and
  *   CorruptDataError (store "keyring", id "recovery") for a damaged or foreign record.
  */
+
 export {
   checkSymbol,
   formatRecoveryCode,
@@ -31,7 +32,6 @@ export {
   RecoveryCodeWrongError,
   RecoveryNotSetError,
 } from './errors';
-export { keyringForProfileKey } from './keyring-reseal';
 export {
   deriveRecoveryKey,
   type OpenedRecoveryRecord,

@@ -7,6 +7,7 @@ import {
   KeyringDamagedError,
   type KeyringOptions,
   keyIdOf,
+  keyringForProfileKey,
   normalizePassphrase,
   type ProfileId,
   type ProfileKey,
@@ -32,7 +33,6 @@ import {
   recoveryCodeBytes,
 } from './code';
 import { RecoveryNotSetError } from './errors';
-import { keyringForProfileKey } from './keyring-reseal';
 import {
   openRecoveryRecord,
   type RecoveryRecordState,

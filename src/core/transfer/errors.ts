@@ -19,6 +19,8 @@ export function describePlace(from: SourcePlace): string {
 export class ImportFormatError extends CofferError {
   override readonly name = 'ImportFormatError';
   override readonly code = 'import-invalid' as const;
+  /** `from` in words ("line 12"), so that showing it needs no code of this module. */
+  readonly where: string;
   constructor(
     readonly format: ImportFormat,
     readonly from: SourcePlace,
@@ -26,5 +28,6 @@ export class ImportFormatError extends CofferError {
     options?: ErrorOptions,
   ) {
     super(`${format} import: ${describePlace(from)}: ${problem}`, options);
+    this.where = describePlace(from);
   }
 }

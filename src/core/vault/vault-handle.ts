@@ -4,28 +4,30 @@
  * they get a `Vault` (vault.ts), which has no key and no way to inject remote changes.
  *
  * The parts it is built from: vault-loader.ts (reading the vault), change-queue.ts (one change
- * at a time), compaction.ts (when to fold the log), remote-apply.ts (what a peer's changes
- * did), vault-members.ts (`members`).
+ * at a time), handle-compaction.ts over compaction.ts (when and how to fold the log),
+ * remote-apply.ts (what a peer's changes did), handle-parts.ts (`members`, `audit`, `team`),
+ * local-change.ts (what a local change made).
  */
 import * as Y from 'yjs';
 import { deriveSubkey, type VaultKey } from '../crypto';
 import type { DeviceId, VaultId } from '../ids';
 import { createListeners } from '../listeners';
 import type { CorruptDataError, UpdateLog, VaultLogOptions } from '../storage';
-import { isOperationId } from '../team';
-import { VaultAudit } from './audit-store';
+import type { VaultAudit } from './audit-store';
 import { ChangeQueue } from './change-queue';
-import { compactionDue, compactionDueOnClose } from './compaction';
 import type { EntryStore } from './entry-model';
 import { EntryOperations } from './entry-operations';
+import { HandleCompaction } from './handle-compaction';
 import { VaultClosedError, type VaultCloseReason, VaultDamagedError } from './handle-errors';
+import { documentParts } from './handle-parts';
 import type { ChangeOrigin, LocalChange, RemoteApplyResult, RemoteChange } from './handle-types';
+import { captureLocalChange } from './local-change';
 import { OffThreadSnapshots } from './off-thread-snapshots';
 import { applyAndSave } from './remote-apply';
-import { VaultTeam } from './team-log';
+import type { VaultTeam } from './team-log';
 import { rootsTouchedBy, type UpdateRoots } from './update-roots';
 import { loadVault, type PreparedVault, type VaultParts } from './vault-loader';
-import { VaultMembers } from './vault-members';
+import type { VaultMembers } from './vault-members';
 
 let keyOf: (handle: VaultHandle) => VaultKey;
 
@@ -67,6 +69,7 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
   /** Snapshots made off the page's thread, once the vault is big enough (VaultParts.snapshots). */
   readonly #snapshots: OffThreadSnapshots;
   readonly #queue = new ChangeQueue();
+  readonly #compaction: HandleCompaction;
   readonly #closeListeners = createListeners<VaultCloseReason>('vault close');
   readonly #localChangeListeners = createListeners<LocalChange>('local vault change');
   readonly #changeListeners = createListeners<ChangeOrigin>('vault change');
@@ -89,35 +92,28 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
       { vaultId: parts.vaultId, key: () => deriveSubkey(parts.key, 'storage') },
       parts.compaction.offThreadFromBytes,
     );
-    this.members = new VaultMembers({
+    this.#compaction = new HandleCompaction(parts, {
+      queue: this.#queue,
+      snapshots: this.#snapshots,
+      log: () => this.#log,
+      doc: () => this.#doc,
+      closed: () => this.#closeReason !== undefined,
+      damaged: () => this.#damaged.length > 0,
+      assertOpen: () => this.#assertOpen(),
+    });
+    const views = documentParts(parts, {
       doc: () => this.#doc,
       assertOpen: () => this.#assertOpen(),
       mutate: (change) => this.#mutate((_store, doc) => change(doc)),
-      now: () => parts.clock(),
+      self: () => this.#selfDeviceId,
       setSelf: (id) => {
         this.#selfDeviceId = id;
         this.#store.author = id;
       },
-      introducedBy: parts.introducedBy,
-      introducedMembers: parts.introducedMembers,
     });
-    this.audit = new VaultAudit({
-      doc: () => this.#doc,
-      assertOpen: () => this.#assertOpen(),
-      mutate: (change) => this.#mutate((_store, doc) => change(doc)),
-      now: () => parts.clock(),
-    });
-    this.team = new VaultTeam({
-      doc: () => this.#doc,
-      assertOpen: () => this.#assertOpen(),
-      mutate: (change) => this.#mutate((_store, doc) => change(doc)),
-      vaultId: parts.vaultId,
-      genesis:
-        parts.teamGenesis !== undefined && isOperationId(parts.teamGenesis)
-          ? parts.teamGenesis
-          : undefined,
-      self: () => this.#selfDeviceId,
-    });
+    this.members = views.members;
+    this.audit = views.audit;
+    this.team = views.team;
     void parts.lease.lost.then((reason) => {
       if (reason === 'stolen') this.#markClosed('taken-over');
     });
@@ -294,20 +290,9 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
 
   /** Applies a local change and saves it; only ever called from inside the queue. */
   async #changeNow<T>(change: (store: EntryStore, doc: Y.Doc) => T): Promise<T> {
-    const updates: Uint8Array[] = [];
-    const capture = (update: Uint8Array, origin: unknown) => {
-      if (origin !== 'storage' && origin !== 'sync') updates.push(update);
-    };
-    const knowledge = Y.encodeStateVector(this.#doc);
-    this.#doc.on('update', capture);
-    let result: T;
-    try {
-      result = change(this.#store, this.#doc);
-    } finally {
-      this.#doc.off('update', capture);
-    }
-    if (updates.length === 0) return result;
-    const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+    const doc = this.#doc;
+    const { result, update, knowledge } = captureLocalChange(doc, () => change(this.#store, doc));
+    if (!update) return result;
     await this.#persist(update);
     this.#localChangeListeners.emit({ update, knowledge });
     this.#changeListeners.emit('local');
@@ -326,37 +311,7 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
       throw error;
     }
     this.#snapshots.stored([update], this.#log.headSeq);
-    if (compactionDue(this.#log, this.#parts.compaction)) this.#compactSoon();
-  }
-
-  /**
-   * Folds the log into a snapshot without making the next write wait for it. With a snapshot
-   * maker, the snapshot is encoded and sealed off the page's thread and only stored here; without
-   * one, the state is encoded in the queue (where memory equals what is saved) after the write
-   * that called for it has returned, and sealed and stored beside later writes.
-   */
-  #compactSoon(): void {
-    if (this.#snapshots.makerFor(this.storedBytes)) {
-      // Failing to compact loses nothing (the rows stay); the next write tries again.
-      this.#startCompaction()?.catch(() => undefined);
-      return;
-    }
-    queueMicrotask(() => {
-      void this.#queue.run(async () => {
-        if (!compactionDue(this.#log, this.#parts.compaction)) return;
-        this.#startCompaction()?.catch(() => undefined);
-      });
-    });
-  }
-
-  /** Starts a compaction of what is stored; on the page, only from inside the queue. */
-  #startCompaction(): Promise<void> | undefined {
-    if (this.#closeReason || this.#damaged.length > 0) return undefined;
-    const maker = this.#snapshots.makerFor(this.storedBytes);
-    if (maker) return this.#log.compactWith(() => maker.make());
-    const state = Y.encodeStateAsUpdate(this.#doc);
-    this.#snapshots.compactedOnPage(state, this.#log.headSeq);
-    return this.#log.compact(state);
+    this.#compaction.afterWrite();
   }
 
   /**
@@ -405,22 +360,13 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
   }
 
   /** Compacts the log into a snapshot now (normally automatic); resolves once it is stored. */
-  async compact(): Promise<void> {
-    // Started in the queue (where memory equals what is saved), stored outside it, so writes
-    // made meanwhile do not wait.
-    // Wrapped, so the queue's task ends when the compaction has started, not when it is stored.
-    const started = await this.#queue.run(async () => {
-      this.#assertOpen();
-      // One that is running may cover less than is stored now (see closeWith).
-      await this.#log.flush().catch(() => undefined);
-      return { stored: this.#startCompaction() };
-    });
-    await started.stored;
+  compact(): Promise<void> {
+    return this.#compaction.now();
   }
 
   /** Bytes this vault occupies in storage (snapshot plus rows since), for tests and settings. */
   get storedBytes(): number {
-    return this.#log.snapshotBytes + this.#log.bytesSinceSnapshot;
+    return this.#compaction.storedBytes;
   }
 
   /**
@@ -434,16 +380,8 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
   /** @internal `close`, with the reason the handle gives (Session.lock uses 'profile-locked'). */
   async closeWith(reason: VaultCloseReason): Promise<void> {
     if (!this.#closeReason) {
-      await this.#queue.run(async () => {
-        // A compaction a write started may still run, covering less than is stored now: let it
-        // end, then judge what is left (asking while it runs would only join it).
-        await this.#log.flush().catch(() => undefined);
-        if (this.#closeReason || !compactionDueOnClose(this.#log, this.#parts.compaction)) return;
-        // A tab waiting for the vault has already read it: compacting now would replace what it
-        // read and make it read everything again. It compacts when its own writes call for it.
-        if (await this.#parts.hasWaiters?.().catch(() => false)) return;
-        await this.#startCompaction()?.catch(() => undefined);
-      });
+      // Compacts first if worthwhile (handle-compaction.ts), in the queue after pending writes.
+      await this.#queue.run(() => this.#compaction.beforeClose());
       this.#markClosed(reason);
     }
     await this.#queue.idle();

@@ -1,15 +1,12 @@
-import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
+import { createResource, createSignal, For, Show } from 'solid-js';
 import type { EntryId } from '../../core/vault';
-import { useServices } from '../state/context';
-import { changesText, vaultHistory } from '../state/entry-history';
+import { changesText } from '../state/entry-history';
 import { describeError } from '../state/error-text';
+import { timeText, useVaultHistory } from '../state/history-view';
 import type { OpenVault } from '../state/open-vault';
 import { EntryHistoryCompare } from './EntryHistoryCompare';
+import { ErrorAlert } from './ErrorAlert';
 import '../styles/history.css';
-
-function timeText(ms: number): string {
-  return new Date(ms).toLocaleString();
-}
 
 /**
  * An entry's History: its versions, newest first (the order every device shows: arrival in
@@ -18,21 +15,16 @@ function timeText(ms: number): string {
  * one (a new version). Write-only values never show, only that they changed.
  */
 export function EntryHistory(props: { vault: OpenVault; entryId: EntryId; entryName: string }) {
-  const { app } = useServices();
-  const history = () => vaultHistory(app.session(), props.vault);
+  const { history, tick, canWrite } = useVaultHistory(() => props.vault);
   const [open, setOpen] = createSignal(false);
   const [picked, setPicked] = createSignal<number[]>([]);
   const [comparing, setComparing] = createSignal<[number, number] | undefined>();
   const [status, setStatus] = createSignal('');
   const [failure, setFailure] = createSignal<string | undefined>();
-  const [tick, setTick] = createSignal(0);
-  const stop = history()?.onChange(() => setTick((n) => n + 1));
-  onCleanup(() => stop?.());
   const [versions] = createResource(
     () => (open() ? { id: props.entryId, tick: tick() } : false),
     async (source) => (await history()?.versions(source.id))?.slice().reverse() ?? [],
   );
-  const canWrite = () => !props.vault.writesHeld() && props.vault.sync?.rights().canWrite !== false;
   const latest = () => versions()?.[0]?.index;
   const toggle = (index: number, on: boolean) => {
     const rest = picked().filter((other) => other !== index);
@@ -131,11 +123,7 @@ export function EntryHistory(props: { vault: OpenVault; entryId: EntryId; entryN
             {status()}
           </p>
         </Show>
-        <Show when={failure()}>
-          <p class="notice danger" role="alert">
-            {failure()}
-          </p>
-        </Show>
+        <ErrorAlert class="notice danger" message={failure()} />
       </Show>
       <Show when={comparing()} keyed>
         {(pair) => (

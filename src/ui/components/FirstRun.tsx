@@ -1,9 +1,9 @@
 import { createSignal, Show } from 'solid-js';
 import { useServices } from '../state/context';
-import { isStrongEnough } from '../state/strength';
+import { newPassphraseProblem, profilePassphraseWords } from '../state/new-passphrase';
+import { ErrorAlert } from './ErrorAlert';
 import { KeyProgress } from './KeyProgress';
-import { PassphraseInput } from './PassphraseInput';
-import { PassphraseStrength } from './PassphraseStrength';
+import { NewPassphraseFields } from './NewPassphraseFields';
 
 /**
  * First run: create the profile with a passphrase typed twice, or (`onRestore`) restore one
@@ -14,14 +14,11 @@ export function FirstRun(props: { onRestore?: () => void }) {
   const [passphrase, setPassphrase] = createSignal('');
   const [repeat, setRepeat] = createSignal('');
   const [understood, setUnderstood] = createSignal(false);
-  const [error, setError] = createSignal<string | null>(null);
+  const [error, setError] = createSignal<string>();
   const [busy, setBusy] = createSignal(false);
-  const mismatch = () => repeat().length > 0 && repeat() !== passphrase();
   const problem = async (): Promise<string | null> => {
-    if (!passphrase()) return 'Choose a passphrase.';
-    if (!(await isStrongEnough(passphrase())))
-      return 'Choose a stronger passphrase: see the advice under it.';
-    if (repeat() !== passphrase()) return 'The two passphrases are not the same.';
+    const reason = await newPassphraseProblem(passphrase(), repeat(), profilePassphraseWords);
+    if (reason) return reason;
     if (!understood())
       return 'Confirm that you understand a forgotten passphrase cannot be recovered.';
     return null;
@@ -36,7 +33,7 @@ export function FirstRun(props: { onRestore?: () => void }) {
       setBusy(false);
       return;
     }
-    setError(null);
+    setError(undefined);
     try {
       await app.createProfile(passphrase());
     } catch (caught) {
@@ -58,30 +55,15 @@ export function FirstRun(props: { onRestore?: () => void }) {
           Coffer keeps your vaults encrypted in this browser. Choose a passphrase to protect them:
           it never leaves this device.
         </p>
-        <PassphraseInput
-          id="new-passphrase"
-          label="Passphrase"
-          value={passphrase()}
-          onInput={setPassphrase}
-          autocomplete="new-password"
-          describedBy="strength"
+        <NewPassphraseFields
+          idPrefix="new"
+          words={profilePassphraseWords}
+          passphrase={passphrase()}
+          repeat={repeat()}
+          onPassphrase={setPassphrase}
+          onRepeat={setRepeat}
           autofocus
         />
-        <PassphraseStrength passphrase={passphrase()} id="strength" />
-        <PassphraseInput
-          id="repeat-passphrase"
-          label="Repeat passphrase"
-          value={repeat()}
-          onInput={setRepeat}
-          autocomplete="new-password"
-          describedBy={mismatch() ? 'repeat-error' : undefined}
-          invalid={mismatch()}
-        />
-        <Show when={mismatch()}>
-          <span id="repeat-error" class="error-text">
-            The two passphrases are not the same.
-          </span>
-        </Show>
         <div class="notice warning" role="note">
           <strong>There is no way to recover a forgotten passphrase.</strong> Nobody, including us,
           can open your vaults without it or a recovery code. Write it down somewhere safe, and save
@@ -96,11 +78,7 @@ export function FirstRun(props: { onRestore?: () => void }) {
           I understand that a forgotten passphrase cannot be recovered
         </label>
         <KeyProgress progress={app.kdfProgress()} label="Deriving your key" />
-        <Show when={error()}>
-          <p class="error-text" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <ErrorAlert message={error()} />
         <div class="button-row">
           <button type="submit" disabled={busy()}>
             Create profile

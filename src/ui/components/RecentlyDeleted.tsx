@@ -1,13 +1,10 @@
-import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
-import { useServices } from '../state/context';
-import { daysLeft, vaultHistory } from '../state/entry-history';
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { daysLeft } from '../state/entry-history';
 import { describeError } from '../state/error-text';
+import { timeText, useVaultHistory } from '../state/history-view';
 import type { OpenVault } from '../state/open-vault';
+import { ErrorAlert } from './ErrorAlert';
 import '../styles/history.css';
-
-function timeText(ms: number): string {
-  return new Date(ms).toLocaleString();
-}
 
 /**
  * The vault's Recently deleted entries: when, by which device, how many days are left before
@@ -15,15 +12,10 @@ function timeText(ms: number): string {
  * never show here.
  */
 export function RecentlyDeleted(props: { vault: OpenVault; onRestored?: (name: string) => void }) {
-  const { app } = useServices();
-  const history = () => vaultHistory(app.session(), props.vault);
-  const [tick, setTick] = createSignal(0);
+  const { history, tick, canWrite } = useVaultHistory(() => props.vault);
   const [status, setStatus] = createSignal('');
   const [failure, setFailure] = createSignal<string | undefined>();
-  const stop = history()?.onChange(() => setTick((n) => n + 1));
-  onCleanup(() => stop?.());
   const [deleted] = createResource(tick, async () => (await history()?.deleted()) ?? []);
-  const canWrite = () => !props.vault.writesHeld() && props.vault.sync?.rights().canWrite !== false;
   const restore = async (id: string, name: string) => {
     setFailure(undefined);
     setStatus('');
@@ -82,11 +74,7 @@ export function RecentlyDeleted(props: { vault: OpenVault; onRestored?: (name: s
           {status()}
         </p>
       </Show>
-      <Show when={failure()}>
-        <p class="notice danger" role="alert">
-          {failure()}
-        </p>
-      </Show>
+      <ErrorAlert class="notice danger" message={failure()} />
     </section>
   );
 }

@@ -1,10 +1,9 @@
 import { createSignal, Show } from 'solid-js';
 import { useServices } from '../state/context';
+import { newPassphraseProblem, recoveredPassphraseWords } from '../state/new-passphrase';
 import { recoverErrorText } from '../state/recovery-text';
-import { isStrongEnough } from '../state/strength';
 import { KeyProgress } from './KeyProgress';
-import { PassphraseInput } from './PassphraseInput';
-import { PassphraseStrength } from './PassphraseStrength';
+import { NewPassphraseFields } from './NewPassphraseFields';
 
 /**
  * "Forgot your passphrase?": the recovery code, then a new passphrase typed twice (rated as on
@@ -15,16 +14,11 @@ export function RecoveryForm(props: { onCancel: () => void }) {
   const [code, setCode] = createSignal('');
   const [next, setNext] = createSignal('');
   const [repeat, setRepeat] = createSignal('');
-  const [error, setError] = createSignal<string | null>(null);
+  const [error, setError] = createSignal<string>();
   const [busy, setBusy] = createSignal(false);
-  const mismatch = () => repeat().length > 0 && repeat() !== next();
   const problem = async (): Promise<string | null> => {
     if (!code().trim()) return 'Enter your recovery code.';
-    if (!next()) return 'Choose a new passphrase.';
-    if (!(await isStrongEnough(next())))
-      return 'Choose a stronger passphrase: see the advice under it.';
-    if (repeat() !== next()) return 'The two new passphrases are not the same.';
-    return null;
+    return newPassphraseProblem(next(), repeat(), recoveredPassphraseWords);
   };
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -36,7 +30,7 @@ export function RecoveryForm(props: { onCancel: () => void }) {
       setBusy(false);
       return;
     }
-    setError(null);
+    setError(undefined);
     try {
       await app.recover(code(), next());
       // Nothing typed outlives the recovery.
@@ -78,29 +72,14 @@ export function RecoveryForm(props: { onCancel: () => void }) {
           31 letters and digits in 5 groups; case, spaces and dashes do not matter.
         </span>
       </div>
-      <PassphraseInput
-        id="recovered-passphrase"
-        label="New passphrase"
-        value={next()}
-        onInput={setNext}
-        autocomplete="new-password"
-        describedBy="recovered-strength"
+      <NewPassphraseFields
+        idPrefix="recovered"
+        words={recoveredPassphraseWords}
+        passphrase={next()}
+        repeat={repeat()}
+        onPassphrase={setNext}
+        onRepeat={setRepeat}
       />
-      <PassphraseStrength passphrase={next()} id="recovered-strength" />
-      <PassphraseInput
-        id="repeat-recovered-passphrase"
-        label="Repeat new passphrase"
-        value={repeat()}
-        onInput={setRepeat}
-        autocomplete="new-password"
-        describedBy={mismatch() ? 'repeat-recovered-error' : undefined}
-        invalid={mismatch()}
-      />
-      <Show when={mismatch()}>
-        <span id="repeat-recovered-error" class="error-text">
-          The two new passphrases are not the same.
-        </span>
-      </Show>
       <KeyProgress progress={app.kdfProgress()} label="Sealing your key" />
       <Show when={error()}>
         <p id="recover-error" class="error-text" role="alert">

@@ -8,11 +8,16 @@ import {
   restoreIntoNewProfile,
 } from '../state/backup';
 import { useServices } from '../state/context';
-import { isStrongEnough } from '../state/strength';
+import {
+  backupFileToOpen,
+  newPassphraseProblem,
+  restoredPassphraseWords,
+} from '../state/new-passphrase';
+import { BackupFileFields } from './BackupFileFields';
 import { BackupProgressBar } from './BackupProgressBar';
+import { ErrorAlert } from './ErrorAlert';
 import { KeyProgress } from './KeyProgress';
-import { PassphraseInput } from './PassphraseInput';
-import { PassphraseStrength } from './PassphraseStrength';
+import { NewPassphraseFields } from './NewPassphraseFields';
 
 /**
  * First run, "Restore from a backup": the file and its passphrase (opened whole first, so a
@@ -27,16 +32,14 @@ export function RestoreBackup(props: { onCancel: () => void; onDone: () => void 
   const [passphrase, setPassphrase] = createSignal('');
   const [repeat, setRepeat] = createSignal('');
   const [progress, setProgress] = createSignal<BackupProgress | null>(null);
-  const [error, setError] = createSignal<string | null>(null);
-  const mismatch = () => repeat().length > 0 && repeat() !== passphrase();
+  const [error, setError] = createSignal<string>();
 
   const openFile = async (event: SubmitEvent) => {
     event.preventDefault();
     if (progress() !== null) return;
-    const chosen = file();
-    if (!chosen) return setError('Choose a backup file.');
-    if (!backupPassphrase()) return setError('Enter the backup passphrase.');
-    setError(null);
+    const chosen = backupFileToOpen(file(), backupPassphrase());
+    if (typeof chosen === 'string') return setError(chosen);
+    setError(undefined);
     setProgress({ phase: 'deriving', fraction: 0 });
     try {
       setOpened(
@@ -56,11 +59,9 @@ export function RestoreBackup(props: { onCancel: () => void; onDone: () => void 
     event.preventDefault();
     const contents = opened();
     if (!contents || progress() !== null) return;
-    if (!passphrase()) return setError('Choose a passphrase for this profile.');
-    if (!(await isStrongEnough(passphrase())))
-      return setError('Choose a stronger passphrase: see the advice under it.');
-    if (repeat() !== passphrase()) return setError('The two passphrases are not the same.');
-    setError(null);
+    const reason = await newPassphraseProblem(passphrase(), repeat(), restoredPassphraseWords);
+    if (reason) return setError(reason);
+    setError(undefined);
     setProgress({ phase: 'restoring', fraction: 0 });
     try {
       await restoreIntoNewProfile(app, contents, passphrase(), { onProgress: setProgress });
@@ -80,28 +81,14 @@ export function RestoreBackup(props: { onCancel: () => void; onDone: () => void 
           <form class="card" onSubmit={openFile} noValidate aria-label="Restore from a backup">
             <h1>Restore from a backup</h1>
             <p>Choose a Coffer backup file and type the passphrase it was made with.</p>
-            <div class="field">
-              <label for="first-restore-file">Backup file</label>
-              <input
-                id="first-restore-file"
-                type="file"
-                accept=".coffer-backup,application/octet-stream"
-                onChange={(event) => setFile(event.currentTarget.files?.[0] ?? null)}
-              />
-            </div>
-            <PassphraseInput
-              id="first-restore-passphrase"
-              label="Backup passphrase"
-              value={backupPassphrase()}
-              onInput={setBackupPassphrase}
-              autocomplete="current-password"
+            <BackupFileFields
+              idPrefix="first-restore"
+              passphrase={backupPassphrase()}
+              onPassphrase={setBackupPassphrase}
+              onFile={setFile}
             />
             <BackupProgressBar progress={progress()} />
-            <Show when={error()}>
-              <p class="error-text" role="alert">
-                {error()}
-              </p>
-            </Show>
+            <ErrorAlert message={error()} />
             <div class="button-row">
               <button type="submit" disabled={progress() !== null}>
                 Open backup
@@ -131,30 +118,17 @@ export function RestoreBackup(props: { onCancel: () => void; onDone: () => void 
               Restored vaults are new vaults: they do not sync with the original's devices until you
               share them again.
             </p>
-            <PassphraseInput
-              id="restored-passphrase"
-              label="Passphrase"
-              value={passphrase()}
-              onInput={setPassphrase}
-              autocomplete="new-password"
-              describedBy="restored-strength"
-            />
-            <PassphraseStrength passphrase={passphrase()} id="restored-strength" />
-            <PassphraseInput
-              id="restored-repeat"
-              label="Repeat passphrase"
-              value={repeat()}
-              onInput={setRepeat}
-              autocomplete="new-password"
-              invalid={mismatch()}
+            <NewPassphraseFields
+              idPrefix="restored"
+              words={restoredPassphraseWords}
+              passphrase={passphrase()}
+              repeat={repeat()}
+              onPassphrase={setPassphrase}
+              onRepeat={setRepeat}
             />
             <KeyProgress progress={app.kdfProgress()} label="Deriving your key" />
             <BackupProgressBar progress={progress()} />
-            <Show when={error()}>
-              <p class="error-text" role="alert">
-                {error()}
-              </p>
-            </Show>
+            <ErrorAlert message={error()} />
             <div class="button-row">
               <button type="submit" disabled={progress() !== null}>
                 Restore and create profile

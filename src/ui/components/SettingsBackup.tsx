@@ -7,9 +7,10 @@ import {
   makeBackup,
 } from '../state/backup';
 import { useServices } from '../state/context';
-import { isStrongEnough } from '../state/strength';
-import { BackupPassphraseFields } from './BackupPassphraseFields';
+import { backupPassphraseWords, newPassphraseProblem } from '../state/new-passphrase';
 import { BackupProgressBar } from './BackupProgressBar';
+import { ErrorAlert } from './ErrorAlert';
+import { NewPassphraseFields } from './NewPassphraseFields';
 import { SettingsBackupRestore } from './SettingsBackupRestore';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -40,29 +41,22 @@ export function SettingsBackup() {
   const [passphrase, setPassphrase] = createSignal('');
   const [repeat, setRepeat] = createSignal('');
   const [progress, setProgress] = createSignal<BackupProgress | null>(null);
-  const [error, setError] = createSignal<string | null>(null);
+  const [error, setError] = createSignal<string>();
   const [made, setMade] = createSignal<MadeBackup | null>(null);
   const chosen = (): VaultSummary | undefined =>
     (vaults() ?? []).find((vault) => vault.id === target());
-  const problem = async (): Promise<string | null> => {
-    if (!passphrase()) return 'Choose a backup passphrase.';
-    if (!(await isStrongEnough(passphrase())))
-      return 'Choose a stronger backup passphrase: see the advice under it.';
-    if (repeat() !== passphrase()) return 'The two backup passphrases are not the same.';
-    return null;
-  };
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     if (progress() !== null) return;
     setMade(null);
     setProgress({ phase: 'collecting', fraction: 0 });
-    const reason = await problem();
+    const reason = await newPassphraseProblem(passphrase(), repeat(), backupPassphraseWords);
     if (reason) {
       setError(reason);
       setProgress(null);
       return;
     }
-    setError(null);
+    setError(undefined);
     try {
       const vault = chosen();
       const result = await makeBackup(app, passphrase(), {
@@ -105,8 +99,9 @@ export function SettingsBackup() {
             </For>
           </select>
         </div>
-        <BackupPassphraseFields
+        <NewPassphraseFields
           idPrefix="backup-new"
+          words={backupPassphraseWords}
           passphrase={passphrase()}
           repeat={repeat()}
           onPassphrase={setPassphrase}
@@ -117,11 +112,7 @@ export function SettingsBackup() {
           cannot be opened: nobody can recover it.
         </p>
         <BackupProgressBar progress={progress()} />
-        <Show when={error()}>
-          <p class="error-text" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <ErrorAlert message={error()} />
         <Show when={made()}>
           {(result) => (
             <div class="notice ok" role="status">

@@ -8,10 +8,12 @@ import {
   restoreIntoProfile,
 } from '../state/backup';
 import { useServices } from '../state/context';
+import { backupFileToOpen } from '../state/new-passphrase';
 import { vaultsFor } from '../state/vaults';
 import { useWorkspace } from '../state/workspace';
+import { BackupFileFields } from './BackupFileFields';
 import { BackupProgressBar } from './BackupProgressBar';
-import { PassphraseInput } from './PassphraseInput';
+import { ErrorAlert } from './ErrorAlert';
 
 /**
  * Restoring a backup into this profile: always as new vaults beside the ones here (a taken
@@ -24,16 +26,15 @@ export function SettingsBackupRestore() {
   const [passphrase, setPassphrase] = createSignal('');
   const [replaceSettings, setReplaceSettings] = createSignal(false);
   const [progress, setProgress] = createSignal<BackupProgress | null>(null);
-  const [error, setError] = createSignal<string | null>(null);
+  const [error, setError] = createSignal<string>();
   const [done, setDone] = createSignal<RestoreSummary | null>(null);
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     if (progress() !== null) return;
     setDone(null);
-    const chosen = file();
-    if (!chosen) return setError('Choose a backup file.');
-    if (!passphrase()) return setError('Enter the backup passphrase.');
-    setError(null);
+    const chosen = backupFileToOpen(file(), passphrase());
+    if (typeof chosen === 'string') return setError(chosen);
+    setError(undefined);
     setProgress({ phase: 'opening', fraction: 0 });
     try {
       const contents = await openBackupFile(await readChosenFile(chosen), passphrase(), {
@@ -61,21 +62,11 @@ export function SettingsBackupRestore() {
           Restored vaults are new vaults beside yours; nothing here is overwritten. They do not sync
           with the original's devices until you share them again.
         </p>
-        <div class="field">
-          <label for="restore-file">Backup file</label>
-          <input
-            id="restore-file"
-            type="file"
-            accept=".coffer-backup,application/octet-stream"
-            onChange={(event) => setFile(event.currentTarget.files?.[0] ?? null)}
-          />
-        </div>
-        <PassphraseInput
-          id="restore-passphrase"
-          label="Backup passphrase"
-          value={passphrase()}
-          onInput={setPassphrase}
-          autocomplete="current-password"
+        <BackupFileFields
+          idPrefix="restore"
+          passphrase={passphrase()}
+          onPassphrase={setPassphrase}
+          onFile={setFile}
         />
         <label class="checkbox">
           <input
@@ -86,11 +77,7 @@ export function SettingsBackupRestore() {
           Also replace my settings with the backup's
         </label>
         <BackupProgressBar progress={progress()} />
-        <Show when={error()}>
-          <p class="error-text" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <ErrorAlert message={error()} />
         <Show when={done()}>
           {(summary) => (
             <div class="notice ok" role="status">

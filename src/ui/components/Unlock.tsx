@@ -1,9 +1,13 @@
-import { createSignal, Show } from 'solid-js';
+import { createSignal, lazy, Show, Suspense } from 'solid-js';
 import { useServices } from '../state/context';
 import { unlockErrorText } from '../state/error-text';
 import { KeyProgress } from './KeyProgress';
 import { PassphraseInput } from './PassphraseInput';
-import { RecoveryForm } from './RecoveryForm';
+
+// Only for "Forgot your passphrase?": kept off the first screen's bundle.
+const RecoveryForm = lazy(() =>
+  import('./RecoveryForm').then((m) => ({ default: m.RecoveryForm })),
+);
 
 const lockMessages = {
   manual: 'Locked.',
@@ -38,7 +42,14 @@ export function Unlock() {
   };
   return (
     <main class="center-screen">
-      <Show when={!recovering()} fallback={<RecoveryForm onCancel={() => setRecovering(false)} />}>
+      <Show
+        when={!recovering()}
+        fallback={
+          <Suspense>
+            <RecoveryForm onCancel={() => setRecovering(false)} />
+          </Suspense>
+        }
+      >
         <form class="card" onSubmit={submit} noValidate>
           <div class="brand">
             <img src="/favicon.svg" alt="" />

@@ -2,11 +2,8 @@
  * Sentences for imports (src/core/transfer/import), by code and reason. A file's fault says its
  * line (or record) and what was wrong; neither ever quotes a value from the file.
  */
-import {
-  describePlace,
-  type ImportFormatError,
-  type ImportRefusedError,
-} from '../../core/transfer';
+// Types only: these sentences are on every screen, the import code is not.
+import type { ImportFormatError, ImportRefusedError } from '../../core/transfer';
 
 export type ImportCoreError = ImportFormatError | ImportRefusedError;
 
@@ -28,7 +25,7 @@ const upper = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
  */
 export function importErrorText(error: ImportCoreError): string {
   if (error.code === 'import-invalid') {
-    return `${formatNames[error.format]} cannot be imported: ${describePlace(error.from)}: ${error.problem}. Nothing was imported.`;
+    return `${formatNames[error.format]} cannot be imported: ${error.where}: ${error.problem}. Nothing was imported.`;
   }
   switch (error.reason) {
     case 'too-large':
@@ -38,6 +35,6 @@ export function importErrorText(error: ImportCoreError): string {
     case 'aborted':
       return 'The import was stopped. Nothing was imported.';
     case 'entry-refused':
-      return `The vault refused ${error.from === undefined ? 'an entry' : describePlace(error.from)}: ${error.problem}. Nothing was imported.`;
+      return `The vault refused ${error.where ?? 'an entry'}: ${error.problem}. Nothing was imported.`;
   }
 }

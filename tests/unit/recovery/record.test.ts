@@ -7,13 +7,13 @@ import {
   generateKey,
   inProcessKdf,
   KdfParamsBelowFloorError,
+  keyringForProfileKey,
   type ProfileId,
   randomBytes,
   unlockKeyring,
 } from '../../../src/core/crypto';
 import {
   formatRecoveryCode,
-  keyringForProfileKey,
   openRecoveryRecord,
   parseRecoveryCode,
   type RecoveryCodeBytes,

@@ -35,6 +35,8 @@ export type ImportRefusal = 'too-large' | 'vault-changed' | 'entry-refused' | 'a
 export class ImportRefusedError extends CofferError {
   override readonly name = 'ImportRefusedError';
   override readonly code = 'import-refused' as const;
+  /** `from` in words ("record 4"), when a record was at fault. */
+  readonly where: string | undefined;
   constructor(
     readonly reason: ImportRefusal,
     readonly problem: string,
@@ -48,6 +50,7 @@ export class ImportRefusedError extends CofferError {
         : `import refused at ${describePlace(from)}: ${problem}`,
       options,
     );
+    this.where = from === undefined ? undefined : describePlace(from);
   }
 }
 

@@ -78,27 +78,27 @@ export function checkHistorySettings(change: unknown): Partial<HistorySettings> 
     );
   }
   const out: { versionsPerEntry?: number; deletedDays?: number } = {};
-  if (versionsPerEntry !== undefined) {
-    if (wholeIn(versionsPerEntry, 1, MAX_VERSIONS_PER_ENTRY) === undefined) {
-      throw new HistorySettingsError(
-        'versionsPerEntry',
-        `a whole number from 1 to ${MAX_VERSIONS_PER_ENTRY}`,
-        shown(versionsPerEntry),
-      );
-    }
-    out.versionsPerEntry = versionsPerEntry as number;
-  }
-  if (deletedDays !== undefined) {
-    if (wholeIn(deletedDays, 1, MAX_DELETED_DAYS) === undefined) {
-      throw new HistorySettingsError(
-        'deletedDays',
-        `a whole number from 1 to ${MAX_DELETED_DAYS}`,
-        shown(deletedDays),
-      );
-    }
-    out.deletedDays = deletedDays as number;
-  }
+  if (versionsPerEntry !== undefined)
+    out.versionsPerEntry = checkedSetting('versionsPerEntry', versionsPerEntry);
+  if (deletedDays !== undefined) out.deletedDays = checkedSetting('deletedDays', deletedDays);
   return out;
+}
+
+const settingMaximum: Readonly<Record<keyof HistorySettings, number>> = {
+  versionsPerEntry: MAX_VERSIONS_PER_ENTRY,
+  deletedDays: MAX_DELETED_DAYS,
+};
+
+/** `raw` when it is a whole number in the setting's range; HistorySettingsError otherwise. */
+function checkedSetting(setting: keyof HistorySettings, raw: unknown): number {
+  const value = wholeIn(raw, 1, settingMaximum[setting]);
+  if (value === undefined)
+    throw new HistorySettingsError(
+      setting,
+      `a whole number from 1 to ${settingMaximum[setting]}`,
+      shown(raw),
+    );
+  return value;
 }
 
 /**

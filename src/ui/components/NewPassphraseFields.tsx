@@ -1,33 +1,39 @@
 import { Show } from 'solid-js';
+import type { NewPassphraseWords } from '../state/new-passphrase';
 import { PassphraseInput } from './PassphraseInput';
 import { PassphraseStrength } from './PassphraseStrength';
 
 /**
- * A new backup passphrase typed twice, with its strength shown as on first run. Controlled:
- * the form that holds it checks and clears the values.
+ * A new passphrase typed twice, with its strength and a mismatch shown as they are typed: the
+ * same fields for the profile, a recovery and a backup, in the words the form passes.
+ * Controlled: the form that holds it checks (newPassphraseProblem) and clears the values.
+ * Ids: `${idPrefix}-passphrase`, `-strength`, `-repeat`, `-repeat-error`.
  */
-export function BackupPassphraseFields(props: {
+export function NewPassphraseFields(props: {
   idPrefix: string;
+  words: NewPassphraseWords;
   passphrase: string;
   repeat: string;
   onPassphrase: (value: string) => void;
   onRepeat: (value: string) => void;
+  autofocus?: boolean;
 }) {
   const mismatch = () => props.repeat.length > 0 && props.repeat !== props.passphrase;
   return (
     <>
       <PassphraseInput
         id={`${props.idPrefix}-passphrase`}
-        label="Backup passphrase"
+        label={props.words.label}
         value={props.passphrase}
         onInput={props.onPassphrase}
         autocomplete="new-password"
         describedBy={`${props.idPrefix}-strength`}
+        autofocus={props.autofocus}
       />
       <PassphraseStrength passphrase={props.passphrase} id={`${props.idPrefix}-strength`} />
       <PassphraseInput
         id={`${props.idPrefix}-repeat`}
-        label="Repeat backup passphrase"
+        label={props.words.repeatLabel}
         value={props.repeat}
         onInput={props.onRepeat}
         autocomplete="new-password"
@@ -36,7 +42,7 @@ export function BackupPassphraseFields(props: {
       />
       <Show when={mismatch()}>
         <span id={`${props.idPrefix}-repeat-error`} class="error-text">
-          The two backup passphrases are not the same.
+          {props.words.mismatch}
         </span>
       </Show>
     </>
