@@ -9,17 +9,18 @@
  *   writeOnly: boolean  (secret)
  *   type: string        (connection)
  *   fields: Y.Map       (connection: field name -> { value: string | null, secret: boolean })
+ *   createdBy: string   (the creating device's id; written once)
  * }
  * doc.getMap('history')  EntryId -> Y.Array of versions, oldest first (src/core/vault/history):
- *   { at: number, by: string (device id, or ''), entry: StoredEntry }
+ *   { at: number, by: string (device id, or ''), entry: StoredEntry, first?: true }
+ *   (empty until the entry first changes: the live entry is then its only version)
  * doc.getMap('deleted')  EntryId -> { at: number, by: string, entry: StoredEntry }
  *   StoredEntry: { kind, name, value?: string (the register's JSON text), writeOnly?: boolean,
  *                  type?: string, fields?: string (JSON text of the connection's fields) }
  * meta: historyVersions?: number (versions kept per entry), deletedDays?: number
  * ```
  *
- * A version holds JSON text for the same reason the value register does (below): plain Yjs
- * values would not round-trip every JSON value. Docs: docs/history.md.
+ * Versions hold JSON text for the reason the value register does (below). docs/history.md.
  *
  * Each key is its own last-writer-wins register, so devices that change different keys of one
  * entry (one renames it, the other changes its value; two different connection fields) both
@@ -100,6 +101,8 @@ export const EntryKey = {
   fields: 'fields',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt',
+  /** The creating device's id, written once with the entry (history's first version names it). */
+  createdBy: 'createdBy',
 } as const;
 
 /**

@@ -32,14 +32,8 @@ import type {
   NameStyle,
   SetEntryOptions,
 } from './entry-types';
-import { checkNewName, planWrites, prepareUpdate } from './entry-write-checks';
-import {
-  ConfusableNameError,
-  EntryNotFoundError,
-  InvalidEntryIdError,
-  InvalidNameStyleError,
-  NameTakenError,
-} from './errors';
+import { checkNewName, freeName, planWrites, prepareUpdate } from './entry-write-checks';
+import { EntryNotFoundError, InvalidEntryIdError, InvalidNameStyleError } from './errors';
 import {
   checkHistorySettings,
   contentOf,
@@ -50,6 +44,9 @@ import {
   readDeletedRecord,
   recordDeletion,
   recordVersion,
+  type StoredVersion,
+  startHistory,
+  unrecordedState,
   writeHistorySettings,
 } from './history';
 import { isValidEntryName } from './names';
@@ -155,11 +152,19 @@ class YjsEntryStore implements EntryStore {
     }, this.#origin);
   }
 
-  /** Records the entry's new state as a version; inside the write's transaction. */
-  #record(id: EntryId, now: number): void {
-    const record = this.#index.record(id);
+  /**
+   * Records the entry's new state as a version; inside the write's transaction. `before` is
+   * the state the write changed, from `#unrecorded`: stored first when the entry had none.
+   */
+  #record(id: EntryId, now: number, before?: StoredVersion): void {
+    const [record, entry] = [this.#index.record(id), this.#entryMap(id)];
+    if (record && entry) recordVersion(this.#doc, id, entry, record.name, now, this.author, before);
+  }
+
+  /** The entry's state before a write, if no version of it is stored yet (never changed). */
+  #unrecorded(id: EntryId): StoredVersion | undefined {
     const entry = this.#entryMap(id);
-    if (record && entry) recordVersion(this.#doc, id, entry, record.name, now, this.author);
+    return entry && unrecordedState(this.#doc, id, entry);
   }
 
   get(name: string): Entry | undefined {
@@ -204,7 +209,9 @@ class YjsEntryStore implements EntryStore {
     this.#transact(() => {
       for (const { id, name, prepared, create } of steps) {
         let entry = this.#entryMap(id);
-        if (create || entry === undefined) {
+        const fresh = create || entry === undefined;
+        const before = fresh ? undefined : this.#unrecorded(id);
+        if (entry === undefined || fresh) {
           entry = new Y.Map();
           this.#entries.set(id, entry);
           entry.set(EntryKey.name, name);
@@ -214,7 +221,8 @@ class YjsEntryStore implements EntryStore {
         // Observers run when the outermost transaction ends; a caller's enclosing
         // transaction must still find the entry by name right away.
         this.#reindex(id);
-        if (changed || create) this.#record(id, now);
+        if (fresh) startHistory(this.#doc, id, entry, this.author);
+        else if (changed) this.#record(id, now, before);
       }
     }, now);
     return steps.map(({ id }) => this.#summary(id));
@@ -241,13 +249,14 @@ class YjsEntryStore implements EntryStore {
     const now = this.#now();
     this.#transact(() => {
       const entry = this.#entryMap(id)!;
+      const before = this.#unrecorded(id);
       if (renaming) {
         entry.set(EntryKey.name, name);
         entry.set(EntryKey.updatedAt, now);
       }
       const changed = writeEntry(entry, prepared, now);
       this.#reindex(id);
-      if (changed || renaming) this.#record(id, now);
+      if (changed || renaming) this.#record(id, now, before);
     }, now);
     return this.#summary(id);
   }
@@ -266,10 +275,11 @@ class YjsEntryStore implements EntryStore {
     const now = this.#now();
     this.#transact(() => {
       const entry = this.#entryMap(id)!;
+      const before = this.#unrecorded(id);
       entry.set(EntryKey.name, newName);
       entry.set(EntryKey.updatedAt, now);
       this.#reindex(id);
-      this.#record(id, now);
+      this.#record(id, now, before);
     }, now);
   }
 
@@ -285,7 +295,7 @@ class YjsEntryStore implements EntryStore {
       const entry = this.#entryMap(id);
       const name = this.#index.record(id)?.name;
       if (entry && name !== undefined) {
-        recordDeletion(this.#doc, id, entry, name, now, this.author);
+        recordDeletion(this.#doc, id, entry, name, now, this.author, this.#unrecorded(id));
       }
       this.#entries.delete(id);
       this.#reindex(id);
@@ -297,7 +307,7 @@ class YjsEntryStore implements EntryStore {
     const record = readDeletedRecord(this.#doc, id);
     const content = record && contentOf(record.entry);
     if (!record || !content || this.#entries.has(id)) throw new DeletedEntryNotFoundError(id);
-    const finalName = name ?? this.#freeName(id, record.entry.name);
+    const finalName = name ?? freeName(this.#index, this.nameStyle, id, record.entry.name);
     checkNewName(this.#index, this.nameStyle, id, finalName);
     const prepared = prepareEntryInput(finalName, content);
     const now = this.#now();
@@ -312,20 +322,6 @@ class YjsEntryStore implements EntryStore {
       this.#record(id, now);
     }, now);
     return this.#summary(id);
-  }
-
-  /** `name`, or `name_2`, `name_3`… : the first that is free and no look-alike (both styles allow `_`). */
-  #freeName(id: EntryId, name: string): string {
-    for (let n = 1; n <= 100; n++) {
-      const candidate = n === 1 ? name : `${name}_${n}`;
-      try {
-        checkNewName(this.#index, this.nameStyle, id, candidate);
-        return candidate;
-      } catch (error) {
-        if (!(error instanceof NameTakenError || error instanceof ConfusableNameError)) throw error;
-      }
-    }
-    return name; // checkNewName then says why it is refused
   }
 
   purgeExpired(): number {

@@ -171,3 +171,22 @@ function prepareFieldsPatch(
   const value = { type: current.value.type, fields: Object.fromEntries(fields) };
   return prepareEntryInput(name, { kind, value });
 }
+
+/**
+ * `name`, or `name_2`, `name_3`…: the first that is free and no look-alike (both name styles
+ * allow `_`); how a restored entry whose name was taken meanwhile gets one.
+ * @example
+ * freeName(index, 'default', id, 'API_KEY'); // 'API_KEY_2' if API_KEY is taken
+ */
+export function freeName(index: NameIndex, style: NameStyle, id: EntryId, name: string): string {
+  for (let n = 1; n <= 100; n++) {
+    const candidate = n === 1 ? name : `${name}_${n}`;
+    try {
+      checkNewName(index, style, id, candidate);
+      return candidate;
+    } catch (error) {
+      if (!(error instanceof NameTakenError || error instanceof ConfusableNameError)) throw error;
+    }
+  }
+  return name; // checkNewName then says why it is refused
+}

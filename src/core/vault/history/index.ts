@@ -37,6 +37,8 @@ export {
   purgeExpired,
   recordDeletion,
   recordVersion,
+  startHistory,
+  unrecordedState,
 } from './record';
 export {
   checkHistorySettings,

@@ -4,7 +4,17 @@
  * version never hides the others.
  */
 import * as Y from 'yjs';
-import { DELETED_MAP, HISTORY_MAP, type StoredEntry } from '../entry-doc';
+import type { EntryId } from '../../ids';
+import {
+  DELETED_MAP,
+  ENTRIES_MAP,
+  EntryKey,
+  type EntryMap,
+  HISTORY_MAP,
+  readSummary,
+  type StoredEntry,
+  snapshotEntry,
+} from '../entry-doc';
 import { ENTRY_KINDS, type EntryKind } from '../entry-types';
 
 /**
@@ -47,8 +57,43 @@ export function readStoredVersion(raw: unknown): StoredVersion | undefined {
 }
 
 /**
+ * The entry as it is now, as a version of its history: when it last changed, the device that
+ * made it ('' unless it was never changed since it was created there), and its content. What
+ * history shows for an entry that has not changed since it was made. `undefined` for an entry
+ * this version cannot read.
+ * @example
+ * currentVersionOf(entries.get(id) as EntryMap)?.at;
+ */
+export function currentVersionOf(entry: EntryMap): StoredVersion | undefined {
+  const name: unknown = entry.get(EntryKey.name);
+  if (typeof name !== 'string') return undefined;
+  const stored = snapshotEntry(entry, name);
+  if (stored === undefined) return undefined;
+  // The summary's times are the entry's own (its keys and its value's time); the id is unused.
+  const { createdAt, updatedAt } = readSummary('' as EntryId, entry, name);
+  const createdBy: unknown = entry.get(EntryKey.createdBy);
+  const by = typeof createdBy === 'string' && updatedAt === createdAt ? createdBy : '';
+  return { at: updatedAt, by, entry: stored };
+}
+
+/**
+ * The live entry as its only version, when its history holds none: an entry that has not
+ * changed since it was made stores no version (its first change stores both), so that a vault
+ * of entries never edited does not keep each one twice.
+ */
+function unchangedEntry(doc: Y.Doc, id: string): StoredVersion | undefined {
+  const versions = doc.getMap(HISTORY_MAP).get(id);
+  if (versions instanceof Y.Array && versions.length > 0) return undefined;
+  const entry = doc.getMap(ENTRIES_MAP).get(id);
+  return entry instanceof Y.Map ? currentVersionOf(entry as EntryMap) : undefined;
+}
+
+/**
  * The entry's versions as stored, oldest first, each with its position in the array (what
- * `restoreVersion` takes). Malformed versions are left out but keep their position.
+ * `restoreVersion` takes); for an entry never changed, the entry itself at position 0.
+ * Malformed versions are left out but keep their position, and so does a repeat of the
+ * state before the entry's first change (two devices that first changed it while apart each
+ * stored that state, marked `first`: record.ts).
  * @example
  * for (const { index, version } of readIndexedVersions(doc, id)) console.warn(index, version.at);
  */
@@ -56,12 +101,21 @@ export function readIndexedVersions(
   doc: Y.Doc,
   id: string,
 ): { index: number; version: StoredVersion }[] {
+  const unchanged = unchangedEntry(doc, id);
+  if (unchanged !== undefined) return [{ index: 0, version: unchanged }];
   const versions = doc.getMap(HISTORY_MAP).get(id);
   if (!(versions instanceof Y.Array)) return [];
   const out: { index: number; version: StoredVersion }[] = [];
+  const seen = new Set<string>();
   (versions as Y.Array<unknown>).forEach((raw, index) => {
     const version = readStoredVersion(raw);
-    if (version !== undefined) out.push({ index, version });
+    if (version === undefined) return;
+    if ((raw as { first?: unknown }).first === true) {
+      const text = JSON.stringify([version.at, version.by, version.entry]);
+      if (seen.has(text)) return;
+      seen.add(text);
+    }
+    out.push({ index, version });
   });
   return out;
 }
@@ -76,11 +130,12 @@ export function readStoredVersions(doc: Y.Doc, id: string): StoredVersion[] {
 }
 
 /**
- * The number of slots in the entry's history array (readable or not).
+ * The number of slots in the entry's history (readable or not; 1 for an entry never changed).
  * @example
  * versionCount(doc, id); // 3
  */
 export function versionCount(doc: Y.Doc, id: string): number {
+  if (unchangedEntry(doc, id) !== undefined) return 1;
   const versions = doc.getMap(HISTORY_MAP).get(id);
   return versions instanceof Y.Array ? versions.length : 0;
 }
@@ -91,8 +146,11 @@ export function versionCount(doc: Y.Doc, id: string): number {
  * readVersionAt(doc, id, 0);
  */
 export function readVersionAt(doc: Y.Doc, id: string, index: number): StoredVersion | undefined {
+  if (!Number.isInteger(index)) return undefined;
+  const unchanged = unchangedEntry(doc, id);
+  if (unchanged !== undefined) return index === 0 ? unchanged : undefined;
   const versions = doc.getMap(HISTORY_MAP).get(id);
-  if (!(versions instanceof Y.Array) || !Number.isInteger(index)) return undefined;
+  if (!(versions instanceof Y.Array)) return undefined;
   if (index < 0 || index >= versions.length) return undefined;
   return readStoredVersion(versions.get(index));
 }

@@ -4,8 +4,20 @@
  * record, so a write and its version are one Yjs update, and one import is still one update.
  */
 import * as Y from 'yjs';
-import { DELETED_MAP, type EntryMap, HISTORY_MAP, META_MAP, snapshotEntry } from '../entry-doc';
-import { readDeletedRecord, readStoredVersions, type StoredVersion } from './read';
+import {
+  DELETED_MAP,
+  EntryKey,
+  type EntryMap,
+  HISTORY_MAP,
+  META_MAP,
+  snapshotEntry,
+} from '../entry-doc';
+import {
+  currentVersionOf,
+  readDeletedRecord,
+  readStoredVersions,
+  type StoredVersion,
+} from './read';
 import { dayMs, readHistorySettings } from './settings';
 
 /**
@@ -22,14 +34,53 @@ export function recordVersion(
   name: string,
   now: number,
   by: string,
+  before?: StoredVersion,
 ): void {
   const stored = snapshotEntry(entry, name);
   if (stored === undefined) return;
   const versions = versionsArray(doc, id);
+  storeFirst(versions, before);
   versions.push([{ at: now, by, entry: stored } satisfies StoredVersion]);
   // The front is the oldest on every replica (Y.Array order), whatever the peers' clocks say.
   const limit = readHistorySettings(doc.getMap(META_MAP)).versionsPerEntry;
   if (versions.length > limit) versions.delete(0, versions.length - limit);
+}
+
+/**
+ * An entry's first change (or its deletion) stores the state it changes too: until then none
+ * was stored. Marked `first`, so that the same state stored by two devices that first changed
+ * the entry while apart reads as one version (read.ts).
+ */
+function storeFirst(versions: Y.Array<unknown>, before: StoredVersion | undefined): void {
+  if (before !== undefined && versions.length === 0) versions.push([{ ...before, first: true }]);
+}
+
+/**
+ * Gives a new entry its (empty) history array, in the transaction that makes the entry: no
+ * version is stored until the entry first changes (the live entry is its own first version
+ * until then: read.ts), but devices that then change it apart append to this one array.
+ * @example
+ * doc.transact(() => { entries.set(id, entry); startHistory(doc, id, entry, deviceId); });
+ */
+export function startHistory(doc: Y.Doc, id: string, entry: EntryMap, author: string): void {
+  if (author !== '') entry.set(EntryKey.createdBy, author);
+  versionsArray(doc, id);
+}
+
+/**
+ * The entry's state before a write, when no version of it is stored yet (it never changed
+ * since it was made): what its first change stores first.
+ * @example
+ * const before = unrecordedState(doc, id, entry);
+ */
+export function unrecordedState(
+  doc: Y.Doc,
+  id: string,
+  entry: EntryMap,
+): StoredVersion | undefined {
+  const versions = doc.getMap(HISTORY_MAP).get(id);
+  if (versions instanceof Y.Array && versions.length > 0) return undefined;
+  return currentVersionOf(entry);
 }
 
 /**
@@ -58,7 +109,9 @@ export function recordDeletion(
   name: string,
   now: number,
   by: string,
+  before?: StoredVersion,
 ): void {
+  storeFirst(versionsArray(doc, id), before);
   const stored = snapshotEntry(entry, name) ?? readStoredVersions(doc, id).at(-1)?.entry;
   if (stored === undefined) return;
   doc.getMap(DELETED_MAP).set(id, { at: now, by, entry: stored } satisfies StoredVersion);
