@@ -22,6 +22,7 @@ import { lockHandoffWorkload } from './workloads/lock-handoff';
 import { maskWorkload } from './workloads/mask';
 import { offlineLoadWorkload } from './workloads/offline-load';
 import { providersWorkload } from './workloads/providers';
+import { relayWorkload } from './workloads/relay';
 import { rotateWorkload } from './workloads/rotate';
 import { syncWorkload } from './workloads/sync';
 import { uiFilterWorkload } from './workloads/ui-filter';
@@ -40,6 +41,7 @@ const workloads: readonly Workload[] = [
   providersWorkload,
   historyWorkload,
   importWorkload,
+  relayWorkload,
 ];
 
 const { values } = parseArgs({

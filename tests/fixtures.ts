@@ -20,6 +20,8 @@ import { type CofferServer, startCofferServer } from '../src/server/server';
 // COFFER_DIST_DIR: a build elsewhere (several people testing one checkout, each with a build).
 const distDir = process.env.COFFER_DIST_DIR ?? new URL('../dist', import.meta.url).pathname;
 const harnessDir = new URL('../dist-harness', import.meta.url).pathname;
+/** The built app the fixtures serve, for tests that start servers of their own. */
+export const appDistDir = distDir;
 
 export interface ServedApp {
   readonly url: string;

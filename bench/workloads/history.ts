@@ -15,7 +15,9 @@ const utf8Bytes = (text: string) => new TextEncoder().encode(text).length;
  * Node, the same code and envelopes as in the browser).
  * Denominator: what must be kept, counted as the UTF-8 bytes of JSON texts: every live entry
  * as `{ name, kind, value }`, and every retained version (of live and deleted entries) as
- * `{ at, by, name, kind, value }`. Target: at most 2.
+ * `{ at, by, name, kind, value }`. Target: at most 2. (The live value is the newest retained
+ * version, stored once in the entry's chain, yet counted in both terms: so the ratio can be
+ * below 1.)
  */
 export const historyWorkload: Workload = {
   title: 'storage of entry history at the default retention (Node)',

@@ -11,9 +11,10 @@ import { type BenchContext, metric, type Workload } from '../types';
  * sealing and no checks, over the same transport (framed data channels, one negotiated channel;
  * plain y-webrtc's own channels fail on a multi-megabyte first sync):
  * - `sync_initial_ms`: from a new device starting to join by invitation until all N entries
- *   are listed there (handshake, key transfer, opening, the checkpoint's transfer, checks,
- *   decryption, applying and saving), vs plain y-webrtc from joining the room until the
- *   document holds the N entries;
+ *   are listed there (handshake, key transfer with the inviter's envelopes beside it, opening,
+ *   checks, decryption, applying and saving), vs plain y-webrtc from joining the
+ *   room until the document holds the N entries. The notes split both into phases
+ *   (bench-sync.ts's `cofferJoin` and `plainJoin` say what each covers);
  * - `sync_edit_ms`: one edit on a connected device until the other has applied it (Coffer:
  *   sealed, signed, sent, checked, applied and saved), vs a plain Yjs map write reaching the
  *   other side.
@@ -36,6 +37,8 @@ export const syncWorkload: Workload = {
       const plain: number[] = [];
       const answered: number[] = [];
       const connected: number[] = [];
+      const phases: Record<string, number>[] = [];
+      const plainPhases: Record<string, number>[] = [];
       // y-webrtc sends every update it receives back out to its peers, so after each first
       // sync the new device returns the whole document to the other side for a second or
       // two; the next measurement waits for that to end, or it would pay for this one's echo.
@@ -45,12 +48,18 @@ export const syncWorkload: Workload = {
         const link = await a.evaluate(() => window.harness.benchSync.invite());
         const joined = await b.evaluate((o) => window.harness.benchSync.cofferJoin(o), { link, n });
         ours.push(joined.total);
+        phases.push(joined.phases);
         answered.push(joined.answered);
         connected.push(joined.connected);
         await settle();
         const room = await a.evaluate(() => window.harness.benchSync.newRoom());
         await a.evaluate((o) => window.harness.benchSync.plainHost(o), room);
-        plain.push(await b.evaluate((o) => window.harness.benchSync.plainJoin(o), { ...room, n }));
+        const plainJoined = await b.evaluate((o) => window.harness.benchSync.plainJoin(o), {
+          ...room,
+          n,
+        });
+        plain.push(plainJoined.total);
+        plainPhases.push(plainJoined.phases);
       }
 
       await settle();
@@ -73,7 +82,7 @@ export const syncWorkload: Workload = {
           median(ours),
           'ms',
           { value: median(plain), name: 'plain y-webrtc (same Yjs document, no sealing)' },
-          `N=${n}, ${(stateBytes / 1024).toFixed(0)} KiB of Yjs state; median of ${ours.length} new devices (p95 ${percentile(ours, 95).toFixed(0)} ms; invitation answered after ${median(answered).toFixed(0)} ms, first peer reported in the vault's room after ${median(connected).toFixed(0)} ms; each join in order: ${ours.map((ms, i) => `${ms.toFixed(0)} (peer at ${connected[i]!.toFixed(0)})`).join(', ')} ms); plain: median of ${plain.length}`,
+          `N=${n}, ${(stateBytes / 1024).toFixed(0)} KiB of Yjs state; median of ${ours.length} new devices (p95 ${percentile(ours, 95).toFixed(0)} ms; invitation answered after ${median(answered).toFixed(0)} ms, first peer reported in the vault's room after ${msOrLater(median(connected))}; each join in order: ${ours.map((ms, i) => `${ms.toFixed(0)} (peer at ${msOrLater(connected[i]!)})`).join(', ')} ms; phases, median ms: ${phaseMedians(phases)}); plain: median of ${plain.length} (${phaseMedians(plainPhases)})`,
         ),
         sync_edit_ms: metric(
           median(ourEdits),
@@ -88,3 +97,20 @@ export const syncWorkload: Workload = {
     }
   },
 };
+
+/** `name median` for each phase of the joins (bench-sync.ts's `cofferJoin` names them). */
+function phaseMedians(joins: readonly Record<string, number>[]): string {
+  const names = Object.keys(joins[0] ?? {});
+  return names
+    .map((name) => {
+      // A phase that did not happen in a join (NaN: no room step, say) is left out of its median.
+      const times = joins.map((j) => j[name]!).filter((ms) => !Number.isNaN(ms));
+      return `${name} ${times.length > 0 ? median(times).toFixed(0) : 'none'}`;
+    })
+    .join(', ');
+}
+
+/** A time in ms, or what NaN means here: the entries were listed before the room had a peer. */
+function msOrLater(ms: number): string {
+  return Number.isNaN(ms) ? 'none before the entries were listed' : `${ms.toFixed(0)} ms`;
+}

@@ -11,7 +11,7 @@ import { AppContext } from '../ui/state/context';
 import { createJoinState } from '../ui/state/join';
 import { createStorageStatus } from '../ui/state/storage-status';
 import '../ui/styles.css';
-import { createBrowserPlatform, ownSignalingUrl } from './platform';
+import { createBrowserPlatform, ownMailboxRelayUrl, ownSignalingUrl } from './platform';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
@@ -43,6 +43,7 @@ const clipboard = createClipboardService({
 
 createRoot(() => {
   createEffect(() => platform.signaling.set(app.settings().signalingUrls));
+  createEffect(() => platform.relays.set(app.settings().relayUrls, app.settings().relayEnabled));
 });
 
 render(
@@ -59,6 +60,8 @@ render(
             appUrl: `${location.origin}/`,
             signaling: platform.signaling,
             defaultSignaling: ownSignalingUrl(),
+            relays: platform.relays,
+            defaultRelay: ownMailboxRelayUrl(),
           },
           join,
         };

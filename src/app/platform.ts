@@ -10,7 +10,13 @@ import {
   createWorkerSnapshotMaker,
   openCofferDatabase,
 } from '../core/storage';
-import { type TransportFactory, webrtcTransport } from '../core/sync';
+import {
+  combineTransports,
+  ownRelayUrl,
+  relayTransport,
+  type TransportFactory,
+  webrtcTransport,
+} from '../core/sync';
 import type { CompactionPolicy } from '../core/vault';
 
 export interface BrowserPlatform {
@@ -18,10 +24,18 @@ export interface BrowserPlatform {
   readonly kdf: KdfRunner;
   readonly mutex: VaultMutex;
   readonly coffer: Coffer;
-  /** Joins sync rooms over WebRTC, through the signaling relays `signaling` names. */
+  /**
+   * Joins sync rooms over WebRTC (through the signaling relays `signaling` names) and, for a
+   * vault's room, over the mailbox relays `relays` names too: whichever is up carries changes.
+   */
   readonly connect: TransportFactory;
   /** The signaling relays in use: the app server's own unless the settings name others. */
   readonly signaling: { get(): readonly string[]; set(urls: readonly string[]): void };
+  /** The mailbox relays in use (none when turned off): the app server's own unless named. */
+  readonly relays: {
+    get(): readonly string[];
+    set(urls: readonly string[], enabled: boolean): void;
+  };
 }
 
 export interface BrowserPlatformOptions {
@@ -36,6 +50,9 @@ export interface BrowserPlatformOptions {
 
 /** The relay `npm start` serves beside the app, on the same origin. */
 export const ownSignalingUrl = (): string => `${location.origin.replace(/^http/, 'ws')}/signal`;
+
+/** The mailbox relay `npm start` serves beside the app, on the same origin. */
+export const ownMailboxRelayUrl = (): string => ownRelayUrl(location.origin);
 
 /** "Chromium on Linux", from the user agent: what other devices see until the user names it. */
 export function describeThisDevice(): string {
@@ -113,23 +130,28 @@ export function createBrowserPlatform(options: BrowserPlatformOptions = {}): Bro
     ...(options.compaction ? { compaction: options.compaction } : {}),
   });
   let signalingUrls: readonly string[] = [ownSignalingUrl()];
-  const connect = webrtcTransport({
-    signaling: () => signalingUrls,
-    webrtc: { RTCPeerConnection, RTCSessionDescription, RTCIceCandidate },
-    network: {
-      online: () => navigator.onLine,
-      onChange(listener) {
-        const online = () => listener(true);
-        const offline = () => listener(false);
-        window.addEventListener('online', online);
-        window.addEventListener('offline', offline);
-        return () => {
-          window.removeEventListener('online', online);
-          window.removeEventListener('offline', offline);
-        };
-      },
+  let relayUrls: readonly string[] = [ownMailboxRelayUrl()];
+  const network = {
+    online: () => navigator.onLine,
+    onChange(listener: (online: boolean) => void) {
+      const online = () => listener(true);
+      const offline = () => listener(false);
+      window.addEventListener('online', online);
+      window.addEventListener('offline', offline);
+      return () => {
+        window.removeEventListener('online', online);
+        window.removeEventListener('offline', offline);
+      };
     },
-  });
+  };
+  const connect = combineTransports(
+    webrtcTransport({
+      signaling: () => signalingUrls,
+      webrtc: { RTCPeerConnection, RTCSessionDescription, RTCIceCandidate },
+      network,
+    }),
+    relayTransport({ relays: () => relayUrls, network }),
+  );
   return {
     db,
     kdf,
@@ -140,6 +162,12 @@ export function createBrowserPlatform(options: BrowserPlatformOptions = {}): Bro
       get: () => signalingUrls,
       set(urls) {
         signalingUrls = urls.length > 0 ? [...urls] : [ownSignalingUrl()];
+      },
+    },
+    relays: {
+      get: () => relayUrls,
+      set(urls, enabled) {
+        relayUrls = !enabled ? [] : urls.length > 0 ? [...urls] : [ownMailboxRelayUrl()];
       },
     },
   };

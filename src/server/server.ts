@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { relayPath } from '../core/relay';
+import { createRelay, type Relay, type RelayOptions, type RelayStats } from './relay/index';
 import { createSignalingRelay, type SignalingOptions, type SignalingRelay } from './signaling';
 import { loadStaticFiles, securityHeaders, serveStatic } from './static-files';
 
@@ -14,6 +16,8 @@ export interface CofferServerOptions {
   /** Interface to bind. Defaults to loopback: Coffer is served to this machine only. */
   readonly host?: string;
   readonly signaling?: SignalingOptions;
+  /** The mailbox relay at `relayPath` (src/server/relay); in memory when absent. */
+  readonly relay?: RelayOptions;
 }
 
 export interface CofferServer {
@@ -21,6 +25,9 @@ export interface CofferServer {
   readonly url: string;
   readonly port: number;
   readonly relay: SignalingRelay;
+  /** The mailbox relay (Hocuspocus) at `relayPath`. */
+  readonly mailbox: Relay;
+  relayStats(): RelayStats;
   close(): Promise<void>;
 }
 
@@ -54,10 +61,22 @@ export async function startCofferServer(options: CofferServerOptions): Promise<C
   if (!files.has('/index.html')) {
     throw new Error(`no index.html in ${options.root}: build the app first (npm run build)`);
   }
+  // The mailbox first: a storage it cannot open throws before anything else is running.
+  const mailbox = createRelay(options.relay ?? { storage: { kind: 'memory' } });
   const relay = createSignalingRelay(options.signaling);
+  try {
+    await mailbox.ready;
+  } catch (error) {
+    await Promise.all([relay.close(), mailbox.close()]);
+    throw error;
+  }
   const server = createServer((request, response) => serveStatic(files, request, response));
   server.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path === relayPath) {
+      mailbox.handleUpgrade(request, socket, head);
+      return;
+    }
     if (path !== signalingPath) {
       socket.end(
         `HTTP/1.1 404 Not Found\r\n${Object.entries(securityHeaders)
@@ -69,15 +88,20 @@ export async function startCofferServer(options: CofferServerOptions): Promise<C
     relay.handleUpgrade(request, socket, head);
   });
   const host = options.host ?? '127.0.0.1';
-  const port = await listen(server, options.port, host);
+  const port = await listen(server, options.port, host).catch(async (error: unknown) => {
+    await Promise.all([relay.close(), mailbox.close()]);
+    throw error;
+  });
   const hostname =
     host === '127.0.0.1' || host === '::1' || host === '0.0.0.0' ? 'localhost' : host;
   return {
     url: `http://${hostname}:${port}`,
     port,
     relay,
+    mailbox,
+    relayStats: () => mailbox.stats(),
     async close() {
-      await relay.close();
+      await Promise.all([relay.close(), mailbox.close()]);
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { createSignalingBridge, type SignalingBridge } from './signaling-bridge';
 
 /**
  * The signaling relay that y-webrtc's clients speak to: a topic-based publish/subscribe over one
@@ -20,6 +21,13 @@ export interface SignalingOptions {
   readonly onMessage?: (message: string) => void;
   /** How often idle connections are pinged; one that missed the previous ping is closed. */
   readonly heartbeatMs?: number;
+  /**
+   * Redis shared by every instance behind one address (REDIS_URL): topics then reach the
+   * subscribers of all of them (signaling-bridge.ts).
+   */
+  readonly redisUrl?: string;
+  /** Tags this instance's messages on Redis (default: a random UUID). */
+  readonly instanceId?: string;
 }
 
 export interface SignalingRelay {
@@ -27,6 +35,8 @@ export interface SignalingRelay {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Number of open connections, for status and tests. */
   readonly connectionCount: number;
+  /** The Redis bridge, when `redisUrl` was given: its `ready` and `stats()`. */
+  readonly bridge?: SignalingBridge;
   close(): Promise<void>;
 }
 
@@ -73,12 +83,37 @@ function parseMessage(raw: string): SignalingMessage | undefined {
 
 export function createSignalingRelay(options: SignalingOptions = {}): SignalingRelay {
   const maxTopicsPerConnection = options.maxTopicsPerConnection ?? 256;
+  const maxMessageBytes = options.maxMessageBytes ?? 256 * 1024;
   const topics = new Map<string, Set<Connection>>();
   const connections = new Set<Connection>();
-  const server = new WebSocketServer({
-    noServer: true,
-    maxPayload: options.maxMessageBytes ?? 256 * 1024,
-  });
+  const server = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+  // Messages from other instances reach local subscribers as a local publish would.
+  const bridge = options.redisUrl
+    ? createSignalingBridge({
+        redisUrl: options.redisUrl,
+        ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+        maxMessageBytes,
+        maxTopicLength,
+        deliver: (topic, message) => deliver(topic, message),
+      })
+    : undefined;
+
+  const deliver = (topic: string, message: Record<string, unknown>): void => {
+    const subscribers = topics.get(topic);
+    if (!subscribers) return;
+    const outgoing = { ...message, clients: subscribers.size };
+    for (const subscriber of subscribers) send(subscriber, outgoing);
+  };
+
+  const leave = (connection: Connection, topic: string): void => {
+    connection.topics.delete(topic);
+    const subscribers = topics.get(topic);
+    subscribers?.delete(connection);
+    if (subscribers?.size === 0) {
+      topics.delete(topic);
+      bridge?.unsubscribe(topic);
+    }
+  };
 
   const send = (connection: Connection, message: unknown): void => {
     if (connection.socket.readyState !== WebSocket.OPEN) {
@@ -89,12 +124,7 @@ export function createSignalingRelay(options: SignalingOptions = {}): SignalingR
   };
 
   const drop = (connection: Connection): void => {
-    for (const topic of connection.topics) {
-      const subscribers = topics.get(topic);
-      subscribers?.delete(connection);
-      if (subscribers?.size === 0) topics.delete(topic);
-    }
-    connection.topics.clear();
+    for (const topic of [...connection.topics]) leave(connection, topic);
     connections.delete(connection);
   };
 
@@ -112,25 +142,20 @@ export function createSignalingRelay(options: SignalingOptions = {}): SignalingR
           if (!subscribers) {
             subscribers = new Set();
             topics.set(topic, subscribers);
+            bridge?.subscribe(topic);
           }
           subscribers.add(connection);
         }
         break;
       case 'unsubscribe':
         for (const topic of message.topics) {
-          connection.topics.delete(topic);
-          const subscribers = topics.get(topic);
-          subscribers?.delete(connection);
-          if (subscribers?.size === 0) topics.delete(topic);
+          if (connection.topics.has(topic)) leave(connection, topic);
         }
         break;
-      case 'publish': {
-        const subscribers = topics.get(message.topic);
-        if (!subscribers) break;
-        const outgoing = { ...message, clients: subscribers.size };
-        for (const subscriber of subscribers) send(subscriber, outgoing);
+      case 'publish':
+        deliver(message.topic, message);
+        if (message.topic.length <= maxTopicLength) bridge?.publish(message.topic, message);
         break;
-      }
       case 'ping':
         send(connection, { type: 'pong' });
         break;
@@ -168,12 +193,16 @@ export function createSignalingRelay(options: SignalingOptions = {}): SignalingR
     get connectionCount() {
       return connections.size;
     },
-    close() {
+    ...(bridge ? { bridge } : {}),
+    async close() {
       clearInterval(heartbeat);
       for (const connection of connections) connection.socket.terminate();
       connections.clear();
       topics.clear();
-      return new Promise((resolve) => server.close(() => resolve()));
+      await Promise.all([
+        bridge?.close(),
+        new Promise<void>((resolve) => server.close(() => resolve())),
+      ]);
     },
   };
 }

@@ -39,15 +39,18 @@ import {
 } from '../storage';
 import {
   type CompactionPolicy,
+  ConfusableNameError,
+  confusableKeys,
+  loadConfusables,
   type Vault,
   VaultHandle,
   validateVaultName,
   vaultView,
 } from '../vault';
+import { VaultNameTakenError } from './errors';
 import { newVaultId } from './ids';
 import type { CreateVaultOptions, VaultSummary } from './session-types';
-import type { CatalogVault } from './vault-catalog';
-import { assertNameFree } from './vault-naming';
+import { sameNameKey } from './vault-naming';
 
 /** What staging and committing need of the session. */
 export interface FilledVaultDeps {
@@ -161,6 +164,7 @@ export async function stageVault<T>(
         newId: deps.newId,
         compaction: neverCompact,
         memory: staging,
+        staged: true,
         ...(deviceId ? { deviceId } : {}),
       });
     } catch (error) {
@@ -223,6 +227,54 @@ function sealStaged(
 }
 
 /**
+ * The names a commit checks new ones against (the catalog's, then the batch's accepted so far),
+ * with the verdicts of assertNameFree (vault-naming.ts) over the same names in the same order:
+ * VaultNameTakenError for a name equal ignoring case, else ConfusableNameError naming the first
+ * look-alike. Each name is normalised and its skeletons computed once, not once for every new
+ * name of the batch (Pull All commits hundreds of vaults into a growing catalog).
+ */
+class TakenNames {
+  readonly #same = new Set<string>();
+  /** The first name (in order) under each confusable key; raw and folded keys prefixed apart. */
+  readonly #lookalikes = new Map<string, { readonly name: string; readonly order: number }[]>();
+  #count = 0;
+
+  constructor(names: readonly string[]) {
+    for (const name of names) this.add(name);
+  }
+
+  add(name: string): void {
+    this.#same.add(sameNameKey(name));
+    const order = this.#count++;
+    const [raw, folded] = confusableKeys(name);
+    for (const key of [`r${raw}`, `f${folded}`]) {
+      const holders = this.#lookalikes.get(key);
+      if (holders) holders.push({ name, order });
+      else this.#lookalikes.set(key, [{ name, order }]);
+    }
+  }
+
+  /** Throws as assertNameFree(name, these names) throws; the confusables table must be loaded. */
+  assertFree(name: string): void {
+    if (this.#same.has(sameNameKey(name))) throw new VaultNameTakenError(name);
+    const [raw, folded] = confusableKeys(name);
+    let first: { readonly name: string; readonly order: number } | undefined;
+    for (const key of [`r${raw}`, `f${folded}`]) {
+      // findConfusable skips a name equal to `name` (never here: it would be taken above).
+      const found = this.#lookalikes.get(key)?.find((holder) => holder.name !== name);
+      if (found && (!first || found.order < first.order)) first = found;
+    }
+    if (first) {
+      throw new ConfusableNameError({
+        rejectedName: name,
+        existingName: first.name,
+        subject: 'vault',
+      });
+    }
+  }
+}
+
+/**
  * Stores staged vaults: those whose names are free (as createVault judges, the earlier ones of
  * the batch counting as taken) in one durable transaction with their `providers` rows. One
  * result per entry of `batch`, in order: a refused name fails its vault alone; a failed write
@@ -242,17 +294,13 @@ export async function commitVaults(
       throw new TypeError('commitVaults takes vaults staged and not spent');
     }
     deps.profileKey(doing);
-    const taken = await deps.catalogNames(doing);
+    const taken = new TakenNames(await deps.catalogNames(doing));
+    await loadConfusables();
     const accepted: number[] = [];
     for (const [index, { staged }] of batch.entries()) {
       try {
-        // assertNameFree reads only the names of the records it is given.
-        await assertNameFree(
-          staged.name,
-          [...taken, ...accepted.map((i) => batch[i]!.staged.name)].map(
-            (other) => ({ metadata: { name: other } }) as CatalogVault,
-          ),
-        );
+        taken.assertFree(staged.name);
+        taken.add(staged.name);
         accepted.push(index);
       } catch (error) {
         results[index] = { ok: false, error };

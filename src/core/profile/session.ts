@@ -2,14 +2,7 @@
  * An unlocked profile (made by Coffer, coffer.ts): its vaults' catalog, opening vaults under
  * their single-opener lock, this device's identity, settings, and locking.
  */
-import {
-  type KdfPolicy,
-  type KdfProgress,
-  type ProfileKey,
-  randomBytes,
-  toBase64url,
-  wipe,
-} from '../crypto';
+import { type KdfPolicy, type KdfProgress, type ProfileKey, wipe } from '../crypto';
 import type { VaultId } from '../ids';
 import type { IntegrationsApi } from '../integrations';
 import type { HolderInfo } from '../lock';
@@ -25,6 +18,7 @@ import {
   stageVault,
 } from './create-filled-vault';
 import { ProfileLockedError } from './errors';
+import { newEntryId } from './ids';
 import { rewriteKeyring } from './keyring-passphrase';
 import type { LazyIntegrations } from './lazy-integrations';
 import type { LazyProviders, ProvidersApi } from './lazy-providers';
@@ -60,8 +54,6 @@ import {
   renameVault,
   setVaultMemoryOnly,
 } from './vault-lifecycle';
-
-const newEntryId = () => toBase64url(randomBytes(12));
 
 /** An unlocked profile. Holds the profile key in memory until `lock()`. */
 export class Session {

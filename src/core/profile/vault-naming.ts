@@ -6,8 +6,10 @@ import type { OpenedVaultRecord } from '../storage';
 import { ConfusableNameError, findConfusable, loadConfusables, validateVaultName } from '../vault';
 import { VaultNameTakenError } from './errors';
 
-export const sameName = (a: string, b: string) =>
-  a.normalize('NFC').toLocaleLowerCase('en') === b.normalize('NFC').toLocaleLowerCase('en');
+/** What two names equal ignoring case (after NFC) have in common. */
+export const sameNameKey = (name: string) => name.normalize('NFC').toLocaleLowerCase('en');
+
+export const sameName = (a: string, b: string) => sameNameKey(a) === sameNameKey(b);
 
 /**
  * Refuses a vault name that another vault has (ignoring case: VaultNameTakenError) or that

@@ -1,5 +1,6 @@
 import type * as Y from 'yjs';
 import type { LocalChange } from '../vault';
+import { takeFirstEnvelopes } from './first-sync';
 import type { ReceiveReport, SealedEnvelope, SyncableVault, SyncPeer } from './peer';
 
 /** The one shared map of the transport document: envelope key -> envelope bytes. */
@@ -65,12 +66,18 @@ export class EnvelopeExchange {
     this.#compaction = options.compaction ?? defaultExchangeCompaction;
   }
 
-  /** Publishes this device's checkpoint, takes in what the map holds, and follows both sides. */
+  /**
+   * Publishes this device's checkpoint, takes in what the map holds with what the invitation
+   * brought (first-sync.ts), and follows both sides. Resolves once that first batch is handled
+   * (applied and saved), before the caller connects the transport: a removal that the room
+   * brings next then finds the device's state as the room's first batch would have left it
+   * (handled meanwhile, the removal did not reach a browser test's removed device).
+   */
   start(): Promise<ReceiveReport | undefined> {
     this.#map.observe(this.#observer);
     this.#stopLocal = this.#options.vault.onLocalChange((change) => this.#publishChange(change));
     this.#publishCheckpoint();
-    return this.#take([...this.#map.keys()]);
+    return this.#take([...this.#map.keys()], takeFirstEnvelopes(this.#options.vault.id));
   }
 
   stop(): void {
@@ -82,6 +89,14 @@ export class EnvelopeExchange {
   /** Envelopes of this device in the map now. */
   get publishedCount(): number {
     return this.#published.size;
+  }
+
+  /**
+   * What this device publishes now (its checkpoint, then its changes since): all a device that
+   * has nothing needs of it. An invitation's answer carries them (first-sync.ts).
+   */
+  publishedEnvelopes(): readonly Uint8Array[] {
+    return [...this.#published.values()];
   }
 
   #put(envelopes: readonly SealedEnvelope[], remove: readonly string[] = []): void {
@@ -158,8 +173,11 @@ export class EnvelopeExchange {
     });
   }
 
-  async #take(keys: readonly string[]): Promise<ReceiveReport | undefined> {
-    const batch: Uint8Array[] = [];
+  async #take(
+    keys: readonly string[],
+    brought: readonly Uint8Array[] = [],
+  ): Promise<ReceiveReport | undefined> {
+    const batch: Uint8Array[] = [...brought];
     const taken: string[] = [];
     for (const key of keys) {
       if (this.#published.has(key)) continue;

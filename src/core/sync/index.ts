@@ -13,15 +13,20 @@
  * - A change travels only as a sealed, signed envelope (`sealEnvelope` / `openEnvelope`): vault
  *   id, author, sequence number, the id of the author's previous envelope (a per-author hash
  *   chain), the change sealed under the vault's sync key, the author's signature. A removal
- *   names the removed device's last accepted envelope; only it and its ancestors stand. `SyncPeer.receive` applies an envelope only if it checks out; anything else
- *   (garbage, truncation, forgery, another vault, an outsider, a removed device) changes nothing
- *   and is counted. Envelopes may arrive in any order and more than once.
+ *   names the removed device's last accepted envelope; only it and its ancestors stand.
+ *   `SyncPeer.receive` applies an envelope only if it checks out; anything else (garbage,
+ *   truncation, forgery, another vault, an outsider, a removed device) changes nothing and is
+ *   counted. Envelopes may arrive in any order and more than once.
  * - `EnvelopeExchange` publishes envelopes in a Yjs map that a transport replicates as is;
  *   `webrtcTransport` is that transport in the browser (y-webrtc, unmodified, with framed data
- *   channels). Room names and passwords are derived from the vault key (`roomNameOf`,
+ *   channels), combined (`combineTransports`) with `relayTransport`: a Hocuspocus mailbox relay
+ *   where the same sealed envelopes wait for devices that are closed now (src/core/relay).
+ *   Room names and passwords are derived from the vault key (`roomNameOf`,
  *   `transportPasswordOf`): a signaling relay sees only those.
  * - `VaultSync.start` runs all of it for an open vault (in the tab that holds its lock), answers
- *   its invitations, and reports a status. `joinWithInvite` is the other side of an invitation.
+ *   its invitations, and reports a status. `joinWithInvite` is the other side of an invitation;
+ *   the envelopes an acceptance brings are checked and applied like the room's when the
+ *   vault's sync starts (first-sync.ts), so a new device need not wait for the vault's room.
  * - Errors: EnvelopeRejectedError (why an envelope was refused), InviteError (why an invitation
  *   cannot be used), FramingError (a peer broke the data-channel framing), and the team's
  *   TeamPermissionError (what this device's member may not do).
@@ -36,7 +41,17 @@ export {
   isDeviceId,
   isInviteId,
 } from '../ids';
+export {
+  defaultRoomQuotaBytes,
+  parseRelayRefusal,
+  type RelayRefusal,
+  type RelayRefusalReason,
+  type RelayRoom,
+  relayPath,
+  relayRoomOf,
+} from '../relay';
 export { createChunkingWrtc, type NativeWebRtc } from './chunking-wrtc';
+export { combinedStatus, combineTransports } from './combined-transport';
 export {
   type AuthorCheck,
   chainStart,
@@ -64,10 +79,12 @@ export { encodeInviteToken, type InviteToken, inviteLink, parseInvite } from './
 export { type JoinOptions, joinWithInvite, type ReceivedVault } from './join';
 export { roomNameOf, syncKeyOf, transportPasswordOf } from './keys';
 export { type AcceptedPoint, type ReceiveReport, type SyncableVault, SyncPeer } from './peer';
+export { ownRelayUrl, type RelayTransportOptions, relayTransport } from './relay-transport';
 export type { TeamActions, TeamChange } from './team-actions';
 export type { SyncAuditEvent } from './team-events';
 export { type EnvelopeVerdict, judgeByRole, selfJudgingRoots } from './team-rules';
 export type {
+  RelayProblem,
   RoomOptions,
   Transport,
   TransportFactory,

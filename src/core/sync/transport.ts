@@ -1,4 +1,5 @@
 import type * as Y from 'yjs';
+import type { RelayRefusalReason, RelayRoom } from '../relay';
 
 /** Whether this device is reaching other devices right now. */
 export type TransportState = 'offline' | 'connecting' | 'online';
@@ -21,6 +22,21 @@ export interface TransportStatus {
    * the signaling relay; broken frames or undecodable messages from peers). Counted, never thrown.
    */
   readonly junk?: number;
+  /**
+   * The mailbox relay (relay-transport.ts), for rooms that have one: whether it is reached
+   * (`online`: the room's document is in step with it). Absent: this room uses no relay.
+   */
+  readonly relay?: TransportState;
+  /** Why the relay refused this device, if it did (shown in the sync status). */
+  readonly relayProblem?: RelayProblem;
+}
+
+/** A relay's refusal as the status carries it (src/core/relay, `RelayRefusal`). */
+export interface RelayProblem {
+  readonly reason: RelayRefusalReason;
+  /** For `room-quota`: the room's quota and what it holds, in bytes, when the relay said. */
+  readonly quotaBytes?: number;
+  readonly usedBytes?: number;
 }
 
 /**
@@ -55,6 +71,11 @@ export interface RoomOptions {
   readonly doc: Y.Doc;
   /** This device's id, announced to peers in the room (for "online now" in the device list). */
   readonly device?: string;
+  /**
+   * The vault's mailbox room on an always-on relay (src/core/relay), for rooms whose changes
+   * should wait for devices that are closed now. Absent for short-lived rooms (invitations).
+   */
+  readonly relay?: RelayRoom;
 }
 
 /** Joins rooms. The browser's is y-webrtc (webrtc-transport.ts); tests use an in-memory one. */

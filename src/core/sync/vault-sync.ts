@@ -3,6 +3,7 @@ import { keyIdOf } from '../crypto';
 import type { DeviceIdentity } from '../device';
 import { type DeviceId, type InviteId, isDeviceId } from '../ids';
 import { createListeners } from '../listeners';
+import { relayRoomOf } from '../relay';
 import { activeDevicesOf } from '../team';
 import { type Cancel, type Clock, type Scheduler, systemScheduler } from '../time';
 import {
@@ -150,6 +151,7 @@ export class VaultSync {
       stopped: () => this.#stopped,
       team: this.team,
       admitted: (invite, device) => this.#events.emit({ kind: 'invite-used', invite, device }),
+      firstEnvelopes: () => this.#exchange.publishedEnvelopes(),
     };
     this.#epochs = new EpochKeys({
       vault,
@@ -203,6 +205,7 @@ export class VaultSync {
       password: transportPasswordOf(vaultKeyOf(vault)),
       doc: this.#doc,
       device: device.id,
+      relay: relayRoomOf(vaultKeyOf(vault)),
     });
     this.#transport.onStatus(() => this.#emit());
     this.#refreshDesks();

@@ -2,7 +2,8 @@
  * Finding entries that were edited on two sides while apart, from a remote change as it is
  * applied (docs/sync.md, "Edits made apart").
  *
- * Every key of an entry is a chain of Yjs items, newest last. A remote change carries its
+ * Every key of an entry, and its chain of versions in `history` (entry-doc.ts), is a chain of
+ * Yjs items, newest last. A remote change carries its
  * author's knowledge: the Yjs state vector it had when it made the change. If, before the
  * change arrived, one of the entry's keys here ended in an item the author did not know (made
  * here, or by a third device), and the change adds items to that entry, then the entry was
@@ -14,16 +15,27 @@
  */
 import * as Y from 'yjs';
 import { type EntryId, isEntryId } from '../ids';
-import { ENTRIES_MAP, EntryKey } from './entry-doc';
+import { ENTRIES_MAP, EntryKey, HISTORY_MAP } from './entry-doc';
 
 type StateVector = Map<number, number>;
 
 const isNew = (item: Y.Item, transaction: Y.Transaction): boolean =>
   item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
 
-/** The entry id an item belongs to (a key of the entry, or of its connection fields), if any. */
-function entryIdOf(item: Y.Item, entries: Y.Map<unknown>): string | undefined {
+/**
+ * The entry id an item belongs to (a key of the entry, of its connection fields in the older
+ * layout, or a version in its chain), if any.
+ */
+function entryIdOf(
+  item: Y.Item,
+  entries: Y.Map<unknown>,
+  history: Y.Map<unknown>,
+): string | undefined {
   let parent = item.parent;
+  const chain = parent instanceof Y.Array ? parent._item : null;
+  if (chain && chain.parent === history && typeof chain.parentSub === 'string') {
+    return chain.parentSub;
+  }
   for (let depth = 0; depth < 2; depth++) {
     if (!(parent instanceof Y.AbstractType)) return undefined;
     const owner = parent._item;
@@ -34,6 +46,26 @@ function entryIdOf(item: Y.Item, entries: Y.Map<unknown>): string | undefined {
     parent = owner.parent;
   }
   return undefined;
+}
+
+/** Whether the author knew `head` (the last item of a key or chain), or what came before it. */
+function knewLast(
+  head: Y.Item | null,
+  transaction: Y.Transaction,
+  knowledge: StateVector,
+): boolean {
+  let item = head;
+  while (item && isNew(item, transaction)) item = item.left;
+  if (!item) return true;
+  return (knowledge.get(item.id.client) ?? 0) > item.id.clock + item.length - 1;
+}
+
+/** The last item of an entry's chain (deleted ones included: pruning keeps the newest). */
+function lastOfChain(chain: unknown): Y.Item | null {
+  if (!(chain instanceof Y.Array)) return null;
+  let item: Y.Item | null = chain._start;
+  while (item?.right) item = item.right;
+  return item;
 }
 
 /** Whether the author of the change knew every key's last item that was here before it. */
@@ -68,6 +100,7 @@ export function concurrentlyEditedEntries(
   knowledge: () => StateVector,
 ): Set<EntryId> {
   const entries = doc.getMap(ENTRIES_MAP);
+  const history = doc.getMap(HISTORY_MAP);
   const touched = new Set<string>();
   for (const [client, after] of transaction.afterState) {
     const before = transaction.beforeState.get(client) ?? 0;
@@ -78,7 +111,7 @@ export function concurrentlyEditedEntries(
       const struct = structs[i]!;
       if (struct.id.clock >= after) break;
       if (!(struct instanceof Y.Item)) continue;
-      const id = entryIdOf(struct, entries);
+      const id = entryIdOf(struct, entries, history);
       if (id !== undefined) touched.add(id);
     }
   }
@@ -89,7 +122,9 @@ export function concurrentlyEditedEntries(
     if (!isEntryId(id) || !(entry instanceof Y.Map)) continue;
     // An entry created by this very change has no history here to conflict with.
     if (entry._item && isNew(entry._item, transaction)) continue;
-    if (!authorKnewEverything(entry, transaction, knowledge())) concurrent.add(id);
+    const known = knowledge();
+    const chainKnown = knewLast(lastOfChain(history.get(id)), transaction, known);
+    if (!chainKnown || !authorKnewEverything(entry, transaction, known)) concurrent.add(id);
   }
   return concurrent;
 }

@@ -1,43 +1,43 @@
 /**
- * The layout of a vault's Yjs document, and the only code that reads or writes an entry's keys.
+ * The layout of a vault's Yjs document, and the only code that reads an entry's keys.
  *
  * ```
  * doc.getMap('meta')     nameStyle: 'default' | 'environment'
  * doc.getMap('entries')  EntryId -> Y.Map {
- *   name: string, kind: 'item' | 'secret' | 'connection', createdAt: number, updatedAt: number,
- *   value: [number, string]  (item, secret: when it was set, and the value's canonical JSON text)
- *   writeOnly: boolean  (secret)
- *   type: string        (connection)
- *   fields: Y.Map       (connection: field name -> { value: string | null, secret: boolean })
+ *   name: string, kind: 'item' | 'secret' | 'connection', createdAt: number,
  *   createdBy: string   (the creating device's id; written once)
  * }
- * doc.getMap('history')  EntryId -> Y.Array of versions, oldest first (src/core/vault/history):
- *   { at: number, by: string (device id, or ''), entry: StoredEntry, first?: true }
- *   (empty until the entry first changes: the live entry is then its only version)
+ * doc.getMap('history')  EntryId -> Y.Array: the entry's chain, oldest first (entry-chain.ts):
+ *   { at: number, by: string (device id, or ''), entry: StoredEntry, set?: string[],
+ *     first?: true }
+ *   the entry's content is resolved from it; it stays after a deletion (Recently deleted)
  * doc.getMap('deleted')  EntryId -> { at: number, by: string, entry: StoredEntry }
- *   StoredEntry: { kind, name, value?: string (the register's JSON text), writeOnly?: boolean,
- *                  type?: string, fields?: string (JSON text of the connection's fields) }
+ *   StoredEntry: { kind, name, value?: string (the value's canonical JSON text),
+ *                  writeOnly?: boolean, type?: string,
+ *                  fields?: string (JSON text of { field: { value, secret, writeOnly? } }) }
  * meta: historyVersions?: number (versions kept per entry), deletedDays?: number
  * ```
  *
- * Versions hold JSON text for the reason the value register does (below). docs/history.md.
+ * Every write of an entry's content appends ONE version to its chain and writes nothing else,
+ * so one device's writes of an entry are contiguous Yjs items that merge, live and pruned
+ * alike (storage stays about the retained versions: docs/history.md, "Storage"). The name and
+ * the kind are registers of the entry's map (a rename or a change of kind also sets them):
+ * devices that rename an entry and change its value apart both keep their change; content keys
+ * merge key by key by the versions' `set` (entry-chain.ts).
  *
- * Each key is its own last-writer-wins register, so devices that change different keys of one
- * entry (one renames it, the other changes its value; two different connection fields) both
- * keep their change. A value is kept as JSON text rather than as a Yjs "any" value because
- * lib0's encoding is not faithful to JSON: it turns -0 into 0, decodes a `"__proto__"` key by
- * assignment (changing the prototype instead), and re-encodes unpaired surrogates as U+FFFD.
- * The text round-trips exactly, and what is measured is what is stored.
+ * An entry of the older layout keeps its content in its map (`value`: [time, JSON text],
+ * `writeOnly`, `type`, `fields`: Y.Map, `updatedAt`; entry-legacy.ts) and reads from there until
+ * its first change through this version, which moves it into the chain.
  *
- * The value carries its own time, and changing only the value does not touch `updatedAt`: a
- * change is then one register write, so repeated overwrites of an entry form one chain of
- * items that Yjs merges into a single tombstone. (Writing `value` and `updatedAt` each time
- * interleaves two chains that cannot merge: 10,000 overwrites kept ~200 KB of tombstones.)
- * An entry's updatedAt is the later of `updatedAt` and the value's time.
+ * A value is kept as JSON text rather than as a Yjs "any" value because lib0's encoding is not
+ * faithful to JSON: it turns -0 into 0, decodes a `"__proto__"` key by assignment (changing the
+ * prototype instead), and re-encodes unpaired surrogates as U+FFFD. The text round-trips
+ * exactly, and what is measured is what is stored.
  */
 import * as Y from 'yjs';
 import type { EntryId } from '../ids';
-import type { PreparedEntry } from './entry-input';
+import { parseFields, readChain, resolveContent, type StoredEntry } from './entry-chain';
+import { isLegacyEntry, legacyContent, legacyUpdatedAt, readField } from './entry-legacy';
 import {
   type ConnectionField,
   ENTRY_KINDS,
@@ -48,6 +48,8 @@ import {
 } from './entry-types';
 import { MalformedEntryError } from './errors';
 import type { JsonValue } from './json';
+
+export type { StoredEntry } from './entry-chain';
 
 /**
  * Name of the top-level map of entries, by id.
@@ -154,65 +156,86 @@ export function readNameStyle(meta: Y.Map<unknown>): NameStyle {
 
 const kindOf = (entry: EntryMap) => entry.get(EntryKey.kind) as EntryKind;
 
-/** The `[time, JSON text]` register of an item or secret, or undefined if unreadable. */
-function readValueRegister(raw: unknown): { at: number; text: string } | undefined {
-  if (!Array.isArray(raw) || raw.length !== 2) return undefined;
-  const [at, text] = raw as [unknown, unknown];
-  if (typeof at !== 'number' || !Number.isFinite(at) || typeof text !== 'string') return undefined;
-  return { at, text };
+/**
+ * An entry's chain: its array in `history` (undefined when it has none).
+ * @example
+ * const chain = chainOf(doc, id);
+ */
+export function chainOf(doc: Y.Doc, id: string): Y.Array<unknown> | undefined {
+  const chain = doc.getMap(HISTORY_MAP).get(id);
+  return chain instanceof Y.Array ? (chain as Y.Array<unknown>) : undefined;
 }
 
-function timesOf(entry: EntryMap): { createdAt: number; updatedAt: number } {
+/**
+ * What an entry holds now, from its chain (or, for an entry in the older layout, its map):
+ * the content as a version stores it, with the entry's name, and when it last changed; or,
+ * when the content is unreadable, which key and why (never the value).
+ */
+type Current =
+  | { stored: StoredEntry; problem?: undefined; createdAt: number; updatedAt: number }
+  | { stored?: undefined; problem: [string, string]; createdAt: number; updatedAt: number };
+
+function currentOf(entry: EntryMap, chain: unknown, name: string): Current {
   const createdAt = entry.get(EntryKey.createdAt) as number;
-  const updatedAt: unknown = entry.get(EntryKey.updatedAt);
-  const valueAt = readValueRegister(entry.get(EntryKey.value))?.at ?? Number.NEGATIVE_INFINITY;
-  const keyAt = typeof updatedAt === 'number' && Number.isFinite(updatedAt) ? updatedAt : createdAt;
-  return { createdAt, updatedAt: Math.max(keyAt, valueAt) };
+  if (isLegacyEntry(entry)) {
+    return {
+      ...legacyContent(entry, name),
+      createdAt,
+      updatedAt: legacyUpdatedAt(entry, createdAt),
+    };
+  }
+  const kind = kindOf(entry);
+  const versions = readChain(chain);
+  const updatedAt = Math.max(createdAt, versions.at(-1)?.at ?? createdAt);
+  const resolved = resolveContent(versions, kind);
+  if (resolved === undefined) {
+    return {
+      problem: [kind === 'connection' ? 'type' : 'value', 'is missing'],
+      createdAt,
+      updatedAt,
+    };
+  }
+  return { stored: { ...resolved, name }, createdAt, updatedAt };
 }
 
-function readField(raw: unknown): ConnectionField | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const { value, secret, writeOnly } = raw as {
-    value?: unknown;
-    secret?: unknown;
-    writeOnly?: unknown;
-  };
-  if ((value !== null && typeof value !== 'string') || typeof secret !== 'boolean')
-    return undefined;
-  return secret && writeOnly === true ? { value, secret, writeOnly: true } : { value, secret };
-}
-
-/** Field names in a fixed order: replicas integrate keys in different orders. */
-function sortedFields(fields: unknown): [string, unknown][] {
-  if (!(fields instanceof Y.Map)) return [];
-  return [...(fields as Y.Map<unknown>).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+/** The fields of a stored connection, sorted, each checked; or the first bad one's name. */
+function fieldsOf(stored: StoredEntry): [string, ConnectionField | undefined][] {
+  const raw = parseFields(stored.fields) ?? {};
+  return Object.keys(raw)
+    .sort()
+    .map((fieldName) => [fieldName, readField(raw[fieldName])]);
 }
 
 /**
  * The summary of an indexed entry (no value). Never throws: a list must show every entry even
  * when one is damaged.
  * @example
- * const summary = readSummary(id, entries.get(id) as EntryMap, name);
+ * const summary = readSummary(id, entries.get(id) as EntryMap, chainOf(doc, id), name);
  */
-export function readSummary(id: EntryId, entry: EntryMap, name: string): EntrySummary {
+export function readSummary(
+  id: EntryId,
+  entry: EntryMap,
+  chain: unknown,
+  name: string,
+): EntrySummary {
   const kind = kindOf(entry);
+  const { stored, createdAt, updatedAt } = currentOf(entry, chain, name);
   const base = {
     id,
     name,
     kind,
-    writeOnly: kind === 'secret' && entry.get(EntryKey.writeOnly) === true,
-    ...timesOf(entry),
+    writeOnly: kind === 'secret' && stored?.writeOnly === true,
+    createdAt,
+    updatedAt,
   };
   if (kind !== 'connection') return base;
-  const type: unknown = entry.get(EntryKey.type);
-  const fields = sortedFields(entry.get(EntryKey.fields));
-  const emptyFields = fields
-    .filter(([, raw]) => readField(raw)?.value === null)
-    .map(([fieldName]) => fieldName);
+  const fields = stored === undefined ? [] : fieldsOf(stored);
   return {
     ...base,
-    ...(typeof type === 'string' ? { connectionType: type } : {}),
-    emptyFields,
+    ...(typeof stored?.type === 'string' ? { connectionType: stored.type } : {}),
+    emptyFields: fields
+      .filter(([, field]) => field?.value === null)
+      .map(([fieldName]) => fieldName),
     fieldNames: fields.map(([fieldName]) => fieldName),
   };
 }
@@ -221,20 +244,19 @@ export function readSummary(id: EntryId, entry: EntryMap, name: string): EntrySu
  * The whole entry, as a fresh copy. Throws MalformedEntryError when a key its kind needs is
  * missing or unreadable (it names the key, never the stored value).
  * @example
- * const entry = readEntry(id, entries.get(id) as EntryMap, name);
+ * const entry = readEntry(id, entries.get(id) as EntryMap, chainOf(doc, id), name);
  */
-export function readEntry(id: EntryId, entry: EntryMap, name: string): Entry {
+export function readEntry(id: EntryId, entry: EntryMap, chain: unknown, name: string): Entry {
   const kind = kindOf(entry);
-  const times = timesOf(entry);
-  const malformed = (key: string, problem: string) =>
-    new MalformedEntryError(id, name, key, problem);
+  const { stored, problem, createdAt, updatedAt } = currentOf(entry, chain, name);
+  const times = { createdAt, updatedAt };
+  if (stored === undefined) throw new MalformedEntryError(id, name, problem[0], problem[1]);
   if (kind === 'connection') {
-    const type: unknown = entry.get(EntryKey.type);
-    if (typeof type !== 'string') throw malformed(EntryKey.type, 'is missing');
     const fields: Record<string, ConnectionField> = {};
-    for (const [fieldName, raw] of sortedFields(entry.get(EntryKey.fields))) {
-      const field = readField(raw);
-      if (field === undefined) throw malformed(`fields.${fieldName}`, 'is not { value, secret }');
+    for (const [fieldName, field] of fieldsOf(stored)) {
+      if (field === undefined) {
+        throw new MalformedEntryError(id, name, `fields.${fieldName}`, 'is not { value, secret }');
+      }
       Object.defineProperty(fields, fieldName, {
         value: field,
         enumerable: true,
@@ -242,159 +264,33 @@ export function readEntry(id: EntryId, entry: EntryMap, name: string): Entry {
         configurable: true,
       });
     }
-    return { id, name, kind, value: { type, fields }, writeOnly: false, ...times };
+    return { id, name, kind, value: { type: stored.type!, fields }, writeOnly: false, ...times };
   }
-  const register = readValueRegister(entry.get(EntryKey.value));
-  if (register === undefined) throw malformed(EntryKey.value, 'is missing');
   let value: JsonValue;
   try {
-    value = JSON.parse(register.text) as JsonValue;
+    value = JSON.parse(stored.value!) as JsonValue;
   } catch {
     // No `cause`: engines quote the text they failed on, and this text is a secret.
-    throw malformed(EntryKey.value, 'is not JSON text');
+    throw new MalformedEntryError(id, name, EntryKey.value, 'is not JSON text');
   }
   if (kind === 'secret') {
-    return { id, name, kind, value, writeOnly: entry.get(EntryKey.writeOnly) === true, ...times };
+    return { id, name, kind, value, writeOnly: stored.writeOnly === true, ...times };
   }
   return { id, name, kind, value, writeOnly: false, ...times };
-}
-
-/**
- * Writes `prepared` into an entry's map, touching only the keys whose content changes, and
- * `updatedAt` if anything did. Returns whether anything changed. Must run inside a transaction.
- *
- * When the kind changes, every key of the new kind is written even if equal: a device that
- * concurrently changed the kind the other way deletes the keys it saw, and rewritten keys
- * survive that, so whichever kind wins the merge finds its keys.
- * @example
- * doc.transact(() => writeEntry(entry, prepareEntryInput(name, input), clock()));
- */
-export function writeEntry(entry: EntryMap, prepared: PreparedEntry, now: number): boolean {
-  let changed = false;
-  let valueChanged = false;
-  const previousKind: unknown = entry.get(EntryKey.kind);
-  const kindChanged = previousKind !== prepared.kind;
-  const put = (key: string, value: string | boolean) => {
-    if (kindChanged || entry.get(key) !== value) {
-      entry.set(key, value);
-      changed = true;
-    }
-  };
-  const drop = (...keys: string[]) => {
-    for (const key of keys) {
-      if (entry.has(key)) {
-        entry.delete(key);
-        changed = true;
-      }
-    }
-  };
-  const putValue = (text: string) => {
-    if (kindChanged || readValueRegister(entry.get(EntryKey.value))?.text !== text) {
-      entry.set(EntryKey.value, [now, text]);
-      valueChanged = true;
-    }
-  };
-  put(EntryKey.kind, prepared.kind);
-  switch (prepared.kind) {
-    case 'item':
-      putValue(prepared.text);
-      drop(EntryKey.writeOnly, EntryKey.type, EntryKey.fields);
-      break;
-    case 'secret': {
-      putValue(prepared.text);
-      const keep = previousKind === 'secret' && entry.get(EntryKey.writeOnly) === true;
-      put(EntryKey.writeOnly, prepared.writeOnly ?? keep);
-      drop(EntryKey.type, EntryKey.fields);
-      break;
-    }
-    case 'connection': {
-      put(EntryKey.type, prepared.type);
-      let fields = entry.get(EntryKey.fields);
-      if (kindChanged || !(fields instanceof Y.Map)) {
-        fields = new Y.Map<unknown>();
-        entry.set(EntryKey.fields, fields);
-        changed = true;
-      }
-      if (writeFields(fields as Y.Map<unknown>, prepared.fields)) changed = true;
-      drop(EntryKey.value, EntryKey.writeOnly);
-      break;
-    }
-  }
-  // A change of the value alone is dated by the value's own register (see the top of the file).
-  if (changed) entry.set(EntryKey.updatedAt, now);
-  return changed || valueChanged;
-}
-
-function writeFields(
-  target: Y.Map<unknown>,
-  fields: ReadonlyMap<string, ConnectionField>,
-): boolean {
-  let changed = false;
-  for (const [fieldName, field] of fields) {
-    const current = readField(target.get(fieldName));
-    const writeOnly = field.writeOnly === true;
-    if (
-      current === undefined ||
-      current.value !== field.value ||
-      current.secret !== field.secret ||
-      (current.writeOnly === true) !== writeOnly
-    ) {
-      target.set(
-        fieldName,
-        writeOnly
-          ? { value: field.value, secret: field.secret, writeOnly }
-          : { value: field.value, secret: field.secret },
-      );
-      changed = true;
-    }
-  }
-  for (const fieldName of [...target.keys()]) {
-    if (!fields.has(fieldName)) {
-      target.delete(fieldName);
-      changed = true;
-    }
-  }
-  return changed;
-}
-
-/**
- * An entry's content as a version holds it (see the layout at the top): plain JSON whose
- * values are JSON text, so lib0's encoding cannot alter them.
- * @example
- * const stored = snapshotEntry(entries.get(id) as EntryMap, 'API_KEY');
- */
-export interface StoredEntry {
-  readonly kind: EntryKind;
-  readonly name: string;
-  readonly value?: string;
-  readonly writeOnly?: boolean;
-  readonly type?: string;
-  readonly fields?: string;
 }
 
 /**
  * The entry's current content as a version records it, or `undefined` when the map is not an
  * entry this version can read (then no version is recorded: nothing is invented).
  * @example
- * const stored = snapshotEntry(entry, name);
+ * const stored = snapshotEntry(entry, chainOf(doc, id), name);
  */
-export function snapshotEntry(entry: EntryMap, name: string): StoredEntry | undefined {
-  const kind: unknown = entry.get(EntryKey.kind);
-  if (kind === 'connection') {
-    const type: unknown = entry.get(EntryKey.type);
-    if (typeof type !== 'string') return undefined;
-    const fields: Record<string, ConnectionField> = {};
-    for (const [fieldName, raw] of sortedFields(entry.get(EntryKey.fields))) {
-      const field = readField(raw);
-      if (field === undefined) return undefined;
-      Object.defineProperty(fields, fieldName, { value: field, enumerable: true });
-    }
-    return { kind, name, type, fields: JSON.stringify(fields) };
-  }
-  if (kind !== 'item' && kind !== 'secret') return undefined;
-  const register = readValueRegister(entry.get(EntryKey.value));
-  if (register === undefined) return undefined;
-  return kind === 'secret'
-    ? { kind, name, value: register.text, writeOnly: entry.get(EntryKey.writeOnly) === true }
-    : { kind, name, value: register.text };
+export function snapshotEntry(
+  entry: EntryMap,
+  chain: unknown,
+  name: string,
+): StoredEntry | undefined {
+  if (!ENTRY_KINDS.includes(entry.get(EntryKey.kind) as EntryKind)) return undefined;
+  if (typeof entry.get(EntryKey.createdAt) !== 'number') return undefined;
+  return currentOf(entry, chain, name).stored;
 }

@@ -7,7 +7,9 @@
  */
 import * as Y from 'yjs';
 import { asEntryId, type EntryId, isEntryId } from '../ids';
+import { planChainWrite, type StoredEntry } from './entry-chain';
 import {
+  chainOf,
   DELETED_MAP,
   ENTRIES_MAP,
   EntryKey,
@@ -18,10 +20,9 @@ import {
   readIndexRecord,
   readNameStyle,
   readSummary,
-  writeEntry,
 } from './entry-doc';
 import { NameIndex } from './entry-index';
-import { prepareEntryInput } from './entry-input';
+import { type PreparedEntry, prepareEntryInput } from './entry-input';
 import type { EntryStore, EntryStoreOptions } from './entry-store';
 import type {
   DuplicateName,
@@ -37,17 +38,15 @@ import { EntryNotFoundError, InvalidEntryIdError, InvalidNameStyleError } from '
 import {
   checkHistorySettings,
   contentOf,
+  createEntry,
   DeletedEntryNotFoundError,
   type HistorySettings,
   pruneAll,
   purgeExpired,
   readDeletedRecord,
   recordDeletion,
-  recordVersion,
-  type StoredVersion,
-  startHistory,
-  unrecordedState,
   writeHistorySettings,
+  writeVersion,
 } from './history';
 import { isValidEntryName } from './names';
 
@@ -75,6 +74,10 @@ export type {
   VisibleEntry,
 } from './entry-types';
 export type { JsonValue } from './json';
+
+/** A new entry's whole content as its first version stores it. */
+const storedOf = (name: string, prepared: PreparedEntry): StoredEntry =>
+  planChainWrite(undefined, prepared, name).stored;
 
 const byName = (a: { name: string }, b: { name: string }) =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
@@ -152,21 +155,6 @@ class YjsEntryStore implements EntryStore {
     }, this.#origin);
   }
 
-  /**
-   * Records the entry's new state as a version; inside the write's transaction. `before` is
-   * the state the write changed, from `#unrecorded`: stored first when the entry had none.
-   */
-  #record(id: EntryId, now: number, before?: StoredVersion): void {
-    const [record, entry] = [this.#index.record(id), this.#entryMap(id)];
-    if (record && entry) recordVersion(this.#doc, id, entry, record.name, now, this.author, before);
-  }
-
-  /** The entry's state before a write, if no version of it is stored yet (never changed). */
-  #unrecorded(id: EntryId): StoredVersion | undefined {
-    const entry = this.#entryMap(id);
-    return entry && unrecordedState(this.#doc, id, entry);
-  }
-
   get(name: string): Entry | undefined {
     const id = this.#index.owner(name);
     return id === undefined ? undefined : this.getById(id);
@@ -175,7 +163,7 @@ class YjsEntryStore implements EntryStore {
   getById(id: EntryId): Entry | undefined {
     const record = this.#index.record(id);
     const entry = this.#entryMap(id);
-    return record && entry ? readEntry(id, entry, record.name) : undefined;
+    return record && entry ? readEntry(id, entry, chainOf(this.#doc, id), record.name) : undefined;
   }
 
   has(name: string): boolean {
@@ -183,7 +171,12 @@ class YjsEntryStore implements EntryStore {
   }
 
   #summary(id: EntryId): EntrySummary {
-    return readSummary(id, this.#entryMap(id)!, this.#index.record(id)!.name);
+    return readSummary(
+      id,
+      this.#entryMap(id)!,
+      chainOf(this.#doc, id),
+      this.#index.record(id)!.name,
+    );
   }
 
   list(): EntrySummary[] {
@@ -208,21 +201,15 @@ class YjsEntryStore implements EntryStore {
     const now = this.#now();
     this.#transact(() => {
       for (const { id, name, prepared, create } of steps) {
-        let entry = this.#entryMap(id);
-        const fresh = create || entry === undefined;
-        const before = fresh ? undefined : this.#unrecorded(id);
-        if (entry === undefined || fresh) {
-          entry = new Y.Map();
-          this.#entries.set(id, entry);
-          entry.set(EntryKey.name, name);
-          entry.set(EntryKey.createdAt, now);
+        const entry = this.#entryMap(id);
+        if (create || entry === undefined) {
+          createEntry(this.#doc, id, this.#entries, storedOf(name, prepared), now, this.author);
+        } else {
+          writeVersion(this.#doc, id, entry, prepared, name, now, this.author);
         }
-        const changed = writeEntry(entry, prepared, now);
         // Observers run when the outermost transaction ends; a caller's enclosing
         // transaction must still find the entry by name right away.
         this.#reindex(id);
-        if (fresh) startHistory(this.#doc, id, entry, this.author);
-        else if (changed) this.#record(id, now, before);
       }
     }, now);
     return steps.map(({ id }) => this.#summary(id));
@@ -248,15 +235,8 @@ class YjsEntryStore implements EntryStore {
     const prepared = prepareUpdate(current, name, changes);
     const now = this.#now();
     this.#transact(() => {
-      const entry = this.#entryMap(id)!;
-      const before = this.#unrecorded(id);
-      if (renaming) {
-        entry.set(EntryKey.name, name);
-        entry.set(EntryKey.updatedAt, now);
-      }
-      const changed = writeEntry(entry, prepared, now);
+      writeVersion(this.#doc, id, this.#entryMap(id)!, prepared, name, now, this.author);
       this.#reindex(id);
-      if (changed || renaming) this.#record(id, now, before);
     }, now);
     return this.#summary(id);
   }
@@ -274,12 +254,8 @@ class YjsEntryStore implements EntryStore {
     checkNewName(this.#index, this.nameStyle, id, newName);
     const now = this.#now();
     this.#transact(() => {
-      const entry = this.#entryMap(id)!;
-      const before = this.#unrecorded(id);
-      entry.set(EntryKey.name, newName);
-      entry.set(EntryKey.updatedAt, now);
+      writeVersion(this.#doc, id, this.#entryMap(id)!, undefined, newName, now, this.author);
       this.#reindex(id);
-      this.#record(id, now, before);
     }, now);
   }
 
@@ -295,7 +271,7 @@ class YjsEntryStore implements EntryStore {
       const entry = this.#entryMap(id);
       const name = this.#index.record(id)?.name;
       if (entry && name !== undefined) {
-        recordDeletion(this.#doc, id, entry, name, now, this.author, this.#unrecorded(id));
+        recordDeletion(this.#doc, id, entry, name, now, this.author);
       }
       this.#entries.delete(id);
       this.#reindex(id);
@@ -312,14 +288,9 @@ class YjsEntryStore implements EntryStore {
     const prepared = prepareEntryInput(finalName, content);
     const now = this.#now();
     this.#transact(() => {
-      const entry = new Y.Map<unknown>();
-      this.#entries.set(id, entry);
-      entry.set(EntryKey.name, finalName);
-      entry.set(EntryKey.createdAt, now);
-      writeEntry(entry, prepared, now);
+      createEntry(this.#doc, id, this.#entries, storedOf(finalName, prepared), now, this.author);
       this.#doc.getMap(DELETED_MAP).delete(id);
       this.#reindex(id);
-      this.#record(id, now);
     }, now);
     return this.#summary(id);
   }

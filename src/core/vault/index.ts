@@ -30,6 +30,7 @@ export { asEntryId, type EntryId, isEntryId } from '../ids';
 export type { VaultAudit } from './audit-store';
 export { type CompactionPolicy, defaultCompactionPolicy } from './compaction';
 export {
+  confusableKeys,
   confusablesLoaded,
   findConfusable,
   loadConfusables,

@@ -291,6 +291,12 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
   /** Applies a local change and saves it; only ever called from inside the queue. */
   async #changeNow<T>(change: (store: EntryStore, doc: Y.Doc) => T): Promise<T> {
     const doc = this.#doc;
+    if (this.#parts.staged) {
+      // Nothing is logged: the whole document is stored once staging ends (VaultParts.staged).
+      const result = change(this.#store, doc);
+      this.#changeListeners.emit('local');
+      return result;
+    }
     const { result, update, knowledge } = captureLocalChange(doc, () => change(this.#store, doc));
     if (!update) return result;
     await this.#persist(update);

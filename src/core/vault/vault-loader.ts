@@ -52,6 +52,12 @@ export interface VaultParts {
    * `db` (docs/data-model.md, "Memory-only vaults").
    */
   readonly memory?: MemoryVaultStore;
+  /**
+   * Set for a new vault built in memory and stored whole (src/core/profile/create-filled-vault.ts):
+   * its changes are applied but not encoded, logged or announced one by one (no `onLocalChange`);
+   * the builder stores `encodeState()` instead. Saves Yjs an update encoding per change.
+   */
+  readonly staged?: boolean;
 }
 
 /** A vault read and built (ahead of its lock, or once it is held). */
@@ -115,7 +121,9 @@ export async function prepareVault(
   const { log, loaded }: { log: UpdateLog; loaded: LoadedLog } = memory
     ? MemoryVaultLog.load({ ...options, store: memory })
     : await VaultLog.load({ ...options, db });
-  const doc = new Y.Doc({ gc: true });
+  // A guid of our own: Yjs's default draws 31 random numbers one call at a time, and nothing
+  // here reads a document's guid (it names subdocuments, which vaults do not use).
+  const doc = new Y.Doc({ gc: true, guid: vaultId });
   const damaged = [...loaded.damaged];
   applyStored(doc, damaged, loaded.updates, vaultId, 0);
   const store = createEntryStore(doc, { clock: parts.clock, newId: parts.newId });

@@ -1,10 +1,11 @@
 import { createResource, createSignal, createUniqueId, Show } from 'solid-js';
 import { useServices } from '../state/context';
-import { parseSignalingUrls } from '../state/settings';
+import { parseRelayUrls, parseSignalingUrls } from '../state/settings';
 
 /**
- * Sync settings: this device's name as other devices see it, and the signaling relays that
- * introduce devices to each other (this server's own by default; they only see room names).
+ * Sync settings: this device's name as other devices see it, the signaling relays that
+ * introduce devices to each other (this server's own by default; they only see room names),
+ * and the mailbox relays where sealed changes wait for devices that are closed.
  */
 export function SettingsSync() {
   const { app, sync } = useServices();
@@ -112,6 +113,99 @@ export function SettingsSync() {
           </button>
         </div>
       </form>
+      <MailboxRelaySettings />
     </section>
+  );
+}
+
+/** The mailbox relays: on or off, and their addresses (this server's own by default). */
+function MailboxRelaySettings() {
+  const { app, sync } = useServices();
+  const switchHintId = createUniqueId();
+  const addressesId = createUniqueId();
+  const statusId = createUniqueId();
+  const [addresses, setAddresses] = createSignal(app.settings().relayUrls.join('\n'));
+  const [status, setStatus] = createSignal<{ ok: boolean; text: string } | undefined>();
+  const [switchProblem, setSwitchProblem] = createSignal<string | undefined>();
+
+  const setEnabled = async (enabled: boolean) => {
+    try {
+      await app.updateSettings({ relayEnabled: enabled });
+      setSwitchProblem(undefined);
+    } catch (error) {
+      setSwitchProblem(error instanceof Error ? error.message : String(error));
+    }
+  };
+  const save = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const parsed = parseRelayUrls(addresses());
+    if ('problem' in parsed) {
+      // What was typed stays in the field to be corrected; the saved addresses are unchanged.
+      setStatus({ ok: false, text: parsed.problem });
+      return;
+    }
+    try {
+      await app.updateSettings({ relayUrls: parsed.urls });
+      setStatus({ ok: true, text: 'Saved. Vaults use them from their next opening.' });
+    } catch (error) {
+      setStatus({ ok: false, text: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
+  return (
+    <form onSubmit={save} class="field">
+      <label class="checkbox">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={app.settings().relayEnabled}
+          aria-checked={app.settings().relayEnabled}
+          aria-describedby={switchHintId}
+          onChange={(event) => {
+            const wanted = event.currentTarget.checked;
+            // The switch follows the saved setting, not the click, until it is saved.
+            event.currentTarget.checked = app.settings().relayEnabled;
+            void setEnabled(wanted);
+          }}
+        />
+        Use a relay for devices that are not open at the same time
+      </label>
+      <span id={switchHintId} class={switchProblem() ? 'error-text' : 'hint'}>
+        {switchProblem() ??
+          'The relay keeps sealed changes until your other devices next open; it only ever sees sealed bytes it cannot read, never a vault’s name, key or contents.'}
+      </span>
+      <label for={addressesId}>Relay addresses</label>
+      <textarea
+        id={addressesId}
+        rows={2}
+        spellcheck={false}
+        placeholder={sync.defaultRelay}
+        value={addresses()}
+        disabled={!app.settings().relayEnabled}
+        aria-describedby={statusId}
+        onInput={(event) => {
+          setAddresses(event.currentTarget.value);
+          setStatus(undefined);
+        }}
+      />
+      <span id={statusId} class={status()?.ok === false ? 'error-text' : 'hint'}>
+        <Show
+          when={status()}
+          fallback={
+            <>
+              One WebSocket URL per line (wss://, or ws:// on your own network). Empty: this
+              server's own relay. With several, changes go to each.
+            </>
+          }
+        >
+          {(current) => current().text}
+        </Show>
+      </span>
+      <div class="button-row">
+        <button type="submit" class="secondary" disabled={!app.settings().relayEnabled}>
+          Save relay addresses
+        </button>
+      </div>
+    </form>
   );
 }

@@ -4,9 +4,12 @@ import type { OpenVault } from '../state/open-vault';
 import { activeMemberCount } from '../state/team-view';
 import {
   describeRefused,
+  describeRelayProblem,
+  describeRelayState,
   describeSyncState,
   memberCount,
   refusedExplanation,
+  relayExplanation,
   removedDevices,
 } from '../state/vault-sync';
 import { AuditLogDialog } from './AuditLogDialog';
@@ -53,6 +56,14 @@ export function VaultSyncBar(props: { vault: OpenVault }) {
                 removedDevices(sync().devices()),
               )}
             </span>
+            <Show when={describeRelayState(sync().status())}>
+              {(words) => (
+                <span class="muted relay-state" title={relayExplanation}>
+                  {' '}
+                  · {words()}
+                </span>
+              )}
+            </Show>
             <Show when={describeRefused(sync().status())}>
               {(words) => (
                 <span class="muted" title={refusedExplanation}>
@@ -113,6 +124,13 @@ export function VaultSyncBar(props: { vault: OpenVault }) {
                 vaultName={props.vault.name}
                 onClose={() => setDialog(undefined)}
               />
+            )}
+          </Show>
+          <Show when={describeRelayProblem(sync().status())}>
+            {(words) => (
+              <p class="notice warning relay-problem" role="status">
+                {words()}
+              </p>
             )}
           </Show>
           <Show when={sync().status().membership === 'removed'}>

@@ -12,6 +12,13 @@ export interface Settings {
    * relay of the server Coffer is loaded from. Relays only see derived room names.
    */
   readonly signalingUrls: readonly string[];
+  /**
+   * WebSocket URLs of the mailbox relays where sealed changes wait for devices that are closed
+   * (docs/sync.md, "The mailbox relay"). Empty: the relay of the server Coffer is loaded from.
+   */
+  readonly relayUrls: readonly string[];
+  /** Whether vaults use the mailbox relays at all (off: devices sync only while both are open). */
+  readonly relayEnabled: boolean;
   /** The vault opened last, reopened after the next unlock (by id). */
   readonly lastVaultId: string | null;
   /**
@@ -37,6 +44,8 @@ export const defaultSettings: Settings = {
   pageSize: 10,
   theme: 'system',
   signalingUrls: [],
+  relayUrls: [],
+  relayEnabled: true,
   lastVaultId: null,
   evictionNoticeDismissed: false,
   hookTimeLimitSeconds: 10,
@@ -77,6 +86,18 @@ export function parseSignalingUrls(
   return { urls };
 }
 
+/** Checks mailbox relay URLs typed one per line, by the same rules as signaling relays. */
+export const parseRelayUrls = parseSignalingUrls;
+
+/** Reads a saved list of relay URLs; anything invalid falls back to the default (empty). */
+function savedUrls(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  const parsed = parseSignalingUrls(
+    value.filter((u): u is string => typeof u === 'string').join('\n'),
+  );
+  return 'urls' in parsed ? parsed.urls : [];
+}
+
 export const autoLockChoices = [1, 2, 5, 10, 15, 30, 60] as const;
 export const clipboardChoices = [10, 20, 30, 60, 90] as const;
 export const pageSizeChoices = [10, 25, 50, 100] as const;
@@ -107,6 +128,8 @@ export function parseSettings(saved: unknown): Settings {
           return 'urls' in parsed ? parsed.urls : defaultSettings.signalingUrls;
         })()
       : defaultSettings.signalingUrls,
+    relayUrls: savedUrls(s.relayUrls),
+    relayEnabled: s.relayEnabled !== false,
     lastVaultId:
       typeof s.lastVaultId === 'string' && /^[A-Za-z0-9_-]{22}$/.test(s.lastVaultId)
         ? s.lastVaultId

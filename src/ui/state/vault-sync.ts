@@ -84,6 +84,13 @@ export interface SyncServices {
   readonly signaling: { get(): readonly string[]; set(urls: readonly string[]): void };
   /** The relay `npm start` serves: what an empty setting means. */
   readonly defaultSignaling: string;
+  /** The mailbox relays in use: the app server's own unless the settings name others; none when off. */
+  readonly relays: {
+    get(): readonly string[];
+    set(urls: readonly string[], enabled: boolean): void;
+  };
+  /** The mailbox relay `npm start` serves: what an empty setting means. */
+  readonly defaultRelay: string;
 }
 
 export interface VaultSyncDeps {
@@ -219,6 +226,42 @@ export function connectedMembers(status: SyncStatus, removed: readonly string[])
 export function removedDevices(devices: readonly DeviceRecord[]): string[] {
   return devices.filter((device) => device.revokedAfterSeq !== undefined).map((d) => d.id);
 }
+
+/** "relay reached", "reaching the relay…", "relay not reached"; nothing when there is none. */
+export function describeRelayState(status: SyncStatus): string | undefined {
+  if (status.relay === undefined || status.state === 'offline') return undefined;
+  if (status.relay === 'online') return 'relay reached';
+  if (status.relay === 'connecting') return 'reaching the relay…';
+  return 'relay not reached';
+}
+
+/** What the relay is, for the status line's hint. */
+export const relayExplanation =
+  'The relay keeps sealed changes until your other devices next open; it cannot read them.';
+
+/**
+ * What the mailbox relay said no to, in words a person can act on, or nothing when it is
+ * fine. Only the relay is affected: devices that are open at the same time still sync.
+ */
+export function describeRelayProblem(status: SyncStatus): string | undefined {
+  const problem = status.relayProblem;
+  if (!problem) return undefined;
+  switch (problem.reason) {
+    case 'room-quota':
+      return `The relay refused this vault's changes: its storage quota is full${
+        problem.quotaBytes !== undefined ? ` (${formatMiB(problem.quotaBytes)})` : ''
+      }. Devices open at the same time still sync; nothing is lost.`;
+    case 'unauthorized':
+      return "The relay refused this device: it does not accept this vault's key. Devices open at the same time still sync.";
+    case 'not-a-mailbox':
+      return "The relay refused this vault's changes as not what it stores. Devices open at the same time still sync; nothing is lost.";
+  }
+}
+
+const formatMiB = (bytes: number) => {
+  const mib = bytes / (1024 * 1024);
+  return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`;
+};
 
 /** "3 changes refused", or nothing when none were. */
 export function describeRefused(status: SyncStatus): string | undefined {

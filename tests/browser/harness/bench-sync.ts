@@ -15,6 +15,7 @@ import {
   inviteLink,
   joinWithInvite,
   parseInvite,
+  type TransportFactory,
   VaultSync,
 } from '../../../src/core/sync';
 import { handleOf, type VaultHandle } from '../../../src/core/vault';
@@ -55,6 +56,25 @@ function whenVault(handle: VaultHandle, check: () => Promise<boolean>, timeoutMs
     const timer = setTimeout(() => finish(() => reject(new Error('timed out'))), timeoutMs);
     look();
   });
+}
+
+/**
+ * Calls `then` once, with when the first large update from elsewhere (a peer's, through the
+ * transport: the other device's state) started to be applied to `doc`: the transfer's end.
+ */
+function onFirstLargeRemote(doc: Y.Doc, then: (at: number) => void): void {
+  let startedAt = Number.NaN;
+  const start = (transaction: Y.Transaction) => {
+    if (!transaction.local) startedAt = now();
+  };
+  const look = (update: Uint8Array, _origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
+    if (transaction.local || update.length < 64 * 1024) return;
+    doc.off('beforeTransaction', start);
+    doc.off('update', look);
+    then(startedAt);
+  };
+  doc.on('beforeTransaction', start);
+  doc.on('update', look);
 }
 
 /** The same, for a plain Yjs map. */
@@ -124,22 +144,34 @@ export const benchSync = {
     await state.handle?.close();
     const session = await startProfile(`bench-sync-b-${Date.now()}-${Math.random()}`);
     const device = await session.device();
+    const connect = need(state.platform, 'platform').connect;
     const started = now();
     const received = await joinWithInvite({
       token: parseInvite(link),
       device,
-      connect: need(state.platform, 'platform').connect,
+      connect,
       timeoutMs: 60_000,
     });
     const answered = now();
     const added = await session.addJoinedVault(received);
     state.handle = handleOf(await session.openVault(added.name));
-    state.sync = await VaultSync.start({
-      vault: state.handle,
-      device,
-      connect: need(state.platform, 'platform').connect,
-    });
+    const opened = now();
     const handle = state.handle;
+    // When the other device's envelopes first reach the vault's room document (the transfer's
+    // end), and when the vault first shows a change from another device (checked and applied).
+    let arrived = Number.NaN;
+    let applied = Number.NaN;
+    const stopApplied = handle.onChange((origin) => {
+      if (origin === 'remote' && Number.isNaN(applied)) applied = now();
+    });
+    const watched: TransportFactory = (room) => {
+      onFirstLargeRemote(room.doc, (at) => {
+        arrived = at;
+      });
+      return connect(room);
+    };
+    state.sync = await VaultSync.start({ vault: handle, device, connect: watched });
+    const syncing = now();
     const running = state.sync;
     let connected = Number.NaN;
     const stopWatching = running.onStatus((status) => {
@@ -156,10 +188,22 @@ export const benchSync = {
       );
     });
     stopWatching();
+    stopApplied();
     return {
       total: done - started,
       answered: answered - started,
       connected: connected - started,
+      phases: {
+        invite: answered - started,
+        open: opened - answered,
+        start: syncing - opened,
+        // With the envelopes brought by the invitation (first-sync.ts) the room's copy comes
+        // after they are applied, within `start` (which saves them too): `arrived` is then
+        // later than `applied`, and `room` is not a phase of this join.
+        room: arrived < applied ? arrived - syncing : Number.NaN,
+        apply: applied - (arrived < applied ? arrived : opened),
+        list: done - applied,
+      },
     };
   },
 
@@ -206,6 +250,10 @@ export const benchSync = {
     }
     const doc = new Y.Doc();
     const entries = doc.getMap('entries');
+    let arrived = Number.NaN;
+    onFirstLargeRemote(doc, (at) => {
+      arrived = at;
+    });
     const started = now();
     state.plain = { doc, provider: plainProvider(room, password, doc) };
     const provider = state.plain.provider;
@@ -222,7 +270,7 @@ export const benchSync = {
         );
       },
     );
-    return done - started;
+    return { total: done - started, phases: { connect: arrived - started, apply: done - arrived } };
   },
   watchPlain({ name, value }: { name: string; value: string }) {
     const map = need(state.plain, 'plain room').doc.getMap('edits');

@@ -330,9 +330,22 @@ export const bench = {
     must(await core.close('overwrites'));
     // What stays at rest: reopen and read what the log loaded.
     must(await core.open('overwrites'));
-    const stored = core.vault('overwrites').storedBytes;
+    const coffered = core.vault('overwrites');
+    const stored = coffered.storedBytes;
     // The plaintext Yjs state, to tell the document's size from the envelopes' overhead.
-    const stateBytes = core.vault('overwrites').encodeState().length;
+    const stateBytes = coffered.encodeState().length;
+    // What the vault keeps besides the live value: each retained version as the user sees it
+    // (when, which device, the value), counted as compact JSON.
+    const [summary] = (await coffered.list()).filter((entry) => entry.name === 'counter');
+    const versions = summary ? await coffered.history(summary.id) : [];
+    const retained = versions.reduce(
+      (sum, version) =>
+        sum +
+        new TextEncoder().encode(
+          JSON.stringify({ at: version.at, by: version.by, value: version.value }),
+        ).length,
+      0,
+    );
     must(await core.close('overwrites'));
     const live = new TextEncoder().encode(JSON.stringify({ counter: value })).length;
 
@@ -363,7 +376,7 @@ export const bench = {
     await reopened.persistence.clearData();
     reopenedDoc.destroy();
     return {
-      ours: { stored, live, peakWhileOpen, stateBytes },
+      ours: { stored, live, peakWhileOpen, stateBytes, retained, versions: versions.length },
       baseline: { stored: atRest.bytes, rows: atRest.rows, afterWrites },
     };
   },

@@ -205,6 +205,12 @@ describe('VaultSync over an in-memory network', () => {
     const [docA] = network.docsIn(room);
     // The rogue writes through a's copy of the shared map, as a peer's update would arrive.
     const map = docA!.getMap(ENVELOPES_MAP);
+    // B had the vault from its invitation already: wait for the room's copies to be in step.
+    await eventually(() =>
+      network
+        .docsIn(room)
+        .every((doc) => [...map.keys()].every((key) => doc.getMap(ENVELOPES_MAP).has(key))),
+    );
     const keys = [...map.keys()];
     const owned = async (owner: Device) => {
       const id = (await owner.session.device()).id;

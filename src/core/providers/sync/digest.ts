@@ -8,7 +8,7 @@
  * values in two links do not have equal digests.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concat, fromBase64url, randomBytes, toBase64url, utf8 } from '../../crypto';
+import { fromBase64url, randomBytes, toBase64url, utf8 } from '../../crypto';
 import type { JsonValue } from '../../vault';
 
 /** A digest as stored in a link's base. */
@@ -35,6 +35,9 @@ export function canonicalJson(value: JsonValue): string {
 /** True when two values are the same JSON (absent equals only absent). */
 export function sameValue(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
+  // Equal values are the same JSON, and two strings (most values) are only when equal.
+  if (a === b) return true;
+  if (typeof a === 'string' && typeof b === 'string') return false;
   return canonicalJson(a) === canonicalJson(b);
 }
 
@@ -42,10 +45,22 @@ export function newSalt(): string {
   return toBase64url(randomBytes(16));
 }
 
+/** The last salt decoded: a link's digests are taken many at a time under one salt. */
+let lastSalt: { readonly text: string; readonly bytes: Uint8Array } | undefined;
+
+function saltBytes(salt: string): Uint8Array {
+  if (lastSalt?.text !== salt) lastSalt = { text: salt, bytes: fromBase64url(salt) };
+  return lastSalt.bytes;
+}
+
 /** The digest of `value` under the link's salt; `undefined` for an absent value. */
 export function digestOf(salt: string, value: JsonValue | undefined): ValueDigest | undefined {
   if (value === undefined) return undefined;
   return toBase64url(
-    sha256(concat(fromBase64url(salt), utf8(canonicalJson(value)))),
+    sha256
+      .create()
+      .update(saltBytes(salt))
+      .update(utf8(canonicalJson(value)))
+      .digest(),
   ) as ValueDigest;
 }

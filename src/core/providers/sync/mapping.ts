@@ -13,7 +13,7 @@
  */
 import {
   type ConnectionValue,
-  findConfusable,
+  confusableKeys,
   isValidEntryName,
   type JsonValue,
   type NameStyle,
@@ -58,11 +58,48 @@ export interface RemoteSide {
   readonly skipped: SkippedKey[];
 }
 
+/**
+ * The names a remote key is checked against (the vault's entries, then the keys taken so far),
+ * indexed by their confusable keys: each name's skeletons are computed once, not once for every
+ * remote key (a secret of n keys was n² skeletons). `lookalike` answers as `findConfusable`
+ * does: the first name, in the order added, that the key could be mistaken for.
+ */
+class LookalikeIndex {
+  readonly #byKey = new Map<string, { readonly name: string; readonly order: number }[]>();
+  #count = 0;
+
+  constructor(names: Iterable<string>) {
+    for (const name of names) this.add(name);
+  }
+
+  add(name: string): void {
+    const order = this.#count++;
+    const [raw, folded] = confusableKeys(name);
+    // Raw and folded keys share one map under different prefixes (they never meet).
+    for (const key of [`r${raw}`, `f${folded}`]) {
+      const holders = this.#byKey.get(key);
+      if (holders) holders.push({ name, order });
+      else this.#byKey.set(key, [{ name, order }]);
+    }
+  }
+
+  lookalike(name: string): string | undefined {
+    const [raw, folded] = confusableKeys(name);
+    let first: { readonly name: string; readonly order: number } | undefined;
+    for (const key of [`r${raw}`, `f${folded}`]) {
+      // A name equal to `name` is skipped, as findConfusable skips it.
+      const found = this.#byKey.get(key)?.find((holder) => holder.name !== name);
+      if (found && (!first || found.order < first.order)) first = found;
+    }
+    return first?.name;
+  }
+}
+
 function whyNot(
   key: string,
   value: JsonValue,
   local: LocalSide,
-  others: readonly string[],
+  others: LookalikeIndex,
 ): string | undefined {
   if (local.connections.has(key)) return CONNECTIONS_STAY;
   if (!isValidEntryName(key, local.style)) {
@@ -73,7 +110,7 @@ function whyNot(
     }
   }
   if (!local.tracked.has(key)) {
-    const lookalike = findConfusable(key, others);
+    const lookalike = others.lookalike(key);
     if (lookalike !== undefined) return `looks like the entry ${JSON.stringify(lookalike)}`;
   }
   try {
@@ -92,13 +129,13 @@ export function splitRemote(
   const tracked = new Map<string, JsonValue>();
   const carried: [string, JsonValue][] = [];
   const skipped: SkippedKey[] = [];
-  const names = [...local.tracked.keys(), ...local.connections];
+  const names = new LookalikeIndex([...local.tracked.keys(), ...local.connections]);
   for (const key of Object.keys(values).sort()) {
     const value = values[key] as JsonValue;
     const reason = whyNot(key, value, local, names);
     if (reason === undefined) {
       tracked.set(key, value);
-      if (!local.tracked.has(key)) names.push(key);
+      if (!local.tracked.has(key)) names.add(key);
     } else {
       carried.push([key, value]);
       skipped.push({ key, reason });

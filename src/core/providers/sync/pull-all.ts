@@ -72,10 +72,14 @@ export async function pullAllPaths(
   ctx: PullAllContext,
   options: PullAllOptions,
 ): Promise<PullAllResult> {
+  // The profile's links and vaults are read while the provider connects and lists (awaited
+  // after it, so a provider's error is still the one reported when both fail).
+  const reads = [ctx.records.all(), ctx.vaults.listVaults()] as const;
+  for (const read of reads) read.catch(() => undefined);
   const provider = await ctx.connect();
   const paths = await provider.list(options.signal);
-  const { records, damaged } = await ctx.records.all();
-  const vaults = await ctx.vaults.listVaults();
+  const { records, damaged } = await reads[0];
+  const vaults = await reads[1];
   const exists = new Set<string>(vaults.map((vault) => vault.id));
   const linkedPaths = new Set<string>();
   const linkedVaults = new Set<string>();

@@ -5,9 +5,11 @@
  * Contract:
  * - History lives in the vault's Yjs document (`history`: entry id -> Y.Array of versions;
  *   `deleted`: entry id -> its last state), so it syncs and is sealed like everything else.
- * - Every write of an entry (set, setMany, update, rename, delete, a restore) records the
- *   entry's new state, with the time and this device's id, in the SAME transaction as the write:
- *   a write and its version are one Yjs update (`recordVersion`, `recordDeletion`).
+ * - An entry's array in `history` is its chain: its versions AND its content (the newest
+ *   versions, key by key: ../entry-chain.ts). Every write of an entry (set, setMany, update,
+ *   rename, a restore) is ONE version appended to it, with the time and this device's id
+ *   (`createEntry`, `writeVersion`); a delete moves the last state to `deleted`
+ *   (`recordDeletion`) in the same transaction. A write and its version are one Yjs update.
  * - Versions are in Y.Array order: the same on every replica, never sorted by the untrusted
  *   `at`. An entry keeps `versionsPerEntry` versions (default 50): the oldest are dropped in
  *   the transaction that appends. Deleted entries are purged `deletedDays` (default 90) after
@@ -33,12 +35,12 @@ export {
 } from './operations';
 export { readDeletedRecord, type StoredVersion } from './read';
 export {
+  createEntry,
   pruneAll,
   purgeExpired,
   recordDeletion,
-  recordVersion,
-  startHistory,
   unrecordedState,
+  writeVersion,
 } from './record';
 export {
   checkHistorySettings,

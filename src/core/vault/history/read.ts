@@ -5,6 +5,7 @@
  */
 import * as Y from 'yjs';
 import type { EntryId } from '../../ids';
+import { readChainVersion } from '../entry-chain';
 import {
   DELETED_MAP,
   ENTRIES_MAP,
@@ -15,7 +16,6 @@ import {
   type StoredEntry,
   snapshotEntry,
 } from '../entry-doc';
-import { ENTRY_KINDS, type EntryKind } from '../entry-types';
 
 /**
  * One version as stored: when (the writing device's clock), which device, and the entry.
@@ -28,32 +28,16 @@ export interface StoredVersion {
   readonly entry: StoredEntry;
 }
 
-const isText = (raw: unknown): raw is string => typeof raw === 'string';
-
-function readStoredEntry(raw: unknown): StoredEntry | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const { kind, name, value, writeOnly, type, fields } = raw as Record<string, unknown>;
-  if (!ENTRY_KINDS.includes(kind as EntryKind) || !isText(name)) return undefined;
-  if (kind === 'connection') {
-    return isText(type) && isText(fields) ? { kind, name, type, fields } : undefined;
-  }
-  if (!isText(value)) return undefined;
-  return kind === 'secret'
-    ? { kind, name, value, writeOnly: writeOnly === true }
-    : { kind: kind as EntryKind, name, value };
-}
-
 /**
  * One stored version or deleted record, or `undefined` if malformed.
  * @example
  * readStoredVersion(versions.get(0));
  */
 export function readStoredVersion(raw: unknown): StoredVersion | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const { at, by, entry } = raw as Record<string, unknown>;
-  if (typeof at !== 'number' || !Number.isFinite(at) || !isText(by)) return undefined;
-  const stored = readStoredEntry(entry);
-  return stored === undefined ? undefined : { at, by, entry: stored };
+  const version = readChainVersion(raw);
+  return version === undefined
+    ? undefined
+    : { at: version.at, by: version.by, entry: version.entry };
 }
 
 /**
@@ -67,10 +51,11 @@ export function readStoredVersion(raw: unknown): StoredVersion | undefined {
 export function currentVersionOf(entry: EntryMap): StoredVersion | undefined {
   const name: unknown = entry.get(EntryKey.name);
   if (typeof name !== 'string') return undefined;
-  const stored = snapshotEntry(entry, name);
+  // Only an entry of the older layout has no version (a chained one is made with its first).
+  const stored = snapshotEntry(entry, undefined, name);
   if (stored === undefined) return undefined;
   // The summary's times are the entry's own (its keys and its value's time); the id is unused.
-  const { createdAt, updatedAt } = readSummary('' as EntryId, entry, name);
+  const { createdAt, updatedAt } = readSummary('' as EntryId, entry, undefined, name);
   const createdBy: unknown = entry.get(EntryKey.createdBy);
   const by = typeof createdBy === 'string' && updatedAt === createdAt ? createdBy : '';
   return { at: updatedAt, by, entry: stored };

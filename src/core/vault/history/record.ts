@@ -1,10 +1,13 @@
 /**
  * The write side of history, over the document's `history` and `deleted` maps (layout in
- * ../entry-doc.ts). The entry store calls these inside the transaction of the write they
- * record, so a write and its version are one Yjs update, and one import is still one update.
+ * ../entry-doc.ts). An entry's chain in `history` is both its history and its content
+ * (../entry-chain.ts): a write appends one version to it, in the write's transaction, so a write
+ * and its version are one Yjs update, and one import is still one update.
  */
 import * as Y from 'yjs';
+import { appendVersion, planChainWrite, type StoredEntry } from '../entry-chain';
 import {
+  chainOf,
   DELETED_MAP,
   EntryKey,
   type EntryMap,
@@ -12,6 +15,8 @@ import {
   META_MAP,
   snapshotEntry,
 } from '../entry-doc';
+import type { PreparedEntry } from '../entry-input';
+import { isLegacyEntry, LEGACY_CONTENT_KEYS } from '../entry-legacy';
 import {
   currentVersionOf,
   readDeletedRecord,
@@ -21,55 +26,102 @@ import {
 import { dayMs, readHistorySettings } from './settings';
 
 /**
- * Appends the entry's current content to its history and drops the oldest versions beyond the
- * vault's limit. Must run inside the write's transaction. An entry this version cannot read
- * records nothing.
+ * Makes a new entry (or re-makes a deleted one under its id) with `stored` as its content: its
+ * map (name, kind, creation time and device) and the first version of its chain (a restored
+ * entry's chain goes on from its old versions). Must run inside a transaction.
  * @example
- * doc.transact(() => { writeEntry(entry, prepared, now); recordVersion(doc, id, entry, name, now, by); });
+ * doc.transact(() => createEntry(doc, id, stored, now, deviceId));
  */
-export function recordVersion(
+export function createEntry(
+  doc: Y.Doc,
+  id: string,
+  entries: Y.Map<unknown>,
+  stored: StoredEntry,
+  now: number,
+  by: string,
+): EntryMap {
+  const entry = new Y.Map<unknown>();
+  entries.set(id, entry);
+  entry.set(EntryKey.name, stored.name);
+  entry.set(EntryKey.createdAt, now);
+  entry.set(EntryKey.kind, stored.kind);
+  if (by !== '') entry.set(EntryKey.createdBy, by);
+  // Always a new array: a restored entry's chain is a copy of its old one, so that a device
+  // purging the old one at the same time (its time was up there) cannot take the restored
+  // entry's content with it. The copy costs one write of its versions, once per restore.
+  const previous = chainOf(doc, id)?.toArray() ?? [];
+  const chain = new Y.Array<unknown>();
+  doc.getMap(HISTORY_MAP).set(id, chain);
+  if (previous.length > 0) chain.push(previous);
+  appendVersion(chain, { at: now, by, entry: stored, set: undefined }, limitOf(doc));
+  return entry;
+}
+
+/**
+ * Writes an entry: `prepared` as its new content (or, without it, its content as it is) under
+ * `name`, as one version appended to its chain, plus the `name` and `kind` registers when they
+ * change. Returns whether anything changed (a write that changes nothing records nothing). An
+ * entry of the older layout is moved to its chain by its first change: the state before is
+ * stored first (marked `first` when it had no version) and its map's content keys deleted.
+ * Must run inside the write's transaction.
+ * @example
+ * doc.transact(() => writeVersion(doc, id, entry, prepared, name, now, deviceId));
+ */
+export function writeVersion(
   doc: Y.Doc,
   id: string,
   entry: EntryMap,
+  prepared: PreparedEntry | undefined,
   name: string,
   now: number,
   by: string,
-  before?: StoredVersion,
-): void {
-  const stored = snapshotEntry(entry, name);
-  if (stored === undefined) return;
-  const versions = versionsArray(doc, id);
-  storeFirst(versions, before);
-  versions.push([{ at: now, by, entry: stored } satisfies StoredVersion]);
-  // The front is the oldest on every replica (Y.Array order), whatever the peers' clocks say.
-  const limit = readHistorySettings(doc.getMap(META_MAP)).versionsPerEntry;
-  if (versions.length > limit) versions.delete(0, versions.length - limit);
+): boolean {
+  const renamed = entry.get(EntryKey.name) !== name;
+  const legacy = isLegacyEntry(entry);
+  const before = legacy ? unrecordedState(doc, id, entry) : undefined;
+  const current = snapshotEntry(entry, chainOf(doc, id), name);
+  let stored: StoredEntry;
+  let set: string[] | undefined;
+  if (prepared !== undefined) {
+    ({ stored, set } = planChainWrite(current, prepared, name));
+    if (set?.length === 0 && !renamed) return false;
+  } else {
+    if (!renamed) return false;
+    if (current === undefined) {
+      // Unreadable content: the name changes, and no version is invented.
+      entry.set(EntryKey.name, name);
+      return true;
+    }
+    [stored, set] = [current, []];
+  }
+  if (renamed) entry.set(EntryKey.name, name);
+  if (entry.get(EntryKey.kind) !== stored.kind) entry.set(EntryKey.kind, stored.kind);
+  const chain = chainFor(doc, id);
+  if (legacy) {
+    storeFirst(chain, before);
+    for (const key of LEGACY_CONTENT_KEYS) if (entry.has(key)) entry.delete(key);
+  }
+  appendVersion(chain, { at: now, by, entry: stored, set }, limitOf(doc));
+  return true;
 }
 
 /**
- * An entry's first change (or its deletion) stores the state it changes too: until then none
- * was stored. Marked `first`, so that the same state stored by two devices that first changed
- * the entry while apart reads as one version (read.ts).
+ * The first change (or the deletion) of an entry of the older layout that never changed stores
+ * the state before it first: none was stored. Marked `first`, so that the same state stored by
+ * two devices that first changed the entry while apart reads as one version (read.ts), and
+ * `set: []`: it decides no key, so a concurrent first change on another device is not undone
+ * by this copy of the old state (an entry's content only falls back on it when no retained
+ * version set a key).
  */
-function storeFirst(versions: Y.Array<unknown>, before: StoredVersion | undefined): void {
-  if (before !== undefined && versions.length === 0) versions.push([{ ...before, first: true }]);
+function storeFirst(chain: Y.Array<unknown>, before: StoredVersion | undefined): void {
+  if (before !== undefined) appendVersion(chain, { ...before, set: [], first: true }, Infinity);
 }
 
-/**
- * Gives a new entry its (empty) history array, in the transaction that makes the entry: no
- * version is stored until the entry first changes (the live entry is its own first version
- * until then: read.ts), but devices that then change it apart append to this one array.
- * @example
- * doc.transact(() => { entries.set(id, entry); startHistory(doc, id, entry, deviceId); });
- */
-export function startHistory(doc: Y.Doc, id: string, entry: EntryMap, author: string): void {
-  if (author !== '') entry.set(EntryKey.createdBy, author);
-  versionsArray(doc, id);
-}
+const limitOf = (doc: Y.Doc) => readHistorySettings(doc.getMap(META_MAP)).versionsPerEntry;
 
 /**
- * The entry's state before a write, when no version of it is stored yet (it never changed
- * since it was made): what its first change stores first.
+ * The entry's state before a write, when no version of it is stored yet: an entry of the
+ * older layout that never changed since it was made. What its first change stores first.
  * @example
  * const before = unrecordedState(doc, id, entry);
  */
@@ -78,21 +130,21 @@ export function unrecordedState(
   id: string,
   entry: EntryMap,
 ): StoredVersion | undefined {
-  const versions = doc.getMap(HISTORY_MAP).get(id);
-  if (versions instanceof Y.Array && versions.length > 0) return undefined;
+  if (!isLegacyEntry(entry)) return undefined;
+  const versions = chainOf(doc, id);
+  if (versions !== undefined && versions.length > 0) return undefined;
   return currentVersionOf(entry);
 }
 
 /**
- * The entry's history array, made when missing. It is made with the entry (creation is one
- * device's act), so devices that later edit the entry apart append to the same array.
+ * The entry's chain, made when missing. It is made with the entry (creation is one device's
+ * act), so devices that later edit the entry apart append to the same array.
  */
-function versionsArray(doc: Y.Doc, id: string): Y.Array<unknown> {
-  const history = doc.getMap(HISTORY_MAP);
-  const existing = history.get(id);
-  if (existing instanceof Y.Array) return existing as Y.Array<unknown>;
+function chainFor(doc: Y.Doc, id: string): Y.Array<unknown> {
+  const existing = chainOf(doc, id);
+  if (existing !== undefined) return existing;
   const versions = new Y.Array<unknown>();
-  history.set(id, versions);
+  doc.getMap(HISTORY_MAP).set(id, versions);
   return versions;
 }
 
@@ -109,10 +161,10 @@ export function recordDeletion(
   name: string,
   now: number,
   by: string,
-  before?: StoredVersion,
 ): void {
-  storeFirst(versionsArray(doc, id), before);
-  const stored = snapshotEntry(entry, name) ?? readStoredVersions(doc, id).at(-1)?.entry;
+  storeFirst(chainFor(doc, id), unrecordedState(doc, id, entry));
+  const stored =
+    snapshotEntry(entry, chainOf(doc, id), name) ?? readStoredVersions(doc, id).at(-1)?.entry;
   if (stored === undefined) return;
   doc.getMap(DELETED_MAP).set(id, { at: now, by, entry: stored } satisfies StoredVersion);
 }

@@ -1,0 +1,132 @@
+/**
+ * The mailbox relay on the engines it scales with: rooms in a real PostgreSQL, and two relay
+ * instances sharing rooms live through a real Redis (both Debian servers on loopback, started by
+ * tests/support/services.ts).
+ */
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { type RunningService, startPostgres, startRedis } from '../../support/services';
+import {
+  connectDevice,
+  type Device,
+  newRoom,
+  type RunningRelay,
+  startRelay,
+  synced,
+  until,
+} from './relay-support';
+
+let postgres: RunningService;
+let redis: RunningService;
+const running: RunningRelay[] = [];
+const devices: Device[] = [];
+
+beforeAll(async () => {
+  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([postgres?.stop(), redis?.stop()]);
+});
+
+afterEach(async () => {
+  for (const device of devices.splice(0)) device.destroy();
+  for (const relay of running.splice(0)) await relay.close();
+});
+
+async function instance(options: Parameters<typeof startRelay>[0]): Promise<RunningRelay> {
+  const relay = await startRelay(options);
+  running.push(relay);
+  return relay;
+}
+
+function device(...args: Parameters<typeof connectDevice>): Device {
+  const made = connectDevice(...args);
+  devices.push(made);
+  return made;
+}
+
+const bytes = (length: number, fill = 7) => new Uint8Array(length).fill(fill);
+
+describe('mailbox relay on PostgreSQL and Redis', () => {
+  it('keeps rooms in PostgreSQL across a restart, in its own table', async () => {
+    const room = newRoom();
+    const first = await startRelay({ storage: { kind: 'postgres', url: postgres.url } });
+    const a = connectDevice(first.url, room);
+    await synced(a);
+    a.envelopes.set('a.1', bytes(300, 1));
+    await until(() => first.relay.stats().rooms === 1, 'room loaded');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    a.destroy();
+    await first.close();
+
+    const client = new pg.Client({ connectionString: postgres.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ name: string; state: Buffer; updated_at: Date }>(
+        'SELECT name, state, updated_at FROM coffer_relay_rooms',
+      );
+      expect(rows.map((row) => row.name)).toEqual([room.room]);
+      const stored = new Y.Doc();
+      Y.applyUpdate(stored, rows[0]?.state ?? new Uint8Array());
+      expect(stored.getMap('envelopes').get('a.1')).toEqual(bytes(300, 1));
+      expect(rows[0]?.updated_at).toBeInstanceOf(Date);
+    } finally {
+      await client.end();
+    }
+
+    const second = await instance({ storage: { kind: 'postgres', url: postgres.url } });
+    const b = device(second.url, room);
+    await synced(b);
+    await until(() => b.envelopes.has('a.1'), 'B gets it from PostgreSQL');
+  });
+
+  it('says why when PostgreSQL cannot be reached, without the URL', async () => {
+    const relay = await import('../../../src/server/relay/index');
+    const broken = relay.createRelay({
+      storage: { kind: 'postgres', url: 'postgres://user:hunter2@127.0.0.1:1/db' },
+    });
+    const error = await broken.ready.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    await broken.close();
+    expect(error).toBeInstanceOf(relay.RelayStorageError);
+    expect(String(error)).not.toContain('hunter2');
+  });
+
+  it('shares a room live between two instances through Redis', async () => {
+    const storage = { kind: 'postgres', url: postgres.url } as const;
+    const one = await instance({ storage, redisUrl: redis.url, instanceName: 'one' });
+    const two = await instance({ storage, redisUrl: redis.url, instanceName: 'two' });
+    const room = newRoom();
+    const a = device(one.url, room);
+    const b = device(two.url, room);
+    await Promise.all([synced(a), synced(b)]);
+    a.envelopes.set('a.1', bytes(100, 1));
+    await until(() => b.envelopes.has('a.1'), 'B on instance two gets A from instance one');
+    b.envelopes.set('b.1', bytes(100, 2));
+    await until(() => a.envelopes.has('b.1'), 'A gets B back');
+    expect(a.envelopes.get('b.1')).toEqual(bytes(100, 2));
+  });
+
+  it('keeps quota and mailbox checks on changes that come through Redis', async () => {
+    const storage = { kind: 'memory' } as const;
+    const one = await instance({ storage, redisUrl: redis.url, roomQuotaBytes: 30_000 });
+    const two = await instance({ storage, redisUrl: redis.url, roomQuotaBytes: 30_000 });
+    const room = newRoom();
+    const a = device(one.url, room);
+    const b = device(two.url, room);
+    await Promise.all([synced(a), synced(b)]);
+    a.envelopes.set('a.1', bytes(20_000, 1));
+    await until(() => b.envelopes.has('a.1'), 'B sees it through Redis');
+    await until(() => (two.relay.stats().roomBytes.get(room.room) ?? 0) > 20_000, 'counted');
+    // Instance two knows the room holds 20 KB from A: B's 20 KB more is over the quota.
+    b.envelopes.set('b.1', bytes(20_000, 2));
+    await until(() => b.stateless.length > 0, 'refusal on instance two');
+    expect(JSON.parse(b.stateless[0] ?? '{}')).toMatchObject({ reason: 'room-quota' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(a.envelopes.has('b.1')).toBe(false);
+  });
+});
