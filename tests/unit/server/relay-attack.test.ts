@@ -8,42 +8,34 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { parseRelayRefusal, relayCloseCodes } from '../../../src/core/relay';
 import {
-  connectDevice,
   type Device,
+  filledBytes,
   messageType,
   newRoom,
   RawClient,
   type RunningRelay,
+  relayTestBed,
   startRelay,
   synced,
   until,
   updateOf,
 } from './relay-support';
 
-const running: RunningRelay[] = [];
-const devices: Device[] = [];
+const bed = relayTestBed();
+const device = bed.device;
+const bytes = filledBytes;
 const clients: RawClient[] = [];
 
-afterEach(async () => {
+afterEach(() => {
   for (const client of clients.splice(0)) client.close();
-  for (const device of devices.splice(0)) device.destroy();
-  for (const relay of running.splice(0)) await relay.close();
 });
 
-async function relayWith(roomQuotaBytes?: number, keepaliveMs?: number): Promise<RunningRelay> {
-  const relay = await startRelay({
+function relayWith(roomQuotaBytes?: number, keepaliveMs?: number): Promise<RunningRelay> {
+  return bed.relay({
     storage: { kind: 'memory' },
     ...(roomQuotaBytes ? { roomQuotaBytes } : {}),
     ...(keepaliveMs ? { keepaliveMs } : {}),
   });
-  running.push(relay);
-  return relay;
-}
-
-function device(...args: Parameters<typeof connectDevice>): Device {
-  const made = connectDevice(...args);
-  devices.push(made);
-  return made;
 }
 
 async function raw(url: string): Promise<RawClient> {
@@ -51,8 +43,6 @@ async function raw(url: string): Promise<RawClient> {
   clients.push(client);
   return client;
 }
-
-const bytes = (length: number, fill = 7) => new Uint8Array(length).fill(fill);
 
 /** A room holding one envelope, left by a device that has gone. */
 async function roomWithOneEnvelope(relay: RunningRelay) {
@@ -156,8 +146,7 @@ describe('mailbox relay: quota', () => {
     expect(refusal?.usedBytes).toBeGreaterThan(30_000);
     expect(refusal?.usedBytes).toBeLessThanOrEqual(quota);
     await until(() => a.closes.includes(relayCloseCodes['room-quota']), 'closed with 4413');
-    a.destroy();
-    devices.splice(devices.indexOf(a), 1);
+    bed.close(a);
 
     const b = device(relay.url, room);
     await synced(b);

@@ -4,14 +4,14 @@
  * tests/support/services.ts).
  */
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { type RunningService, startPostgres, startRedis } from '../../support/services';
 import {
   connectDevice,
-  type Device,
+  filledBytes,
   newRoom,
-  type RunningRelay,
+  relayTestBed,
   startRelay,
   synced,
   until,
@@ -19,8 +19,10 @@ import {
 
 let postgres: RunningService;
 let redis: RunningService;
-const running: RunningRelay[] = [];
-const devices: Device[] = [];
+const bed = relayTestBed();
+const instance = bed.relay;
+const device = bed.device;
+const bytes = filledBytes;
 
 beforeAll(async () => {
   [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
@@ -29,25 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([postgres?.stop(), redis?.stop()]);
 });
-
-afterEach(async () => {
-  for (const device of devices.splice(0)) device.destroy();
-  for (const relay of running.splice(0)) await relay.close();
-});
-
-async function instance(options: Parameters<typeof startRelay>[0]): Promise<RunningRelay> {
-  const relay = await startRelay(options);
-  running.push(relay);
-  return relay;
-}
-
-function device(...args: Parameters<typeof connectDevice>): Device {
-  const made = connectDevice(...args);
-  devices.push(made);
-  return made;
-}
-
-const bytes = (length: number, fill = 7) => new Uint8Array(length).fill(fill);
 
 describe('mailbox relay on PostgreSQL and Redis', () => {
   it('keeps rooms in PostgreSQL across a restart, in its own table', async () => {

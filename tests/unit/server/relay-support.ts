@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import type { VaultKey } from '../../../src/core/crypto';
@@ -38,6 +39,44 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     },
   };
 }
+
+/**
+ * The relays and devices of one test file, stopped after each test (devices first). Call it at
+ * the top of the file; a test file's own afterEach hooks run before this one's.
+ */
+export function relayTestBed() {
+  const running: RunningRelay[] = [];
+  const devices: Device[] = [];
+  afterEach(async () => {
+    for (const device of devices.splice(0)) device.destroy();
+    for (const relay of running.splice(0)) await relay.close();
+  });
+  return {
+    async relay(options: RelayOptions): Promise<RunningRelay> {
+      const relay = await startRelay(options);
+      running.push(relay);
+      return relay;
+    },
+    device(...args: Parameters<typeof connectDevice>): Device {
+      const made = connectDevice(...args);
+      devices.push(made);
+      return made;
+    },
+    /** Destroys a device now (a device that closes in the middle of a test). */
+    close(made: Device): void {
+      const index = devices.indexOf(made);
+      if (index >= 0) devices.splice(index, 1);
+      made.destroy();
+    },
+    /** Destroys every device now. */
+    closeDevices(): void {
+      for (const made of devices.splice(0)) made.destroy();
+    },
+  };
+}
+
+/** `length` bytes of `fill`: an envelope's stand-in. */
+export const filledBytes = (length: number, fill = 7) => new Uint8Array(length).fill(fill);
 
 export const newRoom = (): RelayRoom => relayRoomOf(randomBytes(32) as unknown as VaultKey);
 

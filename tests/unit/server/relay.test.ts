@@ -11,42 +11,26 @@ import { startCofferServer } from '../../../src/server/server';
 import {
   connectDevice,
   type Device,
+  filledBytes,
   newRoom,
   RawClient,
   type RunningRelay,
+  relayTestBed,
   startRelay,
   synced,
   until,
 } from './relay-support';
 
-const running: RunningRelay[] = [];
-const devices: Device[] = [];
+const bed = relayTestBed();
+const relayWith = bed.relay;
+const device = bed.device;
+const close = async (made: Device) => bed.close(made);
+const bytes = filledBytes;
 const dirs: string[] = [];
 
-afterEach(async () => {
-  for (const device of devices.splice(0)) device.destroy();
-  for (const relay of running.splice(0)) await relay.close();
+afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-async function relayWith(options: RelayOptions): Promise<RunningRelay> {
-  const relay = await startRelay(options);
-  running.push(relay);
-  return relay;
-}
-
-function device(...args: Parameters<typeof connectDevice>): Device {
-  const made = connectDevice(...args);
-  devices.push(made);
-  return made;
-}
-
-async function close(made: Device): Promise<void> {
-  devices.splice(devices.indexOf(made), 1);
-  made.destroy();
-}
-
-const bytes = (length: number, fill = 7) => new Uint8Array(length).fill(fill);
 
 function tempFile(): string {
   const dir = mkdtempSync(join(tmpdir(), 'coffer-relay-'));
@@ -149,7 +133,7 @@ describe('mailbox relay in the Coffer server', () => {
       await until(() => server.relayStats().rooms === 1, 'room loaded');
       expect(server.mailbox.stats().connections).toBe(1);
     } finally {
-      for (const made of devices.splice(0)) made.destroy();
+      bed.closeDevices();
       await server.close();
     }
   });
