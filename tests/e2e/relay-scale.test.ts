@@ -13,6 +13,7 @@
  * real one: whatever it had not stored is gone with it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createServer, connect as netConnect, type Socket } from 'node:net';
 import type { Page } from '@playwright/test';
 import pg from 'pg';
@@ -246,9 +247,10 @@ test('an instance killed mid-stream loses nothing; devices carry on through the 
   // B closes: from now on, what A writes can reach it only through the relay.
   await b.context.close();
   const written = ['k1', 'k2', 'k3', 'k4', 'k5', 'k6'];
+  const canary = `relay-canary-${randomUUID()}`;
   let killedAt = new Date();
   for (const [index, name] of written.entries()) {
-    await addItem(a.page, name, `{"i":${index}}`);
+    await addItem(a.page, name, `{"i":${index},"note":"${canary}"}`);
     if (index === 2) {
       await one.kill(); // mid-stream, without a chance to store anything
       const [row] = await query<{ now: Date }>(postgres.url, 'select now()', []);
@@ -272,6 +274,20 @@ test('an instance killed mid-stream loses nothing; devices carry on through the 
   await sidebar(b.page).getByRole('list').getByRole('button', { name: vault, exact: true }).click();
   for (const name of written) {
     await expect(entry(b.page, name)).toBeVisible({ timeout: 60_000 });
+  }
+  // The relay's database in full holds sealed bytes only: no value, no vault name.
+  const rooms = await query<{ name: string; state: Buffer }>(
+    postgres.url,
+    'select name, state from coffer_relay_rooms',
+    [],
+  );
+  expect(rooms.length).toBeGreaterThan(0);
+  for (const room of rooms) {
+    const dump = Buffer.concat([Buffer.from(room.name), room.state]);
+    for (const secret of [canary, vault]) {
+      expect(dump.includes(Buffer.from(secret, 'utf8'))).toBe(false);
+      expect(dump.includes(Buffer.from(secret, 'utf16le'))).toBe(false);
+    }
   }
 
   // Instance one comes back on its port; A, behind it again, and B carry on together.
