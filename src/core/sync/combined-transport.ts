@@ -1,4 +1,4 @@
-import { createListeners } from '../listeners';
+import { statusFeed } from './status-feed';
 import type { Transport, TransportFactory, TransportState, TransportStatus } from './transport';
 
 /**
@@ -17,28 +17,18 @@ export function combineTransports(...factories: readonly TransportFactory[]): Tr
 }
 
 function combine(parts: readonly Transport[]): Transport {
-  const listeners = createListeners<TransportStatus>('combined transport status');
   let destroyed = false;
-  let last = '';
-
   const status = (): TransportStatus => combinedStatus(parts.map((part) => part.status()));
-  const emit = () => {
-    if (destroyed) return;
-    const next = status();
-    const key = JSON.stringify(next);
-    if (key === last) return;
-    last = key;
-    listeners.emit(next);
-  };
-  const stops = parts.map((part) => part.onStatus(emit));
+  const feed = statusFeed('combined transport status', status, () => destroyed);
+  const stops = parts.map((part) => part.onStatus(feed.emit));
 
   return {
     status,
-    onStatus: (listener) => listeners.add(listener),
+    onStatus: feed.onStatus,
     async destroy() {
       if (destroyed) return;
       destroyed = true;
-      listeners.clear();
+      feed.clear();
       for (const stop of stops) stop();
       await Promise.all(parts.map((part) => part.destroy()));
     },

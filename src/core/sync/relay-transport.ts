@@ -1,5 +1,4 @@
 import type { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import { createListeners } from '../listeners';
 import {
   parseRelayRefusal,
   type RelayRefusalReason,
@@ -8,6 +7,7 @@ import {
   relayPath,
 } from '../relay';
 import { type Cancel, type Scheduler, systemScheduler } from '../time';
+import { statusFeed } from './status-feed';
 import type {
   RelayProblem,
   RoomOptions,
@@ -109,9 +109,7 @@ function joinRelays(
   options: RelayTransportOptions,
 ): Transport {
   const scheduler = options.scheduler ?? systemScheduler;
-  const listeners = createListeners<TransportStatus>('relay transport status');
   let destroyed = false;
-  let last = '';
   /** Messages from the relays dropped as junk since the room was joined. */
   let junk = 0;
   const onJunk = () => {
@@ -138,14 +136,12 @@ function joinRelays(
       ...(problem ? { relayProblem: problem } : {}),
     };
   };
-  const emit = () => {
-    if (destroyed) return;
-    const next = status();
-    const key = JSON.stringify(next);
-    if (key === last) return;
-    last = key;
-    listeners.emit(next);
-  };
+  const feed = statusFeed(
+    'relay transport status',
+    () => status(),
+    () => destroyed,
+  );
+  const emit = feed.emit;
 
   const links: Link[] = urls.map((url) =>
     createLink(url, room, relay, options, { scheduler, emit, onJunk, gone: () => destroyed }),
@@ -159,12 +155,12 @@ function joinRelays(
 
   return {
     status,
-    onStatus: (listener) => listeners.add(listener),
+    onStatus: feed.onStatus,
     async destroy() {
       if (destroyed) return;
       destroyed = true;
       stopNetwork();
-      listeners.clear();
+      feed.clear();
       for (const link of links) link.stop();
     },
   };
