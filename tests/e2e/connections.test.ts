@@ -105,7 +105,9 @@ async function addRefreshConnection(
 
 async function save(page: Page): Promise<void> {
   await main(page).getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Unsaved changes' })).toHaveCount(0);
+  // Not merely "no longer unsaved": while it says "Saving…" the editor still counts as changed,
+  // and leaving then rightly asks first.
+  await expect(page.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible();
 }
 
 /** An integration calling the token server's API at `path` with the connection `name`. */
