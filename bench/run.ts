@@ -25,6 +25,7 @@ import { providersWorkload } from './workloads/providers';
 import { relayWorkload } from './workloads/relay';
 import { rotateWorkload } from './workloads/rotate';
 import { syncWorkload } from './workloads/sync';
+import { syncRelayWorkload } from './workloads/sync-relay';
 import { uiFilterWorkload } from './workloads/ui-filter';
 import { vaultCoreWorkload } from './workloads/vault-core';
 
@@ -35,6 +36,7 @@ const workloads: readonly Workload[] = [
   uiFilterWorkload,
   lockHandoffWorkload,
   syncWorkload,
+  syncRelayWorkload,
   integrationsWorkload,
   maskWorkload,
   rotateWorkload,

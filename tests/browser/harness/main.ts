@@ -12,6 +12,7 @@ import { benchProviders } from './bench-providers';
 // Sets window.benchUi: the UI benchmark mounts the app's own components.
 import './bench-ui';
 import { benchSync } from './bench-sync';
+import { benchSyncRelay } from './bench-sync-relay';
 import { core } from './core';
 import { locks } from './locks';
 import { joinPlainRoom } from './plain-room';
@@ -30,6 +31,7 @@ const harness = {
   benchLocks,
   benchProviders,
   benchSync,
+  benchSyncRelay,
   sync,
   transport,
 };

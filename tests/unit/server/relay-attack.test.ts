@@ -8,14 +8,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { parseRelayRefusal, relayCloseCodes } from '../../../src/core/relay';
 import {
-  type Device,
   filledBytes,
   messageType,
   newRoom,
   RawClient,
   type RunningRelay,
   relayTestBed,
-  startRelay,
   synced,
   until,
   updateOf,

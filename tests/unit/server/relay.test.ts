@@ -6,7 +6,7 @@ import * as Y from 'yjs';
 import { parseRelayRefusal, relayCloseCodes, relayPath } from '../../../src/core/relay';
 import { ROOM_EPOCHS_MAP } from '../../../src/core/sync/epoch-keys';
 import { ENVELOPES_MAP } from '../../../src/core/sync/exchange';
-import { mailboxRoots, type RelayOptions } from '../../../src/server/relay/index';
+import { mailboxRoots } from '../../../src/server/relay/index';
 import { startCofferServer } from '../../../src/server/server';
 import {
   connectDevice,
@@ -14,7 +14,6 @@ import {
   filledBytes,
   newRoom,
   RawClient,
-  type RunningRelay,
   relayTestBed,
   startRelay,
   synced,
