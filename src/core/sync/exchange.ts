@@ -1,6 +1,5 @@
 import type * as Y from 'yjs';
 import type { LocalChange } from '../vault';
-import { takeFirstEnvelopes } from './first-sync';
 import type { ReceiveReport, SealedEnvelope, SyncableVault, SyncPeer } from './peer';
 
 /** The one shared map of the transport document: envelope key -> envelope bytes. */
@@ -66,18 +65,12 @@ export class EnvelopeExchange {
     this.#compaction = options.compaction ?? defaultExchangeCompaction;
   }
 
-  /**
-   * Publishes this device's checkpoint, takes in what the map holds with what the invitation
-   * brought (first-sync.ts), and follows both sides. Resolves once that first batch is handled
-   * (applied and saved), before the caller connects the transport: a removal that the room
-   * brings next then finds the device's state as the room's first batch would have left it
-   * (handled meanwhile, the removal did not reach a browser test's removed device).
-   */
+  /** Publishes this device's checkpoint, takes in what the map holds, and follows both sides. */
   start(): Promise<ReceiveReport | undefined> {
     this.#map.observe(this.#observer);
     this.#stopLocal = this.#options.vault.onLocalChange((change) => this.#publishChange(change));
     this.#publishCheckpoint();
-    return this.#take([...this.#map.keys()], takeFirstEnvelopes(this.#options.vault.id));
+    return this.#take([...this.#map.keys()]);
   }
 
   stop(): void {
@@ -89,14 +82,6 @@ export class EnvelopeExchange {
   /** Envelopes of this device in the map now. */
   get publishedCount(): number {
     return this.#published.size;
-  }
-
-  /**
-   * What this device publishes now (its checkpoint, then its changes since): all a device that
-   * has nothing needs of it. An invitation's answer carries them (first-sync.ts).
-   */
-  publishedEnvelopes(): readonly Uint8Array[] {
-    return [...this.#published.values()];
   }
 
   #put(envelopes: readonly SealedEnvelope[], remove: readonly string[] = []): void {
@@ -173,11 +158,8 @@ export class EnvelopeExchange {
     });
   }
 
-  async #take(
-    keys: readonly string[],
-    brought: readonly Uint8Array[] = [],
-  ): Promise<ReceiveReport | undefined> {
-    const batch: Uint8Array[] = [...brought];
+  async #take(keys: readonly string[]): Promise<ReceiveReport | undefined> {
+    const batch: Uint8Array[] = [];
     const taken: string[] = [];
     for (const key of keys) {
       if (this.#published.has(key)) continue;

@@ -24,9 +24,7 @@
  *   Room names and passwords are derived from the vault key (`roomNameOf`,
  *   `transportPasswordOf`): a signaling relay sees only those.
  * - `VaultSync.start` runs all of it for an open vault (in the tab that holds its lock), answers
- *   its invitations, and reports a status. `joinWithInvite` is the other side of an invitation;
- *   the envelopes an acceptance brings are checked and applied like the room's when the
- *   vault's sync starts (first-sync.ts), so a new device need not wait for the vault's room.
+ *   its invitations, and reports a status. `joinWithInvite` is the other side of an invitation.
  * - Errors: EnvelopeRejectedError (why an envelope was refused), InviteError (why an invitation
  *   cannot be used), FramingError (a peer broke the data-channel framing), and the team's
  *   TeamPermissionError (what this device's member may not do).

@@ -151,7 +151,6 @@ export class VaultSync {
       stopped: () => this.#stopped,
       team: this.team,
       admitted: (invite, device) => this.#events.emit({ kind: 'invite-used', invite, device }),
-      firstEnvelopes: () => this.#exchange.publishedEnvelopes(),
     };
     this.#epochs = new EpochKeys({
       vault,
