@@ -66,8 +66,10 @@ const context: BenchContext = {
   browser,
   n,
   repeats: values.smoke ? 1 : 20,
-  distDir: new URL('../dist', import.meta.url).pathname,
-  harnessDir: new URL('../dist-harness', import.meta.url).pathname,
+  // COFFER_DIST_DIR, COFFER_HARNESS_DIR: builds elsewhere, as the browser tests take them.
+  distDir: process.env.COFFER_DIST_DIR ?? new URL('../dist', import.meta.url).pathname,
+  harnessDir:
+    process.env.COFFER_HARNESS_DIR ?? new URL('../dist-harness', import.meta.url).pathname,
 };
 
 const metrics: Record<string, Metric> = {};

@@ -17,9 +17,11 @@ import { type BrowserContext, test as base, chromium, type Page } from '@playwri
 import { chromiumArgs, chromiumPath } from '../scripts/chromium';
 import { type CofferServer, startCofferServer } from '../src/server/server';
 
-// COFFER_DIST_DIR: a build elsewhere (several people testing one checkout, each with a build).
+// COFFER_DIST_DIR, COFFER_HARNESS_DIR: builds elsewhere (several people testing one checkout,
+// each with builds of their own).
 const distDir = process.env.COFFER_DIST_DIR ?? new URL('../dist', import.meta.url).pathname;
-const harnessDir = new URL('../dist-harness', import.meta.url).pathname;
+const harnessDir =
+  process.env.COFFER_HARNESS_DIR ?? new URL('../dist-harness', import.meta.url).pathname;
 /** The built app the fixtures serve, for tests that start servers of their own. */
 export const appDistDir = distDir;
 

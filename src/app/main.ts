@@ -8,16 +8,20 @@ import { createAppState } from '../ui/state/app-state';
 import { createAppUpdates } from '../ui/state/app-updates';
 import { createClipboardService } from '../ui/state/clipboard';
 import { AppContext } from '../ui/state/context';
-import { createJoinState } from '../ui/state/join';
 import { createStorageStatus } from '../ui/state/storage-status';
 import '../ui/styles.css';
+import { lazyJoinState } from './lazy-join';
 import { createBrowserPlatform, ownMailboxRelayUrl, ownSignalingUrl } from './platform';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
 const platform = createBrowserPlatform();
-const join = createJoinState(platform.connect);
+// Reading an invitation needs the sync code: it loads with the first invitation, or once
+// unlocked (below), never with the first screen.
+const join = lazyJoinState(() =>
+  import('../ui/state/join').then(({ createJoinState }) => createJoinState(platform.connect)),
+);
 // An invitation link carries its secret in the fragment: take it, then wipe it from the
 // address bar and from history, so it is not left lying around.
 const takeInvitation = () => {
@@ -42,6 +46,9 @@ const clipboard = createClipboardService({
 });
 
 createRoot(() => {
+  createEffect(() => {
+    if (app.phase().name === 'unlocked') join.preload();
+  });
   createEffect(() => platform.signaling.set(app.settings().signalingUrls));
   createEffect(() => platform.relays.set(app.settings().relayUrls, app.settings().relayEnabled));
 });

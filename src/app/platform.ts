@@ -5,19 +5,15 @@
 import { createWorkerKdfRunner, type KdfPolicy, type KdfRunner } from '../core/crypto';
 import { createVaultMutex, type VaultMutex } from '../core/lock';
 import { Coffer } from '../core/profile';
+import { relayPath } from '../core/relay';
 import {
   type CofferDatabase,
   createWorkerSnapshotMaker,
   openCofferDatabase,
 } from '../core/storage';
-import {
-  combineTransports,
-  ownRelayUrl,
-  relayTransport,
-  type TransportFactory,
-  webrtcTransport,
-} from '../core/sync';
+import type { TransportFactory } from '../core/sync';
 import type { CompactionPolicy } from '../core/vault';
+import { lazyTransport } from './lazy-transport';
 
 export interface BrowserPlatform {
   readonly db: CofferDatabase;
@@ -52,7 +48,8 @@ export interface BrowserPlatformOptions {
 export const ownSignalingUrl = (): string => `${location.origin.replace(/^http/, 'ws')}/signal`;
 
 /** The mailbox relay `npm start` serves beside the app, on the same origin. */
-export const ownMailboxRelayUrl = (): string => ownRelayUrl(location.origin);
+export const ownMailboxRelayUrl = (): string =>
+  `${location.origin.replace(/^http/, 'ws')}${relayPath}`;
 
 /** "Chromium on Linux", from the user agent: what other devices see until the user names it. */
 export function describeThisDevice(): string {
@@ -144,13 +141,13 @@ export function createBrowserPlatform(options: BrowserPlatformOptions = {}): Bro
       };
     },
   };
-  const connect = combineTransports(
-    webrtcTransport({
-      signaling: () => signalingUrls,
-      webrtc: { RTCPeerConnection, RTCSessionDescription, RTCIceCandidate },
-      network,
-    }),
-    relayTransport({ relays: () => relayUrls, network }),
+  // y-webrtc and the relay's Hocuspocus load with the first room joined, not with the page.
+  const connect = lazyTransport(
+    () =>
+      import('./transports').then(({ browserTransports }) =>
+        browserTransports({ signaling: () => signalingUrls, relays: () => relayUrls, network }),
+      ),
+    () => ({ state: network.online() ? 'connecting' : 'offline', peers: 0, peerDevices: [] }),
   );
   return {
     db,

@@ -10,14 +10,20 @@ import {
   KeyringDamagedError,
   type ProfileKey,
   unlockKeyring,
+  wipe,
 } from '../crypto';
 // The recovery kit's code loads when it is used: the unlock screen is the first screen.
 import type { NewRecoveryCode, RecoveryStatus } from '../recovery';
 import { CorruptDataError, deleteRecoveryRecord, readKeyring, writeKeyring } from '../storage';
 import { systemScheduler } from '../time';
 import { NoProfileError, ProfileExistsError, ProfileLockedError } from './errors';
-import { Session } from './session';
+// The Session (vaults, Yjs, sync, teams) loads when a profile is opened, not with the first
+// screen, which only creates or unlocks: see `#session`.
+import type { Session } from './session';
 import type { CofferOptions } from './session-types';
+
+/** The Session's module. Each way in starts loading it before the key derivation, which hides it. */
+const loadSession = () => import('./session');
 
 /**
  * Each session's profile key, for the recovery status (which reads the recovery record's date,
@@ -38,10 +44,26 @@ export class Coffer {
     return this.options.kdfPolicy ?? defaultKdfPolicy;
   }
 
-  #session(profileKey: ProfileKey): Session {
-    const session = new Session(this.options, profileKey, this.#policy);
+  async #session(profileKey: ProfileKey): Promise<Session> {
+    let module: Awaited<ReturnType<typeof loadSession>>;
+    try {
+      module = await loadSession();
+    } catch (error) {
+      // No session will hold the key: wipe it rather than leave it in memory.
+      wipe(profileKey);
+      throw error;
+    }
+    const session = new module.Session(this.options, profileKey, this.#policy);
     sessionKeys.set(session, profileKey);
     return session;
+  }
+
+  /**
+   * Starts loading what an open profile needs (the Session and the vault core), so that it is
+   * there by the time the passphrase is: the first screen calls it once it has painted.
+   */
+  preloadSession(): void {
+    loadSession().catch(() => undefined);
   }
 
   #keyringOptions(progress?: { onProgress?: KdfProgress }) {
@@ -61,6 +83,7 @@ export class Coffer {
     passphrase: string,
     progress?: { onProgress?: KdfProgress },
   ): Promise<Session> {
+    this.preloadSession();
     if (await this.hasProfile()) throw new ProfileExistsError();
     const { keyring, profileKey } = await createKeyring(passphrase, {
       kdf: this.options.kdf,
@@ -77,6 +100,7 @@ export class Coffer {
    * KdfParamsBelowFloorError (refused). Upgrades the KDF parameters when the target has risen.
    */
   async unlock(passphrase: string, progress?: { onProgress?: KdfProgress }): Promise<Session> {
+    this.preloadSession();
     const keyring = await readKeyring(this.options.db);
     if (!keyring) throw new NoProfileError();
     let unlocked: Awaited<ReturnType<typeof unlockKeyring>>;
@@ -109,6 +133,7 @@ export class Coffer {
     newPassphrase: string,
     progress?: { onProgress?: KdfProgress },
   ): Promise<Session> {
+    this.preloadSession();
     if (!(await this.hasProfile())) throw new NoProfileError();
     const db = this.options.db;
     const { recoverWithCode } = await import('../recovery');

@@ -28,7 +28,8 @@ export {
   VaultNotFoundError,
 } from './errors';
 export { newVaultId } from './ids';
-export { Session } from './session';
+// A type here: the class loads with the first unlock (coffer.ts), not with this module.
+export type { Session } from './session';
 export type {
   CofferOptions,
   CreateVaultOptions,

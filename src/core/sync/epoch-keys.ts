@@ -34,7 +34,7 @@ import {
   verifyEpochRecord,
 } from '../epochs';
 import type { DeviceId } from '../ids';
-import { activeDevices, activeMemberOf, type TeamState } from '../team';
+import { activeDevices, activeMemberOf, manages, type OperationId, type TeamState } from '../team';
 import type { Cancel, Scheduler } from '../time';
 import { type VaultHandle, vaultKeyOf } from '../vault';
 
@@ -98,6 +98,33 @@ export class EpochKeys {
     return this.#current.epoch;
   }
 
+  /**
+   * Whether a newer key was made without this device, for a membership change its log does not
+   * have (docs/sync.md, "Key epochs"): a record signed by a device whose member may remove this
+   * one's (as this device's log has them), of an epoch above every key held here, that leaves
+   * this device out and names as its cause an operation unknown here. That is how a removed
+   * device learns of its removal when it missed the envelope that carried it: that envelope is
+   * in the room, under a key it holds, only until the remover's next checkpoint (sealed under
+   * the new key) replaces it. A device added concurrently with a rotation may read so for a
+   * moment, until the change it lacks (or a record for it) arrives; a member that may not
+   * remove this device cannot make it read so.
+   */
+  get leftOut(): boolean {
+    const { vault, device } = this.#host;
+    if (vault.closed) return false;
+    const team = vault.team.state();
+    const me = team ? activeMemberOf(team, device.id) : undefined;
+    if (!team || !me) return false;
+    const held = Math.max(0, ...this.#epochOf.values());
+    for (const { info } of this.#records.values()) {
+      if (info.epoch <= held || info.recipients.includes(device.id)) continue;
+      const signer = activeMemberOf(team, info.signer);
+      if (!signer || !manages(signer.role, me.role)) continue;
+      if (!team.operations.has(toBase64url(info.cause) as OperationId)) return true;
+    }
+    return false;
+  }
+
   start(): Promise<void> {
     this.#host.roomDoc.getMap(ROOM_EPOCHS_MAP).observe(this.#observer);
     return this.refresh();
@@ -126,11 +153,12 @@ export class EpochKeys {
     await this.#openWhatWeCan();
     const team = vault.team.state();
     const usable = team ? this.#bestUsable(team) : undefined;
+    let sealingChanged = false;
     if (usable) {
       const keyId = toBase64url(usable.info.keyId);
       if (keyId !== this.#current.keyId) {
         this.#current = { epoch: usable.info.epoch, keyId, recordId: usable.id };
-        this.#host.onSealingKeyChanged(usable.info.epoch);
+        sealingChanged = true;
       }
     } else if (this.#current.recordId !== null) {
       // The record sealed under went bad (a recipient was removed): the vault key until the
@@ -143,6 +171,10 @@ export class EpochKeys {
       this.#given = given;
       await this.#host.useKeys(this.#keys.get(this.#current.keyId)!, [...this.#keys.values()]);
     }
+    // Only now: the checkpoint this asks for must be sealed under the new key, which the peer
+    // has from `useKeys` on. (Asked for before, it was sealed under the old one, and so a
+    // device just removed could read the state as of the rotation: the removal included.)
+    if (sealingChanged) this.#host.onSealingKeyChanged(this.#current.epoch);
     if (team) this.#planRotation(team);
   }
 

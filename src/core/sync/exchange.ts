@@ -1,6 +1,25 @@
 import type * as Y from 'yjs';
+import type { DeviceId } from '../ids';
+import { type Cancel, type Scheduler, systemScheduler } from '../time';
 import type { LocalChange } from '../vault';
-import type { ReceiveReport, SealedEnvelope, SyncableVault, SyncPeer } from './peer';
+import {
+  type CoverageSummary,
+  type KeyVerdict,
+  keysToPrune,
+  type Standing,
+  summarize,
+} from './acknowledgement';
+import { type EnvelopeHeader, readEnvelopeHeader } from './envelope';
+import { EnvelopeRejectedError, type EnvelopeRejection } from './errors';
+import { takeFirstEnvelopes } from './first-sync';
+import {
+  type EnvelopeOutcome,
+  envelopeKey,
+  type ReceiveReport,
+  type SealedEnvelope,
+  type SyncableVault,
+  type SyncPeer,
+} from './peer';
 
 /** The one shared map of the transport document: envelope key -> envelope bytes. */
 export const ENVELOPES_MAP = 'envelopes';
@@ -30,6 +49,42 @@ export interface EnvelopeExchangeOptions {
   readonly onReport?: (report: ReceiveReport) => void;
   /** When saving received changes failed (they are offered again on the next change). */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Each known device's standing now (acknowledgement.ts, `standingsOf`): who must have
+   * acknowledged an envelope before it goes. Without it, only this device's keys from earlier
+   * sessions are removed.
+   */
+  readonly standings?: () => ReadonlyMap<DeviceId, Standing>;
+  /** Timers for the debounced pruning (the system's by default). */
+  readonly scheduler?: Scheduler;
+  /** How long pruning waits after what may allow it, gathering more (default 2 s). */
+  readonly pruneDelayMs?: number;
+}
+
+/** Refusals that nothing this device learns later changes: such a value is junk for good. */
+const finalRefusals: ReadonlySet<EnvelopeRejection> = new Set<EnvelopeRejection>([
+  'malformed',
+  'wrong-vault',
+  'revoked-device',
+  'bad-signature',
+  'key-mismatch',
+  'authentication',
+  'not-an-update',
+]);
+
+const junk: KeyVerdict = { kind: 'junk' };
+const refused: KeyVerdict = { kind: 'refused' };
+const pending: KeyVerdict = { kind: 'pending' };
+
+/** An envelope's name: what the peer knows an applied envelope by (and its map key). */
+const nameOf = (header: Pick<EnvelopeHeader, 'author' | 'kind' | 'seq'>) =>
+  envelopeKey(header.author, header.seq, header.kind);
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -39,9 +94,10 @@ export interface EnvelopeExchangeOptions {
  * `<device id>.c` for its latest checkpoint (its whole state: what a new device needs). Anyone
  * in the room can write to that map, so nothing in it is trusted: every value goes through the
  * peer's checks. A device watches its own keys and puts back any that someone else deleted or
- * overwrote, and it is the only one that removes them: when its changes outweigh its
- * checkpoint, it publishes a new checkpoint and drops the changes it covers, so the map stays
- * about one state per device in size.
+ * overwrote. When its changes outweigh its checkpoint, it publishes a new checkpoint and drops
+ * the changes it covers. Other devices' envelopes go once every active device has acknowledged
+ * them (acknowledgement.ts; docs/sync.md, "Bounded by acknowledgement"), never a device's
+ * current keys, so the map stays about one state per device in size.
  */
 export class EnvelopeExchange {
   readonly #options: EnvelopeExchangeOptions;
@@ -56,6 +112,21 @@ export class EnvelopeExchange {
   #bytesSinceCheckpoint = 0;
   #stopLocal: (() => void) | undefined;
   #healing = false;
+  /** What became of each map value handed to the peer, by the value itself. */
+  readonly #verdicts = new WeakMap<Uint8Array, KeyVerdict>();
+  /**
+   * Accepted envelopes by name, with their bytes: the peer does not open an envelope it applied
+   * again (the same one under another key, or put back), so the same bytes are known here.
+   */
+  readonly #accepted = new Map<string, { bytes: Uint8Array; verdict: KeyVerdict }>();
+  /** This device's current checkpoint: its state, until summarised (only if ever needed). */
+  #ownCheckpoint: { state: Uint8Array | undefined; summary: CoverageSummary | undefined } = {
+    state: undefined,
+    summary: undefined,
+  };
+  #pruneTimer: Cancel | undefined;
+  #stopOutcomes: (() => void) | undefined;
+  #stopped = false;
   readonly #observer = (event: Y.YMapEvent<unknown>, transaction: Y.Transaction) =>
     this.#onMapChange(event, transaction);
 
@@ -65,15 +136,26 @@ export class EnvelopeExchange {
     this.#compaction = options.compaction ?? defaultExchangeCompaction;
   }
 
-  /** Publishes this device's checkpoint, takes in what the map holds, and follows both sides. */
+  /**
+   * Publishes this device's checkpoint, takes in what the map holds with what the invitation
+   * brought (first-sync.ts), and follows both sides. Resolves once that first batch is handled
+   * (applied and saved), before the caller connects the transport.
+   */
   start(): Promise<ReceiveReport | undefined> {
+    this.#stopOutcomes = this.#options.peer.onOutcome((bytes, outcome) =>
+      this.#onOutcome(bytes, outcome),
+    );
     this.#map.observe(this.#observer);
     this.#stopLocal = this.#options.vault.onLocalChange((change) => this.#publishChange(change));
     this.#publishCheckpoint();
-    return this.#take([...this.#map.keys()]);
+    return this.#take([...this.#map.keys()], takeFirstEnvelopes(this.#options.vault.id));
   }
 
   stop(): void {
+    this.#stopped = true;
+    this.#pruneTimer?.();
+    this.#pruneTimer = undefined;
+    this.#stopOutcomes?.();
     this.#map.unobserve(this.#observer);
     this.#stopLocal?.();
     this.#stopLocal = undefined;
@@ -82,6 +164,14 @@ export class EnvelopeExchange {
   /** Envelopes of this device in the map now. */
   get publishedCount(): number {
     return this.#published.size;
+  }
+
+  /**
+   * What this device publishes now (its checkpoint, then its changes since): all a device that
+   * has nothing needs of it. An invitation's answer carries them (first-sync.ts).
+   */
+  publishedEnvelopes(): readonly Uint8Array[] {
+    return [...this.#published.values()];
   }
 
   #put(envelopes: readonly SealedEnvelope[], remove: readonly string[] = []): void {
@@ -107,10 +197,28 @@ export class EnvelopeExchange {
     this.#publishCheckpoint();
   }
 
+  /**
+   * Publishes a new checkpoint, dropping the updates it covers, if this device published any
+   * since its last one: VaultSync does so as it stops, so whoever opens the vault next from the
+   * relay takes one state of this device rather than a checkpoint and its updates. Returns
+   * whether it published.
+   */
+  checkpointIfBehind(): boolean {
+    if (this.#updatesSinceCheckpoint === 0) return false;
+    this.#publishCheckpoint();
+    return true;
+  }
+
   #publishCheckpoint(): void {
-    const checkpoint = this.#options.peer.sealCheckpoint();
+    // Everything this device wrote is in this state: a local change is saved to the vault
+    // before it is sealed (VaultHandle persists, then tells onLocalChange), so the checkpoint
+    // covers every update of this device, those of earlier sessions too, which pruning removes.
+    const state = this.#options.vault.encodeState();
+    const checkpoint = this.#options.peer.sealCheckpoint(state);
+    this.#ownCheckpoint = { state, summary: undefined };
     const stale = [...this.#published.keys()].filter((key) => key !== checkpoint.key);
     this.#put([checkpoint], stale);
+    this.pruneSoon();
     this.#checkpointBytes = checkpoint.bytes.length;
     this.#updatesSinceCheckpoint = 0;
     this.#bytesSinceCheckpoint = 0;
@@ -143,6 +251,113 @@ export class EnvelopeExchange {
     if (foreign.length > 0) void this.#take(foreign);
   }
 
+  /**
+   * Looks, after a while, for keys every active device has acknowledged, and removes them
+   * (keysToPrune). Debounced: called when a checkpoint of another device was accepted, when this
+   * device published its own, when the vault's devices changed, and on junk.
+   */
+  pruneSoon(): void {
+    if (this.#stopped || this.#pruneTimer) return;
+    const scheduler = this.#options.scheduler ?? systemScheduler;
+    this.#pruneTimer = scheduler.after(this.#options.pruneDelayMs ?? 2000, () => {
+      this.#pruneTimer = undefined;
+      this.#prune();
+    });
+  }
+
+  #prune(): void {
+    if (this.#stopped) return;
+    const self = this.#options.peer.deviceId;
+    const keys = new Map<string, KeyVerdict>();
+    for (const [key, value] of this.#map) keys.set(key, this.#verdictOf(key, value));
+    const gone = keysToPrune({
+      self,
+      standings: this.#options.standings?.() ?? new Map(),
+      keys,
+      own: new Set(this.#published.keys()),
+      ownCheckpoint: () => {
+        const own = this.#ownCheckpoint;
+        if (own.state) own.summary = summarize(own.state);
+        own.state = undefined;
+        return own.summary;
+      },
+    });
+    if (gone.length === 0) return;
+    this.#options.doc.transact(() => {
+      for (const key of gone) {
+        const value = this.#map.get(key);
+        this.#map.delete(key);
+        this.#seen.delete(key);
+        if (value instanceof Uint8Array) this.#forget(value);
+      }
+    }, this);
+  }
+
+  /** Drops what was kept of an accepted envelope whose key is gone. */
+  #forget(value: Uint8Array): void {
+    try {
+      const name = nameOf(readEnvelopeHeader(value));
+      if (this.#accepted.get(name)?.bytes === value) this.#accepted.delete(name);
+    } catch {
+      // Not an envelope: nothing was kept.
+    }
+  }
+
+  /** What this device made of the value under `key` (acknowledgement.ts, KeyVerdict). */
+  #verdictOf(key: string, value: unknown): KeyVerdict {
+    if (!(value instanceof Uint8Array)) return junk;
+    let header: EnvelopeHeader;
+    try {
+      header = readEnvelopeHeader(value);
+    } catch (error) {
+      // A format a newer Coffer writes is not junk to it: only what is no envelope at all.
+      return error instanceof EnvelopeRejectedError && error.reason === 'unsupported'
+        ? pending
+        : junk;
+    }
+    // Honest devices publish an envelope of this vault under its own name only.
+    if (header.vaultId !== this.#options.vault.id || key !== nameOf(header)) return junk;
+    const known = this.#verdicts.get(value);
+    if (known) return known;
+    const named = this.#accepted.get(key);
+    return named && sameBytes(named.bytes, value) ? named.verdict : pending;
+  }
+
+  #onOutcome(bytes: Uint8Array, outcome: EnvelopeOutcome): void {
+    if ('refused' in outcome) {
+      if (!finalRefusals.has(outcome.refused)) return;
+      this.#verdicts.set(bytes, refused);
+      this.pruneSoon();
+      return;
+    }
+    const envelope = outcome.accepted;
+    const verdict: KeyVerdict = {
+      kind: 'accepted',
+      author: envelope.author,
+      envelope: envelope.kind,
+      seq: envelope.seq,
+      // Summarised once, here: every later check reads the summary.
+      summary: summarize(envelope.update),
+    };
+    this.#verdicts.set(bytes, verdict);
+    const name = nameOf(envelope);
+    if (envelope.kind === 'checkpoint') {
+      // The author's older checkpoint is replaced in the map: its summary (a whole state's
+      // deletions) is not kept.
+      for (const [other, kept] of this.#accepted) {
+        if (
+          kept.verdict.kind === 'accepted' &&
+          kept.verdict.author === envelope.author &&
+          kept.verdict.envelope === 'checkpoint' &&
+          other !== name
+        )
+          this.#accepted.delete(other);
+      }
+      if (envelope.author !== this.#options.peer.deviceId) this.pruneSoon();
+    }
+    this.#accepted.set(name, { bytes, verdict });
+  }
+
   /** Puts back this device's envelopes that someone else removed or replaced. */
   #scheduleHeal(): void {
     if (this.#healing) return;
@@ -158,8 +373,11 @@ export class EnvelopeExchange {
     });
   }
 
-  async #take(keys: readonly string[]): Promise<ReceiveReport | undefined> {
-    const batch: Uint8Array[] = [];
+  async #take(
+    keys: readonly string[],
+    brought: readonly Uint8Array[] = [],
+  ): Promise<ReceiveReport | undefined> {
+    const batch: Uint8Array[] = [...brought];
     const taken: string[] = [];
     for (const key of keys) {
       if (this.#published.has(key)) continue;
@@ -167,6 +385,9 @@ export class EnvelopeExchange {
       if (value === undefined || this.#seen.get(key) === value) continue;
       this.#seen.set(key, value);
       taken.push(key);
+      // This device's keys from an earlier session, or junk: removed by the next pruning.
+      if (key.startsWith(`${this.#options.peer.deviceId}.`) || !(value instanceof Uint8Array))
+        this.pruneSoon();
       // Not bytes at all: the peer counts it as malformed like any other bad envelope.
       batch.push(value instanceof Uint8Array ? value : new Uint8Array(0));
     }

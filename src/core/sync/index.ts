@@ -17,6 +17,10 @@
  *   `SyncPeer.receive` applies an envelope only if it checks out; anything else (garbage,
  *   truncation, forgery, another vault, an outsider, a removed device) changes nothing and is
  *   counted. Envelopes may arrive in any order and more than once.
+ * - The map is bounded by acknowledgement (acknowledgement.ts; docs/sync.md, "Bounded by
+ *   acknowledgement"): a device removes its own keys of earlier sessions and junk, and a
+ *   carrier (not a viewer) removes another device's envelope once its own checkpoint and every
+ *   other active device's checkpoint cover it by Yjs content, never a device's current keys.
  * - `EnvelopeExchange` publishes envelopes in a Yjs map that a transport replicates as is;
  *   `webrtcTransport` is that transport in the browser (y-webrtc, unmodified, with framed data
  *   channels), combined (`combineTransports`) with `relayTransport`: a Hocuspocus mailbox relay
@@ -24,7 +28,9 @@
  *   Room names and passwords are derived from the vault key (`roomNameOf`,
  *   `transportPasswordOf`): a signaling relay sees only those.
  * - `VaultSync.start` runs all of it for an open vault (in the tab that holds its lock), answers
- *   its invitations, and reports a status. `joinWithInvite` is the other side of an invitation.
+ *   its invitations, and reports a status. `joinWithInvite` is the other side of an invitation;
+ *   the envelopes an acceptance brings are checked and applied like the room's when the
+ *   vault's sync starts (first-sync.ts), so a new device need not wait for the vault's room.
  * - Errors: EnvelopeRejectedError (why an envelope was refused), InviteError (why an invitation
  *   cannot be used), FramingError (a peer broke the data-channel framing), and the team's
  *   TeamPermissionError (what this device's member may not do).

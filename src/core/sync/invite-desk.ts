@@ -5,6 +5,7 @@ import type { DeviceId, InviteId } from '../ids';
 import { activeMemberOf } from '../team';
 import type { Cancel, Clock, Scheduler } from '../time';
 import { type InviteRecord, type VaultHandle, vaultKeyOf } from '../vault';
+import { INVITE_ENVELOPES } from './first-sync';
 import {
   type AnswerContent,
   type InviteMaterial,
@@ -37,6 +38,8 @@ export interface DeskHost {
   readonly team: TeamActions;
   /** Told when this device admitted a device with an invitation (for the audit log). */
   admitted?(invite: InviteId, device: DeviceId): void;
+  /** The envelopes this device publishes in the vault's room, sent with an answer (first-sync.ts). */
+  firstEnvelopes?(): readonly Uint8Array[];
 }
 
 /**
@@ -76,7 +79,7 @@ export class InviteDesk {
         this.#answered.set(requester, bytes);
         try {
           const answer = await this.#answer(requester, bytes);
-          if (answer && !this.#closed) this.#doc.getMap(INVITE_ANSWERS).set(requester, answer);
+          if (answer && !this.#closed) this.#publish(requester, answer.bytes, answer.ok);
         } catch (error) {
           // The vault could not record the new device (closed, or storage full): no answer, so
           // the new device times out and can try again.
@@ -102,8 +105,26 @@ export class InviteDesk {
     });
   }
 
+  /**
+   * Puts an answer in the room, and with one that lets the device in, in the same update, the
+   * envelopes this device publishes in the vault's room (sealed: what the room would bring the
+   * new device next, a connection later; first-sync.ts). Only the latest requester's are kept.
+   */
+  #publish(requester: string, answer: Uint8Array, ok: boolean): void {
+    const envelopes = ok ? (this.#host.firstEnvelopes?.() ?? []) : [];
+    this.#doc.transact(() => {
+      const first = this.#doc.getMap(INVITE_ENVELOPES);
+      for (const key of [...first.keys()]) first.delete(key);
+      if (envelopes.length > 0) first.set(requester, [...envelopes]);
+      this.#doc.getMap(INVITE_ANSWERS).set(requester, answer);
+    });
+  }
+
   /** Answers one request, or leaves it (undefined). */
-  async #answer(requester: string, bytes: unknown): Promise<Uint8Array | undefined> {
+  async #answer(
+    requester: string,
+    bytes: unknown,
+  ): Promise<{ bytes: Uint8Array; ok: boolean } | undefined> {
     const { vault, device } = this.#host;
     const material = this.#material;
     const request = openJoinRequest(material, requester, bytes);
@@ -182,7 +203,7 @@ export class InviteDesk {
         ...(team ? { genesis: team.anchor.genesis } : {}),
       };
     }
-    return sealJoinAnswer(material, request, content, {
+    const sealed = sealJoinAnswer(material, request, content, {
       device,
       vaultKey: vaultKeyOf(vault),
       // The vault's devices not removed, this one among them (a vault made before sync has
@@ -197,6 +218,7 @@ export class InviteDesk {
         ]),
       ],
     });
+    return { bytes: sealed, ok: content.ok };
   }
 
   /** Leaves the room; a deferred answer in progress is dropped. */

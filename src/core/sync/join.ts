@@ -4,6 +4,7 @@ import type { DeviceIdentity } from '../device';
 import type { DeviceId } from '../ids';
 import { type Clock, type Scheduler, systemScheduler } from '../time';
 import { InviteError } from './errors';
+import { envelopesIn, INVITE_ENVELOPES, keepFirstEnvelopes } from './first-sync';
 import { inviteMaterial, openJoinAnswer, sealJoinRequest } from './invite';
 import { INVITE_ANSWERS, INVITE_REQUESTS } from './invite-desk';
 import type { InviteToken } from './invite-token';
@@ -39,7 +40,8 @@ export interface JoinOptions {
 /**
  * Asks the devices of a vault for it, with an invitation: joins the invitation's room, leaves a
  * signed request there, and waits for a device of the vault to answer. Resolves with the vault
- * (its key checked against the link), or rejects with InviteError saying why not: expired (seen
+ * (its key checked against the link; the envelopes that came with the answer are kept for the
+ * vault's sync to check and apply when it starts, first-sync.ts), or rejects with InviteError saying why not: expired (seen
  * at once from the link), used, revoked, refused, or timeout when no device answered.
  */
 export async function joinWithInvite(options: JoinOptions): Promise<ReceivedVault> {
@@ -69,6 +71,12 @@ export async function joinWithInvite(options: JoinOptions): Promise<ReceivedVaul
         try {
           const answer = openJoinAnswer(material, token, device.id, ephemeralSecret, bytes);
           if (!answer.ok) return finish(() => reject(new InviteError(answer.problem)));
+          // The answering device's envelopes came beside its answer (in the same update):
+          // kept for the vault's sync to check and apply when it starts (first-sync.ts).
+          keepFirstEnvelopes(
+            answer.vaultId,
+            envelopesIn(doc.getMap(INVITE_ENVELOPES).get(device.id)),
+          );
           finish(() =>
             resolve({
               id: answer.vaultId,

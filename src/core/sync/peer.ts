@@ -37,6 +37,14 @@ export interface SealedEnvelope {
   readonly bytes: Uint8Array;
 }
 
+/**
+ * What became of one envelope handed to `receive`: accepted (with what it opened to), or
+ * refused (and why). Held envelopes get neither until they are settled.
+ */
+export type EnvelopeOutcome =
+  | { readonly accepted: OpenedEnvelope }
+  | { readonly refused: EnvelopeRejection };
+
 /** What one `receive` did. */
 export interface ReceiveReport {
   readonly accepted: number;
@@ -127,6 +135,8 @@ export class SyncPeer {
   #lastReceivedAt: number | null = null;
   readonly #rejectedTotal: Partial<Record<EnvelopeRejection, number>> = {};
   #queue: Promise<unknown> = Promise.resolve();
+  /** Told what became of each envelope (the exchange summarises accepted ones: acknowledgement.ts). */
+  readonly #outcomes = new Set<(bytes: Uint8Array, outcome: EnvelopeOutcome) => void>();
 
   constructor(options: SyncPeerOptions) {
     this.#vault = options.vault;
@@ -237,9 +247,19 @@ export class SyncPeer {
     return this.#seal('update', change.update, change.knowledge);
   }
 
-  /** Seals this device's whole state, for devices that have nothing yet. */
-  sealCheckpoint(): SealedEnvelope {
-    return this.#seal('checkpoint', this.#vault.encodeState());
+  /** Seals this device's whole state (`state`, if the caller encoded it), for new devices. */
+  sealCheckpoint(state: Uint8Array = this.#vault.encodeState()): SealedEnvelope {
+    return this.#seal('checkpoint', state);
+  }
+
+  /** Tells `listener` what becomes of each envelope received from now on. */
+  onOutcome(listener: (bytes: Uint8Array, outcome: EnvelopeOutcome) => void): () => void {
+    this.#outcomes.add(listener);
+    return () => this.#outcomes.delete(listener);
+  }
+
+  #tell(bytes: Uint8Array, outcome: EnvelopeOutcome): void {
+    for (const listener of this.#outcomes) listener(bytes, outcome);
   }
 
   /**
@@ -271,7 +291,7 @@ export class SyncPeer {
     const concurrent = new Set<string>();
     let batch = [...envelopes];
     for (let round = 0; batch.length > 0 && round < 100; round++) {
-      const opened: { envelope: OpenedEnvelope; id: string }[] = [];
+      const opened: { envelope: OpenedEnvelope; id: string; bytes: Uint8Array }[] = [];
       // Large envelopes (checkpoints) not yet applied are hashed natively, all at once,
       // before the checks.
       const digests = new Map<Uint8Array, Uint8Array | undefined>();
@@ -286,7 +306,9 @@ export class SyncPeer {
           const header = readEnvelopeHeader(bytes);
           id = appliedId(header.author, header.kind, header.seq);
         } catch (error) {
-          reject(error instanceof EnvelopeRejectedError ? error.reason : 'malformed');
+          const reason = error instanceof EnvelopeRejectedError ? error.reason : 'malformed';
+          reject(reason);
+          this.#tell(bytes, { refused: reason });
           continue;
         }
         if (this.#applied.has(id) && this.#sameAsApplied(id, bytes, digests.get(bytes))) continue;
@@ -308,13 +330,14 @@ export class SyncPeer {
               : 'allowed';
           if (verdict === 'not-permitted') {
             reject('not-permitted');
+            this.#tell(bytes, { refused: 'not-permitted' });
             continue;
           }
           if (verdict === 'unresolved') {
             this.#holdUnresolved(id, bytes);
             continue;
           }
-          opened.push({ envelope, id });
+          opened.push({ envelope, id, bytes });
         } catch (error) {
           const reason = error instanceof EnvelopeRejectedError ? error.reason : 'malformed';
           if (reason === 'unknown-device') this.#hold(id, bytes);
@@ -323,6 +346,7 @@ export class SyncPeer {
           else {
             if (checkedId) this.#heldRevoked.delete(checkedId);
             reject(reason);
+            this.#tell(bytes, { refused: reason });
           }
         }
       }
@@ -335,8 +359,9 @@ export class SyncPeer {
         })),
       );
       let chainsGrew = false;
-      for (const { envelope, id } of opened) {
+      for (const { envelope, id, bytes } of opened) {
         this.#applied.add(id);
+        this.#tell(bytes, { accepted: envelope });
         const foreign = envelope.author !== this.#device.id;
         if (this.#chains.accepted(envelope, foreign)) chainsGrew = true;
         if (foreign) {

@@ -38,6 +38,10 @@ import type {
  *   reconnects with exponential backoff and jitter. When the browser says it is offline, the
  *   relays are left; when it is back, they are joined again.
  *
+ * - **Leaving** waits (at most `flushMs`, and only while the relay is in step) until the relay
+ *   has stored what this device sent last: a closing vault publishes its checkpoint just before
+ *   (VaultSync.stop), and the next device to open the vault reads it from the relay.
+ *
  * Rooms without `relay` (invitations) get a transport that is simply offline.
  */
 export interface RelayTransportOptions {
@@ -52,6 +56,11 @@ export interface RelayTransportOptions {
   readonly scheduler?: Scheduler;
   /** A WebSocket constructor (default: the global one; Node tests pass `ws`). */
   readonly WebSocket?: unknown;
+  /**
+   * On leaving, how long to wait at most for a relay that is in step to store what this device
+   * sent last (a checkpoint published as the vault closes); default 3000 ms.
+   */
+  readonly flushMs?: number;
 }
 
 /** The relay of the server the app was loaded from: ws(s)://its-host/relay. */
@@ -65,6 +74,8 @@ const refusalRetryMaxMs = 10 * 60_000;
 /** The same after the relay closed the document for no stated reason. */
 const dropRetryMs = 2000;
 const dropRetryMaxMs = 60_000;
+/** See RelayTransportOptions.flushMs. */
+const defaultFlushMs = 3000;
 
 const reasonOfCloseCode = new Map<number, RelayRefusalReason>(
   Object.entries(relayCloseCodes).map(([reason, code]) => [code, reason as RelayRefusalReason]),
@@ -100,6 +111,11 @@ interface Link {
   problem(): RelayProblem | undefined;
   start(): void;
   stop(): void;
+  /**
+   * Resolves once the relay stored every change this device sent, or at once if it is not in
+   * step (unreachable, refusing, still connecting), or after `ms`, whichever comes first.
+   */
+  flush(ms: number): Promise<void>;
 }
 
 function joinRelays(
@@ -158,9 +174,14 @@ function joinRelays(
     onStatus: feed.onStatus,
     async destroy() {
       if (destroyed) return;
+      // What was sent last (the checkpoint of a closing vault) should reach the mailbox before
+      // the socket goes: the next device to open the vault reads it from there.
+      const flushMs = options.flushMs ?? defaultFlushMs;
+      const flushing = Promise.all(links.map((link) => link.flush(flushMs)));
       destroyed = true;
       stopNetwork();
       feed.clear();
+      await flushing;
       for (const link of links) link.stop();
     },
   };
@@ -324,6 +345,25 @@ function createLink(
     },
     problem: () => problem,
     start,
+    flush(ms) {
+      const current = provider;
+      if (!current?.synced || !current.hasUnsyncedChanges || socket?.status !== 'connected')
+        return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          cancel();
+          current.off('unsyncedChanges', look);
+          current.off('close', done);
+          resolve();
+        };
+        const look = () => {
+          if (!current.hasUnsyncedChanges) done();
+        };
+        const cancel = scheduler.after(ms, done);
+        current.on('unsyncedChanges', look);
+        current.on('close', done);
+      });
+    },
     stop() {
       generation++;
       retry?.();

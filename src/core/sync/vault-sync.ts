@@ -14,6 +14,7 @@ import {
   type VaultHandle,
   vaultKeyOf,
 } from '../vault';
+import { standingsOf } from './acknowledgement';
 import { EpochKeys } from './epoch-keys';
 import { EnvelopeExchange, type ExchangeCompaction } from './exchange';
 import { inviteAnswerPublicKey, inviteMaterial, newInviteSecret } from './invite';
@@ -151,6 +152,7 @@ export class VaultSync {
       stopped: () => this.#stopped,
       team: this.team,
       admitted: (invite, device) => this.#events.emit({ kind: 'invite-used', invite, device }),
+      firstEnvelopes: () => this.#exchange.publishedEnvelopes(),
     };
     this.#epochs = new EpochKeys({
       vault,
@@ -169,6 +171,10 @@ export class VaultSync {
       vault: this.#vault,
       ...(options.compaction ? { compaction: options.compaction } : {}),
       onReport: (report) => this.#onReport(report),
+      // Who must have acknowledged an envelope before it leaves the room (acknowledgement.ts).
+      standings: () =>
+        vault.closed ? new Map() : standingsOf(vault.team.state(), vault.members.devices()),
+      scheduler,
       onError: (error) => {
         // Closing the vault while changes arrive is not a failure: they come again next time.
         if (error instanceof VaultClosedError) return;
@@ -224,6 +230,8 @@ export class VaultSync {
     if (seen && key.length === seen.length && key.every((k, i) => k === seen[i])) return;
     this.#teamSeen = key;
     void this.#epochs.refresh();
+    // A device removed (or added) changes who must have acknowledged what.
+    this.#exchange.pruneSoon();
   }
 
   /** The key epoch this device seals under now (0: the vault key, before any rotation). */
@@ -244,7 +252,8 @@ export class VaultSync {
     if (team) {
       const known = team.devices.get(device.id);
       if (!known) return vault.joined ? 'joining' : 'member';
-      return this.team.me() ? 'member' : 'removed';
+      // Or, if it missed its removal, a newer key made without it says so (epoch-keys.ts).
+      return this.team.me() && !this.#epochs.leftOut ? 'member' : 'removed';
     }
     const record = vault.members.devices().find((d) => d.id === device.id);
     if (record) return record.revokedAfterSeq !== undefined ? 'removed' : 'member';
@@ -423,6 +432,16 @@ export class VaultSync {
     this.#stopped = true;
     this.#stopSweep?.();
     this.#stopVaultWatch?.();
+    // One checkpoint in place of this session's updates, for the device that opens the vault
+    // next from the relay (the relay transport waits, briefly, for the relay to store it).
+    if (!this.#vault.closed) {
+      try {
+        this.#exchange.checkpointIfBehind();
+      } catch (error) {
+        // Closing goes on: the updates stay in the room and say the same.
+        console.warn('publishing a checkpoint before leaving failed', error);
+      }
+    }
     this.#exchange.stop();
     this.#epochs.stop();
     this.#listeners.clear();

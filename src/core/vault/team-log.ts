@@ -27,6 +27,7 @@ import type {
   TeamState,
 } from '../team';
 import { readDevices } from './members';
+import { decodeNews } from './update-news';
 
 export const TEAM_MAP = 'team';
 /** Key epoch records (docs/crypto.md, "Key epochs"): record id (base64url SHA-256) -> bytes. */
@@ -131,9 +132,7 @@ export class VaultTeam implements TeamReader {
     this.#host.assertOpen();
     const map = this.#map();
     const store = this.#host.doc().store;
-    const { structs, ds } = Y.decodeUpdate(
-      Y.diffUpdate(update, Y.encodeStateVector(this.#host.doc())),
-    );
+    const { structs, ds } = decodeNews(this.#host.doc(), update);
     const stored = (id: Y.ID): Y.Item | Y.GC | undefined => {
       const clientStructs = store.clients.get(id.client);
       const last = clientStructs?.[clientStructs.length - 1];

@@ -26,6 +26,7 @@
  *   two separate blocks, which Yjs would silently half-drop).
  */
 import * as Y from 'yjs';
+import { decodeNews } from './update-news';
 
 /** Which top-level (root) shared types of `doc` a Yjs v1 update would change if applied now. */
 export type UpdateRoots =
@@ -45,10 +46,8 @@ const UNKNOWN = 1;
 type Place = string | typeof NONE | typeof UNKNOWN;
 
 export function rootsTouchedBy(doc: Y.Doc, update: Uint8Array): UpdateRoots {
-  // Only what doc lacks counts. (An empty doc lacks everything: skip the copy diffUpdate makes.)
-  const news =
-    doc.store.clients.size === 0 ? update : Y.diffUpdate(update, Y.encodeStateVector(doc));
-  const { structs, ds } = Y.decodeUpdate(news);
+  // Only what doc lacks counts (decoded once, shared with the log's check: update-news.ts).
+  const { structs, ds } = decodeNews(doc, update);
   const byClient = indexByClient(structs);
   const reader = new Placer(doc, byClient);
   const roots = new Set<string>();

@@ -18,6 +18,22 @@ export function App() {
   // "Restore from a backup" on first run: its screen stays until the vaults are in, though the
   // profile it creates is unlocked before that (the workspace then lists every restored vault).
   const [restoring, setRestoring] = createSignal(false);
+  // The unlocked app (the Workspace, and the Session under it) loads once the first screen has
+  // painted, not on the passphrase field's focus: that field has autofocus, so focus comes
+  // before the paint, and typing a passphrase takes longer than loading the rest, so unlocking
+  // never waits for it. The same happens on first run and on the recovery screen.
+  let preloaded = false;
+  createEffect(() => {
+    const name = app.phase().name;
+    if (preloaded || (name !== 'first-run' && name !== 'locked')) return;
+    preloaded = true;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        app.preloadSession();
+        void Workspace.preload();
+      }, 0),
+    );
+  });
   createEffect(() => {
     if (app.kdfProgress() !== null) void Workspace.preload();
   });

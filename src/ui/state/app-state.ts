@@ -37,6 +37,11 @@ export interface AppState {
   /** Why the profile was last locked, for the unlock screen to say. */
   readonly lastLockReason: Accessor<LockReason | null>;
   start(): Promise<void>;
+  /**
+   * Starts loading the code an open profile runs (the Session, the vault core): the first
+   * screen does not carry it, and calls this once it has painted.
+   */
+  preloadSession(): void;
   createProfile(passphrase: string): Promise<void>;
   unlock(passphrase: string): Promise<void>;
   /** Forgot the passphrase: the recovery code opens the profile under a new passphrase. */
@@ -181,6 +186,9 @@ export function createAppState(options: AppStateOptions): AppState {
     recovery,
     async start() {
       setPhase((await options.coffer.hasProfile()) ? { name: 'locked' } : { name: 'first-run' });
+    },
+    preloadSession() {
+      options.coffer.preloadSession();
     },
     async createProfile(passphrase) {
       const locksBefore = locks;

@@ -6,7 +6,9 @@
 import { type Accessor, createSignal } from 'solid-js';
 import type { Session, VaultSummary } from '../../core/profile';
 import { InviteError, type InviteToken, parseInvite, type TransportFactory } from '../../core/sync';
-import { describeJoinError } from './vault-sync';
+// The words come from error-text, not vault-sync.ts: this module is on the first screen (an
+// invitation link is read before unlocking), and vault-sync.ts brings the sync and team code.
+import { joinErrorText as describeJoinError } from './error-text';
 
 export type JoinPhase =
   | { readonly step: 'ready'; readonly token: InviteToken }

@@ -197,8 +197,9 @@ export const benchSync = {
         invite: answered - started,
         open: opened - answered,
         start: syncing - opened,
-        // If the room's copy arrives only after the entries were applied (NaN here), `room`
-        // is not a phase of this join.
+        // With the envelopes brought by the invitation (first-sync.ts) the room's copy comes
+        // after they are applied, within `start` (which saves them too): `arrived` is then
+        // later than `applied`, and `room` is not a phase of this join.
         room: arrived < applied ? arrived - syncing : Number.NaN,
         apply: applied - (arrived < applied ? arrived : opened),
         list: done - applied,

@@ -70,13 +70,19 @@ function network(initial = true) {
 function join(
   doc: Y.Doc,
   room: RelayRoom | undefined,
-  options: { urls?: string[]; net?: ReturnType<typeof network>; scheduler?: Scheduler } = {},
+  options: {
+    urls?: string[];
+    net?: ReturnType<typeof network>;
+    scheduler?: Scheduler;
+    flushMs?: number;
+  } = {},
 ): Transport {
   return relayTransport({
     relays: () => options.urls ?? [relay.url],
     network: options.net ?? network(),
     WebSocket: RecordingWebSocket,
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+    ...(options.flushMs !== undefined ? { flushMs: options.flushMs } : {}),
   })({
     name: 'webrtc-room',
     password: 'pw',
@@ -271,6 +277,36 @@ describe('relay transport', () => {
     );
     await t.destroy();
   }, 60_000);
+
+  it('leaving right after a write: the relay has stored it when destroy resolves', async () => {
+    const room = freshRoom();
+    const doc = new Y.Doc();
+    const t = join(doc, room);
+    await until('online', () => t.status().state === 'online');
+    // A closing vault's last checkpoint: written, then the room is left at once.
+    envelopes(doc).set('last', new Uint8Array(256 * 1024).fill(7));
+    await t.destroy();
+    expect(relay.documentOf(room.room)?.getMap('envelopes').get('last')).toHaveLength(256 * 1024);
+  });
+
+  it('leaving with the relay unreachable finishes at once: nothing waits for it', async () => {
+    const room = freshRoom();
+    const doc = new Y.Doc();
+    // A wait for the relay would last a minute: far past this test's own timeout.
+    const t = join(doc, room, { flushMs: 60_000 });
+    await until('online', () => t.status().state === 'online');
+    await relay.setUp(false);
+    try {
+      await until('connecting while down', () => t.status().state === 'connecting');
+      envelopes(doc).set('unsent', new Uint8Array([9]));
+      await t.destroy();
+      expect(t.status()).toMatchObject({ state: 'offline' });
+    } finally {
+      await relay.setUp(true);
+    }
+    // What was not sent was not stored (the next session's sync brings it).
+    expect(relay.documentOf(room.room)?.getMap('envelopes').has('unsent') ?? false).toBe(false);
+  }, 30_000);
 
   it('junk from a relay is counted and dropped, never thrown', async () => {
     const rogue = new WebSocketServer({ host: '127.0.0.1', port: 0 });

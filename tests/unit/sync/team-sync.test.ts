@@ -6,21 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { keyIdOf, randomBytes, toBase64url } from '../../../src/core/crypto';
-import type { DeviceId } from '../../../src/core/ids';
-import type { Session, ThisDevice } from '../../../src/core/profile';
-import {
-  ENVELOPES_MAP,
-  type InviteToken,
-  joinWithInvite,
-  type TransportFactory,
-  VaultSync,
-} from '../../../src/core/sync';
+import { ENVELOPES_MAP, type InviteToken, joinWithInvite } from '../../../src/core/sync';
 import {
   inviteAnswerPublicKey,
   inviteMaterial,
   newInviteSecret,
 } from '../../../src/core/sync/invite';
-import { roomNameOf } from '../../../src/core/sync/keys';
 import { type ReceiveReport, SyncPeer } from '../../../src/core/sync/peer';
 import { judgeByRole, teamChainVault } from '../../../src/core/sync/team-rules';
 import {
@@ -28,109 +19,23 @@ import {
   createOperation,
   memberIdOf,
   TeamPermissionError,
-  type TeamState,
 } from '../../../src/core/team';
-import { createEntryStore, handleOf, type VaultHandle, vaultKeyOf } from '../../../src/core/vault';
+import { createEntryStore, handleOf, vaultKeyOf } from '../../../src/core/vault';
 import { writeDevice } from '../../../src/core/vault/members';
-import { testCoffer } from '../../support/coffer';
 import { eventually, memoryNetwork } from '../../support/memory-transport';
-
-type Network = ReturnType<typeof memoryNetwork>;
-
-interface Device {
-  readonly session: Session;
-  readonly identity: ThisDevice;
-  readonly id: DeviceId;
-  vault?: VaultHandle;
-  sync?: VaultSync;
-  /** This device's copy of the vault room's transport document. */
-  room?: Y.Doc;
-}
-
-async function device(): Promise<Device> {
-  const { coffer } = testCoffer();
-  const session = await coffer.createProfile('pw');
-  const identity = await session.device();
-  return { session, identity, id: identity.id };
-}
-
-/** Opens the vault and starts its sync; remembers the device's copy of the vault's room. */
-async function openSynced(d: Device, name: string, network: Network): Promise<VaultSync> {
-  const vault = handleOf(await d.session.openVault(name));
-  d.vault = vault;
-  const room = roomNameOf(vaultKeyOf(vault));
-  const connect: TransportFactory = (options) => {
-    if (options.name === room) d.room = options.doc;
-    return network.connect(options);
-  };
-  d.sync = await VaultSync.start({ vault, device: d.identity, connect });
-  return d.sync;
-}
-
-/** A device that makes a vault, "Team", and syncs it. */
-async function founded(network: Network): Promise<Device> {
-  const a = await device();
-  await a.session.createVault('Team');
-  await openSynced(a, 'Team', network);
-  return a;
-}
-
-/** A new device joins with `token` and opens the vault it got. */
-async function joined(token: InviteToken, network: Network): Promise<Device> {
-  const d = await device();
-  const received = await joinWithInvite({ token, device: d.identity, connect: network.connect });
-  await openSynced(d, (await d.session.addJoinedVault(received)).name, network);
-  return d;
-}
-
-/** `inviter` invites a new member with `role`; the new device joins and knows it is a member. */
-async function invitedAs(inviter: Device, role: 'admin' | 'editor' | 'viewer', network: Network) {
-  const invite = await inviter.sync!.createInvite({ expiresInMs: 60_000, singleUse: true, role });
-  const d = await joined(invite.token, network);
-  await eventually(() => d.sync!.status().membership === 'member');
-  return d;
-}
-
-const stateOf = (d: Device): TeamState => {
-  const state = d.sync!.team.state();
-  if (!state) throw new Error('no team state');
-  return state;
-};
-
-/** The members as a device derives them: what must be equal everywhere. */
-const roster = (d: Device) =>
-  [...stateOf(d).members.values()]
-    .map((m) => ({
-      id: m.id,
-      role: m.role,
-      removed: m.removed !== undefined,
-      devices: [...m.devices].sort(),
-    }))
-    .sort((x, y) => (x.id < y.id ? -1 : 1));
-
-const sameRoster = (devices: readonly Device[]) => {
-  const [first, ...rest] = devices.map((d) => JSON.stringify(roster(d)));
-  return rest.every((r) => r === first);
-};
-
-const memberOf = (d: Device, of: Device) => {
-  const record = stateOf(d).devices.get(of.id);
-  return record && stateOf(d).members.get(record.member);
-};
-
-/** A, owner, with B viewer, C editor and D admin, each invited by A, all in agreement. */
-async function team(network: Network) {
-  const a = await founded(network);
-  await a.vault!.set('API_KEY', 'sk-1', { kind: 'secret' });
-  const b = await invitedAs(a, 'viewer', network);
-  const c = await invitedAs(a, 'editor', network);
-  const d = await invitedAs(a, 'admin', network);
-  const all = [a, b, c, d];
-  await eventually(
-    () => all.every((x) => x.sync!.team.state()?.members.size === 4) && sameRoster(all),
-  );
-  return { a, b, c, d, all };
-}
+import {
+  type Device,
+  device,
+  founded,
+  invitedAs,
+  joined,
+  memberOf,
+  openSynced,
+  roster,
+  sameRoster,
+  stateOf,
+  team,
+} from './team-support';
 
 /**
  * A SyncPeer for `d`'s vault wired as VaultSync wires its own (team authors, judged by role),

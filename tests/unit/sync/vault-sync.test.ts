@@ -284,6 +284,26 @@ describe('the shared map', () => {
   }, 20_000);
 });
 
+describe('stopping', () => {
+  it('a device that wrote since its checkpoint leaves one checkpoint of its own in the room', async () => {
+    const { a, b, network } = await paired();
+    for (let i = 0; i < 3; i++) await a.vault!.set(`LATE_${i}`, i);
+    await eventually(async () => (await b.vault!.get('LATE_2')) === 2);
+    const aId = (await a.session.device()).id;
+    const [, docB] = network.docsIn(network.seenRooms[0]!);
+    const map = docB!.getMap<Uint8Array>(ENVELOPES_MAP);
+    const keysOfA = () => [...map.keys()].filter((key) => key.startsWith(`${aId}.`));
+    expect(keysOfA().length).toBeGreaterThan(1);
+    const checkpointBefore = map.get(`${aId}.c`);
+    await a.sync!.stop();
+    // What the next device to open the vault finds of a: one state, its updates gone.
+    await eventually(() => keysOfA().length === 1);
+    expect(keysOfA()).toEqual([`${aId}.c`]);
+    expect(map.get(`${aId}.c`)).not.toBe(checkpointBefore);
+    expect(map.get(`${aId}.c`)!.length).toBeGreaterThan(checkpointBefore!.length);
+  });
+});
+
 describe('requests left in an invitation room', () => {
   it('a removed device is not let back in by its old request, which other devices still hold', async () => {
     const network = memoryNetwork();

@@ -42,3 +42,36 @@ describe('applying changes from other devices', () => {
     });
   }
 });
+
+describe('a change the checks decoded (update-news.ts)', () => {
+  it('all new here: saved as it came; mostly known here: only what it adds is saved; both reopen whole', async () => {
+    const { first, second, expected } = await source(80, 1000);
+    const { coffer, db } = testCoffer();
+    const session = await coffer.createProfile('pw');
+    await session.createVault('copy');
+    const copy = handleOf(await session.openVault('copy'));
+    const rows = async () => (await db.strict.updates.toArray()).map((row) => row.bytes.length);
+    // Not empty: an empty document takes the first-sync path, which saves updates as they came.
+    await copy.set('MINE', 'made here');
+    expect(copy.encodeState().length).toBeGreaterThan(2);
+    const before = (await rows()).length;
+    // As sync's judge does before applying: the update is decoded against the document.
+    copy.rootsTouchedBy(first);
+    expect((await copy.applyRemote([{ update: first, author: other }])).changed).toBe(1);
+    const firstRow = (await rows()).slice(before);
+    expect(firstRow).toHaveLength(1);
+    // The row is the sealed update itself: its size, plus the seal's few bytes.
+    expect(firstRow[0]!).toBeGreaterThanOrEqual(first.length);
+    expect(firstRow[0]!).toBeLessThan(first.length + 200);
+    // `second` is the whole state again, two small changes on top: almost all of it is known.
+    copy.rootsTouchedBy(second);
+    expect((await copy.applyRemote([{ update: second, author: other }])).changed).toBe(1);
+    const secondRow = (await rows()).slice(before + 1);
+    expect(secondRow).toHaveLength(1);
+    expect(secondRow[0]!).toBeLessThan(second.length / 4);
+    await copy.delete('MINE');
+    await copy.close();
+    const reopened = await session.openVault('copy');
+    expect(await contents(reopened)).toEqual(expected);
+  });
+});

@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { generateKey } from '../../../src/core/crypto';
+import { generateDeviceIdentity } from '../../../src/core/device';
+import type { Session } from '../../../src/core/profile';
+import {
+  inviteMaterial,
+  joinWithInvite,
+  sealEnvelope,
+  syncKeyOf,
+  type Transport,
+  type TransportFactory,
+  VaultSync,
+} from '../../../src/core/sync';
+import {
+  INVITE_ENVELOPES,
+  keepFirstEnvelopes,
+  takeFirstEnvelopes,
+} from '../../../src/core/sync/first-sync';
+import { INVITE_ANSWERS, INVITE_REQUESTS } from '../../../src/core/sync/invite-desk';
+import { handleOf, type VaultHandle } from '../../../src/core/vault';
+import { testCoffer } from '../../support/coffer';
+import { eventually, memoryNetwork } from '../../support/memory-transport';
+import { contents } from './support';
+
+/** A transport that never reaches anyone: the vault's room stays silent. */
+const silent: TransportFactory = (): Transport => ({
+  status: () => ({ state: 'connecting', peers: 0, peerDevices: [] }),
+  onStatus: () => () => undefined,
+  destroy: async () => undefined,
+});
+
+async function profile(): Promise<Session> {
+  return testCoffer().coffer.createProfile('pw');
+}
+
+/** A device with a vault "Team" of three entries, syncing on `network`. */
+async function inviter(network: ReturnType<typeof memoryNetwork>) {
+  const session = await profile();
+  await session.createVault('Team');
+  const vault = handleOf(await session.openVault('Team'));
+  await vault.setMany([
+    { name: 'API_KEY', value: 'sk-1' },
+    { name: 'DB_URL', value: 'postgres://db' },
+    { name: 'PORT', value: 5432 },
+  ]);
+  const sync = await VaultSync.start({
+    vault,
+    device: await session.device(),
+    connect: network.connect,
+  });
+  return { session, vault, sync };
+}
+
+/** B opens the vault it received, its sync reaching no one. */
+async function openAlone(
+  session: Session,
+  name: string,
+): Promise<{ vault: VaultHandle; sync: VaultSync }> {
+  const vault = handleOf(await session.openVault(name));
+  const sync = await VaultSync.start({ vault, device: await session.device(), connect: silent });
+  return { vault, sync };
+}
+
+describe('first sync: the envelopes an invitation brings', () => {
+  it('a new device has the vault from its invitation alone, before any connection to its room', async () => {
+    const network = memoryNetwork();
+    const a = await inviter(network);
+    const invite = await a.sync.createInvite({ expiresInMs: 60_000, singleUse: true });
+    const b = await profile();
+    const received = await joinWithInvite({
+      token: invite.token,
+      device: await b.device(),
+      connect: network.connect,
+    });
+    const opened = await openAlone(b, (await b.addJoinedVault(received)).name);
+    await eventually(async () => Object.keys(await contents(opened.vault)).length === 3);
+    expect(await contents(opened.vault)).toEqual(await contents(a.vault));
+    expect(opened.sync.status().refused).toBe(0);
+    // Taken once: a second start of the same vault gets nothing from the invitation.
+    expect(takeFirstEnvelopes(received.id)).toEqual([]);
+  });
+
+  it('a peer in the invitation room that hands junk and forgeries beside the real answer changes nothing, and they are counted', async () => {
+    // The attacker stands between the two devices' invitation rooms (two networks) with a
+    // client of its own in each: it carries B's request to A and A's genuine answer back, and
+    // puts what it likes beside that answer, in the same update, in place of A's envelopes.
+    const netA = memoryNetwork();
+    const netB = memoryNetwork();
+    const a = await inviter(netA);
+    const invite = await a.sync.createInvite({ expiresInMs: 60_000, singleUse: true });
+    const material = inviteMaterial(invite.token.secret);
+    const room = { name: material.room, password: material.password };
+    const sideA = new Y.Doc();
+    const sideB = new Y.Doc();
+    const links = [netA.connect({ ...room, doc: sideA }), netB.connect({ ...room, doc: sideB })];
+
+    // What it has to hand: the genuine envelopes (it is in the room, so it saw them pass) to
+    // cut and flip, and envelopes of its own.
+    const stranger = generateDeviceIdentity();
+    const otherKey = syncKeyOf(generateKey('vault'));
+    const genuine: Uint8Array[] = [];
+    const forged = (vaultId: string) =>
+      sealEnvelope({
+        kind: 'checkpoint',
+        vaultId,
+        author: stranger,
+        seq: 1,
+        syncKey: otherKey,
+        update: new Uint8Array([0]),
+      });
+    sideB.getMap(INVITE_REQUESTS).observe((event) => {
+      for (const key of event.keysChanged) {
+        sideA.getMap(INVITE_REQUESTS).set(key, sideB.getMap(INVITE_REQUESTS).get(key));
+      }
+    });
+    sideA.getMap(INVITE_ANSWERS).observe((event) => {
+      for (const key of event.keysChanged) {
+        const real = sideA.getMap(INVITE_ENVELOPES).get(key) as Uint8Array[];
+        genuine.push(...real);
+        const checkpoint = real[0]!;
+        const flipped = checkpoint.slice();
+        flipped[200] = flipped[200]! ^ 1;
+        sideB.transact(() => {
+          sideB
+            .getMap(INVITE_ENVELOPES)
+            .set(key, [
+              new Uint8Array([1, 2, 3]),
+              checkpoint.subarray(0, checkpoint.length - 100),
+              flipped,
+              forged(a.vault.id),
+              forged('QUJDREVGR0hJSktMTU5PUA'),
+              'not bytes',
+            ]);
+          sideB.getMap(INVITE_ANSWERS).set(key, sideA.getMap(INVITE_ANSWERS).get(key));
+        });
+      }
+    });
+
+    const b = await profile();
+    const received = await joinWithInvite({
+      token: invite.token,
+      device: await b.device(),
+      connect: netB.connect,
+    });
+    const opened = await openAlone(b, (await b.addJoinedVault(received)).name);
+    // Junk (3 bytes), the cut checkpoint and the flipped one, and another vault's envelope are
+    // refused and counted; the stranger's envelope for this vault is held (its author is
+    // unknown), never applied.
+    await eventually(() => opened.sync.status().refused >= 4);
+    expect(genuine.length).toBeGreaterThan(0);
+    expect(await contents(opened.vault)).toEqual({});
+    expect(opened.vault.members.devices().map((d) => d.id)).not.toContain(stranger.id);
+
+    // Nothing saved is lost, nothing is stuck: the genuine envelopes, once they come (here
+    // by the invitation again, as the vault's room would bring them), are applied.
+    await opened.sync.stop();
+    await opened.vault.close();
+    keepFirstEnvelopes(received.id, genuine);
+    const again = await openAlone(b, received.name);
+    await eventually(async () => Object.keys(await contents(again.vault)).length === 3);
+    expect(await contents(again.vault)).toEqual(await contents(a.vault));
+    await Promise.all(links.map((link) => link.destroy()));
+  });
+});
