@@ -57,7 +57,11 @@ export interface EnvelopeExchangeOptions {
   readonly standings?: () => ReadonlyMap<DeviceId, Standing>;
   /** Timers for the debounced pruning (the system's by default). */
   readonly scheduler?: Scheduler;
-  /** How long pruning waits after what may allow it, gathering more (default 2 s). */
+  /**
+   * How long pruning waits after what may allow it, gathering more (default 10 s: it is not
+   * urgent, and its first look at a large checkpoint, a few hundred ms of decoding, should not
+   * land in a first sync).
+   */
   readonly pruneDelayMs?: number;
 }
 
@@ -259,7 +263,7 @@ export class EnvelopeExchange {
   pruneSoon(): void {
     if (this.#stopped || this.#pruneTimer) return;
     const scheduler = this.#options.scheduler ?? systemScheduler;
-    this.#pruneTimer = scheduler.after(this.#options.pruneDelayMs ?? 2000, () => {
+    this.#pruneTimer = scheduler.after(this.#options.pruneDelayMs ?? 10_000, () => {
       this.#pruneTimer = undefined;
       this.#prune();
     });
@@ -331,13 +335,23 @@ export class EnvelopeExchange {
       return;
     }
     const envelope = outcome.accepted;
+    let update: Uint8Array | undefined = envelope.update;
+    let summary: CoverageSummary | undefined;
     const verdict: KeyVerdict = {
       kind: 'accepted',
       author: envelope.author,
       envelope: envelope.kind,
       seq: envelope.seq,
-      // Summarised once, here: every later check reads the summary.
-      summary: summarize(envelope.update),
+      // Summarised once, when pruning first asks (seconds later, not on the path that applies
+      // it: a 10,000-entry checkpoint takes a few hundred ms to decode); then only the summary
+      // is kept.
+      get summary() {
+        if (update) {
+          summary = summarize(update);
+          update = undefined;
+        }
+        return summary;
+      },
     };
     this.#verdicts.set(bytes, verdict);
     const name = nameOf(envelope);
