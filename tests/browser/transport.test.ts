@@ -237,6 +237,51 @@ test.describe('the y-webrtc transport beyond the contract', () => {
     expect(await page.evaluate(() => typeof window.harness.transport.join)).toBe('function');
   });
 
+  test('two tabs of one browser in a room meet over WebRTC, and no update is copied between tabs', async ({
+    browser,
+  }) => {
+    // Two pages of one context share a BroadcastChannel scope, as two tabs of a browser do.
+    const context = await browser.newContext();
+    try {
+      const [a, b] = await Promise.all([context.newPage(), context.newPage()]);
+      for (const page of [a, b]) {
+        await page.goto(`${served.url}/transport.html`);
+        await expect(page.locator('#status')).toHaveText('ready');
+      }
+      const room = { name: `coffer-test-tabs-${Date.now().toString(36)}`, password: 'pw' };
+      // What y-webrtc would post to the other tabs on the room's channel, counted in tab a.
+      await a.evaluate((name) => {
+        const channel = new BroadcastChannel(name);
+        (window as unknown as { posted: number }).posted = 0;
+        channel.onmessage = () => {
+          (window as unknown as { posted: number }).posted++;
+        };
+      }, room.name);
+      const ida = await a.evaluate((r) => window.harness.transport.join(r, 'a'), room);
+      const idb = await b.evaluate((r) => window.harness.transport.join(r, 'b'), room);
+      const peersOf = (page: Page, id: number) =>
+        page.evaluate((i) => window.harness.transport.status(i).peers, id);
+      await expect.poll(() => peersOf(a, ida), { timeout: 30_000 }).toBe(1);
+      await expect.poll(() => peersOf(b, idb), { timeout: 30_000 }).toBe(1);
+      // Joining posts a few messages before the room leaves the channel; none after that.
+      await a.waitForTimeout(500);
+      const before = await a.evaluate(() => (window as unknown as { posted: number }).posted);
+      await b.evaluate(
+        (i) => window.harness.transport.write(i, [{ key: 'b.1', size: 200_000 }]),
+        idb,
+      );
+      await expect
+        .poll(() => a.evaluate((i) => window.harness.transport.contents(i), ida), {
+          timeout: 30_000,
+        })
+        .toEqual({ 'b.1': 200_000 });
+      await a.waitForTimeout(500);
+      expect(await a.evaluate(() => (window as unknown as { posted: number }).posted)).toBe(before);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a connection that never opens is dropped after 8 to 16 s of its clock, and the peers try again', async ({
     browser,
   }) => {

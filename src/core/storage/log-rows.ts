@@ -78,14 +78,14 @@ export function openRows(
 }
 
 /**
- * Adds one update row in a readwrite transaction of its own and resolves once it commits:
- * IndexedDB directly rather than through Dexie's table API. Every change takes this path, and
- * Dexie's promise and transaction wrappers cost about a third of it (write p50 1.54x -> 1.29x
- * of y-indexeddb, p95 2.44x -> 1.35x, docs/performance.md). Same store, row and durability;
- * a failure (ConstraintError when another holder took the seq, QuotaExceededError) rejects
- * with the transaction's error, which mapStorageError turns into Coffer's own.
+ * Adds update rows in one readwrite transaction and resolves once it commits: IndexedDB
+ * directly rather than through Dexie's table API. Every change takes this path, and Dexie's
+ * promise and transaction wrappers cost about a third of it (write p50 1.54x -> 1.29x of
+ * y-indexeddb, p95 2.44x -> 1.35x, docs/performance.md). Same store, rows and durability; a
+ * failure (ConstraintError when another holder took a seq, QuotaExceededError) adds none of
+ * them and rejects with the transaction's error, which mapStorageError turns into Coffer's own.
  */
-export async function addRow(db: CofferDatabase, row: UpdateRow): Promise<void> {
+export async function addRows(db: CofferDatabase, rows: readonly UpdateRow[]): Promise<void> {
   // Dexie opens its connection on first use; the log has used it to load, but be sure.
   if (!db.relaxed.isOpen()) await db.relaxed.open();
   const idb = db.relaxed.backendDB();
@@ -93,7 +93,8 @@ export async function addRow(db: CofferDatabase, row: UpdateRow): Promise<void> 
     const tx = idb.transaction('updates', 'readwrite', { durability: 'relaxed' });
     tx.oncomplete = () => resolve();
     tx.onabort = () => reject(tx.error ?? new DOMException('the write was aborted', 'AbortError'));
-    tx.objectStore('updates').add(row);
+    const store = tx.objectStore('updates');
+    for (const row of rows) store.add(row);
   });
 }
 

@@ -180,8 +180,13 @@ export class MemoryVaultLog implements UpdateLog {
   }
 
   async append(update: Uint8Array): Promise<number> {
+    return this.appendAll([update]);
+  }
+
+  async appendAll(updates: readonly Uint8Array[]): Promise<number> {
     this.#assertMayWrite();
-    const seq = this.#options.store.append(this.#options.vaultId, update);
+    let seq = this.#kept.head;
+    for (const update of updates) seq = this.#options.store.append(this.#options.vaultId, update);
     this.#seen = this.#kept.updates.length;
     return seq;
   }

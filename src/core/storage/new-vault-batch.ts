@@ -48,7 +48,7 @@ export async function addNewVaults(
   for (const vault of vaults) checkRows(vault);
   if (vaults.length === 0) return;
   try {
-    // IndexedDB directly, as the update log's appends do (log-rows.ts addRow): one request per
+    // IndexedDB directly, as the update log's appends do (log-rows.ts addRows): one request per
     // row, without Dexie's promise and transaction wrappers.
     if (!db.strict.isOpen()) await db.strict.open();
     const idb = db.strict.backendDB();

@@ -3,7 +3,7 @@ import { CofferError } from '../errors';
 import { snapshotContext, updateContext } from './contexts';
 import type { CofferDatabase, UpdateRow } from './db';
 import { type CorruptDataError, mapStorageError } from './errors';
-import { addRow, openRows, openSnapshot, readLog, rowsAfter } from './log-rows';
+import { addRows, openRows, openSnapshot, readLog, rowsAfter } from './log-rows';
 
 /**
  * A vault's encrypted, append-only log of Yjs updates, compacted into a snapshot beside writes.
@@ -73,6 +73,11 @@ export interface UpdateLog {
   attach(callbacks: Pick<VaultLogOptions, 'onExternalUpdates' | 'mayWrite'>): void;
   refresh(): Promise<LogRefresh>;
   append(update: Uint8Array): Promise<number>;
+  /**
+   * Appends updates as consecutive rows, stored together or not at all; resolves with the
+   * last one's sequence number (the head, unchanged, for none).
+   */
+  appendAll(updates: readonly Uint8Array[]): Promise<number>;
   compact(state: Uint8Array): Promise<void>;
   compactWith(
     make: () => Promise<{ readonly seq: number; readonly bytes: Uint8Array } | undefined>,
@@ -225,18 +230,33 @@ export class VaultLog implements UpdateLog {
 
   /** Appends one update; resolves with its sequence number once it is committed. */
   append(update: Uint8Array): Promise<number> {
+    return this.appendAll([update]);
+  }
+
+  /**
+   * Appends updates as consecutive rows in one transaction (one commit to wait for, rather
+   * than one per row: a first sync saves a checkpoint and the changes since together).
+   */
+  appendAll(updates: readonly Uint8Array[]): Promise<number> {
     return this.#serialize(async () => {
       const { db, vaultId, key } = this.options;
+      if (updates.length === 0) return this.#head;
       for (let attempt = 0; ; attempt++) {
         this.#assertMayWrite();
-        const seq = this.#head + 1;
-        const bytes = seal(key, update, updateContext(vaultId, seq));
+        const first = this.#head + 1;
+        const rows = updates.map((update, i) => ({
+          vault: vaultId,
+          seq: first + i,
+          bytes: seal(key, update, updateContext(vaultId, first + i)),
+        }));
         try {
-          await addRow(db, { vault: vaultId, seq, bytes });
-          this.#head = seq;
-          this.#rowSizes.set(seq, bytes.length);
-          this.#rowBytes += bytes.length;
-          return seq;
+          await addRows(db, rows);
+          for (const row of rows) {
+            this.#rowSizes.set(row.seq, row.bytes.length);
+            this.#rowBytes += row.bytes.length;
+          }
+          this.#head = first + rows.length - 1;
+          return this.#head;
         } catch (error) {
           if ((error as Error)?.name !== 'ConstraintError' || attempt >= 10) {
             throw mapStorageError(error, 'saving a change');

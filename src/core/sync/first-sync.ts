@@ -34,6 +34,12 @@ export function keepFirstEnvelopes(vaultId: string, envelopes: readonly Uint8Arr
   }, keptForMs);
 }
 
+/** Whether an invitation brought something for `vaultId` that has not been taken yet. */
+export function hasFirstEnvelopes(vaultId: string): boolean {
+  const entry = kept.get(vaultId);
+  return entry !== undefined && Date.now() - entry.at <= keptForMs;
+}
+
 /** Takes (once) what an invitation brought for `vaultId`, if it is recent. */
 export function takeFirstEnvelopes(vaultId: string): readonly Uint8Array[] {
   const entry = kept.get(vaultId);

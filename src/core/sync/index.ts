@@ -31,6 +31,8 @@
  *   its invitations, and reports a status. `joinWithInvite` is the other side of an invitation;
  *   the envelopes an acceptance brings are checked and applied like the room's when the
  *   vault's sync starts (first-sync.ts), so a new device need not wait for the vault's room.
+ *   `start` then resolves before they are applied (the vault shows at once, its entries as
+ *   they are applied); `sync.firstBatch` settles once they are saved and the room is joined.
  * - Errors: EnvelopeRejectedError (why an envelope was refused), InviteError (why an invitation
  *   cannot be used), FramingError (a peer broke the data-channel framing), and the team's
  *   TeamPermissionError (what this device's member may not do).

@@ -17,6 +17,7 @@ import {
 import { standingsOf } from './acknowledgement';
 import { EpochKeys } from './epoch-keys';
 import { EnvelopeExchange, type ExchangeCompaction } from './exchange';
+import { hasFirstEnvelopes } from './first-sync';
 import { inviteAnswerPublicKey, inviteMaterial, newInviteSecret } from './invite';
 import { type DeskHost, InviteDesk } from './invite-desk';
 import type { InviteToken } from './invite-token';
@@ -117,6 +118,11 @@ export class VaultSync {
   readonly #epochs: EpochKeys;
   /** The team state and epoch record count last handed to the epochs (to look only on news). */
   #teamSeen: unknown;
+  /**
+   * Settles once what an invitation brought is checked, applied and saved, and the vault's
+   * room is joined: `start` does not wait for that (it waits when nothing was brought).
+   */
+  firstBatch: Promise<void> = Promise.resolve();
 
   private constructor(options: VaultSyncOptions) {
     this.#options = options;
@@ -204,12 +210,38 @@ export class VaultSync {
     vault.onClose(() => void this.stop());
     await this.#epochs.start();
     this.#teamSeen = this.#teamKey();
-    await this.#exchange.start();
+    // What an invitation brought (first-sync.ts) is checked, applied and saved before the
+    // vault's room is joined, so that the room's copy of the same envelopes, and its decoding,
+    // does not compete with it. Not awaited then: a vault opened by a first sync shows at once,
+    // and its entries as soon as they are applied, before they are saved.
+    const brought = hasFirstEnvelopes(vault.id);
+    const first = this.#exchange.start();
+    if (!brought) {
+      await first;
+      this.#joinRoom();
+      return;
+    }
+    this.firstBatch = first.then(
+      () => this.#joinRoom(),
+      (error: unknown) => {
+        // The room brings the same envelopes again; saving them is retried then.
+        if (!(error instanceof VaultClosedError))
+          console.warn('saving the changes an invitation brought failed', error);
+        this.#joinRoom();
+      },
+    );
+    this.#emit();
+  }
+
+  /** Joins the vault's room (after the first batch), and starts answering invitations. */
+  #joinRoom(): void {
+    const vault = this.#vault;
+    if (this.#stopped || vault.closed) return;
     this.#transport = this.#options.connect({
       name: roomNameOf(vaultKeyOf(vault)),
       password: transportPasswordOf(vaultKeyOf(vault)),
       doc: this.#doc,
-      device: device.id,
+      device: this.#options.device.id,
       relay: relayRoomOf(vaultKeyOf(vault)),
     });
     this.#transport.onStatus(() => this.#emit());

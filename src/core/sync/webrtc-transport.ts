@@ -70,9 +70,14 @@ const leaving = new Map<string, Promise<void>>();
  *   junk guard on each socket lib0 makes ("junk", "relay restart").
  * - `key` (the room's AES key, a promise): leaving frees the room's name once it settles
  *   ("leave and join again"), and signaling data is checked against it ("junk").
+ * - `room.name`, `room._bcSubscriber`, `room.bcconnected`: the room leaves the BroadcastChannel
+ *   once joined ("no copies between tabs").
  */
 interface ProviderInternals {
   readonly room: {
+    readonly name: string;
+    bcconnected: boolean;
+    readonly _bcSubscriber: (data: ArrayBuffer) => void;
     readonly webrtcConns: Map<
       string,
       { readonly connected: boolean; readonly peer: { destroy(): void } }
@@ -178,9 +183,10 @@ function joinRoom(room: RoomOptions, options: WebrtcTransportOptions): Transport
     if (previous) await previous;
     if (destroyed || provider || !options.network.online()) return;
     // y-webrtc and simple-peer load with the first room, not with the app's first screen.
-    const [{ WebrtcProvider }, decoding] = await Promise.all([
+    const [{ WebrtcProvider }, decoding, broadcast] = await Promise.all([
       import('y-webrtc'),
       import('lib0/decoding'),
+      import('lib0/broadcastchannel'),
     ]);
     if (destroyed || provider || !options.network.online()) return;
     const next = new WebrtcProvider(room.name, room.doc, {
@@ -194,6 +200,17 @@ function joinRoom(room: RoomOptions, options: WebrtcTransportOptions): Transport
       },
     });
     provider = next;
+    // y-webrtc also copies every update to the other tabs of this browser, encrypted, over a
+    // BroadcastChannel, and hands each copy back to itself, which decrypts it and applies it
+    // again: for a first sync that is megabytes encrypted, decrypted and decoded once more on
+    // each side, for nothing, since a vault is open in one tab at a time (the vault mutex) and
+    // two profiles in one browser reach each other over WebRTC like any two devices.
+    void Promise.resolve((next as unknown as ProviderInternals).key).then(() => {
+      const joined = (next as unknown as ProviderInternals).room;
+      if (!joined || provider !== next) return;
+      broadcast.unsubscribe(joined.name, joined._bcSubscriber);
+      joined.bcconnected = false;
+    });
     guard = {
       key: (next as unknown as ProviderInternals).key,
       decoding,

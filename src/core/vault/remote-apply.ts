@@ -152,8 +152,8 @@ export function markForReview(
 export interface RemoteSaveHost {
   /** Tells the views that the document changed (before it is saved). */
   shown(): void;
-  /** Saves one row; on failure memory goes back to what is saved, and it rejects. */
-  persist(update: Uint8Array): Promise<void>;
+  /** Saves rows together; on failure memory goes back to what is saved, and it rejects. */
+  persist(rows: readonly Uint8Array[]): Promise<void>;
   /** Makes `mark` a change of this device's own, saved like any. */
   markForReview(mark: (doc: Y.Doc) => void): Promise<unknown>;
   now(): number;
@@ -173,7 +173,7 @@ export async function applyAndSave(
   const { added, concurrent } = applied;
   if (added.length > 0) {
     host.shown();
-    for (const row of rowsToSave(added)) await host.persist(row);
+    await host.persist(rowsToSave(added));
   }
   if (concurrent.size > 0) {
     const at = host.now();

@@ -299,16 +299,19 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
     }
     const { result, update, knowledge } = captureLocalChange(doc, () => change(this.#store, doc));
     if (!update) return result;
-    await this.#persist(update);
+    await this.#persist([update]);
     this.#localChangeListeners.emit({ update, knowledge });
     this.#changeListeners.emit('local');
     return result;
   }
 
-  /** Saves an update already applied in memory; on failure, memory goes back to what is saved. */
-  async #persist(update: Uint8Array): Promise<void> {
+  /**
+   * Saves updates already applied in memory, together; on failure, memory goes back to what
+   * is saved.
+   */
+  async #persist(updates: readonly Uint8Array[]): Promise<void> {
     try {
-      await this.#log.append(update);
+      await this.#log.appendAll(updates);
     } catch (error) {
       // Keep memory equal to what is on disk: the change did not happen.
       await this.#reload();
@@ -316,7 +319,7 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
       if (this.#closeReason) throw new VaultClosedError(this.#parts.vaultName, this.#closeReason);
       throw error;
     }
-    this.#snapshots.stored([update], this.#log.headSeq);
+    this.#snapshots.stored(updates, this.#log.headSeq);
     this.#compaction.afterWrite();
   }
 
@@ -334,7 +337,7 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
         // device has these changes, so if saving fails the vault reloads what is saved and
         // sync brings them again.
         shown: () => this.#changeListeners.emit('remote'),
-        persist: (update) => this.#persist(update),
+        persist: (updates) => this.#persist(updates),
         markForReview: (mark) => this.#changeNow((_store, doc) => mark(doc)),
         now: () => this.#parts.clock(),
         self: this.#selfDeviceId,

@@ -189,6 +189,43 @@ describe('vault log', () => {
     expect(replay(loaded.updates)).toEqual({ fromA: true, fromB: true });
   });
 
+  it('appends several updates as consecutive rows of one commit', async () => {
+    const { db, key } = setup();
+    const { log } = await VaultLog.load({ db, vaultId, key });
+    const doc = new Y.Doc();
+    const map = doc.getMap('m');
+    const updates = [1, 2, 3].map((v) => changeOf(doc, () => map.set(`k${v}`, v)));
+    expect(await log.appendAll(updates)).toBe(3);
+    expect(await log.appendAll([])).toBe(3);
+    expect((await db.relaxed.updates.toArray()).map((row) => row.seq)).toEqual([1, 2, 3]);
+    const { loaded } = await VaultLog.load({ db, vaultId, key });
+    expect(replay(loaded.updates)).toEqual({ k1: 1, k2: 2, k3: 3 });
+  });
+
+  it('stores none of a batch when one row cannot be added, and keeps what was saved', async () => {
+    const { db, key } = setup();
+    await writeThree(db, key);
+    const { log } = await VaultLog.load({ db, vaultId, key });
+    // Each change from a document of its own, so that none waits for a row taken out below.
+    const change = (k: string, v: number) => {
+      const doc = new Y.Doc();
+      return changeOf(doc, () => doc.getMap('m').set(k, v));
+    };
+    // Another holder takes seq 5 behind this log's back: the batch's second row (seq 5) clashes
+    // after its first (seq 4) was added, so the transaction must take back the first too.
+    const other = await VaultLog.load({ db, vaultId, key });
+    await other.log.append(change('d', 4));
+    await other.log.append(change('e', 5));
+    await db.relaxed.updates.delete([vaultId, 4]);
+    const batch = [change('x6', 6), change('x7', 7)];
+    // The log catches up (it reads seq 5) and retries after it: rows 6 and 7, nothing lost.
+    expect(await log.appendAll(batch)).toBe(7);
+    const seqs = (await db.relaxed.updates.toArray()).map((row) => row.seq);
+    expect(seqs).toEqual([1, 2, 3, 5, 6, 7]);
+    const { loaded } = await VaultLog.load({ db, vaultId, key });
+    expect(replay(loaded.updates)).toEqual({ a: 1, b: 2, c: 3, e: 5, x6: 6, x7: 7 });
+  });
+
   it('refuses to write once its holder lost the vault', async () => {
     const { db, key } = setup();
     let held = true;

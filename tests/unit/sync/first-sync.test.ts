@@ -18,7 +18,8 @@ import {
   takeFirstEnvelopes,
 } from '../../../src/core/sync/first-sync';
 import { INVITE_ANSWERS, INVITE_REQUESTS } from '../../../src/core/sync/invite-desk';
-import { handleOf, type VaultHandle } from '../../../src/core/vault';
+import { roomNameOf } from '../../../src/core/sync/keys';
+import { handleOf, type VaultHandle, vaultKeyOf } from '../../../src/core/vault';
 import { testCoffer } from '../../support/coffer';
 import { eventually, memoryNetwork } from '../../support/memory-transport';
 import { contents } from './support';
@@ -79,6 +80,56 @@ describe('first sync: the envelopes an invitation brings', () => {
     expect(opened.sync.status().refused).toBe(0);
     // Taken once: a second start of the same vault gets nothing from the invitation.
     expect(takeFirstEnvelopes(received.id)).toEqual([]);
+  });
+
+  it('opening does not wait for what the invitation brought: it is applied next, then the room is joined', async () => {
+    const network = memoryNetwork();
+    const a = await inviter(network);
+    const invite = await a.sync.createInvite({ expiresInMs: 60_000, singleUse: true });
+    const b = await profile();
+    const received = await joinWithInvite({
+      token: invite.token,
+      device: await b.device(),
+      connect: network.connect,
+    });
+    const vault = handleOf(await b.openVault((await b.addJoinedVault(received)).name));
+    const rooms: string[] = [];
+    const watched: TransportFactory = (room) => {
+      rooms.push(room.name);
+      return silent(room);
+    };
+    const shown: number[] = [];
+    vault.onChange(async () => shown.push(Object.keys(await contents(vault)).length));
+    const sync = await VaultSync.start({ vault, device: await b.device(), connect: watched });
+    // Started, with the invitation's envelopes still to check and the room not joined yet.
+    expect(rooms).toEqual([]);
+    expect(Object.keys(await contents(vault))).toHaveLength(0);
+    await sync.firstBatch;
+    expect(await contents(vault)).toEqual(await contents(a.vault));
+    expect(shown.at(-1)).toBe(3);
+    expect(rooms).toContain(roomNameOf(vaultKeyOf(vault)));
+    // Saved, not only shown: a reopening has them from storage.
+    await sync.stop();
+    await vault.close();
+    const again = await b.openVault(received.name);
+    expect(Object.keys(await contents(handleOf(again)))).toHaveLength(3);
+  });
+
+  it('a vault opened with nothing from an invitation is in its room when started', async () => {
+    const session = await profile();
+    await session.createVault('Solo');
+    const vault = handleOf(await session.openVault('Solo'));
+    const rooms: string[] = [];
+    const sync = await VaultSync.start({
+      vault,
+      device: await session.device(),
+      connect: (room) => {
+        rooms.push(room.name);
+        return silent(room);
+      },
+    });
+    expect(rooms).toEqual([roomNameOf(vaultKeyOf(vault))]);
+    await sync.stop();
   });
 
   it('a peer in the invitation room that hands junk and forgeries beside the real answer changes nothing, and they are counted', async () => {

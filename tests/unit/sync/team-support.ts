@@ -46,6 +46,8 @@ export async function openSynced(d: Device, name: string, network: Network): Pro
     return network.connect(options);
   };
   d.sync = await VaultSync.start({ vault, device: d.identity, connect });
+  // In its room, with what an invitation brought applied, as these tests expect of a device.
+  await d.sync.firstBatch;
   return d.sync;
 }
 

@@ -50,6 +50,8 @@ async function openSynced(
     connect: network.connect,
     ...(scheduler ? { scheduler } : {}),
   });
+  // In its room, with what an invitation brought applied, as these tests expect of a device.
+  await d.sync.firstBatch;
   return d.sync;
 }
 
