@@ -9,16 +9,14 @@ import {
   type Standing,
   summarize,
 } from './acknowledgement';
-import { type EnvelopeHeader, readEnvelopeHeader } from './envelope';
-import { EnvelopeRejectedError, type EnvelopeRejection } from './errors';
 import { takeFirstEnvelopes } from './first-sync';
-import {
-  type EnvelopeOutcome,
-  envelopeKey,
-  type ReceiveReport,
-  type SealedEnvelope,
-  type SyncableVault,
-  type SyncPeer,
+import { KeyVerdicts } from './key-verdicts';
+import type {
+  EnvelopeOutcome,
+  ReceiveReport,
+  SealedEnvelope,
+  SyncableVault,
+  SyncPeer,
 } from './peer';
 
 /** The one shared map of the transport document: envelope key -> envelope bytes. */
@@ -65,32 +63,6 @@ export interface EnvelopeExchangeOptions {
   readonly pruneDelayMs?: number;
 }
 
-/** Refusals that nothing this device learns later changes: such a value is junk for good. */
-const finalRefusals: ReadonlySet<EnvelopeRejection> = new Set<EnvelopeRejection>([
-  'malformed',
-  'wrong-vault',
-  'revoked-device',
-  'bad-signature',
-  'key-mismatch',
-  'authentication',
-  'not-an-update',
-]);
-
-const junk: KeyVerdict = { kind: 'junk' };
-const refused: KeyVerdict = { kind: 'refused' };
-const pending: KeyVerdict = { kind: 'pending' };
-
-/** An envelope's name: what the peer knows an applied envelope by (and its map key). */
-const nameOf = (header: Pick<EnvelopeHeader, 'author' | 'kind' | 'seq'>) =>
-  envelopeKey(header.author, header.seq, header.kind);
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /**
  * Binds a SyncPeer to a transport document (docs/sync.md, "The shared map").
  *
@@ -116,13 +88,8 @@ export class EnvelopeExchange {
   #bytesSinceCheckpoint = 0;
   #stopLocal: (() => void) | undefined;
   #healing = false;
-  /** What became of each map value handed to the peer, by the value itself. */
-  readonly #verdicts = new WeakMap<Uint8Array, KeyVerdict>();
-  /**
-   * Accepted envelopes by name, with their bytes: the peer does not open an envelope it applied
-   * again (the same one under another key, or put back), so the same bytes are known here.
-   */
-  readonly #accepted = new Map<string, { bytes: Uint8Array; verdict: KeyVerdict }>();
+  /** What this device made of each value handed to the peer (for pruning). */
+  readonly #verdicts: KeyVerdicts;
   /** This device's current checkpoint: its state, until summarised (only if ever needed). */
   #ownCheckpoint: { state: Uint8Array | undefined; summary: CoverageSummary | undefined } = {
     state: undefined,
@@ -138,6 +105,7 @@ export class EnvelopeExchange {
     this.#options = options;
     this.#map = options.doc.getMap(ENVELOPES_MAP);
     this.#compaction = options.compaction ?? defaultExchangeCompaction;
+    this.#verdicts = new KeyVerdicts(options.vault.id, options.peer.deviceId);
   }
 
   /**
@@ -273,7 +241,7 @@ export class EnvelopeExchange {
     if (this.#stopped) return;
     const self = this.#options.peer.deviceId;
     const keys = new Map<string, KeyVerdict>();
-    for (const [key, value] of this.#map) keys.set(key, this.#verdictOf(key, value));
+    for (const [key, value] of this.#map) keys.set(key, this.#verdicts.verdictOf(key, value));
     const gone = keysToPrune({
       self,
       standings: this.#options.standings?.() ?? new Map(),
@@ -292,84 +260,13 @@ export class EnvelopeExchange {
         const value = this.#map.get(key);
         this.#map.delete(key);
         this.#seen.delete(key);
-        if (value instanceof Uint8Array) this.#forget(value);
+        if (value instanceof Uint8Array) this.#verdicts.forget(value);
       }
     }, this);
   }
 
-  /** Drops what was kept of an accepted envelope whose key is gone. */
-  #forget(value: Uint8Array): void {
-    try {
-      const name = nameOf(readEnvelopeHeader(value));
-      if (this.#accepted.get(name)?.bytes === value) this.#accepted.delete(name);
-    } catch {
-      // Not an envelope: nothing was kept.
-    }
-  }
-
-  /** What this device made of the value under `key` (acknowledgement.ts, KeyVerdict). */
-  #verdictOf(key: string, value: unknown): KeyVerdict {
-    if (!(value instanceof Uint8Array)) return junk;
-    let header: EnvelopeHeader;
-    try {
-      header = readEnvelopeHeader(value);
-    } catch (error) {
-      // A format a newer Coffer writes is not junk to it: only what is no envelope at all.
-      return error instanceof EnvelopeRejectedError && error.reason === 'unsupported'
-        ? pending
-        : junk;
-    }
-    // Honest devices publish an envelope of this vault under its own name only.
-    if (header.vaultId !== this.#options.vault.id || key !== nameOf(header)) return junk;
-    const known = this.#verdicts.get(value);
-    if (known) return known;
-    const named = this.#accepted.get(key);
-    return named && sameBytes(named.bytes, value) ? named.verdict : pending;
-  }
-
   #onOutcome(bytes: Uint8Array, outcome: EnvelopeOutcome): void {
-    if ('refused' in outcome) {
-      if (!finalRefusals.has(outcome.refused)) return;
-      this.#verdicts.set(bytes, refused);
-      this.pruneSoon();
-      return;
-    }
-    const envelope = outcome.accepted;
-    let update: Uint8Array | undefined = envelope.update;
-    let summary: CoverageSummary | undefined;
-    const verdict: KeyVerdict = {
-      kind: 'accepted',
-      author: envelope.author,
-      envelope: envelope.kind,
-      seq: envelope.seq,
-      // Summarised once, when pruning first asks (seconds later, not on the path that applies
-      // it: a 10,000-entry checkpoint takes a few hundred ms to decode); then only the summary
-      // is kept.
-      get summary() {
-        if (update) {
-          summary = summarize(update);
-          update = undefined;
-        }
-        return summary;
-      },
-    };
-    this.#verdicts.set(bytes, verdict);
-    const name = nameOf(envelope);
-    if (envelope.kind === 'checkpoint') {
-      // The author's older checkpoint is replaced in the map: its summary (a whole state's
-      // deletions) is not kept.
-      for (const [other, kept] of this.#accepted) {
-        if (
-          kept.verdict.kind === 'accepted' &&
-          kept.verdict.author === envelope.author &&
-          kept.verdict.envelope === 'checkpoint' &&
-          other !== name
-        )
-          this.#accepted.delete(other);
-      }
-      if (envelope.author !== this.#options.peer.deviceId) this.pruneSoon();
-    }
-    this.#accepted.set(name, { bytes, verdict });
+    if (this.#verdicts.record(bytes, outcome)) this.pruneSoon();
   }
 
   /** Puts back this device's envelopes that someone else removed or replaced. */

@@ -81,6 +81,7 @@ export {
 export { ENVELOPES_MAP, EnvelopeExchange, type ExchangeCompaction } from './exchange';
 export { FramingError } from './framing';
 export { inviteMaterial } from './invite';
+export type { CreatedInvite, InviteOptions } from './invite-desks';
 export { encodeInviteToken, type InviteToken, inviteLink, parseInvite } from './invite-token';
 export { type JoinOptions, joinWithInvite, type ReceivedVault } from './join';
 export { roomNameOf, syncKeyOf, transportPasswordOf } from './keys';
@@ -98,7 +99,6 @@ export type {
   TransportStatus,
 } from './transport';
 export {
-  type CreatedInvite,
   type Membership,
   type SyncStatus,
   VaultSync,

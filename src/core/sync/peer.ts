@@ -4,7 +4,7 @@ import type { DeviceIdentity } from '../device';
 import { signatureLength } from '../device';
 import type { DeviceId } from '../ids';
 import { type Clock, type Scheduler, systemScheduler } from '../time';
-import { type VaultHandle, vaultKeyOf } from '../vault';
+import { vaultKeyOf } from '../vault';
 import { type AcceptedPoint, AuthorChains, type ChainVault } from './chains';
 import {
   type AuthorCheck,
@@ -18,6 +18,7 @@ import {
   sealEnvelopeWithId,
 } from './envelope';
 import { EnvelopeRejectedError, type EnvelopeRejection } from './errors';
+import { HeldEnvelopes } from './held-envelopes';
 import { syncKeyOf } from './keys';
 import type { EnvelopeVerdict } from './team-rules';
 
@@ -26,37 +27,9 @@ const nativeDigestFrom = 64 * 1024;
 
 export type { AcceptedPoint } from './chains';
 
-/** What sync needs of an open vault: the full handle, which only core holds. */
-export type SyncableVault = VaultHandle;
+import type { EnvelopeOutcome, ReceiveReport, SealedEnvelope, SyncableVault } from './peer-types';
 
-/** An envelope this device wrote, with the key it is published under. */
-export interface SealedEnvelope {
-  readonly key: string;
-  readonly seq: number;
-  readonly kind: EnvelopeKind;
-  readonly bytes: Uint8Array;
-}
-
-/**
- * What became of one envelope handed to `receive`: accepted (with what it opened to), or
- * refused (and why). Held envelopes get neither until they are settled.
- */
-export type EnvelopeOutcome =
-  | { readonly accepted: OpenedEnvelope }
-  | { readonly refused: EnvelopeRejection };
-
-/** What one `receive` did. */
-export interface ReceiveReport {
-  readonly accepted: number;
-  readonly rejected: Partial<Record<EnvelopeRejection, number>>;
-  /**
-   * Envelopes held because their author is not (yet) in the device list, or was removed and
-   * whether they came before the removal cannot be told yet.
-   */
-  readonly held: number;
-  /** Entry ids marked for review because they were edited apart. */
-  readonly concurrent: readonly string[];
-}
+export type { EnvelopeOutcome, ReceiveReport, SealedEnvelope, SyncableVault };
 
 export interface SyncPeerOptions {
   readonly vault: SyncableVault;
@@ -110,26 +83,20 @@ export class SyncPeer {
   readonly #vault: SyncableVault;
   readonly #device: DeviceIdentity;
   readonly #clock: Clock;
-  readonly #maxHeld: number;
   /** The key new envelopes are sealed under: the current epoch's sync key. */
   #syncKey: SymmetricKey<'sync'>;
   /** Every sync key this device holds, by key id (base64url): what envelopes open with. */
   readonly #syncKeys = new Map<string, SymmetricKey<'sync'>>();
-  /** Envelopes sealed under a key this device does not hold (yet), by applied id. */
-  readonly #heldKeyless = new Map<string, Uint8Array>();
   #seq: number;
   readonly #applied = new Set<string>();
-  readonly #held = new Map<string, Uint8Array>();
-  /** Envelopes of removed authors whose place in their chain cannot be told yet, by id. */
-  readonly #heldRevoked = new Map<string, Uint8Array>();
+  /** Envelopes that cannot be judged yet, by what they wait for (held-envelopes.ts). */
+  readonly #held: HeldEnvelopes;
   readonly #maxSeqByAuthor = new Map<DeviceId, number>();
   /** When an envelope of each author was last applied here (this device's clock). */
   readonly #lastSeen = new Map<DeviceId, number>();
   readonly #chains: AuthorChains;
   readonly #judge: SyncPeerOptions['judge'];
   readonly #authors: ChainVault;
-  /** A viewer's envelopes whose place in the document cannot be told yet, by applied id. */
-  readonly #heldUnresolved = new Map<string, Uint8Array>();
   /** The id of the last envelope this device sealed: the next one's prev. */
   #prev: Uint8Array = chainStart;
   #lastReceivedAt: number | null = null;
@@ -143,7 +110,7 @@ export class SyncPeer {
     this.#device = options.device;
     const scheduler = options.scheduler ?? systemScheduler;
     this.#clock = options.clock ?? (() => scheduler.now());
-    this.#maxHeld = options.maxHeld ?? 1000;
+    this.#held = new HeldEnvelopes(options.maxHeld ?? 1000);
     this.#authors = options.authors ?? options.vault.members;
     this.#chains = new AuthorChains(this.#authors);
     this.#judge = options.judge;
@@ -185,14 +152,12 @@ export class SyncPeer {
   }
 
   get heldCount(): number {
-    return (
-      this.#held.size + this.#heldRevoked.size + this.#heldUnresolved.size + this.#heldKeyless.size
-    );
+    return this.#held.count();
   }
 
   /** Envelopes held because they are sealed under a key this device does not hold. */
   get heldForKeys(): number {
-    return this.#heldKeyless.size;
+    return this.#held.count('keyless');
   }
 
   /**
@@ -210,7 +175,7 @@ export class SyncPeer {
       this.#syncKeys.set(id, syncKey);
       grew = true;
     }
-    return this.receive(grew ? [...this.#heldKeyless.values()] : []);
+    return this.receive(grew ? [...this.#held.waiting('keyless')] : []);
   }
 
   /** The key id (base64url) of the key this device seals under now. */
@@ -320,10 +285,10 @@ export class SyncPeer {
             authorStatus,
             bodyDigest: digests.get(bytes),
           });
-          this.#held.delete(id);
-          this.#heldRevoked.delete(checkedId);
-          this.#heldUnresolved.delete(id);
-          this.#heldKeyless.delete(id);
+          this.#held.forget('device', id);
+          this.#held.forget('revoked', checkedId);
+          this.#held.forget('unresolved', id);
+          this.#held.forget('keyless', id);
           const verdict =
             this.#judge && envelope.author !== this.#device.id
               ? this.#judge(envelope.author, envelope.update)
@@ -334,17 +299,19 @@ export class SyncPeer {
             continue;
           }
           if (verdict === 'unresolved') {
-            this.#holdUnresolved(id, bytes);
+            this.#held.hold('unresolved', id, bytes);
             continue;
           }
           opened.push({ envelope, id, bytes });
         } catch (error) {
           const reason = error instanceof EnvelopeRejectedError ? error.reason : 'malformed';
-          if (reason === 'unknown-device') this.#hold(id, bytes);
-          else if (reason === 'unknown-key') this.#holdKeyless(id, bytes);
-          else if (reason === 'revoked-unchecked') this.#holdRevoked(checkedId, bytes, reject);
+          if (reason === 'unknown-device') this.#held.hold('device', id, bytes);
+          else if (reason === 'unknown-key') this.#held.hold('keyless', id, bytes);
+          else if (reason === 'revoked-unchecked')
+            // One pushed out unjudged is refused: its place can no longer be told.
+            this.#held.hold('revoked', checkedId, bytes, () => reject('revoked-device'));
           else {
-            if (checkedId) this.#heldRevoked.delete(checkedId);
+            if (checkedId) this.#held.forget('revoked', checkedId);
             reject(reason);
             this.#tell(bytes, { refused: reason });
           }
@@ -384,10 +351,10 @@ export class SyncPeer {
       // A change that admitted a device may free envelopes held for it; one that removed a
       // device, or a removed device's chain known further back, may settle those held for it.
       batch = [
-        ...(result.devicesChanged ? this.#held.values() : []),
-        ...(result.devicesChanged || chainsGrew ? this.#heldRevoked.values() : []),
+        ...(result.devicesChanged ? this.#held.waiting('device') : []),
+        ...(result.devicesChanged || chainsGrew ? this.#held.waiting('revoked') : []),
         // What was just applied may be what a held viewer's change builds on.
-        ...(result.changed > 0 ? this.#heldUnresolved.values() : []),
+        ...(result.changed > 0 ? this.#held.waiting('unresolved') : []),
       ];
     }
     return { accepted, rejected, held: this.heldCount, concurrent: [...concurrent] };
@@ -412,41 +379,5 @@ export class SyncPeer {
     } catch {
       return false;
     }
-  }
-
-  #holdRevoked(id: string, bytes: Uint8Array, reject: (reason: EnvelopeRejection) => void): void {
-    // A dropped envelope of a removed author counts as refused.
-    holdBounded(this.#heldRevoked, id, bytes, this.#maxHeld, () => reject('revoked-device'));
-  }
-
-  #holdKeyless(id: string, bytes: Uint8Array): void {
-    holdBounded(this.#heldKeyless, id, bytes, this.#maxHeld);
-  }
-
-  #holdUnresolved(id: string, bytes: Uint8Array): void {
-    holdBounded(this.#heldUnresolved, id, bytes, this.#maxHeld);
-  }
-
-  #hold(id: string, bytes: Uint8Array): void {
-    holdBounded(this.#held, id, bytes, this.#maxHeld);
-  }
-}
-
-/**
- * Keeps `bytes` under `id`, as the newest, in a map of at most `max` entries; the oldest go
- * (told to `dropped`, if given).
- */
-function holdBounded(
-  held: Map<string, Uint8Array>,
-  id: string,
-  bytes: Uint8Array,
-  max: number,
-  dropped?: () => void,
-): void {
-  held.delete(id);
-  held.set(id, bytes);
-  while (held.size > max) {
-    held.delete(held.keys().next().value as string);
-    dropped?.();
   }
 }

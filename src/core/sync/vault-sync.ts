@@ -1,32 +1,22 @@
 import * as Y from 'yjs';
-import { keyIdOf } from '../crypto';
 import type { DeviceIdentity } from '../device';
-import { type DeviceId, type InviteId, isDeviceId } from '../ids';
+import { type DeviceId, isDeviceId } from '../ids';
 import { createListeners } from '../listeners';
 import { relayRoomOf } from '../relay';
 import { activeDevicesOf } from '../team';
-import { type Cancel, type Clock, type Scheduler, systemScheduler } from '../time';
-import {
-  handleOf,
-  type InviteRecord,
-  type Vault,
-  VaultClosedError,
-  type VaultHandle,
-  vaultKeyOf,
-} from '../vault';
+import { type Clock, type Scheduler, systemScheduler } from '../time';
+import { handleOf, type Vault, VaultClosedError, type VaultHandle, vaultKeyOf } from '../vault';
 import { standingsOf } from './acknowledgement';
 import { EpochKeys } from './epoch-keys';
 import { EnvelopeExchange, type ExchangeCompaction } from './exchange';
 import { hasFirstEnvelopes } from './first-sync';
-import { inviteAnswerPublicKey, inviteMaterial, newInviteSecret } from './invite';
-import { type DeskHost, InviteDesk } from './invite-desk';
-import type { InviteToken } from './invite-token';
+import type { DeskHost } from './invite-desk';
+import { type CreatedInvite, InviteDesks, type InviteOptions } from './invite-desks';
 import { roomNameOf, transportPasswordOf } from './keys';
 import type { ReceiveReport } from './peer';
 import { SyncPeer } from './peer';
 import { TeamActions } from './team-actions';
 import { auditEventsOf, type SyncAuditEvent } from './team-events';
-import { newInviteRecord } from './team-invites';
 import {
   entryPermissionsOf,
   foundTeam,
@@ -75,15 +65,6 @@ export interface VaultSyncOptions {
   readonly memberName?: string;
 }
 
-/** A new invitation: the link's token, and its record in the vault. */
-export interface CreatedInvite {
-  readonly token: InviteToken;
-  readonly record: InviteRecord;
-}
-
-/** How often invite rooms are swept for invitations that expired. */
-const deskSweepMs = 30_000;
-
 /**
  * A vault's sync while it is open in this tab (the tab that holds its lock): the envelope
  * exchange over the vault's room, the answering of its invitations, and a status for the UI.
@@ -104,12 +85,10 @@ export class VaultSync {
   readonly #exchange: EnvelopeExchange;
   #transport: Transport | undefined;
   readonly #listeners = createListeners<SyncStatus>('sync status');
-  readonly #desks = new Map<InviteId, InviteDesk>();
-  /** What the invite rooms see of this sync. */
-  readonly #deskHost: DeskHost;
+  /** The vault's invitations, and the invite rooms where this device answers them. */
+  readonly #desks: InviteDesks;
   #stopped = false;
   #stopVaultWatch: (() => void) | undefined;
-  #stopSweep: Cancel | undefined;
   #last = '';
   readonly #events = createListeners<SyncAuditEvent>('sync audit event');
   /** The vault's team: its state, and the membership changes this device makes. */
@@ -148,7 +127,7 @@ export class VaultSync {
         for (const event of auditEventsOf(change, options.device.id)) this.#events.emit(event);
       },
     });
-    this.#deskHost = {
+    const deskHost: DeskHost = {
       vault: this.#vault,
       device: options.device,
       connect: options.connect,
@@ -160,6 +139,10 @@ export class VaultSync {
       admitted: (invite, device) => this.#events.emit({ kind: 'invite-used', invite, device }),
       firstEnvelopes: () => this.#exchange.publishedEnvelopes(),
     };
+    this.#desks = new InviteDesks(deskHost, {
+      answer: options.answerInvites !== false,
+      removed: () => this.membership === 'removed',
+    });
     this.#epochs = new EpochKeys({
       vault,
       device: options.device,
@@ -203,7 +186,7 @@ export class VaultSync {
     await foundTeam(vault, device, this.#clock, this.#options.memberName);
     vault.setPermissions(entryPermissionsOf(vault, device.id));
     this.#stopVaultWatch = vault.onChange(() => {
-      this.#refreshDesks();
+      this.#desks.refresh();
       this.#lookAtTeam();
       this.#emit();
     });
@@ -245,8 +228,7 @@ export class VaultSync {
       relay: relayRoomOf(vaultKeyOf(vault)),
     });
     this.#transport.onStatus(() => this.#emit());
-    this.#refreshDesks();
-    this.#stopSweep = this.#scheduler.every(deskSweepMs, () => this.#refreshDesks());
+    this.#desks.start();
     this.#emit();
   }
 
@@ -381,88 +363,19 @@ export class VaultSync {
    * Makes an invitation: anyone who opens its link in an unlocked Coffer gets this vault, until
    * it expires (and, if single-use, until one device has used it).
    */
-  async createInvite(options: {
-    expiresInMs: number;
-    singleUse: boolean;
-    /** The role the new member gets (a vault with a team; default editor). */
-    role?: 'admin' | 'editor' | 'viewer';
-    /** An invitation for another device of this device's own member, not a new member. */
-    ownDevice?: boolean;
-    /** The new member's name, as the team will see it (default: their device's name). */
-    name?: string;
-  }): Promise<CreatedInvite> {
-    if (!(options.expiresInMs > 0 && options.expiresInMs <= 30 * 24 * 3600_000))
-      throw new RangeError('an invitation expires after a time from one minute to 30 days');
-    const { device } = this.#options;
-    const vault = this.#vault;
-    const secret = newInviteSecret();
-    const material = inviteMaterial(secret);
-    const me = this.team.me();
-    const signed = newInviteRecord({
-      team: this.team.state(),
-      me,
-      device,
-      vaultId: vault.id,
-      inviteId: material.id,
-      secret,
-      now: this.#clock(),
-      options,
-    });
-    await vault.members.saveInvite(signed);
-    this.#refreshDesks();
-    this.#events.emit({
-      kind: 'invite-created',
-      invite: signed.id,
-      role: signed.role ?? me?.role ?? 'owner',
-    });
-    return {
-      token: {
-        secret,
-        vaultId: vault.id,
-        keyId: keyIdOf(vaultKeyOf(vault)),
-        expiresAt: signed.expiresAt,
-        answerKey: inviteAnswerPublicKey(vaultKeyOf(vault), material.id),
-      },
-      record: signed,
-    };
+  createInvite(options: InviteOptions): Promise<CreatedInvite> {
+    return this.#desks.create(options, (event) => this.#events.emit(event));
   }
 
   /** Withdraws an invitation: devices that answer it say so from now on. */
-  async revokeInvite(id: string): Promise<void> {
-    const record = this.#vault.members.invite(id);
-    if (!record || record.revokedAt !== undefined) return;
-    await this.#vault.members.saveInvite({ ...record, revokedAt: this.#clock() });
-  }
-
-  /** Opens or closes invite rooms as invitations come and go (kept until they expire). */
-  #refreshDesks(): void {
-    if (this.#stopped || this.#vault.closed || this.#options.answerInvites === false) return;
-    const now = this.#clock();
-    // A removed device still holds the invitations in its copy of the vault; it answers none.
-    const removed = this.membership === 'removed';
-    const live = new Map(
-      this.#vault.members
-        .invites()
-        .filter((invite) => !removed && invite.expiresAt > now)
-        .map((invite) => [invite.id, invite]),
-    );
-    for (const [id, desk] of this.#desks) {
-      if (!live.has(id)) {
-        this.#desks.delete(id);
-        void desk.close();
-      }
-    }
-    for (const [id, invite] of live) {
-      if (this.#desks.has(id)) continue;
-      this.#desks.set(id, new InviteDesk(this.#deskHost, invite));
-    }
+  revokeInvite(id: string): Promise<void> {
+    return this.#desks.revoke(id);
   }
 
   /** Stops syncing (the vault stays open). Resolves once its rooms are left. */
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
-    this.#stopSweep?.();
     this.#stopVaultWatch?.();
     // One checkpoint in place of this session's updates, for the device that opens the vault
     // next from the relay (the relay transport waits, briefly, for the relay to store it).
@@ -477,9 +390,7 @@ export class VaultSync {
     this.#exchange.stop();
     this.#epochs.stop();
     this.#listeners.clear();
-    const desks = [...this.#desks.values()];
-    this.#desks.clear();
-    await Promise.all([this.#transport?.destroy(), ...desks.map((desk) => desk.close())]);
+    await Promise.all([this.#transport?.destroy(), this.#desks.close()]);
     this.#doc.destroy();
   }
 }
