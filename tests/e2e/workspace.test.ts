@@ -28,6 +28,9 @@ test('the vault used last reopens after unlock; the eviction notice stays dismis
   page,
   app,
 }) => {
+  // Four unlocks and two tabs: about 30 s alone, twice that beside another browser test on a
+  // 2-core machine.
+  test.setTimeout(120_000);
   const csp = await watchCsp(page);
   await storagePersisted(page, false);
   await createProfile(page, app.url);
