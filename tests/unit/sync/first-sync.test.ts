@@ -4,6 +4,7 @@ import { generateKey } from '../../../src/core/crypto';
 import { generateDeviceIdentity } from '../../../src/core/device';
 import type { Session } from '../../../src/core/profile';
 import {
+  type InviteToken,
   inviteMaterial,
   joinWithInvite,
   sealEnvelope,
@@ -64,17 +65,23 @@ async function openAlone(
   return { vault, sync };
 }
 
+/** A new profile, B, joins with `token` over `network`. */
+async function joinAs(token: InviteToken, network: ReturnType<typeof memoryNetwork>) {
+  const b = await profile();
+  const received = await joinWithInvite({
+    token,
+    device: await b.device(),
+    connect: network.connect,
+  });
+  return { b, received };
+}
+
 describe('first sync: the envelopes an invitation brings', () => {
   it('a new device has the vault from its invitation alone, before any connection to its room', async () => {
     const network = memoryNetwork();
     const a = await inviter(network);
     const invite = await a.sync.createInvite({ expiresInMs: 60_000, singleUse: true });
-    const b = await profile();
-    const received = await joinWithInvite({
-      token: invite.token,
-      device: await b.device(),
-      connect: network.connect,
-    });
+    const { b, received } = await joinAs(invite.token, network);
     const opened = await openAlone(b, (await b.addJoinedVault(received)).name);
     await eventually(async () => Object.keys(await contents(opened.vault)).length === 3);
     expect(await contents(opened.vault)).toEqual(await contents(a.vault));
@@ -104,12 +111,7 @@ describe('first sync: the envelopes an invitation brings', () => {
       password: material.password,
       doc: watcher,
     });
-    const b = await profile();
-    const received = await joinWithInvite({
-      token: invite.token,
-      device: await b.device(),
-      connect: network.connect,
-    });
+    const { b, received } = await joinAs(invite.token, network);
     await link.destroy();
     const at = (name: string) => seen.find(([n]) => n === name)?.[1];
     expect(at(INVITE_ENVELOPES)).toBeDefined();
@@ -127,12 +129,7 @@ describe('first sync: the envelopes an invitation brings', () => {
     const network = memoryNetwork();
     const a = await inviter(network);
     const invite = await a.sync.createInvite({ expiresInMs: 60_000, singleUse: true });
-    const b = await profile();
-    const received = await joinWithInvite({
-      token: invite.token,
-      device: await b.device(),
-      connect: network.connect,
-    });
+    const { b, received } = await joinAs(invite.token, network);
     const vault = handleOf(await b.openVault((await b.addJoinedVault(received)).name));
     const rooms: string[] = [];
     const watched: TransportFactory = (room) => {
