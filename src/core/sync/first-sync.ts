@@ -13,12 +13,6 @@
 
 /** The invitation room's map of first envelopes: requesting device id -> envelope bytes. */
 export const INVITE_ENVELOPES = 'envelopes';
-/**
- * ...and of those published after them, sent with the answer when the first were sent ahead of
- * it (invite-desk.ts): the same, for the envelopes a device published while letting the new
- * one in (its admission, say).
- */
-export const INVITE_MORE_ENVELOPES = 'more-envelopes';
 
 /** At most this many vaults' first envelopes are kept; the oldest go first. */
 const maxVaults = 4;

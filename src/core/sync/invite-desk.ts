@@ -5,7 +5,7 @@ import type { DeviceId, InviteId } from '../ids';
 import { activeMemberOf } from '../team';
 import type { Cancel, Clock, Scheduler } from '../time';
 import { type InviteRecord, type VaultHandle, vaultKeyOf } from '../vault';
-import { INVITE_ENVELOPES, INVITE_MORE_ENVELOPES } from './first-sync';
+import { INVITE_ENVELOPES } from './first-sync';
 import {
   type AnswerContent,
   type InviteMaterial,
@@ -58,8 +58,6 @@ export class InviteDesk {
   readonly #waits = new Set<() => void>();
   #busy: Promise<void> = Promise.resolve();
   #closed = false;
-  /** The envelopes sent ahead of an answer, by requester (`#sendAhead`). */
-  readonly #sentAhead = new Map<string, ReadonlySet<Uint8Array>>();
 
   constructor(host: DeskHost, invite: InviteRecord) {
     this.#host = host;
@@ -80,7 +78,7 @@ export class InviteDesk {
         if (this.#answered.get(requester) === bytes) continue;
         this.#answered.set(requester, bytes);
         try {
-          const answer = await this.#answer(requester, bytes, () => this.#sendAhead(requester));
+          const answer = await this.#answer(requester, bytes);
           if (answer && !this.#closed) this.#publish(requester, answer.bytes, answer.ok);
         } catch (error) {
           // The vault could not record the new device (closed, or storage full): no answer, so
@@ -108,44 +106,16 @@ export class InviteDesk {
   }
 
   /**
-   * Puts the envelopes this device publishes in the vault's room in the invitation's room for
-   * `requester` (sealed: what the room would bring the new device next, a connection later;
-   * first-sync.ts), once it is decided that the device may be let in and before that is saved:
-   * the transfer (megabytes for a large vault) then overlaps the saving, and the answer follows
-   * it on the same ordered connection. They open with the vault key, which only the answer
-   * carries. Only the latest requester's are kept.
-   */
-  #sendAhead(requester: string): void {
-    if (this.#closed) return;
-    const envelopes = this.#host.firstEnvelopes?.() ?? [];
-    this.#doc.transact(() => {
-      for (const name of [INVITE_ENVELOPES, INVITE_MORE_ENVELOPES]) {
-        const map = this.#doc.getMap(name);
-        for (const key of [...map.keys()]) map.delete(key);
-      }
-      if (envelopes.length > 0) this.#doc.getMap(INVITE_ENVELOPES).set(requester, [...envelopes]);
-    });
-    this.#sentAhead.clear();
-    this.#sentAhead.set(requester, new Set(envelopes));
-  }
-
-  /**
    * Puts an answer in the room, and with one that lets the device in, in the same update, the
-   * envelopes published since those sent ahead (the device's admission, say), or all of them if
-   * none were.
+   * envelopes this device publishes in the vault's room (sealed: what the room would bring the
+   * new device next, a connection later; first-sync.ts). Only the latest requester's are kept.
    */
   #publish(requester: string, answer: Uint8Array, ok: boolean): void {
     const envelopes = ok ? (this.#host.firstEnvelopes?.() ?? []) : [];
-    const ahead = this.#sentAhead.get(requester);
     this.#doc.transact(() => {
-      if (ahead) {
-        const more = envelopes.filter((envelope) => !ahead.has(envelope));
-        if (more.length > 0) this.#doc.getMap(INVITE_MORE_ENVELOPES).set(requester, more);
-      } else {
-        const first = this.#doc.getMap(INVITE_ENVELOPES);
-        for (const key of [...first.keys()]) first.delete(key);
-        if (envelopes.length > 0) first.set(requester, [...envelopes]);
-      }
+      const first = this.#doc.getMap(INVITE_ENVELOPES);
+      for (const key of [...first.keys()]) first.delete(key);
+      if (envelopes.length > 0) first.set(requester, [...envelopes]);
       this.#doc.getMap(INVITE_ANSWERS).set(requester, answer);
     });
   }
@@ -154,8 +124,6 @@ export class InviteDesk {
   async #answer(
     requester: string,
     bytes: unknown,
-    /** Called once the device will be let in unless saving fails (`#sendAhead`). */
-    decided: () => void,
   ): Promise<{ bytes: Uint8Array; ok: boolean } | undefined> {
     const { vault, device } = this.#host;
     const material = this.#material;
@@ -210,11 +178,10 @@ export class InviteDesk {
         // one that may, and so does one whose invitation's maker could not have made it.
         const admission = this.#host.team.admission(invite, request.device, request.name);
         if (!admission) return undefined;
-        decided();
         await vault.team.append([admission]);
         if (!vault.team.state()?.applied.has(admission.id)) return undefined;
         this.#host.admitted?.(invite.id, request.device as DeviceId);
-      } else decided();
+      }
       if (!known || removed) {
         // The new device learns the other devices from the answer, so this device's envelopes
         // (with everything it applied from others, under their keys) are all it needs.

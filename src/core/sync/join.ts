@@ -4,12 +4,7 @@ import type { DeviceIdentity } from '../device';
 import type { DeviceId } from '../ids';
 import { type Clock, type Scheduler, systemScheduler } from '../time';
 import { InviteError } from './errors';
-import {
-  envelopesIn,
-  INVITE_ENVELOPES,
-  INVITE_MORE_ENVELOPES,
-  keepFirstEnvelopes,
-} from './first-sync';
+import { envelopesIn, INVITE_ENVELOPES, keepFirstEnvelopes } from './first-sync';
 import { inviteMaterial, openJoinAnswer, sealJoinRequest } from './invite';
 import { INVITE_ANSWERS, INVITE_REQUESTS } from './invite-desk';
 import type { InviteToken } from './invite-token';
@@ -76,12 +71,12 @@ export async function joinWithInvite(options: JoinOptions): Promise<ReceivedVaul
         try {
           const answer = openJoinAnswer(material, token, device.id, ephemeralSecret, bytes);
           if (!answer.ok) return finish(() => reject(new InviteError(answer.problem)));
-          // The answering device's envelopes came ahead of its answer, and those it published
-          // since beside it (in the same update): kept for the vault's sync to check and apply when it starts (first-sync.ts).
-          keepFirstEnvelopes(answer.vaultId, [
-            ...envelopesIn(doc.getMap(INVITE_ENVELOPES).get(device.id)),
-            ...envelopesIn(doc.getMap(INVITE_MORE_ENVELOPES).get(device.id)),
-          ]);
+          // The answering device's envelopes came beside its answer (in the same update):
+          // kept for the vault's sync to check and apply when it starts (first-sync.ts).
+          keepFirstEnvelopes(
+            answer.vaultId,
+            envelopesIn(doc.getMap(INVITE_ENVELOPES).get(device.id)),
+          );
           finish(() =>
             resolve({
               id: answer.vaultId,
