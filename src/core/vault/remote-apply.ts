@@ -148,10 +148,28 @@ export function markForReview(
   }
 }
 
+/**
+ * A batch at least this big is shown before it is saved, a turn of the event loop apart: a
+ * small one (an edit) is saved at once, since sealing it costs less than the wait.
+ */
+export const yieldBeforeSavingBytes = 64 * 1024;
+
+function byteLengthOf(rows: readonly Uint8Array[]): number {
+  let total = 0;
+  for (const row of rows) total += row.length;
+  return total;
+}
+
 /** What `applyAndSave` needs from the handle, inside its change queue. */
 export interface RemoteSaveHost {
   /** Tells the views that the document changed (before it is saved). */
   shown(): void;
+  /**
+   * Resolves on a later turn of the event loop (a macrotask), so that views told by `shown`
+   * can read the change before a large batch is sealed and saved, which holds the page's
+   * thread for a while (about 0.1 s for a 3 MB first sync).
+   */
+  yieldToViews(): Promise<void>;
   /** Saves rows together; on failure memory goes back to what is saved, and it rejects. */
   persist(rows: readonly Uint8Array[]): Promise<void>;
   /** Makes `mark` a change of this device's own, saved like any. */
@@ -173,7 +191,9 @@ export async function applyAndSave(
   const { added, concurrent } = applied;
   if (added.length > 0) {
     host.shown();
-    await host.persist(rowsToSave(added));
+    const rows = rowsToSave(added);
+    if (byteLengthOf(rows) >= yieldBeforeSavingBytes) await host.yieldToViews();
+    await host.persist(rows);
   }
   if (concurrent.size > 0) {
     const at = host.now();

@@ -337,6 +337,7 @@ export class VaultHandle extends EntryOperations implements AsyncDisposable {
         // device has these changes, so if saving fails the vault reloads what is saved and
         // sync brings them again.
         shown: () => this.#changeListeners.emit('remote'),
+        yieldToViews: () => new Promise((resolve) => setTimeout(resolve, 0)),
         persist: (updates) => this.#persist(updates),
         markForReview: (mark) => this.#changeNow((_store, doc) => mark(doc)),
         now: () => this.#parts.clock(),

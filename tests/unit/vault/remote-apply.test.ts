@@ -75,3 +75,53 @@ describe('a change the checks decoded (update-news.ts)', () => {
     expect(await contents(reopened)).toEqual(expected);
   });
 });
+
+describe('a large batch is shown before it is saved', () => {
+  // What a view does when told of a change: read the list on a later turn (a render), and see
+  // whether the row is stored by then.
+  async function seenBySlowView(entries: number, valueBytes: number) {
+    const { first, expected } = await source(entries, valueBytes);
+    const { coffer, db } = testCoffer();
+    const session = await coffer.createProfile('pw');
+    await session.createVault('copy');
+    const copy = handleOf(await session.openVault('copy'));
+    const rowsBefore = (await db.strict.updates.toArray()).length;
+    let view: Promise<{ listed: number; rows: number }> | undefined;
+    const stop = copy.onChange((origin) => {
+      if (origin !== 'remote' || view) return;
+      view = new Promise((resolve) => {
+        setTimeout(() => {
+          void (async () => {
+            const listed = (await copy.list()).length;
+            resolve({ listed, rows: (await db.strict.updates.toArray()).length - rowsBefore });
+          })();
+        }, 0);
+      });
+    });
+    await copy.applyRemote([{ update: first, author: other }]);
+    stop();
+    const seen = await view!;
+    const rowsAfter = (await db.strict.updates.toArray()).length - rowsBefore;
+    await copy.close();
+    const reopened = await session.openVault('copy');
+    const all = await contents(reopened);
+    return { seen, rowsAfter, all, expected };
+  }
+
+  it('a large batch: listed on the next turn, with nothing stored yet; saved after, whole', async () => {
+    const { seen, rowsAfter, all, expected } = await seenBySlowView(80, 1000);
+    expect(seen.listed).toBe(80);
+    expect(seen.rows).toBe(0);
+    expect(rowsAfter).toBe(1);
+    // The later edits of `source` are not in `first`: what was saved is `first`, whole.
+    expect(Object.keys(all)).toHaveLength(80);
+    expect(all.E_1).toEqual(expected.E_1);
+  });
+
+  it('a small batch (an edit) is saved at once, before a view on the next turn looks', async () => {
+    const { seen, rowsAfter } = await seenBySlowView(3, 10);
+    expect(seen.listed).toBe(3);
+    expect(seen.rows).toBe(1);
+    expect(rowsAfter).toBe(1);
+  });
+});
