@@ -3,10 +3,9 @@
  * connections, against the app's accessible names only. Secrets are checked against the whole
  * serialized page (`page.content()`): a masked value must not be anywhere in it.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Locator, Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
-import { createProfile, watchCsp } from './support';
+import { createProfile, seriousAxeFindings, watchCsp } from './support';
 
 async function createVault(page: Page, name: string, options: { environment?: boolean } = {}) {
   await page.getByRole('button', { name: 'Create vault' }).first().click();
@@ -393,17 +392,6 @@ test('markup typed into any field stays text: no element is created', async ({ p
   expect(csp).toEqual([]);
 });
 
-/** axe's serious and critical findings for what is on screen now. */
-async function axeFindings(page: Page, screen: string): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${screen}: ${violation.id} (${violation.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-    );
-}
-
 test('keyboard only: create a secret, and axe finds nothing serious in the dialog or the view', async ({
   page,
   app,
@@ -414,7 +402,7 @@ test('keyboard only: create a secret, and axe finds nothing serious in the dialo
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog', { name: 'New entry' });
   await expect(dialog.getByLabel('Name', { exact: true })).toBeFocused();
-  const findings = await axeFindings(page, 'item dialog');
+  const findings = await seriousAxeFindings(page, 'item dialog');
   await page.keyboard.type('TOKEN');
   await page.keyboard.press('Tab');
   await expect(dialog.getByRole('radio', { name: 'Item' })).toBeFocused();
@@ -424,17 +412,17 @@ test('keyboard only: create a secret, and axe finds nothing serious in the dialo
   await expect(dialog.getByLabel('Secret value', { exact: true })).toBeFocused();
   await page.keyboard.type('kb-secret-value');
   await dialog.getByRole('button', { name: 'Generate a password' }).click();
-  findings.push(...(await axeFindings(page, 'secret dialog')));
+  findings.push(...(await seriousAxeFindings(page, 'secret dialog')));
   await dialog.getByRole('radio', { name: 'Connection' }).check();
   await dialog.getByLabel('Type').selectOption({ label: 'OAuth2 client credentials' });
-  findings.push(...(await axeFindings(page, 'connection dialog')));
+  findings.push(...(await seriousAxeFindings(page, 'connection dialog')));
   await dialog.getByRole('radio', { name: 'Secret' }).focus();
   await page.keyboard.press('Space');
   await dialog.getByLabel('Secret value', { exact: true }).focus();
   await page.keyboard.press('Enter'); // submits the form
   await expect(dialog).toBeHidden();
   const details = await openEntry(page, 'TOKEN');
-  findings.push(...(await axeFindings(page, 'secret view')));
+  findings.push(...(await seriousAxeFindings(page, 'secret view')));
   await details.getByRole('button', { name: 'Show', exact: true }).focus();
   await page.keyboard.press('Enter');
   await expect(details.getByText('kb-secret-value')).toBeVisible();
