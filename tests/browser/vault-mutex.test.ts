@@ -31,15 +31,24 @@ async function pendingCount(page: Page, name: string): Promise<number> {
 }
 
 test.describe('the vault mutex contract over navigator.locks', () => {
-  test('the harness runs the same scenarios as the Node suite', async ({ page, harness }) => {
+  // One harness page for every scenario: each makes its own clients and lock names and
+  // disposes of them (vault-mutex.contract.ts), and loading the harness was most of each test.
+  let page: Page;
+  test.beforeAll(async ({ browser, harness }) => {
+    page = await browser.newPage();
     await openHarness(page, harness.url);
+  });
+  test.afterAll(async () => {
+    await page?.context().close();
+  });
+
+  test('the harness runs the same scenarios as the Node suite', async () => {
     const names = await page.evaluate(() => window.harness.locks.scenarioNames());
     expect(names).toEqual(vaultMutexScenarios.map((scenario) => scenario.name));
   });
 
   for (const scenario of vaultMutexScenarios) {
-    test(scenario.name, async ({ page, harness }) => {
-      await openHarness(page, harness.url);
+    test(scenario.name, async () => {
       const outcome = await page.evaluate(
         (name) => window.harness.locks.runScenario(name),
         scenario.name,
