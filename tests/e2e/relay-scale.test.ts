@@ -210,14 +210,19 @@ test.afterAll(async () => {
 
 const services = () => ({ REDIS_URL: redis.url, DATABASE_URL: postgres.url });
 
+/** Instances 'one' and 'two', started side by side; each is stopped after the test. */
+async function startInstances(): Promise<[Instance, Instance]> {
+  const starting = [startInstance('one', services()), startInstance('two', services())] as const;
+  // Stopped after the test even if the other one failed to start.
+  for (const instance of starting) cleanups.push(() => instance.then((it) => it.stop()));
+  return [await starting[0], await starting[1]];
+}
+
 test('devices on two instances pair through the shared signaling and sync', async ({
   launchDevice,
 }) => {
   test.setTimeout(240_000);
-  const one = await startInstance('one', services());
-  cleanups.push(() => one.stop());
-  const two = await startInstance('two', services());
-  cleanups.push(() => two.stop());
+  const [one, two] = await startInstances();
   const [a, b] = await Promise.all([launchDevice('a'), launchDevice('b')]);
 
   await pairAcross(a, one.url, b, two.url, 'Across instances');
@@ -231,10 +236,9 @@ test('an instance killed mid-stream loses nothing; devices carry on through the 
   launchDevice,
 }) => {
   test.setTimeout(420_000);
-  let one = await startInstance('one', services());
-  cleanups.push(() => one.stop());
-  const two = await startInstance('two', services());
-  cleanups.push(() => two.stop());
+  const started = await startInstances();
+  let one = started[0];
+  const two = started[1];
   // Address one prefers instance one, address two instance two; each falls back to the other.
   const addressOne = await startFailover(() => [one.port, two.port]);
   cleanups.push(() => addressOne.close());
@@ -292,6 +296,7 @@ test('an instance killed mid-stream loses nothing; devices carry on through the 
 
   // Instance one comes back on its port; A, behind it again, and B carry on together.
   one = await startInstance('one', services(), one.port);
+  cleanups.push(() => one.stop());
   a = await a.restart();
   await a.page.goto(addressOne.url);
   await unlock(a.page);
