@@ -282,6 +282,73 @@ test.describe('the y-webrtc transport beyond the contract', () => {
     }
   });
 
+  test('a device that forwards nothing sends no peer update back; one that forwards does', async ({
+    browser,
+  }) => {
+    const [writer, listener] = await Promise.all([
+      openDevice(browser, served.url),
+      openDevice(browser, served.url),
+    ]);
+    try {
+      /** Bytes that come back to the writer after the listener received its 1 MB write. */
+      const echoed = async (forward: boolean) => {
+        const room = { name: `coffer-test-forward-${forward}-${Date.now()}`, password: 'pw' };
+        const w = await writer.page.evaluate(
+          (r) => window.harness.transport.joinCounting(r, 'w', true),
+          room,
+        );
+        const l = await listener.page.evaluate(
+          (o) => window.harness.transport.joinCounting(o.room, 'l', o.forward),
+          { room, forward },
+        );
+        for (const [page, id] of [
+          [writer.page, w],
+          [listener.page, l],
+        ] as const) {
+          await expect
+            .poll(() => page.evaluate((i) => window.harness.transport.status(i).peers, id), {
+              timeout: 30_000,
+            })
+            .toBe(1);
+        }
+        await writer.page.waitForTimeout(500);
+        const before = await writer.page.evaluate(() => window.harness.transport.receivedBytes());
+        await writer.page.evaluate(
+          (i) => window.harness.transport.write(i, [{ key: 'w.1', size: 1_000_000 }]),
+          w,
+        );
+        await expect
+          .poll(() => listener.page.evaluate((i) => window.harness.transport.contents(i), l), {
+            timeout: 30_000,
+          })
+          .toEqual({ 'w.1': 1_000_000 });
+        // The listener's own write still reaches the writer.
+        await listener.page.evaluate(
+          (i) => window.harness.transport.write(i, [{ key: 'l.1', size: 10 }]),
+          l,
+        );
+        await expect
+          .poll(() => writer.page.evaluate((i) => window.harness.transport.contents(i), w), {
+            timeout: 30_000,
+          })
+          .toEqual({ 'w.1': 1_000_000, 'l.1': 10 });
+        await writer.page.waitForTimeout(1000);
+        const after = await writer.page.evaluate(() => window.harness.transport.receivedBytes());
+        for (const [page, id] of [
+          [writer.page, w],
+          [listener.page, l],
+        ] as const)
+          await page.evaluate((i) => window.harness.transport.leave(i), id);
+        return after - before;
+      };
+      // Forwarding (y-webrtc's way, the default): the megabyte comes straight back.
+      expect(await echoed(true)).toBeGreaterThan(1_000_000);
+      expect(await echoed(false)).toBeLessThan(10_000);
+    } finally {
+      await Promise.all([writer.page.context().close(), listener.page.context().close()]);
+    }
+  });
+
   test('a connection that never opens is dropped after 8 to 16 s of its clock, and the peers try again', async ({
     browser,
   }) => {

@@ -52,7 +52,14 @@ export async function joinWithInvite(options: JoinOptions): Promise<ReceivedVaul
   options.signal?.throwIfAborted();
   const material = inviteMaterial(token.secret);
   const doc = new Y.Doc({ gc: true });
-  const transport = options.connect({ name: material.room, password: material.password, doc });
+  // The new device forwards nothing: what the room sends it (the vault's first envelopes,
+  // megabytes) would otherwise go straight back to every member.
+  const transport = options.connect({
+    name: material.room,
+    password: material.password,
+    doc,
+    forwardPeerUpdates: false,
+  });
   const stopStatus = options.onStatus ? transport.onStatus(options.onStatus) : undefined;
   const { request, ephemeralSecret } = sealJoinRequest(material, device, device.name, clock());
   doc.getMap(INVITE_REQUESTS).set(device.id, request);

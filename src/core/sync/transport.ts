@@ -76,6 +76,14 @@ export interface RoomOptions {
    * should wait for devices that are closed now. Absent for short-lived rooms (invitations).
    */
   readonly relay?: RelayRoom;
+  /**
+   * Whether updates that came from a peer are sent on to the others (default true). y-webrtc
+   * sends every change of the document to every peer, those that came from a peer too, so that
+   * peers not connected to each other still get them; a device that only takes what the room
+   * gives it (an invitation's new device: what it is sent is the members' already) sets false,
+   * and does not send a vault's first envelopes straight back.
+   */
+  readonly forwardPeerUpdates?: boolean;
 }
 
 /** Joins rooms. The browser's is y-webrtc (webrtc-transport.ts); tests use an in-memory one. */

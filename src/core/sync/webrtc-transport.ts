@@ -1,4 +1,5 @@
 import type { WebrtcProvider } from 'y-webrtc';
+import type * as Y from 'yjs';
 import { createListeners } from '../listeners';
 import { type Cancel, type Scheduler, systemScheduler } from '../time';
 import { createChunkingWrtc, type NativeWebRtc } from './chunking-wrtc';
@@ -72,10 +73,13 @@ const leaving = new Map<string, Promise<void>>();
  *   ("leave and join again"), and signaling data is checked against it ("junk").
  * - `room.name`, `room._bcSubscriber`, `room.bcconnected`: the room leaves the BroadcastChannel
  *   once joined ("no copies between tabs").
+ * - `room._docUpdateHandler`, and the room as the origin of what peers send: a room that does
+ *   not forward peers' updates ("forwards nothing").
  */
 interface ProviderInternals {
   readonly room: {
     readonly name: string;
+    readonly _docUpdateHandler: (update: Uint8Array, origin: unknown) => void;
     bcconnected: boolean;
     readonly _bcSubscriber: (data: ArrayBuffer) => void;
     readonly webrtcConns: Map<
@@ -112,6 +116,8 @@ function joinRoom(room: RoomOptions, options: WebrtcTransportOptions): Transport
   const wrtc = createChunkingWrtc(options.webrtc, { onJunk });
   /** This room as the signaling guard checks it, while a provider is in it. */
   let guard: GuardedRoom | undefined;
+  /** Undoes `forwardOwnUpdatesOnly` for the current provider's room. */
+  let stopForwarding: (() => void) | undefined;
 
   const status = (): TransportStatus => {
     if (!provider || destroyed || !options.network.online() || !provider.connected)
@@ -210,6 +216,8 @@ function joinRoom(room: RoomOptions, options: WebrtcTransportOptions): Transport
       if (!joined || provider !== next) return;
       broadcast.unsubscribe(joined.name, joined._bcSubscriber);
       joined.bcconnected = false;
+      if (room.forwardPeerUpdates === false)
+        stopForwarding = forwardOwnUpdatesOnly(room.doc, joined);
     });
     guard = {
       key: (next as unknown as ProviderInternals).key,
@@ -236,6 +244,8 @@ function joinRoom(room: RoomOptions, options: WebrtcTransportOptions): Transport
   const goOffline = async () => {
     const current = provider;
     provider = undefined;
+    stopForwarding?.();
+    stopForwarding = undefined;
     emit();
     if (current) await leave(current);
   };
@@ -291,5 +301,29 @@ function joinRoom(room: RoomOptions, options: WebrtcTransportOptions): Transport
       listeners.clear();
       await schedule(goOffline);
     },
+  };
+}
+
+/**
+ * Makes y-webrtc's `room` send peers this device's own changes to `doc` only, not those that
+ * came from a peer (y-webrtc applies those with the room as the transaction's origin). Yjs
+ * tells `afterTransactionCleanup` of each transaction just before it encodes the transaction's
+ * update for the `update` listeners: y-webrtc's listener is taken off there for a peer's
+ * transaction, so the update is not even encoded (for a first sync, megabytes), and put back
+ * for any other. Returns what undoes it.
+ */
+function forwardOwnUpdatesOnly(
+  doc: Y.Doc,
+  room: NonNullable<ProviderInternals['room']>,
+): () => void {
+  const send = room._docUpdateHandler;
+  const decide = (transaction: Y.Transaction) => {
+    if (transaction.origin === room) doc.off('update', send);
+    else doc.on('update', send);
+  };
+  doc.on('afterTransactionCleanup', decide);
+  return () => {
+    doc.off('afterTransactionCleanup', decide);
+    doc.on('update', send);
   };
 }

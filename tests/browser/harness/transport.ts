@@ -124,6 +124,22 @@ function rogueWrtc() {
   });
 }
 
+/** Bytes received on the data channels of `countingConnection`s in this page. */
+const received = { bytes: 0 };
+
+/** Peer connections whose data channels count what they receive into `received`. */
+function countingConnection(): typeof RTCPeerConnection {
+  return class Counting extends RTCPeerConnection {
+    override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
+      const channel = super.createDataChannel(label, init);
+      channel.addEventListener('message', (event: MessageEvent<ArrayBuffer>) => {
+        received.bytes += event.data.byteLength;
+      });
+      return channel;
+    }
+  };
+}
+
 function rogueConns() {
   const internals = rogue.provider as unknown as RogueInternals | undefined;
   return [...(internals?.room?.webrtcConns.values() ?? [])].filter((conn) => conn.connected);
@@ -141,6 +157,22 @@ export const transport = {
     );
     return id;
   },
+  /**
+   * Joins like `join`, forwarding peers' updates or not (RoomOptions.forwardPeerUpdates), and
+   * counts the bytes this page's data channels receive (`receivedBytes`).
+   */
+  joinCounting(room: ContractRoom, device: string, forwardPeerUpdates: boolean): number {
+    const doc = new Y.Doc();
+    const id = nextPeer++;
+    const factory = webrtcTransport({
+      signaling: () => [signalingUrl()],
+      webrtc: { RTCPeerConnection: countingConnection(), RTCSessionDescription, RTCIceCandidate },
+      network: { online: () => true, onChange: () => () => undefined },
+    });
+    peers.set(id, contractPeer(factory({ ...room, doc, device, forwardPeerUpdates }), doc));
+    return id;
+  },
+  receivedBytes: () => received.bytes,
   write: (id: number, entries: readonly ContractWrite[]) => peer(id).write(entries),
   contents: (id: number) => peer(id).contents(),
   orderViolations: (id: number) => peer(id).orderViolations(),
