@@ -13,7 +13,8 @@ import { type BenchContext, metric, type Workload } from '../types';
  * - `sync_initial_ms`: from a new device starting to join by invitation until all N entries
  *   are listed there (handshake, key transfer with the inviter's envelopes beside it, opening,
  *   checks, decryption, applying and saving), vs plain y-webrtc from joining the
- *   room until the document holds the N entries. The notes split both into phases
+ *   room until the document holds the N entries, each new device a fresh page in a browser
+ *   context of its own (nothing compiled or warmed up yet). The notes split both into phases
  *   (bench-sync.ts's `cofferJoin` and `plainJoin` say what each covers);
  * - `sync_edit_ms`: one edit on a connected device until the other has applied it (Coffer:
  *   sealed, signed, sent, checked, applied and saved), vs a plain Yjs map write reaching the
@@ -27,7 +28,7 @@ export const syncWorkload: Workload = {
     const open = async (b: typeof browser): Promise<Page> =>
       openHarness(await (await b.newContext()).newPage(), server.url);
     try {
-      const [a, b] = await Promise.all([open(browser), open(other)]);
+      const a = await open(browser);
       const { stateBytes } = await a.evaluate((o) => window.harness.benchSync.coffer(o), { n });
       const joins = Math.max(1, Math.min(repeats, 3));
       const edits = repeats === 1 ? 3 : 20;
@@ -43,25 +44,47 @@ export const syncWorkload: Workload = {
       // sync the new device returns the whole document to the other side for a second or
       // two; the next measurement waits for that to end, or it would pay for this one's echo.
       const settle = () => new Promise((resolve) => setTimeout(resolve, 2500));
+      const coffer = async (page: Page) => {
+        const link = await a.evaluate(() => window.harness.benchSync.invite());
+        return page.evaluate((o) => window.harness.benchSync.cofferJoin(o), { link, n });
+      };
+      const plainJoin = async (page: Page) => {
+        const room = await a.evaluate(() => window.harness.benchSync.newRoom());
+        await a.evaluate((o) => window.harness.benchSync.plainHost(o), room);
+        return page.evaluate((o) => window.harness.benchSync.plainJoin(o), { ...room, n });
+      };
+      // Each new device is a page of its own, in a browser context of its own (a renderer
+      // process of its own): nothing is compiled or warmed up in it yet, as on a device that
+      // opens the app to join, for Coffer and plain y-webrtc alike. In one page, the first join
+      // paid for the JIT and the next ones did not (Yjs decoding a 3 MB update: 0.5 s cold,
+      // 0.2 s warm), and plain y-webrtc, always second, never did.
+      const inFreshPage = async <T>(join: (page: Page) => Promise<T>): Promise<T> => {
+        const page = await open(other);
+        try {
+          return await join(page);
+        } finally {
+          await page.context().close();
+        }
+      };
       for (let i = 0; i < joins; i++) {
         await settle();
-        const link = await a.evaluate(() => window.harness.benchSync.invite());
-        const joined = await b.evaluate((o) => window.harness.benchSync.cofferJoin(o), { link, n });
+        const joined = await inFreshPage(coffer);
         ours.push(joined.total);
         phases.push(joined.phases);
         answered.push(joined.answered);
         connected.push(joined.connected);
         await settle();
-        const room = await a.evaluate(() => window.harness.benchSync.newRoom());
-        await a.evaluate((o) => window.harness.benchSync.plainHost(o), room);
-        const plainJoined = await b.evaluate((o) => window.harness.benchSync.plainJoin(o), {
-          ...room,
-          n,
-        });
+        const plainJoined = await inFreshPage(plainJoin);
         plain.push(plainJoined.total);
         plainPhases.push(plainJoined.phases);
       }
 
+      // The edits: one more new device, in Coffer's room and plain y-webrtc's at once (untimed).
+      await settle();
+      const b = await open(other);
+      await coffer(b);
+      await settle();
+      await plainJoin(b);
       await settle();
       const ourEdits: number[] = [];
       const plainEdits: number[] = [];
