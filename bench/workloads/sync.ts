@@ -30,7 +30,7 @@ export const syncWorkload: Workload = {
     try {
       const a = await open(browser);
       const { stateBytes } = await a.evaluate((o) => window.harness.benchSync.coffer(o), { n });
-      const joins = Math.max(1, Math.min(repeats, 3));
+      const joins = Math.max(1, Math.min(repeats, 5));
       const edits = repeats === 1 ? 3 : 20;
 
       // Alternate Coffer and plain y-webrtc, so a slow moment of the machine hurts both.

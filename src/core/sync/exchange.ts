@@ -120,7 +120,11 @@ export class EnvelopeExchange {
     this.#map.observe(this.#observer);
     this.#stopLocal = this.#options.vault.onLocalChange((change) => this.#publishChange(change));
     this.#publishCheckpoint();
-    return this.#take([...this.#map.keys()], takeFirstEnvelopes(this.#options.vault.id));
+    // Envelopes that follow an invitation's answer may still be on their way: the map's keys
+    // are read once they are here (its observer takes what comes meanwhile).
+    return takeFirstEnvelopes(this.#options.vault.id).then((brought) =>
+      this.#stopped ? undefined : this.#take([...this.#map.keys()], brought),
+    );
   }
 
   stop(): void {

@@ -1,9 +1,11 @@
 /**
  * A new device's first envelopes, brought by its invitation (docs/sync.md, "First sync"): the
  * device that answers an invitation puts the envelopes it publishes in the vault's room (its
- * checkpoint, and the changes since) beside its answer, so the new device has the vault's
- * contents as soon as it is let in, without waiting for a second connection, to the vault's
- * room. `joinWithInvite` keeps them here, by vault id, until that vault's sync starts
+ * checkpoint, and the changes since) in the invitation's room right after its answer, so the
+ * new device has the vault's contents as soon as it is let in, without waiting for a second
+ * connection, to the vault's room, and opens the vault while they are on their way.
+ * `joinWithInvite` keeps them (or the promise of them) here, by vault id, until that vault's
+ * sync starts
  * (`EnvelopeExchange.start`) and hands them to its peer like any envelope from the room: they
  * are not trusted, every check applies, and the vault's room brings the same envelopes again.
  *
@@ -19,12 +21,18 @@ const maxVaults = 4;
 /** ...each for at most this long (ms) before its vault's sync starts. */
 const keptForMs = 120_000;
 
-const kept = new Map<string, { readonly envelopes: readonly Uint8Array[]; readonly at: number }>();
+type Brought = readonly Uint8Array[] | Promise<readonly Uint8Array[]>;
 
-/** Keeps what an invitation brought for `vaultId` (replacing anything kept for it before). */
-export function keepFirstEnvelopes(vaultId: string, envelopes: readonly Uint8Array[]): void {
+const kept = new Map<string, { readonly envelopes: Brought; readonly at: number }>();
+
+/**
+ * Keeps what an invitation brought for `vaultId` (replacing anything kept for it before): the
+ * envelopes, or the promise of those that follow the answer (settling with none if they do not
+ * come).
+ */
+export function keepFirstEnvelopes(vaultId: string, envelopes: Brought): void {
   kept.delete(vaultId);
-  if (envelopes.length === 0) return;
+  if (Array.isArray(envelopes) && envelopes.length === 0) return;
   const entry = { envelopes, at: Date.now() };
   kept.set(vaultId, entry);
   while (kept.size > maxVaults) kept.delete(kept.keys().next().value as string);
@@ -34,14 +42,17 @@ export function keepFirstEnvelopes(vaultId: string, envelopes: readonly Uint8Arr
   }, keptForMs);
 }
 
-/** Whether an invitation brought something for `vaultId` that has not been taken yet. */
+/** Whether an invitation brought something for `vaultId` (or it is on its way) not taken yet. */
 export function hasFirstEnvelopes(vaultId: string): boolean {
   const entry = kept.get(vaultId);
   return entry !== undefined && Date.now() - entry.at <= keptForMs;
 }
 
-/** Takes (once) what an invitation brought for `vaultId`, if it is recent. */
-export function takeFirstEnvelopes(vaultId: string): readonly Uint8Array[] {
+/**
+ * Takes (once) what an invitation brought for `vaultId`, if it is recent; for envelopes that
+ * follow the answer, once they are here (or are known not to come: then none).
+ */
+export async function takeFirstEnvelopes(vaultId: string): Promise<readonly Uint8Array[]> {
   const entry = kept.get(vaultId);
   kept.delete(vaultId);
   if (!entry || Date.now() - entry.at > keptForMs) return [];

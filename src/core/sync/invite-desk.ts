@@ -79,7 +79,7 @@ export class InviteDesk {
         this.#answered.set(requester, bytes);
         try {
           const answer = await this.#answer(requester, bytes);
-          if (answer && !this.#closed) this.#publish(requester, answer.bytes, answer.ok);
+          if (answer && !this.#closed) this.#publish(requester, answer.bytes, answer.envelopes);
         } catch (error) {
           // The vault could not record the new device (closed, or storage full): no answer, so
           // the new device times out and can try again.
@@ -106,25 +106,26 @@ export class InviteDesk {
   }
 
   /**
-   * Puts an answer in the room, and with one that lets the device in, in the same update, the
-   * envelopes this device publishes in the vault's room (sealed: what the room would bring the
-   * new device next, a connection later; first-sync.ts). Only the latest requester's are kept.
+   * Puts an answer in the room and then, with one that lets the device in, in an update of
+   * their own right after it, the envelopes this device publishes in the vault's room (sealed:
+   * what the room would bring the new device next, a connection later; first-sync.ts). The
+   * answer goes first so that the new device opens its vault while they are on their way; the
+   * answer says how many follow. Only the latest requester's are kept.
    */
-  #publish(requester: string, answer: Uint8Array, ok: boolean): void {
-    const envelopes = ok ? (this.#host.firstEnvelopes?.() ?? []) : [];
+  #publish(requester: string, answer: Uint8Array, envelopes: readonly Uint8Array[]): void {
+    const first = this.#doc.getMap(INVITE_ENVELOPES);
     this.#doc.transact(() => {
-      const first = this.#doc.getMap(INVITE_ENVELOPES);
       for (const key of [...first.keys()]) first.delete(key);
-      if (envelopes.length > 0) first.set(requester, [...envelopes]);
       this.#doc.getMap(INVITE_ANSWERS).set(requester, answer);
     });
+    if (envelopes.length > 0) this.#doc.transact(() => first.set(requester, [...envelopes]));
   }
 
   /** Answers one request, or leaves it (undefined). */
   async #answer(
     requester: string,
     bytes: unknown,
-  ): Promise<{ bytes: Uint8Array; ok: boolean } | undefined> {
+  ): Promise<{ bytes: Uint8Array; envelopes: readonly Uint8Array[] } | undefined> {
     const { vault, device } = this.#host;
     const material = this.#material;
     const request = openJoinRequest(material, requester, bytes);
@@ -169,6 +170,7 @@ export class InviteDesk {
               ? 'refused'
               : undefined;
     let content: AnswerContent;
+    let envelopes: readonly Uint8Array[] = [];
     if (problem) {
       content = { ok: false, problem };
     } else {
@@ -195,12 +197,14 @@ export class InviteDesk {
           await vault.members.saveInvite({ ...invite, usedBy: [...invite.usedBy, request.device] });
         }
       }
+      envelopes = this.#host.firstEnvelopes?.() ?? [];
       content = {
         ok: true,
         vaultId: vault.id,
         name: vault.name,
         key: vaultKeyOf(vault),
         ...(team ? { genesis: team.anchor.genesis } : {}),
+        follow: envelopes.length,
       };
     }
     const sealed = sealJoinAnswer(material, request, content, {
@@ -218,7 +222,7 @@ export class InviteDesk {
         ]),
       ],
     });
-    return { bytes: sealed, ok: content.ok };
+    return { bytes: sealed, envelopes };
   }
 
   /** Leaves the room; a deferred answer in progress is dropped. */

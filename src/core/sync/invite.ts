@@ -190,6 +190,11 @@ export type JoinAnswer =
       readonly members: readonly DeviceId[];
       /** The id of the vault's team genesis, if it has a team: the log this device accepts. */
       readonly genesis?: string;
+      /**
+       * How many envelopes the answering device puts in the invitation's room after this answer
+       * (first-sync.ts); 0 when none follow it (an older device put them beside it, or had none).
+       */
+      readonly follow: number;
     }
   | { readonly ok: false; readonly problem: InviteProblem };
 
@@ -201,6 +206,8 @@ export type AnswerContent =
       readonly name: string;
       readonly key: VaultKey;
       readonly genesis?: string;
+      /** How many envelopes it puts in the room right after the answer (JoinAnswer.follow). */
+      readonly follow?: number;
     }
   | { readonly ok: false; readonly problem: InviteProblem };
 
@@ -267,6 +274,7 @@ export function sealJoinAnswer(
             inviter: signer.device.id,
             members,
             ...(answer.genesis !== undefined ? { genesis: answer.genesis } : {}),
+            ...(answer.follow ? { follow: answer.follow } : {}),
           }
         : {
             v: answerVersion,
@@ -386,6 +394,10 @@ export function openJoinAnswer(
   // leave the vault without a team on this device rather than trust a wrong one).
   const genesis =
     typeof body.genesis === 'string' && isOperationId(body.genesis) ? body.genesis : undefined;
+  const follow =
+    typeof body.follow === 'number' && Number.isSafeInteger(body.follow) && body.follow > 0
+      ? Math.min(body.follow, maxFollowingEnvelopes)
+      : 0;
   return {
     ok: true,
     vaultId: token.vaultId,
@@ -394,8 +406,15 @@ export function openJoinAnswer(
     inviter,
     members,
     ...(genesis !== undefined ? { genesis } : {}),
+    follow,
   };
 }
+
+/**
+ * At most this many envelopes are announced as following an answer (a device publishes its
+ * checkpoint and the changes since: a few, never near this).
+ */
+export const maxFollowingEnvelopes = 100_000;
 
 /** At most this many devices in an answer's member list (a vault's devices, removed or not). */
 export const maxAnswerMembers = 1000;

@@ -8,7 +8,7 @@ import { envelopesIn, INVITE_ENVELOPES, keepFirstEnvelopes } from './first-sync'
 import { inviteMaterial, openJoinAnswer, sealJoinRequest } from './invite';
 import { INVITE_ANSWERS, INVITE_REQUESTS } from './invite-desk';
 import type { InviteToken } from './invite-token';
-import type { TransportFactory, TransportStatus } from './transport';
+import type { Transport, TransportFactory, TransportStatus } from './transport';
 
 /** A vault received by invitation, ready for `Session.addJoinedVault`. */
 export interface ReceivedVault {
@@ -35,14 +35,24 @@ export interface JoinOptions {
   readonly signal?: AbortSignal;
   /** Progress for the UI: the invite room's transport status. */
   readonly onStatus?: (status: TransportStatus) => void;
+  /**
+   * How long to wait, after an answer, for the envelopes it says follow it (default 60 s); the
+   * vault's room brings them if they do not come.
+   */
+  readonly followTimeoutMs?: number;
 }
 
 /**
  * Asks the devices of a vault for it, with an invitation: joins the invitation's room, leaves a
  * signed request there, and waits for a device of the vault to answer. Resolves with the vault
- * (its key checked against the link; the envelopes that came with the answer are kept for the
- * vault's sync to check and apply when it starts, first-sync.ts), or rejects with InviteError saying why not: expired (seen
+ * (its key checked against the link), or rejects with InviteError saying why not: expired (seen
  * at once from the link), used, revoked, refused, or timeout when no device answered.
+ *
+ * The answering device's envelopes (first-sync.ts) come beside the answer (older devices) or
+ * right after it, as many as the answer says: those are kept for the vault's sync to check and
+ * apply when it starts, and the invitation's room is left once they are here, or once they
+ * will not come (the answering device left, or `followTimeoutMs` passed), while the caller
+ * opens the vault.
  */
 export async function joinWithInvite(options: JoinOptions): Promise<ReceivedVault> {
   const scheduler = options.scheduler ?? systemScheduler;
@@ -64,6 +74,7 @@ export async function joinWithInvite(options: JoinOptions): Promise<ReceivedVaul
   const { request, ephemeralSecret } = sealJoinRequest(material, device, device.name, clock());
   doc.getMap(INVITE_REQUESTS).set(device.id, request);
   const answers = doc.getMap(INVITE_ANSWERS);
+  let following: Promise<readonly Uint8Array[]> | undefined;
   try {
     return await new Promise<ReceivedVault>((resolve, reject) => {
       const finish = (outcome: () => void) => {
@@ -78,12 +89,16 @@ export async function joinWithInvite(options: JoinOptions): Promise<ReceivedVaul
         try {
           const answer = openJoinAnswer(material, token, device.id, ephemeralSecret, bytes);
           if (!answer.ok) return finish(() => reject(new InviteError(answer.problem)));
-          // The answering device's envelopes came beside its answer (in the same update):
-          // kept for the vault's sync to check and apply when it starts (first-sync.ts).
-          keepFirstEnvelopes(
-            answer.vaultId,
-            envelopesIn(doc.getMap(INVITE_ENVELOPES).get(device.id)),
-          );
+          const beside = doc.getMap(INVITE_ENVELOPES).get(device.id);
+          if (beside === undefined && answer.follow > 0) {
+            following = envelopesFollowing(doc, device.id, transport, scheduler, {
+              waitMs: options.followTimeoutMs ?? 60_000,
+              ...(options.signal ? { signal: options.signal } : {}),
+            });
+            keepFirstEnvelopes(answer.vaultId, following);
+          } else {
+            keepFirstEnvelopes(answer.vaultId, envelopesIn(beside));
+          }
           finish(() =>
             resolve({
               id: answer.vaultId,
@@ -110,7 +125,62 @@ export async function joinWithInvite(options: JoinOptions): Promise<ReceivedVaul
   } finally {
     ephemeralSecret.fill(0);
     stopStatus?.();
-    await transport.destroy();
-    doc.destroy();
+    const leave = async () => {
+      await transport.destroy();
+      doc.destroy();
+    };
+    // The room stays while the envelopes that follow the answer are on their way.
+    if (following) void following.then(leave);
+    else await leave();
   }
+}
+
+/**
+ * The envelopes that follow an answer in the invitation's room: resolves with them once they
+ * are there, or with none once they will not come (the room has no peer left after having
+ * had one, `waitMs` passed, or the join was aborted); the vault's room brings them then.
+ * Never rejects.
+ */
+function envelopesFollowing(
+  doc: Y.Doc,
+  device: DeviceId,
+  transport: Transport,
+  scheduler: Scheduler,
+  options: { readonly waitMs: number; readonly signal?: AbortSignal },
+): Promise<readonly Uint8Array[]> {
+  const first = doc.getMap(INVITE_ENVELOPES);
+  return new Promise((resolve) => {
+    let settled = false;
+    let hadPeers = transport.status().peers > 0;
+    const settle = (envelopes: readonly Uint8Array[]) => {
+      if (settled) return;
+      settled = true;
+      first.unobserve(look);
+      stopStatus();
+      cancel();
+      options.signal?.removeEventListener('abort', onAbort);
+      resolve(envelopes);
+    };
+    const look = () => {
+      const value = first.get(device);
+      if (value !== undefined) settle(envelopesIn(value));
+    };
+    const onAbort = () => settle([]);
+    // Assigned below; a transport may report its status at once, while subscribing.
+    let stopStatus: () => void = () => undefined;
+    let cancel: () => void = () => undefined;
+    first.observe(look);
+    options.signal?.addEventListener('abort', onAbort);
+    stopStatus = transport.onStatus((status) => {
+      if (status.peers > 0) hadPeers = true;
+      else if (hadPeers) settle([]);
+    });
+    cancel = scheduler.after(options.waitMs, () => settle([]));
+    if (options.signal?.aborted) settle([]);
+    look();
+    if (settled) {
+      stopStatus();
+      cancel();
+    }
+  });
 }

@@ -25,6 +25,8 @@ export function applyRemoteChanges(doc: Y.Doc, changes: readonly RemoteChange[])
   const added: Uint8Array[] = [];
   const concurrent = new Map<EntryId, Set<DeviceId>>();
   let knowledge: (() => Map<number, number>) | undefined;
+  /** Whether the change being applied found the document empty: nothing here to conflict with. */
+  let intoEmpty = false;
   let author: DeviceId | undefined;
   let devicesChanged = false;
   let malformed = 0;
@@ -38,7 +40,7 @@ export function applyRemoteChanges(doc: Y.Doc, changes: readonly RemoteChange[])
     if (transaction.origin !== 'sync') return;
     if (transaction.deleteSet.clients.size > 0 || grew(transaction)) addedSomething = true;
     if (touchesDevices(transaction, doc)) devicesChanged = true;
-    if (!knowledge) return;
+    if (!knowledge || intoEmpty) return;
     for (const id of concurrentlyEditedEntries(doc, transaction, knowledge)) {
       const devices = concurrent.get(id) ?? new Set<DeviceId>();
       if (author !== undefined) devices.add(author);
@@ -53,7 +55,7 @@ export function applyRemoteChanges(doc: Y.Doc, changes: readonly RemoteChange[])
       // Into an empty document (a device's first sync), what the change adds is the change
       // itself: save its bytes rather than have Yjs encode them again for the event. The same
       // for a change that is (almost) all new here (savedAsItCame).
-      const intoEmpty = doc.store.clients.size === 0;
+      intoEmpty = doc.store.clients.size === 0;
       const asItCame = !intoEmpty && savedAsItCame(doc, change.update);
       if (intoEmpty || asItCame) doc.off('update', capture);
       const stateBefore = asItCame ? Y.encodeStateVector(doc) : undefined;

@@ -201,6 +201,9 @@ export const benchSync = {
         // after they are applied, within `start` (which saves them too): `arrived` is then
         // later than `applied`, and `room` is not a phase of this join.
         room: arrived < applied ? arrived - syncing : Number.NaN,
+        // The envelopes follow the answer (first-sync.ts): opening overlaps their transfer, and
+        // `apply` runs from the vault opened until they are checked and applied, their wait
+        // included.
         apply: applied - (arrived < applied ? arrived : opened),
         list: done - applied,
       },

@@ -22,6 +22,7 @@ import {
 import {
   type AnswerSigner,
   inviteAnswerPublicKey,
+  maxFollowingEnvelopes,
   newInviteSecret,
   openJoinAnswer,
   openJoinRequest,
@@ -113,6 +114,29 @@ describe('join request and answer', () => {
         openJoinAnswer(material, token, joiner.id, eavesdropper.ephemeralSecret, answer),
       ),
     ).toBe('refused');
+  });
+
+  it('an answer says how many envelopes follow it (signed with the rest); none said is none', () => {
+    const { request, ephemeralSecret } = sealJoinRequest(material, joiner, 'Phone', 5);
+    const opened = openJoinRequest(material, joiner.id, request)!;
+    const content = { ok: true, vaultId: token.vaultId, name: 'Team', key: vaultKey } as const;
+    const followOf = (follow: number | undefined) => {
+      const answer = sealJoinAnswer(
+        material,
+        opened,
+        follow === undefined ? content : { ...content, follow },
+        signer,
+      );
+      const result = openJoinAnswer(material, token, joiner.id, ephemeralSecret, answer);
+      return result.ok ? result.follow : undefined;
+    };
+    expect(followOf(3)).toBe(3);
+    expect(followOf(undefined)).toBe(0);
+    expect(followOf(0)).toBe(0);
+    // Whatever an answering device claims, the wait it causes stays bounded.
+    expect(followOf(1e9)).toBe(maxFollowingEnvelopes);
+    expect(followOf(-2)).toBe(0);
+    expect(followOf(1.5)).toBe(0);
   });
 
   it('a request filed under another device, tampered or unsigned is ignored', () => {
