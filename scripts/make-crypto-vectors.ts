@@ -33,7 +33,7 @@ import {
 import { sealWithNonce } from '../src/core/crypto/envelope';
 import { deviceIdentityFromSecret, signAs } from '../src/core/device';
 import { encodeInviteToken, inviteMaterial } from '../src/core/sync';
-import { inviteAnswerKey } from '../src/core/sync/invite';
+import { inviteAnswerKey } from '../src/core/sync/invite-answer';
 import { asEntryId, createEntryStore } from '../src/core/vault';
 import { writeDevice, writeInvite, writeReview } from '../src/core/vault/members';
 

@@ -6,13 +6,8 @@ import { activeMemberOf } from '../team';
 import type { Cancel, Clock, Scheduler } from '../time';
 import { type InviteRecord, type VaultHandle, vaultKeyOf } from '../vault';
 import { INVITE_ENVELOPES } from './first-sync';
-import {
-  type AnswerContent,
-  type InviteMaterial,
-  inviteMaterial,
-  openJoinRequest,
-  sealJoinAnswer,
-} from './invite';
+import { type InviteMaterial, inviteMaterial, openJoinRequest } from './invite';
+import { type AnswerContent, sealJoinAnswer } from './invite-answer';
 import type { TeamActions } from './team-actions';
 import type { Transport, TransportFactory } from './transport';
 

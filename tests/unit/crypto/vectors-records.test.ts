@@ -28,7 +28,8 @@ import {
 } from '../../../src/core/crypto';
 import { openVaultRecord } from '../../../src/core/storage';
 import { inviteMaterial, parseInvite } from '../../../src/core/sync';
-import { openJoinAnswer, openJoinRequest } from '../../../src/core/sync/invite';
+import { openJoinRequest } from '../../../src/core/sync/invite';
+import { openJoinAnswer } from '../../../src/core/sync/invite-answer';
 import { asEntryId, createEntryStore } from '../../../src/core/vault';
 
 const read = (name: string) =>

@@ -19,16 +19,14 @@ import {
   inviteMaterial,
   parseInvite,
 } from '../../../src/core/sync';
+import { newInviteSecret, openJoinRequest, sealJoinRequest } from '../../../src/core/sync/invite';
 import {
   type AnswerSigner,
   inviteAnswerPublicKey,
   maxFollowingEnvelopes,
-  newInviteSecret,
   openJoinAnswer,
-  openJoinRequest,
   sealJoinAnswer,
-  sealJoinRequest,
-} from '../../../src/core/sync/invite';
+} from '../../../src/core/sync/invite-answer';
 
 const vaultKey = generateKey('vault');
 const secret = newInviteSecret();

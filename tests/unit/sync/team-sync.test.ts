@@ -7,11 +7,8 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { keyIdOf, randomBytes, toBase64url } from '../../../src/core/crypto';
 import { ENVELOPES_MAP, type InviteToken, joinWithInvite } from '../../../src/core/sync';
-import {
-  inviteAnswerPublicKey,
-  inviteMaterial,
-  newInviteSecret,
-} from '../../../src/core/sync/invite';
+import { inviteMaterial, newInviteSecret } from '../../../src/core/sync/invite';
+import { inviteAnswerPublicKey } from '../../../src/core/sync/invite-answer';
 import { type ReceiveReport, SyncPeer } from '../../../src/core/sync/peer';
 import { judgeByRole, teamChainVault } from '../../../src/core/sync/team-rules';
 import {

@@ -13,12 +13,8 @@ import {
   parseInvite,
   VaultSync,
 } from '../../../src/core/sync';
-import {
-  openJoinAnswer,
-  openJoinRequest,
-  sealJoinAnswer,
-  sealJoinRequest,
-} from '../../../src/core/sync/invite';
+import { openJoinRequest, sealJoinRequest } from '../../../src/core/sync/invite';
+import { openJoinAnswer, sealJoinAnswer } from '../../../src/core/sync/invite-answer';
 import { deferredAnswerMs } from '../../../src/core/sync/invite-desk';
 import { createManualScheduler, type Scheduler } from '../../../src/core/time';
 import { handleOf, type VaultHandle } from '../../../src/core/vault';
