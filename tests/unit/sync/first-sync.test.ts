@@ -75,6 +75,32 @@ async function joinAs(token: InviteToken, network: ReturnType<typeof memoryNetwo
   return { b, received };
 }
 
+/** Starts `vault`'s sync with rooms that reach no one, noting each room it joins. */
+async function startNoting(vault: VaultHandle, session: Session) {
+  const rooms: string[] = [];
+  const sync = await VaultSync.start({
+    vault,
+    device: await session.device(),
+    connect: (room) => {
+      rooms.push(room.name);
+      return silent(room);
+    },
+  });
+  return { sync, rooms };
+}
+
+/**
+ * A with its vault on a network of its own, an invitation, and a client of its own between
+ * A's network and B's (`between`).
+ */
+async function invitedThrough(layout: 'after' | 'beside' = 'after') {
+  const netA = memoryNetwork();
+  const netB = memoryNetwork();
+  const a = await inviter(netA);
+  const invite = await a.sync.createInvite({ expiresInMs: 60_000, singleUse: true });
+  return { netA, netB, a, invite, relay: between(netA, netB, invite.token, layout) };
+}
+
 describe('first sync: the envelopes an invitation brings', () => {
   it('a new device has the vault from its invitation alone, before any connection to its room', async () => {
     const network = memoryNetwork();
@@ -121,40 +147,20 @@ describe('first sync: the envelopes an invitation brings', () => {
     const session = await profile();
     await session.createVault('Solo');
     const vault = handleOf(await session.openVault('Solo'));
-    const rooms: string[] = [];
-    const sync = await VaultSync.start({
-      vault,
-      device: await session.device(),
-      connect: (room) => {
-        rooms.push(room.name);
-        return silent(room);
-      },
-    });
+    const { sync, rooms } = await startNoting(vault, session);
     expect(rooms).toEqual([roomNameOf(vaultKeyOf(vault))]);
     await sync.stop();
   });
 
   it('the answer comes first and the envelopes after it: the new device opens its vault meanwhile, and joins the room once they are applied', async () => {
-    const netA = memoryNetwork();
-    const netB = memoryNetwork();
-    const a = await inviter(netA);
-    const invite = await a.sync.createInvite({ expiresInMs: 60_000, singleUse: true });
     // A client of its own carries the request and the answer at once, and holds A's
     // envelopes until released.
-    const relay = between(netA, netB, invite.token);
+    const { netB, a, invite, relay } = await invitedThrough();
     const { b, received } = await joinAs(invite.token, netB);
     expect(relay.held().length).toBeGreaterThan(0);
     expect(relay.answeredAlone()).toBe(true);
     const vault = handleOf(await b.openVault((await b.addJoinedVault(received)).name));
-    const rooms: string[] = [];
-    const sync = await VaultSync.start({
-      vault,
-      device: await b.device(),
-      connect: (room) => {
-        rooms.push(room.name);
-        return silent(room);
-      },
-    });
+    const { sync, rooms } = await startNoting(vault, b);
     await new Promise((resolve) => setTimeout(resolve, 20));
     // Open, waiting for them: nothing applied, the vault's room not joined (it would bring
     // the same envelopes again, competing with them).
@@ -169,11 +175,7 @@ describe('first sync: the envelopes an invitation brings', () => {
   });
 
   it('envelopes announced that never come: once the answering device has left, the new device joins its room and gets the vault there', async () => {
-    const netA = memoryNetwork();
-    const netB = memoryNetwork();
-    const a = await inviter(netA);
-    const invite = await a.sync.createInvite({ expiresInMs: 60_000, singleUse: true });
-    const relay = between(netA, netB, invite.token);
+    const { netA, netB, a, invite, relay } = await invitedThrough();
     const { b, received } = await joinAs(invite.token, netB);
     const vault = handleOf(await b.openVault((await b.addJoinedVault(received)).name));
     // The vault's room is on A's network: A is there.
@@ -192,11 +194,7 @@ describe('first sync: the envelopes an invitation brings', () => {
     // client of its own in each: it carries B's request to A and A's genuine answer back, and
     // puts what it likes in place of A's envelopes, after the answer or beside it.
     for (const layout of ['after', 'beside'] as const) {
-      const netA = memoryNetwork();
-      const netB = memoryNetwork();
-      const a = await inviter(netA);
-      const invite = await a.sync.createInvite({ expiresInMs: 60_000, singleUse: true });
-      const relay = between(netA, netB, invite.token, layout);
+      const { netB, a, invite, relay } = await invitedThrough(layout);
 
       // What it has to hand: the genuine envelopes (it is in the room, so it saw them pass) to
       // cut and flip, and envelopes of its own.
