@@ -53,7 +53,7 @@ export interface JoinOptions {
  * right after it, as many as the answer says: those are kept for the vault's sync to check and
  * apply when it starts, and the invitation's room is left once they are here, or once they
  * will not come (the answering device left, or `followTimeoutMs` passed), while the caller
- * opens the vault.
+ * opens the vault. `signal` cancels the join until it resolves, not the envelopes' wait.
  */
 export async function joinWithInvite(options: JoinOptions): Promise<ReceivedVault> {
   const scheduler = options.scheduler ?? systemScheduler;
@@ -92,10 +92,15 @@ export async function joinWithInvite(options: JoinOptions): Promise<ReceivedVaul
           if (!answer.ok) return finish(() => reject(new InviteError(answer.problem)));
           const beside = doc.getMap(INVITE_ENVELOPES).get(device.id);
           if (beside === undefined && answer.follow > 0) {
-            following = envelopesFollowing(doc, device.id, transport, scheduler, {
-              waitMs: options.followTimeoutMs ?? 60_000,
-              ...(options.signal ? { signal: options.signal } : {}),
-            });
+            // Not ended by the join's signal: the join is done, and a dialog closed now must not
+            // throw away the vault's contents on their way.
+            following = envelopesFollowing(
+              doc,
+              device.id,
+              transport,
+              scheduler,
+              options.followTimeoutMs ?? 60_000,
+            );
             keepFirstEnvelopes(answer.vaultId, following);
           } else {
             keepFirstEnvelopes(answer.vaultId, envelopesIn(beside));
@@ -139,15 +144,14 @@ export async function joinWithInvite(options: JoinOptions): Promise<ReceivedVaul
 /**
  * The envelopes that follow an answer in the invitation's room: resolves with them once they
  * are there, or with none once they will not come (the room has no peer left after having
- * had one, `waitMs` passed, or the join was aborted); the vault's room brings them then.
- * Never rejects.
+ * had one, or `waitMs` passed); the vault's room brings them then. Never rejects.
  */
 function envelopesFollowing(
   doc: Y.Doc,
   device: DeviceId,
   transport: Transport,
   scheduler: Scheduler,
-  options: { readonly waitMs: number; readonly signal?: AbortSignal },
+  waitMs: number,
 ): Promise<readonly Uint8Array[]> {
   const first = doc.getMap(INVITE_ENVELOPES);
   return new Promise((resolve) => {
@@ -159,25 +163,21 @@ function envelopesFollowing(
       first.unobserve(look);
       stopStatus();
       cancel();
-      options.signal?.removeEventListener('abort', onAbort);
       resolve(envelopes);
     };
     const look = () => {
       const value = first.get(device);
       if (value !== undefined) settle(envelopesIn(value));
     };
-    const onAbort = () => settle([]);
     // Assigned below; a transport may report its status at once, while subscribing.
     let stopStatus: () => void = () => undefined;
     let cancel: () => void = () => undefined;
     first.observe(look);
-    options.signal?.addEventListener('abort', onAbort);
     stopStatus = transport.onStatus((status) => {
       if (status.peers > 0) hadPeers = true;
       else if (hadPeers) settle([]);
     });
-    cancel = scheduler.after(options.waitMs, () => settle([]));
-    if (options.signal?.aborted) settle([]);
+    cancel = scheduler.after(waitMs, () => settle([]));
     look();
     if (settled) {
       stopStatus();

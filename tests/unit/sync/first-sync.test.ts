@@ -65,12 +65,17 @@ async function openAlone(
 }
 
 /** A new profile, B, joins with `token` over `network`. */
-async function joinAs(token: InviteToken, network: ReturnType<typeof memoryNetwork>) {
+async function joinAs(
+  token: InviteToken,
+  network: ReturnType<typeof memoryNetwork>,
+  signal?: AbortSignal,
+) {
   const b = await profile();
   const received = await joinWithInvite({
     token,
     device: await b.device(),
     connect: network.connect,
+    ...(signal ? { signal } : {}),
   });
   return { b, received };
 }
@@ -156,9 +161,12 @@ describe('first sync: the envelopes an invitation brings', () => {
     // A client of its own carries the request and the answer at once, and holds A's
     // envelopes until released.
     const { netB, a, invite, relay } = await invitedThrough();
-    const { b, received } = await joinAs(invite.token, netB);
+    const dialog = new AbortController();
+    const { b, received } = await joinAs(invite.token, netB, dialog.signal);
     expect(relay.held().length).toBeGreaterThan(0);
     expect(relay.answeredAlone()).toBe(true);
+    // The join's dialog closed once it had joined: that does not give up on the envelopes.
+    dialog.abort();
     const vault = handleOf(await b.openVault((await b.addJoinedVault(received)).name));
     const { sync, rooms } = await startNoting(vault, b);
     await new Promise((resolve) => setTimeout(resolve, 20));
