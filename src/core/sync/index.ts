@@ -29,8 +29,9 @@
  *   `transportPasswordOf`): a signaling relay sees only those.
  * - `VaultSync.start` runs all of it for an open vault (in the tab that holds its lock), answers
  *   its invitations, and reports a status. `joinWithInvite` is the other side of an invitation;
- *   the envelopes an acceptance brings are checked and applied like the room's when the
- *   vault's sync starts (first-sync.ts), so a new device need not wait for the vault's room.
+ *   the envelopes that follow an acceptance (in the invitation's room, right after it) are
+ *   checked and applied like the room's when the vault's sync starts, once they are here
+ *   (first-sync.ts), so a new device need not wait for the vault's room.
  *   `start` then resolves before they are applied (the vault shows at once, its entries as
  *   they are applied); `sync.firstBatch` settles once they are saved and the room is joined.
  * - Errors: EnvelopeRejectedError (why an envelope was refused), InviteError (why an invitation
