@@ -1,12 +1,13 @@
 /**
  * Writes tests/vectors/sync.json: known answers for the sync parts of docs/crypto.md (derived
- * names and keys, a sync envelope, an invitation token). Run when the format changes
+ * names and keys, a sync envelope, one with a bulk, an invitation token). Run when the format changes
  * (`tsx scripts/make-sync-vectors.ts`); the tests only read the file.
  */
 import { writeFileSync } from 'node:fs';
 import { bytesToHex, hexToBytes } from '@noble/ciphers/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { asKey, keyIdOf, toBase64url } from '../src/core/crypto';
+import { asKey, type BulkKey, keyIdOf, toBase64url } from '../src/core/crypto';
+import { sealBulkWithKey } from '../src/core/crypto/bulk';
 import { sealWithNonce } from '../src/core/crypto/envelope';
 import { deviceIdentityFromSecret } from '../src/core/device';
 import {
@@ -31,6 +32,16 @@ const update = hexToBytes('010190ce03000401076a736f6e00'); // any bytes: the env
 const knowledge = hexToBytes('0101');
 // The id of the author's previous envelope (any 32 bytes here; zeros start a chain).
 const prev = hexToBytes('e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff');
+// A bulk key is random and seals one payload only; a fixed one here makes the answer known.
+const bulkKey = hexToBytes(
+  '606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f',
+) as BulkKey;
+const bulkNonce = hexToBytes('808182838485868788898a8b8c8d8e8f9091929394959697');
+const checkpoint = hexToBytes('0102d2fe0a00070108656e7472696573012800'); // any bytes, as above
+const bulk = await sealBulkWithKey(
+  bulkKey,
+  new Uint8Array([0, 0, 0, 0, ...checkpoint]), // an empty knowledge, then the state
+);
 const inviteSecret = hexToBytes('c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf');
 const invite = inviteMaterial(inviteSecret);
 
@@ -65,6 +76,31 @@ const vectors = {
         knowledge,
         prev,
         sealPayload: (key, payload, context) => sealWithNonce(key, payload, context, nonce),
+      }),
+    ),
+    get id() {
+      return bytesToHex(sha256(hexToBytes(this.envelope).subarray(0, -64)));
+    },
+  },
+  bulkEnvelope: {
+    // The same vault key, device and vault id as `envelope`.
+    seq: 1_800_000_000_000_001,
+    kind: 'checkpoint',
+    prev: bytesToHex(prev),
+    nonce: bytesToHex(bulkNonce),
+    bulkKey: bytesToHex(bulkKey),
+    update: bytesToHex(checkpoint),
+    bulk: bytesToHex(bulk.ciphertext),
+    envelope: bytesToHex(
+      sealEnvelope({
+        kind: 'checkpoint',
+        vaultId,
+        author: device,
+        seq: 1_800_000_000_000_001,
+        syncKey: syncKeyOf(vaultKey),
+        bulk,
+        prev,
+        sealPayload: (key, payload, context) => sealWithNonce(key, payload, context, bulkNonce),
       }),
     ),
     get id() {

@@ -8,6 +8,9 @@
  *   24-byte nonce, a key id checked before decrypting, and associated data that binds the
  *   record to its place. `open` never returns unauthenticated bytes. There is no export that
  *   takes a caller's nonce.
+ * - Megabytes (a sync checkpoint's bulk) are sealed by `sealBulk`: AES-256-GCM by WebCrypto
+ *   under a random key used once, which the caller seals in an envelope beside the bulk;
+ *   `openBulk` never returns unauthenticated bytes either. Both are asynchronous.
  * - Keys are branded by purpose, and the brand is checked at run time too (WrongKeyPurposeError):
  *   `seal`/`open` take only sealing keys (kek, profile, storage, sync, invite); `deriveSubkey`
  *   takes only a root key (vault) and derives only storage, sync or transport keys.
@@ -18,6 +21,14 @@
  *   `createWorkerKdfRunner` (the browser, in a Worker, with progress).
  */
 export { type AssociatedField, associatedData } from './associated-data';
+export {
+  type BulkKey,
+  bulkKeyLength,
+  bulkTagLength,
+  openBulk,
+  type SealedBulk,
+  sealBulk,
+} from './bulk';
 export {
   bytesEqual,
   concat,

@@ -1,4 +1,5 @@
 import type * as Y from 'yjs';
+import type { SealedBulk } from '../crypto';
 import type { DeviceId } from '../ids';
 import { type Cancel, type Scheduler, systemScheduler } from '../time';
 import type { LocalChange } from '../vault';
@@ -9,6 +10,7 @@ import {
   type Standing,
   summarize,
 } from './acknowledgement';
+import { bulkPayloadFrom, sealBulkPayload } from './envelope';
 import { takeFirstEnvelopes } from './first-sync';
 import { KeyVerdicts } from './key-verdicts';
 import type {
@@ -61,6 +63,8 @@ export interface EnvelopeExchangeOptions {
    * land in a first sync).
    */
   readonly pruneDelayMs?: number;
+  /** Seals a checkpoint's bulk (`sealBulkPayload` by default; tests hold it to see meanwhile). */
+  readonly sealBulk?: (state: Uint8Array) => Promise<SealedBulk>;
 }
 
 /**
@@ -86,6 +90,14 @@ export class EnvelopeExchange {
   #checkpointBytes = 0;
   #updatesSinceCheckpoint = 0;
   #bytesSinceCheckpoint = 0;
+  /** This device's changes published so far, and their bytes: what a checkpoint's counts start from. */
+  #changesPublished = 0;
+  #changeBytesPublished = 0;
+  /** Whether another checkpoint is wanted (one asked for while one was being sealed). */
+  #checkpointWanted = false;
+  #sealingCheckpoint = false;
+  /** The checkpoints being sealed, while a bulk is (`#sealCheckpoints`). */
+  #checkpointRun: Promise<void> | undefined;
   #stopLocal: (() => void) | undefined;
   #healing = false;
   /** What this device made of each value handed to the peer (for pruning). */
@@ -119,7 +131,7 @@ export class EnvelopeExchange {
     );
     this.#map.observe(this.#observer);
     this.#stopLocal = this.#options.vault.onLocalChange((change) => this.#publishChange(change));
-    this.#publishCheckpoint();
+    this.#publishCheckpointInBackground();
     // Envelopes that follow an invitation's answer may still be on their way: the map's keys
     // are read once they are here (its observer takes what comes meanwhile).
     return takeFirstEnvelopes(this.#options.vault.id).then((brought) =>
@@ -143,10 +155,12 @@ export class EnvelopeExchange {
   }
 
   /**
-   * What this device publishes now (its checkpoint, then its changes since): all a device that
-   * has nothing needs of it. An invitation's answer carries them (first-sync.ts).
+   * What this device publishes (its checkpoint, then its changes since), once a checkpoint being
+   * sealed is in: all a device that has nothing needs of it. An invitation's answer carries
+   * them (first-sync.ts).
    */
-  publishedEnvelopes(): readonly Uint8Array[] {
+  async publishedEnvelopes(): Promise<readonly Uint8Array[]> {
+    await this.#checkpointRun?.catch(() => undefined);
     return [...this.#published.values()];
   }
 
@@ -168,49 +182,94 @@ export class EnvelopeExchange {
     return this.#checkpointBytes;
   }
 
-  /** Publishes a new checkpoint now (after the sealing key changed, say) in place of the old. */
-  publishCheckpoint(): void {
-    this.#publishCheckpoint();
+  /**
+   * Publishes a new checkpoint (after the sealing key changed, say) in place of the old.
+   * Resolves once it is in the map; a checkpoint of megabytes is sealed as a bulk first.
+   */
+  publishCheckpoint(): Promise<void> {
+    return this.#publishCheckpoint();
   }
 
   /**
    * Publishes a new checkpoint, dropping the updates it covers, if this device published any
    * since its last one: VaultSync does so as it stops, so whoever opens the vault next from the
-   * relay takes one state of this device rather than a checkpoint and its updates. Returns
-   * whether it published.
+   * relay takes one state of this device rather than a checkpoint and its updates. Resolves
+   * with whether it published.
    */
-  checkpointIfBehind(): boolean {
-    if (this.#updatesSinceCheckpoint === 0) return false;
-    this.#publishCheckpoint();
+  async checkpointIfBehind(): Promise<boolean> {
+    if (this.#updatesSinceCheckpoint === 0 && !this.#checkpointRun) return false;
+    await this.#publishCheckpoint();
     return true;
   }
 
-  #publishCheckpoint(): void {
-    // Everything this device wrote is in this state: a local change is saved to the vault
-    // before it is sealed (VaultHandle persists, then tells onLocalChange), so the checkpoint
-    // covers every update of this device, those of earlier sessions too, which pruning removes.
-    const state = this.#options.vault.encodeState();
-    const checkpoint = this.#options.peer.sealCheckpoint(state);
-    this.#ownCheckpoint = { state, summary: undefined };
-    const stale = [...this.#published.keys()].filter((key) => key !== checkpoint.key);
-    this.#put([checkpoint], stale);
-    this.pruneSoon();
-    this.#checkpointBytes = checkpoint.bytes.length;
-    this.#updatesSinceCheckpoint = 0;
-    this.#bytesSinceCheckpoint = 0;
+  #publishCheckpointInBackground(): void {
+    this.#publishCheckpoint().catch((error: unknown) => this.#options.onError?.(error));
+  }
+
+  /**
+   * Seals and publishes checkpoints until none is wanted. A small state is sealed and published
+   * before this returns, as an ordinary envelope; a state of `bulkPayloadFrom` bytes or more is
+   * sealed as a bulk first (asynchronous), and a checkpoint asked for meanwhile follows it.
+   */
+  #publishCheckpoint(): Promise<void> {
+    this.#checkpointWanted = true;
+    if (this.#checkpointRun) return this.#checkpointRun;
+    const run = this.#sealCheckpoints();
+    // Still sealing: a bulk is on its way. Otherwise the run is over already.
+    if (this.#sealingCheckpoint) this.#checkpointRun = run;
+    return run;
+  }
+
+  async #sealCheckpoints(): Promise<void> {
+    this.#sealingCheckpoint = true;
+    try {
+      while (this.#checkpointWanted && !this.#stopped) {
+        this.#checkpointWanted = false;
+        // Everything this device wrote is in this state: a local change is saved to the vault
+        // before it is sealed (VaultHandle persists, then tells onLocalChange), so the
+        // checkpoint covers every update of this device published so far, those of earlier
+        // sessions too, which pruning removes. Changes published while a bulk is sealed are
+        // not in it, and stay.
+        const state = this.#options.vault.encodeState();
+        const covered = [...this.#published.keys()];
+        const changes = this.#changesPublished;
+        const changeBytes = this.#changeBytesPublished;
+        const sealed =
+          state.length >= bulkPayloadFrom
+            ? await (this.#options.sealBulk ?? sealBulkPayload)(state)
+            : state;
+        if (this.#stopped) return;
+        const checkpoint = this.#options.peer.sealCheckpoint(sealed);
+        this.#ownCheckpoint = { state, summary: undefined };
+        this.#put(
+          [checkpoint],
+          covered.filter((key) => key !== checkpoint.key),
+        );
+        this.pruneSoon();
+        this.#checkpointBytes = checkpoint.bytes.length;
+        this.#updatesSinceCheckpoint = this.#changesPublished - changes;
+        this.#bytesSinceCheckpoint = this.#changeBytesPublished - changeBytes;
+      }
+    } finally {
+      this.#sealingCheckpoint = false;
+      this.#checkpointRun = undefined;
+    }
   }
 
   #publishChange(change: LocalChange): void {
     const envelope = this.#options.peer.sealChange(change);
     this.#put([envelope]);
+    this.#changesPublished++;
+    this.#changeBytesPublished += envelope.bytes.length;
     this.#updatesSinceCheckpoint++;
     this.#bytesSinceCheckpoint += envelope.bytes.length;
     const { everyUpdates, minBytes } = this.#compaction;
     if (
-      this.#updatesSinceCheckpoint >= everyUpdates ||
-      this.#bytesSinceCheckpoint >= Math.max(minBytes, this.#checkpointBytes)
+      !this.#checkpointRun &&
+      (this.#updatesSinceCheckpoint >= everyUpdates ||
+        this.#bytesSinceCheckpoint >= Math.max(minBytes, this.#checkpointBytes))
     ) {
-      this.#publishCheckpoint();
+      this.#publishCheckpointInBackground();
     }
   }
 

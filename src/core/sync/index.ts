@@ -69,6 +69,7 @@ export {
   type OpenedEnvelope,
   openEnvelope,
   readEnvelopeHeader,
+  sealBulkPayload,
   sealEnvelope,
   sealEnvelopeWithId,
 } from './envelope';

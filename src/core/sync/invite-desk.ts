@@ -34,7 +34,7 @@ export interface DeskHost {
   /** Told when this device admitted a device with an invitation (for the audit log). */
   admitted?(invite: InviteId, device: DeviceId): void;
   /** The envelopes this device publishes in the vault's room, sent with an answer (first-sync.ts). */
-  firstEnvelopes?(): readonly Uint8Array[];
+  firstEnvelopes?(): readonly Uint8Array[] | Promise<readonly Uint8Array[]>;
 }
 
 /**
@@ -192,7 +192,7 @@ export class InviteDesk {
           await vault.members.saveInvite({ ...invite, usedBy: [...invite.usedBy, request.device] });
         }
       }
-      envelopes = this.#host.firstEnvelopes?.() ?? [];
+      envelopes = (await this.#host.firstEnvelopes?.()) ?? [];
       content = {
         ok: true,
         vaultId: vault.id,

@@ -1,5 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { keyIdOf, type SymmetricKey, toBase64url, type VaultKey } from '../crypto';
+import { keyIdOf, type SealedBulk, type SymmetricKey, toBase64url, type VaultKey } from '../crypto';
 import type { DeviceIdentity } from '../device';
 import { signatureLength } from '../device';
 import type { DeviceId } from '../ids';
@@ -188,7 +188,12 @@ export class SyncPeer {
     return this.#seq;
   }
 
-  #seal(kind: EnvelopeKind, update: Uint8Array, knowledge?: Uint8Array): SealedEnvelope {
+  #seal(
+    kind: EnvelopeKind,
+    content:
+      | { update: Uint8Array; knowledge?: Uint8Array | undefined; bulk?: undefined }
+      | { bulk: SealedBulk },
+  ): SealedEnvelope {
     const seq = this.#nextSeq();
     const prev = this.#prev;
     const { bytes, id } = sealEnvelopeWithId({
@@ -197,9 +202,13 @@ export class SyncPeer {
       author: this.#device,
       seq,
       syncKey: this.#syncKey,
-      update,
       prev,
-      ...(knowledge ? { knowledge } : {}),
+      ...(content.bulk
+        ? { bulk: content.bulk }
+        : {
+            update: content.update,
+            ...(content.knowledge ? { knowledge: content.knowledge } : {}),
+          }),
     });
     this.#prev = id;
     this.#chains.sealed(id, prev);
@@ -209,12 +218,18 @@ export class SyncPeer {
 
   /** Seals a change made here. */
   sealChange(change: { update: Uint8Array; knowledge: Uint8Array }): SealedEnvelope {
-    return this.#seal('update', change.update, change.knowledge);
+    return this.#seal('update', change);
   }
 
-  /** Seals this device's whole state (`state`, if the caller encoded it), for new devices. */
-  sealCheckpoint(state: Uint8Array = this.#vault.encodeState()): SealedEnvelope {
-    return this.#seal('checkpoint', state);
+  /**
+   * Seals this device's whole state for new devices: `state` if the caller encoded it, or its
+   * bulk (`sealBulkPayload(state)`), as a caller should for megabytes.
+   */
+  sealCheckpoint(state: Uint8Array | SealedBulk = this.#vault.encodeState()): SealedEnvelope {
+    return this.#seal(
+      'checkpoint',
+      state instanceof Uint8Array ? { update: state } : { bulk: state },
+    );
   }
 
   /** Tells `listener` what becomes of each envelope received from now on. */
@@ -279,7 +294,7 @@ export class SyncPeer {
         if (this.#applied.has(id) && this.#sameAsApplied(id, bytes, digests.get(bytes))) continue;
         checkedId = '';
         try {
-          const envelope = openEnvelope(bytes, {
+          const envelope = await openEnvelope(bytes, {
             vaultId: this.#vault.id,
             syncKey: (keyId) => this.#syncKeys.get(toBase64url(keyId)),
             authorStatus,

@@ -150,7 +150,10 @@ export class VaultSync {
       scheduler,
       useKeys: (current, all) => this.#peer.useKeys(current, all).then((r) => this.#onReport(r)),
       onSealingKeyChanged: () => {
-        if (!this.#stopped) this.#exchange.publishCheckpoint();
+        if (!this.#stopped)
+          this.#exchange
+            .publishCheckpoint()
+            .catch((error: unknown) => console.warn('publishing a checkpoint failed', error));
       },
       onRotated: (epoch) => this.#events.emit({ kind: 'key-rotated', epoch }),
     });
@@ -167,7 +170,10 @@ export class VaultSync {
       onError: (error) => {
         // Closing the vault while changes arrive is not a failure: they come again next time.
         if (error instanceof VaultClosedError) return;
-        console.warn('saving changes from another device failed', error);
+        console.warn(
+          'saving changes from another device, or publishing a checkpoint, failed',
+          error,
+        );
       },
     });
   }
@@ -381,7 +387,7 @@ export class VaultSync {
     // next from the relay (the relay transport waits, briefly, for the relay to store it).
     if (!this.#vault.closed) {
       try {
-        this.#exchange.checkpointIfBehind();
+        await this.#exchange.checkpointIfBehind();
       } catch (error) {
         // Closing goes on: the updates stay in the room and say the same.
         console.warn('publishing a checkpoint before leaving failed', error);

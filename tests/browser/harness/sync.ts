@@ -639,7 +639,7 @@ export const sync = {
     addName: string;
     value: string;
   }) =>
-    attempt(() => {
+    attempt(async () => {
       const map = rogueMap();
       const vaultKey = asKey(fromBase64url(options.vaultKey), 'vault');
       const syncKey = syncKeyOf(vaultKey);
@@ -647,7 +647,7 @@ export const sync = {
       const genuine: Uint8Array[] = [];
       for (const [, bytes] of envelopeEntries()) {
         try {
-          const envelope = openEnvelope(bytes, {
+          const envelope = await openEnvelope(bytes, {
             vaultId: options.vaultId,
             syncKey,
             authorStatus: () => 'allowed',

@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import type { SealedBulk } from '../../../src/core/crypto';
 import type { DeviceId } from '../../../src/core/ids';
 import type { Session, ThisDevice } from '../../../src/core/profile';
-import { ENVELOPES_MAP, EnvelopeExchange } from '../../../src/core/sync';
+import { ENVELOPES_MAP, EnvelopeExchange, sealBulkPayload } from '../../../src/core/sync';
 import { standingsOf } from '../../../src/core/sync/acknowledgement';
 import { SyncPeer } from '../../../src/core/sync/peer';
 import { createManualScheduler, type ManualScheduler } from '../../../src/core/time';
@@ -80,7 +81,11 @@ async function admitted(by: Device, name: string): Promise<Device> {
 }
 
 /** Starts a session of `d` in the room: a new transport document, peer and exchange. */
-async function online(d: Device, room: Y.Doc): Promise<void> {
+async function online(
+  d: Device,
+  room: Y.Doc,
+  sealBulk?: (state: Uint8Array) => Promise<SealedBulk>,
+): Promise<void> {
   const doc = new Y.Doc();
   const vault = d.vault;
   const peer = new SyncPeer({ vault, device: d.identity, scheduler: d.time });
@@ -91,6 +96,7 @@ async function online(d: Device, room: Y.Doc): Promise<void> {
     standings: () => standingsOf(undefined, vault.members.devices()),
     scheduler: d.time,
     pruneDelayMs: 1000,
+    ...(sealBulk ? { sealBulk } : {}),
   });
   await d.exchange.start();
   d.unlink = link(doc, room);
@@ -254,5 +260,103 @@ describe('attackers with a client of their own', () => {
     expect(keysOf(room)).not.toContain(`${b.id}.99999999999999`);
     expect(keysOf(room)).toContain(`${b.id}.c`);
     expect(keysOf(room)).toContain(`${a.id}.c`);
+  });
+});
+
+describe('a checkpoint of megabytes, sealed as a bulk first', () => {
+  /** A vault whose state is over `bulkPayloadFrom` (64 KiB). */
+  async function largeFounder(): Promise<Device> {
+    const a = await founder();
+    await a.vault.setMany(
+      Array.from({ length: 80 }, (_, i) => ({ name: `BIG_${i}`, value: `${i}`.repeat(1000) })),
+    );
+    return a;
+  }
+
+  /** Bulk sealing that waits for `release`, so a test can act while a checkpoint is sealed. */
+  function heldSealing() {
+    let open = () => {};
+    let gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    let sealed = 0;
+    return {
+      sealBulk: async (state: Uint8Array) => {
+        await gate;
+        sealed++;
+        return sealBulkPayload(state);
+      },
+      release: () => open(),
+      hold: () => {
+        gate = new Promise<void>((resolve) => {
+          open = resolve;
+        });
+      },
+      sealed: () => sealed,
+    };
+  }
+
+  const versionOf = (room: Y.Doc, key: string) =>
+    room.getMap<Uint8Array>(ENVELOPES_MAP).get(key)?.[4];
+
+  it('changes published while it is sealed stay beside it; the next checkpoint takes them in', async () => {
+    const room = new Y.Doc();
+    const a = await largeFounder();
+    const sealing = heldSealing();
+    await online(a, room, sealing.sealBulk);
+    // The opening checkpoint is still being sealed: nothing of A's is in the room yet, and
+    // what an invitation would carry waits for it.
+    expect(keysOf(room, a)).toEqual([]);
+    const carried = a.exchange!.publishedEnvelopes();
+    sealing.release();
+    expect((await carried).map((bytes) => bytes[4])).toEqual([3]);
+    expect(versionOf(room, `${a.id}.c`)).toBe(3);
+
+    sealing.hold();
+    const next = a.exchange!.publishCheckpoint();
+    await a.vault.set('DURING', 'written while the checkpoint was sealed');
+    // Asked for again meanwhile: one more checkpoint follows this one, not two.
+    const again = a.exchange!.publishCheckpoint();
+    const during = keysOf(room, a).filter((key) => key !== `${a.id}.c`);
+    expect(during).toHaveLength(1);
+    sealing.release();
+    await Promise.all([next, again]);
+    expect(sealing.sealed()).toBe(3);
+    // The run's second checkpoint holds DURING, so its update went.
+    expect(keysOf(room, a)).toEqual([`${a.id}.c`]);
+    expect(await a.exchange!.checkpointIfBehind()).toBe(false);
+    await a.vault.set('AFTER', 'x');
+    expect(keysOf(room, a)).toHaveLength(2);
+    expect(await a.exchange!.checkpointIfBehind()).toBe(true);
+    expect(keysOf(room, a)).toEqual([`${a.id}.c`]);
+
+    // A new device opens from the room alone, A gone: the bulk brings everything.
+    const c = await admitted(a, 'C');
+    await a.exchange!.publishCheckpoint();
+    offline(a);
+    await online(c, room);
+    await eventually(async () => (await c.vault.get('AFTER')) === 'x');
+    expect(await contents(c.vault)).toEqual(await contents(a.vault));
+  });
+
+  it('a change made while the only checkpoint is sealed is not dropped with the stale keys', async () => {
+    const room = new Y.Doc();
+    const a = await largeFounder();
+    const sealing = heldSealing();
+    await online(a, room, sealing.sealBulk);
+    sealing.release();
+    await a.exchange!.publishedEnvelopes();
+    sealing.hold();
+    const next = a.exchange!.publishCheckpoint();
+    await a.vault.set('DURING', 'kept');
+    const update = keysOf(room, a).find((key) => key !== `${a.id}.c`)!;
+    sealing.release();
+    // Only this one checkpoint (nothing asked for again): the update is not in its state.
+    await next;
+    expect(keysOf(room, a)).toEqual([`${a.id}.c`, update].sort());
+    const c = await admitted(a, 'C');
+    offline(a);
+    await online(c, room);
+    await eventually(async () => (await c.vault.get('DURING')) === 'kept');
   });
 });

@@ -1,7 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateKey } from '../../../src/core/crypto';
+import { generateKey, sealBulk } from '../../../src/core/crypto';
 import { generateDeviceIdentity } from '../../../src/core/device';
 import {
   EnvelopeRejectedError,
@@ -9,6 +9,7 @@ import {
   openEnvelope,
   readEnvelopeHeader,
   roomNameOf,
+  sealBulkPayload,
   sealEnvelope,
   syncKeyOf,
   transportPasswordOf,
@@ -31,9 +32,9 @@ const sealed = sealEnvelope({
 });
 const allow = { vaultId, syncKey, authorStatus: () => 'allowed' as const };
 
-function rejection(fn: () => unknown): string | undefined {
+async function rejection(fn: () => unknown): Promise<string | undefined> {
   try {
-    fn();
+    await fn();
     return undefined;
   } catch (error) {
     expect(error).toBeInstanceOf(EnvelopeRejectedError);
@@ -44,8 +45,8 @@ function rejection(fn: () => unknown): string | undefined {
 }
 
 describe('sync envelope', () => {
-  it('round-trips its header, knowledge and update', () => {
-    const opened = openEnvelope(sealed, allow);
+  it('round-trips its header, knowledge and update', async () => {
+    const opened = await openEnvelope(sealed, allow);
     expect(opened).toMatchObject({ kind: 'update', vaultId, author: author.id, seq: 42 });
     expect(opened.update).toEqual(update);
     expect(opened.knowledge).toEqual(knowledge);
@@ -55,62 +56,68 @@ describe('sync envelope', () => {
   it('checks the signature against a body digest worked out natively, and refuses a wrong one', async () => {
     const digest = await envelopeBodyDigest(sealed);
     expect(digest).toEqual(sha256(sealed.subarray(0, sealed.length - 64)));
-    expect(openEnvelope(sealed, { ...allow, bodyDigest: digest }).update).toEqual(update);
+    expect((await openEnvelope(sealed, { ...allow, bodyDigest: digest })).update).toEqual(update);
     const wrong = digest!.slice();
     wrong[0]! ^= 1;
-    expect(rejection(() => openEnvelope(sealed, { ...allow, bodyDigest: wrong }))).toBe(
+    expect(await rejection(() => openEnvelope(sealed, { ...allow, bodyDigest: wrong }))).toBe(
       'bad-signature',
     );
     expect(await envelopeBodyDigest(sealed.subarray(0, 64))).toBeUndefined();
   });
 
-  it('does not modify its inputs', () => {
+  it('does not modify its inputs', async () => {
     const copy = update.slice();
     sealEnvelope({ kind: 'checkpoint', vaultId, author, seq: 1, syncKey, update });
     expect(update).toEqual(copy);
     const before = sealed.slice();
-    openEnvelope(sealed, allow);
+    await openEnvelope(sealed, allow);
     expect(sealed).toEqual(before);
   });
 
-  it('any single changed byte makes it fail to open (property)', () => {
-    fc.assert(
-      fc.property(fc.nat({ max: sealed.length - 1 }), fc.integer({ min: 1, max: 255 }), (i, x) => {
-        const bad = sealed.slice();
-        bad[i]! ^= x;
-        expect(rejection(() => openEnvelope(bad, allow))).toBeDefined();
-      }),
+  it('any single changed byte makes it fail to open (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: sealed.length - 1 }),
+        fc.integer({ min: 1, max: 255 }),
+        async (i, x) => {
+          const bad = sealed.slice();
+          bad[i]! ^= x;
+          expect(await rejection(() => openEnvelope(bad, allow))).toBeDefined();
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
-  it('rejects in the specified order, each with its reason', () => {
-    expect(rejection(() => openEnvelope('text', allow))).toBe('malformed');
-    expect(rejection(() => openEnvelope(sealed.subarray(0, 150), allow))).toBe('malformed');
+  it('rejects in the specified order, each with its reason', async () => {
+    expect(await rejection(() => openEnvelope('text', allow))).toBe('malformed');
+    expect(await rejection(() => openEnvelope(sealed.subarray(0, 150), allow))).toBe('malformed');
     const newer = sealed.slice();
-    newer[4] = 3;
-    expect(rejection(() => openEnvelope(newer, allow))).toBe('unsupported');
+    newer[4] = 4;
+    expect(await rejection(() => openEnvelope(newer, allow))).toBe('unsupported');
     // Version 1 had no prev field: its authors cannot be checked against a removal.
     const older = sealed.slice();
     older[4] = 1;
-    expect(rejection(() => openEnvelope(older, allow))).toBe('unsupported');
+    expect(await rejection(() => openEnvelope(older, allow))).toBe('unsupported');
     const kind = sealed.slice();
     kind[5] = 9;
-    expect(rejection(() => openEnvelope(kind, allow))).toBe('unsupported');
+    expect(await rejection(() => openEnvelope(kind, allow))).toBe('unsupported');
     expect(
-      rejection(() => openEnvelope(sealed, { ...allow, vaultId: 'AAAAAAAAAAAAAAAAAAAAAA' })),
+      await rejection(() => openEnvelope(sealed, { ...allow, vaultId: 'AAAAAAAAAAAAAAAAAAAAAA' })),
     ).toBe('wrong-vault');
-    expect(rejection(() => openEnvelope(sealed, { ...allow, authorStatus: () => 'unknown' }))).toBe(
-      'unknown-device',
-    );
-    expect(rejection(() => openEnvelope(sealed, { ...allow, authorStatus: () => 'revoked' }))).toBe(
-      'revoked-device',
-    );
     expect(
-      rejection(() => openEnvelope(sealed, { ...allow, authorStatus: () => 'unchecked' })),
+      await rejection(() => openEnvelope(sealed, { ...allow, authorStatus: () => 'unknown' })),
+    ).toBe('unknown-device');
+    expect(
+      await rejection(() => openEnvelope(sealed, { ...allow, authorStatus: () => 'revoked' })),
+    ).toBe('revoked-device');
+    expect(
+      await rejection(() => openEnvelope(sealed, { ...allow, authorStatus: () => 'unchecked' })),
     ).toBe('revoked-unchecked');
     expect(
-      rejection(() => openEnvelope(sealed, { ...allow, syncKey: syncKeyOf(generateKey('vault')) })),
+      await rejection(() =>
+        openEnvelope(sealed, { ...allow, syncKey: syncKeyOf(generateKey('vault')) }),
+      ),
     ).toBe('key-mismatch');
   });
 
@@ -122,5 +129,117 @@ describe('sync envelope', () => {
     expect(room.slice(7)).not.toBe(password);
     expect(Buffer.from(syncKey).toString('base64url')).not.toBe(password);
     expect(roomNameOf(generateKey('vault'))).not.toBe(room);
+  });
+});
+
+describe('sync envelope with a bulk (version 0x03)', () => {
+  const state = new Uint8Array(100_000).map((_, i) => (i * 7) & 0xff);
+  const sealBulkEnvelope = async (seq: number) =>
+    sealEnvelope({
+      kind: 'checkpoint',
+      vaultId,
+      author,
+      seq,
+      syncKey,
+      bulk: await sealBulkPayload(state),
+    });
+
+  it('round-trips, with the payload only in the bulk and the key only sealed', async () => {
+    const bytes = await sealBulkEnvelope(7);
+    expect(bytes[4]).toBe(3);
+    expect(readEnvelopeHeader(bytes)).toMatchObject({ version: 3, kind: 'checkpoint', seq: 7 });
+    // Header 94, sealed key 90, bulk (4-byte knowledge length, state, tag 16), signature 64.
+    expect(bytes.length).toBe(94 + 90 + 4 + state.length + 16 + 64);
+    const opened = await openEnvelope(bytes, allow);
+    expect(opened.update).toEqual(state);
+    expect(opened.knowledge).toEqual(new Uint8Array(0));
+    // The state is not readable in it, not even a run of it.
+    expect(Buffer.from(bytes).includes(Buffer.from(state.subarray(5000, 5032)))).toBe(false);
+  });
+
+  it('an update with knowledge round-trips in a bulk too', async () => {
+    const bytes = sealEnvelope({
+      kind: 'update',
+      vaultId,
+      author,
+      seq: 8,
+      syncKey,
+      bulk: await sealBulkPayload(update, knowledge),
+    });
+    const opened = await openEnvelope(bytes, allow);
+    expect([opened.update, opened.knowledge]).toEqual([update, knowledge]);
+  });
+
+  it('any single changed byte makes it fail to open (property)', async () => {
+    const bytes = await sealBulkEnvelope(9);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: bytes.length - 1 }),
+        fc.integer({ min: 1, max: 255 }),
+        async (i, x) => {
+          const bad = bytes.slice();
+          bad[i]! ^= x;
+          expect(await rejection(() => openEnvelope(bad, allow))).toBeDefined();
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a device of the vault cannot pass off a bulk its sealed key does not open, even signed', async () => {
+    // The attacker holds the sync key and signs as itself: only the bulk's own tag stops it.
+    const ours = await sealBulkPayload(state);
+    const other = await sealBulk(new Uint8Array(5000));
+    const mixed = sealEnvelope({
+      kind: 'checkpoint',
+      vaultId,
+      author,
+      seq: 10,
+      syncKey,
+      bulk: { key: ours.key, ciphertext: other.ciphertext },
+    });
+    expect(await rejection(() => openEnvelope(mixed, allow))).toBe('authentication');
+    const truncated = sealEnvelope({
+      kind: 'checkpoint',
+      vaultId,
+      author,
+      seq: 11,
+      syncKey,
+      bulk: { key: ours.key, ciphertext: ours.ciphertext.subarray(0, ours.ciphertext.length - 1) },
+    });
+    expect(await rejection(() => openEnvelope(truncated, allow))).toBe('authentication');
+    const tagless = sealEnvelope({
+      kind: 'checkpoint',
+      vaultId,
+      author,
+      seq: 12,
+      syncKey,
+      bulk: { key: ours.key, ciphertext: new Uint8Array(0) },
+    });
+    expect(await rejection(() => openEnvelope(tagless, allow))).toBe('malformed');
+  });
+
+  it('rejects a short one, another key, and the checks before the bulk, each with its reason', async () => {
+    const bytes = await sealBulkEnvelope(13);
+    expect(await rejection(() => openEnvelope(bytes.subarray(0, 263), allow))).toBe('malformed');
+    expect(
+      await rejection(() =>
+        openEnvelope(bytes, { ...allow, syncKey: syncKeyOf(generateKey('vault')) }),
+      ),
+    ).toBe('key-mismatch');
+    expect(await rejection(() => openEnvelope(bytes, { ...allow, syncKey: () => undefined }))).toBe(
+      'unknown-key',
+    );
+    let asked = 0;
+    const unknown = openEnvelope(bytes, {
+      ...allow,
+      authorStatus: () => {
+        asked++;
+        return 'unknown';
+      },
+    });
+    // The author is asked about before anything is awaited (peer.ts reads its answer at once).
+    expect(asked).toBe(1);
+    expect(await rejection(() => unknown)).toBe('unknown-device');
   });
 });

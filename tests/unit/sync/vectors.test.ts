@@ -1,8 +1,16 @@
-import { createHash, createPublicKey, hkdfSync, verify } from 'node:crypto';
+import { createDecipheriv, createHash, createPublicKey, hkdfSync, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { bytesToHex, hexToBytes } from '@noble/ciphers/utils.js';
 import { describe, expect, it } from 'vitest';
-import { asKey, associatedData, keyIdOf, open, toBase64url } from '../../../src/core/crypto';
+import {
+  asKey,
+  associatedData,
+  type BulkKey,
+  keyIdOf,
+  open,
+  toBase64url,
+} from '../../../src/core/crypto';
+import { sealBulkWithKey } from '../../../src/core/crypto/bulk';
 import { sealWithNonce } from '../../../src/core/crypto/envelope';
 import { deviceIdentityFromSecret } from '../../../src/core/device';
 import {
@@ -34,7 +42,7 @@ describe('sync known answers (tests/vectors/sync.json)', () => {
     expect(toBase64url(nodeHkdf(key, 'transport', 32))).toBe(d.transportPassword);
   });
 
-  it('the envelope is byte for byte the spec’s, and opens', () => {
+  it('the envelope is byte for byte the spec’s, and opens', async () => {
     const e = vectors.envelope;
     const vaultKey = asKey(hex(e.vaultKey), 'vault');
     const device = deviceIdentityFromSecret(hex(e.deviceSecret));
@@ -53,7 +61,7 @@ describe('sync known answers (tests/vectors/sync.json)', () => {
       sealPayload: (key, payload, context) => sealWithNonce(key, payload, context, hex(e.nonce)),
     });
     expect(bytesToHex(sealed)).toBe(e.envelope);
-    const opened = openEnvelope(hex(e.envelope), {
+    const opened = await openEnvelope(hex(e.envelope), {
       vaultId: e.vaultId,
       syncKey: syncKeyOf(vaultKey),
       authorStatus: () => 'allowed',
@@ -90,6 +98,73 @@ describe('sync known answers (tests/vectors/sync.json)', () => {
       context,
     );
     expect(bytesToHex(payload)).toBe(`00000002${e.knowledge}${e.update}`);
+  });
+
+  it('the envelope with a bulk is byte for byte the spec’s, and opens', async () => {
+    const e = vectors.envelope;
+    const b = vectors.bulkEnvelope;
+    const vaultKey = asKey(hex(e.vaultKey), 'vault');
+    const device = deviceIdentityFromSecret(hex(e.deviceSecret));
+    const bulk = await sealBulkWithKey(
+      hex(b.bulkKey) as BulkKey,
+      new Uint8Array([0, 0, 0, 0, ...hex(b.update)]),
+    );
+    expect(bytesToHex(bulk.ciphertext)).toBe(b.bulk);
+    const sealed = sealEnvelope({
+      kind: 'checkpoint',
+      vaultId: e.vaultId,
+      author: device,
+      seq: b.seq,
+      syncKey: syncKeyOf(vaultKey),
+      bulk,
+      prev: hex(b.prev),
+      sealPayload: (key, payload, context) => sealWithNonce(key, payload, context, hex(b.nonce)),
+    });
+    expect(bytesToHex(sealed)).toBe(b.envelope);
+    const opened = await openEnvelope(sealed, {
+      vaultId: e.vaultId,
+      syncKey: syncKeyOf(vaultKey),
+      authorStatus: () => 'allowed',
+    });
+    expect([bytesToHex(opened.update), bytesToHex(opened.id), opened.kind]).toEqual([
+      b.update,
+      b.id,
+      'checkpoint',
+    ]);
+  });
+
+  it('a second reading of the bulk envelope, with Node’s own Ed25519 and AES-256-GCM, agrees', () => {
+    const e = vectors.envelope;
+    const b = vectors.bulkEnvelope;
+    const bytes = hex(b.envelope);
+    expect([bytes[4], bytes[5]]).toEqual([3, 2]);
+    const body = bytes.subarray(0, bytes.length - 64);
+    const id = createHash('sha256').update(body).digest();
+    expect(id.toString('hex')).toBe(b.id);
+    const spki = Buffer.concat([
+      Buffer.from('302a300506032b6570032100', 'hex'),
+      bytes.subarray(22, 54),
+    ]);
+    const message = Buffer.concat([Buffer.from('coffer/v1/sync-envelope\0'), id]);
+    const publicKey = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+    expect(verify(null, message, publicKey, bytes.subarray(bytes.length - 64))).toBe(true);
+    // Bytes 94..184: the bulk key, sealed under the sync key with the "sync-bulk" context.
+    const context = associatedData('sync-bulk', e.vaultId, e.deviceId, b.seq, 2, hex(b.prev));
+    const bulkKey = open(
+      asKey(nodeHkdf(hex(e.vaultKey), 'sync', 32), 'sync'),
+      body.subarray(94, 184),
+      context,
+    );
+    expect(bytesToHex(bulkKey)).toBe(b.bulkKey);
+    // The rest of the body: AES-256-GCM under that key, a zero IV, no associated data.
+    const bulk = body.subarray(184);
+    const decipher = createDecipheriv('aes-256-gcm', bulkKey, Buffer.alloc(12));
+    decipher.setAuthTag(bulk.subarray(bulk.length - 16));
+    const payload = Buffer.concat([
+      decipher.update(bulk.subarray(0, bulk.length - 16)),
+      decipher.final(),
+    ]);
+    expect(payload.toString('hex')).toBe(`00000000${b.update}`);
   });
 
   it('invitation derivations and token', () => {
