@@ -12,7 +12,9 @@
  *   envelopes are sealed under the current epoch's sync key and opened by key id.
  * - A change travels only as a sealed, signed envelope (`sealEnvelope` / `openEnvelope`): vault
  *   id, author, sequence number, the id of the author's previous envelope (a per-author hash
- *   chain), the change sealed under the vault's sync key, the author's signature. A removal
+ *   chain), the change sealed under the vault's sync key (a change of megabytes, a checkpoint,
+ *   as a bulk: AES-256-GCM under a one-time key that the sync key seals, `sealBulkPayload`,
+ *   sealed before the envelope takes its place in the chain), the author's signature. A removal
  *   names the removed device's last accepted envelope; only it and its ancestors stand.
  *   `SyncPeer.receive` applies an envelope only if it checks out; anything else (garbage,
  *   truncation, forgery, another vault, an outsider, a removed device) changes nothing and is
