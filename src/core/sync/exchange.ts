@@ -93,6 +93,9 @@ export class EnvelopeExchange {
   /** This device's changes published so far, and their bytes: what a checkpoint's counts start from. */
   #changesPublished = 0;
   #changeBytesPublished = 0;
+  /** How many of those the latest checkpoint published holds, and the one being sealed. */
+  #changesCovered = 0;
+  #changesSealing = 0;
   /** Whether another checkpoint is wanted (one asked for while one was being sealed). */
   #checkpointWanted = false;
   #sealingCheckpoint = false;
@@ -131,7 +134,7 @@ export class EnvelopeExchange {
     );
     this.#map.observe(this.#observer);
     this.#stopLocal = this.#options.vault.onLocalChange((change) => this.#publishChange(change));
-    this.#publishCheckpointInBackground();
+    this.publishCheckpointSoon();
     // Envelopes that follow an invitation's answer may still be on their way: the map's keys
     // are read once they are here (its observer takes what comes meanwhile).
     return takeFirstEnvelopes(this.#options.vault.id).then((brought) =>
@@ -183,35 +186,34 @@ export class EnvelopeExchange {
   }
 
   /**
-   * Publishes a new checkpoint (after the sealing key changed, say) in place of the old.
-   * Resolves once it is in the map; a checkpoint of megabytes is sealed as a bulk first.
-   */
-  publishCheckpoint(): Promise<void> {
-    return this.#publishCheckpoint();
-  }
-
-  /**
    * Publishes a new checkpoint, dropping the updates it covers, if this device published any
    * since its last one: VaultSync does so as it stops, so whoever opens the vault next from the
    * relay takes one state of this device rather than a checkpoint and its updates. Resolves
-   * with whether it published.
+   * with whether it published (a checkpoint being sealed counts: it is waited for).
    */
   async checkpointIfBehind(): Promise<boolean> {
-    if (this.#updatesSinceCheckpoint === 0 && !this.#checkpointRun) return false;
-    await this.#publishCheckpoint();
-    return true;
+    const covered = this.#checkpointRun ? this.#changesSealing : this.#changesCovered;
+    if (this.#changesPublished > covered) {
+      await this.publishCheckpoint();
+      return true;
+    }
+    const run = this.#checkpointRun;
+    await run;
+    return run !== undefined;
   }
 
-  #publishCheckpointInBackground(): void {
-    this.#publishCheckpoint().catch((error: unknown) => this.#options.onError?.(error));
+  /** As `publishCheckpoint`, without waiting: a failure goes to `onError`. */
+  publishCheckpointSoon(): void {
+    this.publishCheckpoint().catch((error: unknown) => this.#options.onError?.(error));
   }
 
   /**
-   * Seals and publishes checkpoints until none is wanted. A small state is sealed and published
-   * before this returns, as an ordinary envelope; a state of `bulkPayloadFrom` bytes or more is
-   * sealed as a bulk first (asynchronous), and a checkpoint asked for meanwhile follows it.
+   * Publishes a new checkpoint (after the sealing key changed, say) in place of the old, and
+   * resolves once it is in the map. A small state is sealed and published before this returns,
+   * as an ordinary envelope; a state of `bulkPayloadFrom` bytes or more is sealed as a bulk first
+   * (asynchronous), and a checkpoint asked for meanwhile follows it, once.
    */
-  #publishCheckpoint(): Promise<void> {
+  publishCheckpoint(): Promise<void> {
     this.#checkpointWanted = true;
     if (this.#checkpointRun) return this.#checkpointRun;
     const run = this.#sealCheckpoints();
@@ -233,6 +235,7 @@ export class EnvelopeExchange {
         const state = this.#options.vault.encodeState();
         const covered = [...this.#published.keys()];
         const changes = this.#changesPublished;
+        this.#changesSealing = changes;
         const changeBytes = this.#changeBytesPublished;
         const sealed =
           state.length >= bulkPayloadFrom
@@ -246,6 +249,7 @@ export class EnvelopeExchange {
           covered.filter((key) => key !== checkpoint.key),
         );
         this.pruneSoon();
+        this.#changesCovered = changes;
         this.#checkpointBytes = checkpoint.bytes.length;
         this.#updatesSinceCheckpoint = this.#changesPublished - changes;
         this.#bytesSinceCheckpoint = this.#changeBytesPublished - changeBytes;
@@ -269,7 +273,7 @@ export class EnvelopeExchange {
       (this.#updatesSinceCheckpoint >= everyUpdates ||
         this.#bytesSinceCheckpoint >= Math.max(minBytes, this.#checkpointBytes))
     ) {
-      this.#publishCheckpointInBackground();
+      this.publishCheckpointSoon();
     }
   }
 

@@ -150,10 +150,7 @@ export class VaultSync {
       scheduler,
       useKeys: (current, all) => this.#peer.useKeys(current, all).then((r) => this.#onReport(r)),
       onSealingKeyChanged: () => {
-        if (!this.#stopped)
-          this.#exchange
-            .publishCheckpoint()
-            .catch((error: unknown) => console.warn('publishing a checkpoint failed', error));
+        if (!this.#stopped) this.#exchange.publishCheckpointSoon();
       },
       onRotated: (epoch) => this.#events.emit({ kind: 'key-rotated', epoch }),
     });

@@ -354,6 +354,18 @@ describe('a checkpoint of megabytes, sealed as a bulk first', () => {
     // Only this one checkpoint (nothing asked for again): the update is not in its state.
     await next;
     expect(keysOf(room, a)).toEqual([`${a.id}.c`, update].sort());
+    // Leaving while a checkpoint that holds every change is sealed: that one is waited for,
+    // and no other is sealed.
+    await a.exchange!.checkpointIfBehind();
+    const before = sealing.sealed();
+    sealing.hold();
+    const last = a.exchange!.publishCheckpoint();
+    const leaving = a.exchange!.checkpointIfBehind();
+    sealing.release();
+    expect(await leaving).toBe(true);
+    await last;
+    expect(sealing.sealed()).toBe(before + 1);
+    expect(keysOf(room, a)).toEqual([`${a.id}.c`]);
     const c = await admitted(a, 'C');
     offline(a);
     await online(c, room);
