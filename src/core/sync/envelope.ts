@@ -37,7 +37,7 @@ import { EnvelopeRejectedError } from './errors';
  *   62      32    prev: the id of the author's previous envelope in its chain; zeros for the first
  *   then, in version 0x02:
  *   94      n     sealed = seal(sync key, payload, context("sync", vault id, author, seq, kind, prev))
- *   and in version 0x03 (docs/crypto.md, "Bulk"):
+ *   and in version 0x03 (docs/crypto.md, "Sync envelope"):
  *   94      90    sealed = seal(sync key, bulk key, context("sync-bulk", ...the same fields))
  *   184     m     bulk = AES-256-GCM(bulk key, zero IV, payload), its tag last
  *   last    64    signature = Ed25519(author, "coffer/v1/sync-envelope" || 0x00 || id)
@@ -62,7 +62,7 @@ export type EnvelopeKind = 'update' | 'checkpoint';
 
 export const syncEnvelopeMagic = new Uint8Array([0x43, 0x46, 0x53, 0x59]);
 export const syncEnvelopeVersion = 0x02;
-/** The version whose payload is a bulk beside its sealed key (docs/crypto.md, "Bulk"). */
+/** The version whose payload is a bulk beside its sealed key (docs/crypto.md, "Sync envelope"). */
 export const syncBulkEnvelopeVersion = 0x03;
 /** Payloads from this size are worth a bulk (`sealBulkPayload`); below it the seal is quicker. */
 export const bulkPayloadFrom = 64 * 1024;

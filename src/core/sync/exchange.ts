@@ -90,7 +90,7 @@ export class EnvelopeExchange {
   #checkpointBytes = 0;
   #updatesSinceCheckpoint = 0;
   #bytesSinceCheckpoint = 0;
-  /** This device's changes published so far, and their bytes: what a checkpoint's counts start from. */
+  /** This device's changes published so far, and their bytes (a checkpoint's counts start there). */
   #changesPublished = 0;
   #changeBytesPublished = 0;
   /** How many of those the latest checkpoint published holds, and the one being sealed. */
