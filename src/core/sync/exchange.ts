@@ -90,7 +90,7 @@ export class EnvelopeExchange {
   #checkpointBytes = 0;
   #updatesSinceCheckpoint = 0;
   #bytesSinceCheckpoint = 0;
-  /** This device's changes published so far, and their bytes (a checkpoint's counts start there). */
+  /** Changes this device published so far, and their bytes (a checkpoint counts from there). */
   #changesPublished = 0;
   #changeBytesPublished = 0;
   /** How many of those the latest checkpoint published holds, and the one being sealed. */
