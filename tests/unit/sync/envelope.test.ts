@@ -181,32 +181,20 @@ describe('sync envelope with a bulk (version 0x03)', () => {
     // The attacker holds the sync key and signs as itself: only the bulk's own tag stops it.
     const ours = await sealBulkPayload(state);
     const other = await sealBulk(new Uint8Array(5000));
-    const mixed = sealEnvelope({
-      kind: 'checkpoint',
-      vaultId,
-      author,
-      seq: 10,
-      syncKey,
-      bulk: { key: ours.key, ciphertext: other.ciphertext },
-    });
+    const signed = (seq: number, ciphertext: Uint8Array) =>
+      sealEnvelope({
+        kind: 'checkpoint',
+        vaultId,
+        author,
+        seq,
+        syncKey,
+        bulk: { key: ours.key, ciphertext },
+      });
+    const mixed = signed(10, other.ciphertext);
     expect(await rejection(() => openEnvelope(mixed, allow))).toBe('authentication');
-    const truncated = sealEnvelope({
-      kind: 'checkpoint',
-      vaultId,
-      author,
-      seq: 11,
-      syncKey,
-      bulk: { key: ours.key, ciphertext: ours.ciphertext.subarray(0, ours.ciphertext.length - 1) },
-    });
+    const truncated = signed(11, ours.ciphertext.subarray(0, ours.ciphertext.length - 1));
     expect(await rejection(() => openEnvelope(truncated, allow))).toBe('authentication');
-    const tagless = sealEnvelope({
-      kind: 'checkpoint',
-      vaultId,
-      author,
-      seq: 12,
-      syncKey,
-      bulk: { key: ours.key, ciphertext: new Uint8Array(0) },
-    });
+    const tagless = signed(12, new Uint8Array(0));
     expect(await rejection(() => openEnvelope(tagless, allow))).toBe('malformed');
   });
 
