@@ -190,9 +190,7 @@ export class SyncPeer {
 
   #seal(
     kind: EnvelopeKind,
-    content:
-      | { update: Uint8Array; knowledge?: Uint8Array | undefined; bulk?: undefined }
-      | { bulk: SealedBulk },
+    content: { update: Uint8Array; knowledge?: Uint8Array } | { bulk: SealedBulk },
   ): SealedEnvelope {
     const seq = this.#nextSeq();
     const prev = this.#prev;
@@ -203,12 +201,7 @@ export class SyncPeer {
       seq,
       syncKey: this.#syncKey,
       prev,
-      ...(content.bulk
-        ? { bulk: content.bulk }
-        : {
-            update: content.update,
-            ...(content.knowledge ? { knowledge: content.knowledge } : {}),
-          }),
+      ...content,
     });
     this.#prev = id;
     this.#chains.sealed(id, prev);

@@ -1,7 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateKey, sealBulk } from '../../../src/core/crypto';
+import { generateKey, type SealedBulk, sealBulk } from '../../../src/core/crypto';
 import { generateDeviceIdentity } from '../../../src/core/device';
 import {
   EnvelopeRejectedError,
@@ -138,15 +138,10 @@ describe('sync envelope', () => {
 
 describe('sync envelope with a bulk (version 0x03)', () => {
   const state = new Uint8Array(100_000).map((_, i) => (i * 7) & 0xff);
-  const sealBulkEnvelope = async (seq: number) =>
-    sealEnvelope({
-      kind: 'checkpoint',
-      vaultId,
-      author,
-      seq,
-      syncKey,
-      bulk: await sealBulkPayload(state),
-    });
+  /** A checkpoint with `bulk`, signed by the vault's device `author`. */
+  const signedBulk = (seq: number, bulk: SealedBulk) =>
+    sealEnvelope({ kind: 'checkpoint', vaultId, author, seq, syncKey, bulk });
+  const sealBulkEnvelope = async (seq: number) => signedBulk(seq, await sealBulkPayload(state));
 
   it('round-trips, with the payload only in the bulk and the key only sealed', async () => {
     const bytes = await sealBulkEnvelope(7);
@@ -182,14 +177,7 @@ describe('sync envelope with a bulk (version 0x03)', () => {
     const ours = await sealBulkPayload(state);
     const other = await sealBulk(new Uint8Array(5000));
     const signed = (seq: number, ciphertext: Uint8Array) =>
-      sealEnvelope({
-        kind: 'checkpoint',
-        vaultId,
-        author,
-        seq,
-        syncKey,
-        bulk: { key: ours.key, ciphertext },
-      });
+      signedBulk(seq, { key: ours.key, ciphertext });
     const mixed = signed(10, other.ciphertext);
     expect(await rejection(() => openEnvelope(mixed, allow))).toBe('authentication');
     const truncated = signed(11, ours.ciphertext.subarray(0, ours.ciphertext.length - 1));
