@@ -91,12 +91,32 @@ const createRoomsTable = `CREATE TABLE IF NOT EXISTS coffer_relay_rooms (
   updated_at timestamptz NOT NULL DEFAULT now()
 )`;
 
+/**
+ * Creates the rooms table once, however many instances start together. PostgreSQL's
+ * `CREATE TABLE IF NOT EXISTS` is not safe against itself: of two sessions that run it at once,
+ * one fails on pg_type's unique index. A transaction-scoped advisory lock makes them take turns.
+ */
+async function prepareRoomsTable(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('coffer_relay_rooms'))");
+    await client.query(createRoomsTable);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 /** @hocuspocus/extension-database over a `pg` pool: one row per room. */
 function postgresStorage(url: string): OpenedStorage {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   // An idle client losing its server must not take the process down; the next query retries.
   pool.on('error', (error) => console.warn(`relay: PostgreSQL connection lost: ${error.message}`));
-  const ready = pool.query(createRoomsTable).then(
+  const ready = prepareRoomsTable(pool).then(
     () => undefined,
     (error: unknown) => {
       throw new RelayStorageError('postgres', `cannot prepare the rooms table: ${reasonOf(error)}`);

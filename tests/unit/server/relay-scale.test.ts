@@ -65,6 +65,31 @@ describe('mailbox relay on PostgreSQL and Redis', () => {
     await until(() => b.envelopes.has('a.1'), 'B gets it from PostgreSQL');
   });
 
+  it('lets several instances start at once on an empty database', async () => {
+    // PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe when two sessions run it together: the
+    // loser fails on pg_type's unique index. A fleet restarted at once on a new database does that.
+    const admin = new pg.Client({ connectionString: postgres.url });
+    await admin.connect();
+    const database = `coffer_race_${Date.now()}`;
+    try {
+      await admin.query(`CREATE DATABASE ${database}`);
+    } finally {
+      await admin.end();
+    }
+    const url = new URL(postgres.url);
+    url.pathname = `/${database}`;
+    const relay = await import('../../../src/server/relay/index');
+    const relays = Array.from({ length: 8 }, () =>
+      relay.createRelay({ storage: { kind: 'postgres', url: url.toString() } }),
+    );
+    try {
+      const outcomes = await Promise.allSettled(relays.map((started) => started.ready));
+      expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+    } finally {
+      await Promise.all(relays.map((started) => started.close()));
+    }
+  });
+
   it('says why when PostgreSQL cannot be reached, without the URL', async () => {
     const relay = await import('../../../src/server/relay/index');
     const broken = relay.createRelay({
