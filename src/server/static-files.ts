@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, relative, sep } from 'node:path';
 import {
   brotliCompress as brotliCompressCallback,
+  brotliDecompress as brotliDecompressCallback,
+  gunzip as gunzipCallback,
   gzip as gzipCallback,
   constants as zlibConstants,
 } from 'node:zlib';
-import { contentSecurityPolicyFor, contentSecurityPolicyHeader } from './csp';
+import { contentSecurityPolicyFor, contentSecurityPolicyHeader } from './csp.ts';
 
 /** A file's compressed bodies, once made (undefined: not worth compressing, or not yet). */
 interface Encodings {
@@ -19,12 +21,14 @@ interface Encodings {
 }
 
 /**
- * A file of the built app, held in memory with its gzip and Brotli encodings. These are made
- * in the background (zlib's thread pool, so requests are not held up) from the moment the files
- * are loaded, and shared by every server of the process that serves the same bytes: made in
- * the foreground at start-up, for the whole build and its source maps with Brotli 11, they took
- * seconds alone and close to a minute on a busy machine. A request that arrives before its
- * file's encodings waits for them, so responses stay byte-stable.
+ * A file of the built app, held in memory with its gzip and Brotli encodings. The build writes
+ * them beside each file (`writeEncodings`, run by vite.config.ts), and a server takes them once
+ * they decode to the file's bytes. Where they are missing or stale, they are made in the
+ * background (zlib's thread pool, so requests are not held up) and shared by every server of
+ * the process that serves the same bytes: the whole build and its source maps with Brotli 11
+ * cost about 6 s of CPU, paid by every new server process before the build wrote them. A
+ * request that arrives before its file's encodings waits for them, so responses stay
+ * byte-stable.
  */
 interface StaticFile {
   readonly body: Buffer;
@@ -98,35 +102,103 @@ async function walk(dir: string): Promise<string[]> {
 /** Encodings by the SHA-256 of the bytes, for every server of this process. */
 const encodingsByHash = new Map<string, Encodings>();
 
-function encodingsOf(body: Buffer, hash: string, ext: string): Encodings {
-  const known = encodingsByHash.get(hash);
-  if (known) return known;
-  const compress = (run: (done: (error: Error | null, out: Buffer) => void) => void) =>
-    new Promise<Buffer | undefined>((resolve) =>
-      run((error, out) => resolve(error ? undefined : out)),
-    );
-  const gzip = compress((done) => gzipCallback(body, { level: 9 }, done));
+/** The suffixes of the encodings the build writes beside a file. */
+const gzipSuffix = '.gz';
+const brotliSuffix = '.br';
+
+function worthCompressing(ext: string, body: Buffer): boolean {
+  return compressible.has(ext) && body.length > 512;
+}
+
+/** Runs a zlib call in its thread pool; undefined if it fails. */
+function zlibRun(
+  run: (done: (error: Error | null, out: Buffer) => void) => void,
+): Promise<Buffer | undefined> {
+  return new Promise((resolve) => run((error, out) => resolve(error ? undefined : out)));
+}
+
+/** A file's gzip and Brotli encodings, made now. */
+function compress(body: Buffer, ext: string): Promise<[Buffer | undefined, Buffer | undefined]> {
+  const gzip = zlibRun((done) => gzipCallback(body, { level: 9 }, done));
   // Source maps are fetched by developer tools only: gzip is enough for them.
   const brotli =
     ext === '.map'
       ? Promise.resolve(undefined)
-      : compress((done) =>
+      : zlibRun((done) =>
           brotliCompressCallback(
             body,
             { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } },
             done,
           ),
         );
+  return Promise.all([gzip, brotli]);
+}
+
+/**
+ * The build's encodings of `body` if they decode to exactly its bytes (a file left from another
+ * build, or cut short, does not), else undefined.
+ */
+async function verifiedEncodings(
+  body: Buffer,
+  ext: string,
+  written: Written,
+): Promise<[Buffer, Buffer | undefined] | undefined> {
+  if (!written.gzip || (ext !== '.map' && !written.brotli)) return undefined;
+  const { gzip, brotli } = written;
+  const [gunzipped, unbrotlied] = await Promise.all([
+    zlibRun((done) => gunzipCallback(gzip, done)),
+    brotli ? zlibRun((done) => brotliDecompressCallback(brotli, done)) : undefined,
+  ]);
+  if (!gunzipped?.equals(body)) return undefined;
+  if (brotli && !unbrotlied?.equals(body)) return undefined;
+  return [gzip, brotli];
+}
+
+/** The encodings the build wrote beside one file, if any. */
+interface Written {
+  readonly gzip: Buffer | undefined;
+  readonly brotli: Buffer | undefined;
+}
+
+function encodingsOf(body: Buffer, hash: string, ext: string, written: Written): Encodings {
+  const known = encodingsByHash.get(hash);
+  if (known) return known;
   const encodings: Encodings = {
     settled: false,
-    done: Promise.all([gzip, brotli]).then(([gzipped, brotlied]) => {
-      if (gzipped) encodings.gzip = gzipped;
-      if (brotlied) encodings.brotli = brotlied;
-      encodings.settled = true;
-    }),
+    done: verifiedEncodings(body, ext, written)
+      .then((verified) => verified ?? compress(body, ext))
+      .then(([gzipped, brotlied]) => {
+        if (gzipped) encodings.gzip = gzipped;
+        if (brotlied) encodings.brotli = brotlied;
+        encodings.settled = true;
+      }),
   };
   encodingsByHash.set(hash, encodings);
   return encodings;
+}
+
+/**
+ * Writes every compressible file's gzip and Brotli encodings beside it (`app.js.gz`,
+ * `app.js.br`), for servers to load instead of making them. Resolves with how many files it
+ * encoded. The build runs it last, after the service worker is written.
+ */
+export async function writeEncodings(root: string): Promise<number> {
+  const paths = (await walk(root)).filter(
+    (full) => !full.endsWith(gzipSuffix) && !full.endsWith(brotliSuffix),
+  );
+  let encoded = 0;
+  await Promise.all(
+    paths.map(async (full) => {
+      const ext = extname(full).toLowerCase();
+      const body = await readFile(full);
+      if (!worthCompressing(ext, body)) return;
+      const [gzipped, brotlied] = await compress(body, ext);
+      if (gzipped) await writeFile(`${full}${gzipSuffix}`, gzipped);
+      if (brotlied) await writeFile(`${full}${brotliSuffix}`, brotlied);
+      encoded++;
+    }),
+  );
+  return encoded;
 }
 
 /**
@@ -137,22 +209,30 @@ export async function loadStaticFiles(root: string): Promise<Map<string, StaticF
   // file system's thread pool, and the server should not wait behind its own compression.
   const paths = await walk(root);
   const bodies = await Promise.all(paths.map((full) => readFile(full)));
+  const byPath = new Map(paths.map((full, index) => [full, bodies[index]!]));
+  // The build's encodings are not files of the app: they are served as encodings only.
+  const isEncodingOfAnother = (full: string) =>
+    (full.endsWith(gzipSuffix) && byPath.has(full.slice(0, -gzipSuffix.length))) ||
+    (full.endsWith(brotliSuffix) && byPath.has(full.slice(0, -brotliSuffix.length)));
   const files = new Map<string, StaticFile>();
-  paths.forEach((full, index) => {
-    const body = bodies[index]!;
+  for (const [full, body] of byPath) {
+    if (isEncodingOfAnother(full)) continue;
     const urlPath = `/${relative(root, full).split(sep).join('/')}`;
     const ext = extname(full).toLowerCase();
-    const worthCompressing = compressible.has(ext) && body.length > 512;
     const hash = createHash('sha256').update(body).digest('base64url');
+    const written = {
+      gzip: byPath.get(`${full}${gzipSuffix}`),
+      brotli: byPath.get(`${full}${brotliSuffix}`),
+    };
     files.set(urlPath, {
       body,
-      encodings: worthCompressing ? encodingsOf(body, hash, ext) : undefined,
+      encodings: worthCompressing(ext, body) ? encodingsOf(body, hash, ext, written) : undefined,
       contentType: contentTypes[ext] ?? 'application/octet-stream',
       cacheControl: cacheControlFor(urlPath),
       etag: `"${hash.slice(0, 22)}"`,
       contentSecurityPolicy: contentSecurityPolicyFor(urlPath),
     });
-  });
+  }
   return files;
 }
 
