@@ -48,15 +48,6 @@ async function startInstance(
     });
     await server.relay.bridge.ready;
     process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
-    // A fresh process compresses the build in the background and answers each file once its
-    // encodings are made: wait for all of them here, not in a browser's 45-second step.
-    // Best effort, one file at a time: a dropped warm-up request only means a slower first load.
-    const { readdir } = await import('node:fs/promises');
-    for (const name of await readdir(process.env.ROOT + '/assets')) {
-      await fetch('http://127.0.0.1:' + server.port + '/assets/' + name, {
-        headers: { 'accept-encoding': 'br, gzip' },
-      }).then((response) => response.arrayBuffer()).catch(() => {});
-    }
     console.log('READY ' + server.port);`;
   const child: ChildProcess = spawn(
     process.execPath,
