@@ -20,6 +20,8 @@ export default defineConfig({
     browserName: 'chromium',
     launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs] },
     serviceWorkers: 'allow',
+    // A trace (DOM snapshots and a screencast at every step) cost a third of the suite's CPU;
+    // `--trace retain-on-failure` records one when a failure needs it (docs/architecture.md).
     trace: 'off',
     screenshot: 'only-on-failure',
   },
