@@ -11,6 +11,10 @@ import { createProfile, createVault, unlock, vaultActions, watchCsp } from './su
 const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Vaults' });
 const vaultList = (page: Page) => sidebar(page).getByRole('list');
 const storageWarning = (page: Page) => page.getByRole('region', { name: 'Storage warning' });
+const backupReminder = (page: Page) =>
+  page.getByRole('region', { name: 'Backup reminder', includeHidden: true });
+const recoveryOffer = (page: Page) =>
+  page.getByRole('region', { name: 'Save your recovery kit', includeHidden: true });
 
 /**
  * Makes the page see storage as persisted or not, as a browser that refuses (or grants)
@@ -155,10 +159,13 @@ test('on a 360 px phone: vaults, then entries, then the entry, one pane at a tim
   await expect(sidebar(page)).toBeVisible();
   await expect(storageWarning(page)).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Choose a vault' })).toBeHidden();
+  await expect(recoveryOffer(page)).toBeVisible();
   await createVault(page, 'phone');
-  // The vault fills the screen: the list and the warning are out of the way.
+  // The vault fills the screen: the list, the warning and the notices are out of the way.
   await expect(sidebar(page)).toBeHidden();
   await expect(storageWarning(page)).toBeHidden();
+  await expect(recoveryOffer(page)).toBeHidden();
+  await expect(backupReminder(page)).toBeHidden();
   await page.getByRole('button', { name: 'New entry' }).click();
   const dialog = page.getByRole('dialog', { name: 'New entry' });
   await dialog.getByLabel('Name', { exact: true }).fill('config');
@@ -180,5 +187,10 @@ test('on a 360 px phone: vaults, then entries, then the entry, one pane at a tim
   await page.getByRole('button', { name: 'Vaults', exact: true }).click();
   await expect(sidebar(page)).toBeVisible();
   await expect(page.getByRole('list', { name: 'Entries' })).toBeHidden();
+  // The notices are here, under the vault list, once: not in a hidden pane as well.
+  await expect(sidebar(page).getByRole('region', { name: 'Backup reminder' })).toBeVisible();
+  await expect(sidebar(page).getByRole('region', { name: 'Save your recovery kit' })).toBeVisible();
+  await expect(backupReminder(page)).toHaveCount(1);
+  await expect(recoveryOffer(page)).toHaveCount(1);
   await page.screenshot({ path: testInfo.outputPath('phone-vaults.png') });
 });

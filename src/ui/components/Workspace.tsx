@@ -31,10 +31,28 @@ const RecoveryKitOffer = lazy(() =>
   import('./RecoveryKitOffer').then((m) => ({ default: m.RecoveryKitOffer })),
 );
 
+/** styles.css's small-screen query: below it the workspace shows one pane at a time. */
+const onePaneQuery = '(max-width: 720px)';
+
+/** Whether the workspace shows one pane at a time now (a phone, or a narrow window). */
+function createOnePane(): () => boolean {
+  const query = typeof matchMedia === 'function' ? matchMedia(onePaneQuery) : undefined;
+  const [onePane, setOnePane] = createSignal(query?.matches ?? false);
+  const onChange = (event: MediaQueryListEvent) => setOnePane(event.matches);
+  query?.addEventListener('change', onChange);
+  onCleanup(() => query?.removeEventListener('change', onChange));
+  return onePane;
+}
+
 /**
  * The unlocked app: header, vault list, and the selected vault or settings. On a wide screen
  * the list and the pane sit side by side; on a phone one pane shows at a time (the list, then
  * a vault with its entries, then one entry), each with a way back.
+ *
+ * The recovery kit offer and the backup reminder head the main pane on a wide screen. On a
+ * phone they sit in the vault list's pane, under the list (as the storage warning does): at
+ * the top of a chosen vault or entry, the two of them filled the screen and pushed what the
+ * user opened out of view, and, loaded a moment later, moved it after it had been shown.
  */
 export function Workspace() {
   const { app, join } = useServices();
@@ -43,6 +61,13 @@ export function Workspace() {
   // Open when an invitation arrived in the address bar, or the user chose to paste one.
   const [joining, setJoining] = createSignal(false);
   const showJoin = () => joining() || join.phase() !== undefined;
+  const onePane = createOnePane();
+  const notices = () => (
+    <Suspense>
+      <RecoveryKitOffer />
+      <BackupReminder />
+    </Suspense>
+  );
   // Ctrl+Shift+L (Cmd+Shift+L on a Mac) locks every tab at once.
   const onKey = (event: KeyboardEvent) => {
     if ((event.ctrlKey || event.metaKey) && event.shiftKey && event.key.toLowerCase() === 'l') {
@@ -124,6 +149,7 @@ export function Workspace() {
           fallback={
             <nav class="sidebar" aria-label="Vaults">
               <VaultSidebar onJoin={() => setJoining(true)} />
+              <Show when={onePane()}>{notices()}</Show>
             </nav>
           }
         >
@@ -133,10 +159,7 @@ export function Workspace() {
         </Show>
         <main class="main">
           {/* In the main pane, after the header and the vault list in tab order. */}
-          <Suspense>
-            <RecoveryKitOffer />
-            <BackupReminder />
-          </Suspense>
+          <Show when={!onePane()}>{notices()}</Show>
           {/* Only on a phone, where the vault list is a pane of its own. */}
           <Show
             when={inIntegrations()}
