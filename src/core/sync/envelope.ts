@@ -338,7 +338,9 @@ export async function openEnvelope(
     ...header,
     id: digest,
     knowledge: payload.slice(4, 4 + knowledgeLength),
-    update: payload.slice(4 + knowledgeLength),
+    // A view, not a copy: the payload is this call's own fresh plaintext, and copying a
+    // checkpoint's megabytes cost 15 ms of a first sync (a Chromium profile).
+    update: payload.subarray(4 + knowledgeLength),
   };
 }
 

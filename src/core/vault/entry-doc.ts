@@ -36,7 +36,13 @@
  */
 import * as Y from 'yjs';
 import type { EntryId } from '../ids';
-import { parseFields, readChain, resolveContent, type StoredEntry } from './entry-chain';
+import {
+  parseFields,
+  readChain,
+  readChainVersion,
+  resolveContent,
+  type StoredEntry,
+} from './entry-chain';
 import { isLegacyEntry, legacyContent, legacyUpdatedAt, readField } from './entry-legacy';
 import {
   type ConnectionField,
@@ -198,6 +204,22 @@ function currentOf(entry: EntryMap, chain: unknown, name: string): Current {
   return { stored: { ...resolved, name }, createdAt, updatedAt };
 }
 
+/**
+ * When an entry was created and last changed, as `currentOf` tells them, without resolving its
+ * content: the last readable version of its chain dates the change. An item's summary needs
+ * no more, and resolving 10,000 values was a third of listing a vault after its first sync.
+ */
+function timesOf(entry: EntryMap, chain: unknown): { createdAt: number; updatedAt: number } {
+  const createdAt = entry.get(EntryKey.createdAt) as number;
+  if (isLegacyEntry(entry)) return { createdAt, updatedAt: legacyUpdatedAt(entry, createdAt) };
+  let last: number | undefined;
+  if (chain instanceof Y.Array) {
+    for (let i = chain.length - 1; i >= 0 && last === undefined; i--)
+      last = readChainVersion(chain.get(i))?.at;
+  }
+  return { createdAt, updatedAt: Math.max(createdAt, last ?? createdAt) };
+}
+
 /** The fields of a stored connection, sorted, each checked; or the first bad one's name. */
 function fieldsOf(stored: StoredEntry): [string, ConnectionField | undefined][] {
   const raw = parseFields(stored.fields) ?? {};
@@ -219,6 +241,7 @@ export function readSummary(
   name: string,
 ): EntrySummary {
   const kind = kindOf(entry);
+  if (kind === 'item') return { id, name, kind, writeOnly: false, ...timesOf(entry, chain) };
   const { stored, createdAt, updatedAt } = currentOf(entry, chain, name);
   const base = {
     id,
