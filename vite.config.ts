@@ -26,6 +26,16 @@ function contentSecurityPolicyMetaTag(): Plugin {
 }
 
 /**
+ * Workers are built as single files: the QuickJS engine's loader imported its Emscripten glue
+ * and FFI as chunks of their own, fetched one after the other after the WebAssembly, which cost
+ * a first hook run 35-50 ms of round trips on a fresh Worker (docs/performance.md, session 18).
+ */
+const hookWorkerBuild = {
+  format: 'es',
+  rolldownOptions: { output: { codeSplitting: false } },
+} as const;
+
+/**
  * Writes each built file's gzip and Brotli encodings beside it, so that a server starting on the
  * build does not spend seconds of CPU making them (static-files.ts). It runs after every other
  * plugin has written its files: the service worker is encoded too.
@@ -75,7 +85,7 @@ export default defineConfig(({ mode }) => {
         target: 'es2022',
         sourcemap: true,
       },
-      worker: { format: 'es' },
+      worker: hookWorkerBuild,
     };
   }
   return {
@@ -121,7 +131,7 @@ export default defineConfig(({ mode }) => {
       // strength meter; the first screen's own JS is under 100 KB gzip (npm run bench).
       chunkSizeWarningLimit: 1300,
     },
-    worker: { format: 'es' },
+    worker: hookWorkerBuild,
     test: {
       environment: 'node',
       // Node-side code (core, server) is tested without the Solid plugin, whose `browser`

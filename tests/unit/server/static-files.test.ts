@@ -45,7 +45,7 @@ function get(
   server: CofferServer,
   path: string,
   encoding: string,
-): Promise<{ status: number; encoding: string | undefined; body: Buffer }> {
+): Promise<{ status: number; encoding: string | undefined; type?: string; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       `${server.url}${path}`,
@@ -57,6 +57,7 @@ function get(
           resolve({
             status: res.statusCode ?? 0,
             encoding: res.headers['content-encoding'],
+            type: res.headers['content-type'],
             body: Buffer.concat(chunks),
           }),
         );
@@ -78,6 +79,25 @@ describe("the build's encodings", () => {
     // Too small to gain, or already compressed: nothing is written beside them.
     await expect(readFile(join(root, 'tiny.js.gz'))).rejects.toThrow(/ENOENT/);
     await expect(readFile(join(root, 'icon.png.br'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('compresses WebAssembly, served with its own type for streaming compilation', async () => {
+    const { root } = await builtDir();
+    // Code-like bytes: a WebAssembly header, then a repeated function body.
+    const wasm = Buffer.concat([
+      Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]),
+      Buffer.from(randomUUID().repeat(200)),
+    ]);
+    await writeFile(join(root, 'assets', 'engine-1a2b3c.wasm'), wasm);
+    expect(await writeEncodings(root)).toBe(2);
+    const server = await serve(root);
+    const viaBrotli = await get(server, '/assets/engine-1a2b3c.wasm', 'br, gzip');
+    expect(viaBrotli).toMatchObject({ status: 200, encoding: 'br', type: 'application/wasm' });
+    expect(brotliDecompressSync(viaBrotli.body)).toEqual(wasm);
+    expect(viaBrotli.body.length).toBeLessThan(wasm.length / 4);
+    const plain = await get(server, '/assets/engine-1a2b3c.wasm', 'identity');
+    expect(plain).toMatchObject({ status: 200, encoding: undefined });
+    expect(plain.body).toEqual(wasm);
   });
 
   it('serves the encodings it finds beside a file, and never as files of their own', async () => {
