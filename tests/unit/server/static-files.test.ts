@@ -45,7 +45,12 @@ function get(
   server: CofferServer,
   path: string,
   encoding: string,
-): Promise<{ status: number; encoding: string | undefined; type?: string; body: Buffer }> {
+): Promise<{
+  status: number;
+  encoding: string | undefined;
+  type: string | undefined;
+  body: Buffer;
+}> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       `${server.url}${path}`,
