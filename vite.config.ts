@@ -26,11 +26,12 @@ function contentSecurityPolicyMetaTag(): Plugin {
 }
 
 /**
- * Workers are built as single files: the QuickJS engine's loader imported its Emscripten glue
- * and FFI as chunks of their own, fetched one after the other after the WebAssembly, which cost
- * a first hook run 35-50 ms of round trips on a fresh Worker (docs/performance.md, session 18).
+ * Workers are built as single files: the hook Worker's QuickJS loader imported its Emscripten
+ * glue and FFI as chunks of their own, requested only once the whole WebAssembly had arrived,
+ * so a first hook run paid one more round trip on a network (docs/performance.md, "First hook
+ * run"; loopback does not show it).
  */
-const hookWorkerBuild = {
+const workerBuild = {
   format: 'es',
   rolldownOptions: { output: { codeSplitting: false } },
 } as const;
@@ -85,7 +86,7 @@ export default defineConfig(({ mode }) => {
         target: 'es2022',
         sourcemap: true,
       },
-      worker: hookWorkerBuild,
+      worker: workerBuild,
     };
   }
   return {
@@ -131,7 +132,7 @@ export default defineConfig(({ mode }) => {
       // strength meter; the first screen's own JS is under 100 KB gzip (npm run bench).
       chunkSizeWarningLimit: 1300,
     },
-    worker: hookWorkerBuild,
+    worker: workerBuild,
     test: {
       environment: 'node',
       // Node-side code (core, server) is tested without the Solid plugin, whose `browser`
