@@ -23,6 +23,8 @@
  * - `trim(policy = defaultRetention)` (in the same queue as writes) trims only when the log is
  *   over the policy: `trimAuditLog`, then one change that deletes the dropped records and adds
  *   the trim record.
+ * - `devices()` and `memberNames()` name devices and members as the vault's device list and
+ *   team give them (names.ts): display only, a record's author is its signed device id.
  * - Depends on audit, vault, device (types) and ids; integrations use it to record runs.
  */
 
@@ -36,4 +38,5 @@ export {
   type UpdateShape,
   updateEvents,
 } from './events';
-export { type AuditDevice, AuditTrail, type AuditTrailOptions } from './trail';
+export type { AuditDevice } from './names';
+export { AuditTrail, type AuditTrailOptions } from './trail';

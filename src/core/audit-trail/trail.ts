@@ -28,6 +28,7 @@ import type { DeviceId } from '../ids';
 import { handleOf, type Vault, type VaultHandle } from '../vault';
 import { findOwnHead, memberDevices } from './chain';
 import { entryEvent, integrationRunEvent, type UpdateShape, updateEvents } from './events';
+import { type AuditDevice, deviceNamesOf, memberNamesOf } from './names';
 
 export interface AuditTrailOptions {
   /** The open vault, as the UI holds it (or its handle, in core). */
@@ -42,12 +43,6 @@ export interface AuditTrailOptions {
   readonly policy?: RetentionPolicy;
   /** Where a failed write is told (default console.warn); gets a fixed text, never a name. */
   readonly warn?: (message: string) => void;
-}
-
-/** A device that wrote records, with the name the vault's device list gives it. */
-export interface AuditDevice {
-  readonly id: DeviceId;
-  readonly name: string | undefined;
 }
 
 interface Pending {
@@ -270,14 +265,7 @@ export class AuditTrail {
   /** The vault's devices with their names (removed ones too), for showing who wrote what. */
   devices(): AuditDevice[] {
     if (this.#handle.closed) return [];
-    const named = new Map<DeviceId, string>();
-    for (const device of this.#handle.members.devices()) named.set(device.id, device.name);
-    // With a team, a device is named by its member too: "Ana · Firefox on Windows".
-    const team = this.#handle.team.state();
-    for (const [id, device] of team?.devices ?? []) {
-      const member = team?.members.get(device.member);
-      if (member) named.set(id, `${member.name} · ${device.name}`);
-    }
+    const named = deviceNamesOf(this.#handle);
     const ids = new Set<DeviceId>([...named.keys(), this.#device.id]);
     for (const report of this.verify().devices) ids.add(report.device);
     return [...ids].map((id) => ({ id, name: named.get(id) }));
@@ -309,9 +297,7 @@ export class AuditTrail {
 
   /** The vault's members' names by member id (empty without a team): who a role change is about. */
   memberNames(): ReadonlyMap<string, string> {
-    if (this.#handle.closed) return new Map();
-    const team = this.#handle.team.state();
-    return new Map([...(team?.members.values() ?? [])].map((m) => [m.id as string, m.name]));
+    return memberNamesOf(this.#handle);
   }
 
   /** Calls `listener` when the stored records change (here or from another device). */

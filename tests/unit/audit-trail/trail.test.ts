@@ -137,6 +137,29 @@ describe('AuditTrail: writing and verifying', () => {
   });
 });
 
+describe('AuditTrail: who wrote what', () => {
+  it("names each device that wrote records as the vault's device list does", async () => {
+    const [a, b] = await replicas(2, 'named');
+    const trailA = new AuditTrail({ vault: a!.vault, device: a!.device, clock: () => 1_000 });
+    const trailB = new AuditTrail({ vault: b!.vault, device: b!.device, clock: () => 2_000 });
+    await trailA.opened();
+    await trailB.opened();
+    await deliverAll(a!, b!);
+    await deliverAll(b!, a!);
+    expect(new Map(trailA.devices().map((device) => [device.id, device.name]))).toEqual(
+      new Map([
+        [a!.device.id, 'A'],
+        [b!.device.id, 'B'],
+      ]),
+    );
+    // No team: no member names; a closed vault names nobody.
+    expect(trailA.memberNames().size).toBe(0);
+    await a!.vault.close();
+    expect(trailA.devices()).toEqual([]);
+    expect(trailA.memberNames().size).toBe(0);
+  });
+});
+
 describe('AuditTrail: retention', () => {
   it('does nothing under the limits', async () => {
     const { trail, handle } = await oneVault();
