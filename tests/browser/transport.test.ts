@@ -364,7 +364,7 @@ test.describe('the y-webrtc transport beyond the contract', () => {
       ] as const;
       const peersOf = (page: Page, id: number) =>
         page.evaluate((i) => window.harness.transport.status(i).peers, id);
-      // a's first connection is stuck: nothing connects while the clocks stand still.
+      // a's connections are stuck: nothing connects while the clocks stand still.
       await a.page.waitForTimeout(3000);
       expect([await peersOf(a.page, ids[0]), await peersOf(b.page, ids[1])]).toEqual([0, 0]);
       // 60 s later by their clocks, both ends drop it; y-webrtc announces again and a's next

@@ -44,21 +44,23 @@ let skew = 0;
 const skewed: Scheduler = { ...systemScheduler, now: () => systemScheduler.now() + skew };
 
 /**
- * A peer connection whose first instance in the page never connects: it neither gives nor takes
- * ICE candidates (in events or in SDP), as a peer behind a network that drops everything would.
+ * Peer connections that never connect while this page's clock has not been moved on
+ * (`skipTime`): they neither give nor take ICE candidates (in events or in SDP), as a peer
+ * behind a network that drops everything would. Every connection made before the first skip is
+ * stuck, not only the first: a page may make more than one before its clock moves, and when
+ * only the first was stuck, a later one connected within the test's 3 s in a clean-clone run.
  */
-function stuckFirstConnection(): typeof RTCPeerConnection {
-  let made = 0;
+function stuckUntilTimeMoves(): typeof RTCPeerConnection {
   const strip = (sdp: string | undefined) =>
     sdp
       ?.split('\r\n')
       .filter((line) => !line.startsWith('a=candidate') && !line.startsWith('a=end-of-candidates'))
       .join('\r\n');
-  return class StuckFirst extends RTCPeerConnection {
+  return class Stuck extends RTCPeerConnection {
     readonly #stuck: boolean;
     constructor(configuration?: RTCConfiguration) {
       super(configuration);
-      this.#stuck = made++ === 0;
+      this.#stuck = skew === 0;
       if (this.#stuck)
         Object.defineProperty(this, 'onicecandidate', {
           configurable: true,
@@ -182,16 +184,16 @@ export const transport = {
   uncaught: () => [...uncaught],
 
   /**
-   * Joins over the y-webrtc transport with a clock `skipTime` moves; with `stuckFirst`, the
-   * page's first peer connection never opens.
+   * Joins over the y-webrtc transport with a clock `skipTime` moves; with `stuck`, the page's
+   * peer connections never open until that clock has moved.
    */
-  joinWithClock(room: ContractRoom, device: string, stuckFirst: boolean): number {
+  joinWithClock(room: ContractRoom, device: string, stuck: boolean): number {
     const doc = new Y.Doc();
     const id = nextPeer++;
     const factory = webrtcTransport({
       signaling: () => [signalingUrl()],
       webrtc: {
-        RTCPeerConnection: stuckFirst ? stuckFirstConnection() : RTCPeerConnection,
+        RTCPeerConnection: stuck ? stuckUntilTimeMoves() : RTCPeerConnection,
         RTCSessionDescription,
         RTCIceCandidate,
       },
