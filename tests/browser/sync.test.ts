@@ -60,9 +60,15 @@ test.describe('sync between separate browsers over WebRTC and the project relay'
       (await call(d, 'devices', vault)).map((record) => record.name).sort();
     expect(await names(a)).toEqual([`a ${CANARY}`, `b ${CANARY}`]);
     expect(await names(b)).toEqual(await names(a));
-    const statusB = await call(b, 'status', vault);
-    expect(statusB).toMatchObject({ state: 'online', membership: 'member', refused: 0 });
-    expect(statusB.peers).toBeGreaterThanOrEqual(1);
+    expect(await call(b, 'status', vault)).toMatchObject({
+      state: 'online',
+      membership: 'member',
+      refused: 0,
+    });
+    // A connection can drop and be made again right after the first sync when the machine is
+    // saturated (one run in about fifty here, and once in CI): y-webrtc mends it, and the
+    // device is connected to a peer again within seconds.
+    await call(b, 'waitForStatus', vault, { state: 'online', minPeers: 1 }, 20_000);
 
     // One edit at a time, the receiver listening before the writer writes.
     const latencies: number[] = [];
