@@ -1,9 +1,10 @@
 /**
  * Writes tests/vectors/sync.json: known answers for the sync parts of docs/crypto.md (derived
- * names and keys, a sync envelope, one with a bulk, an invitation token). Run when the format changes
+ * names and keys, a sync envelope, one with a bulk, one with a deflated bulk, an invitation token). Run when the format changes
  * (`tsx scripts/make-sync-vectors.ts`); the tests only read the file.
  */
 import { writeFileSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
 import { bytesToHex, hexToBytes } from '@noble/ciphers/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { asKey, type BulkKey, keyIdOf, toBase64url } from '../src/core/crypto';
@@ -38,10 +39,25 @@ const bulkKey = hexToBytes(
 ) as BulkKey;
 const bulkNonce = hexToBytes('808182838485868788898a8b8c8d8e8f9091929394959697');
 const checkpoint = hexToBytes('0102d2fe0a00070108656e7472696573012800'); // any bytes, as above
-const bulk = await sealBulkWithKey(
-  bulkKey,
-  new Uint8Array([0, 0, 0, 0, ...checkpoint]), // an empty knowledge, then the state
-);
+const bulk = {
+  ...(await sealBulkWithKey(
+    bulkKey,
+    new Uint8Array([0, 0, 0, 0, ...checkpoint]), // an empty knowledge, then the state
+  )),
+  deflated: false,
+};
+// Version 0x04: the payload deflated (here by Node's zlib; any raw DEFLATE stream that inflates
+// to the payload is as valid), framed with both lengths and padded with zeros to 4 KiB.
+const repeated = new Uint8Array(Array.from({ length: 8 }, () => [...checkpoint]).flat());
+const deflatedPayload = new Uint8Array(deflateRawSync(new Uint8Array([0, 0, 0, 0, ...repeated])));
+const framedDeflated = new Uint8Array(4096);
+new DataView(framedDeflated.buffer).setUint32(0, 4 + repeated.length);
+new DataView(framedDeflated.buffer).setUint32(4, deflatedPayload.length);
+framedDeflated.set(deflatedPayload, 8);
+const deflatedBulk = {
+  ...(await sealBulkWithKey(bulkKey, framedDeflated)),
+  deflated: true,
+};
 const inviteSecret = hexToBytes('c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf');
 const invite = inviteMaterial(inviteSecret);
 
@@ -99,6 +115,31 @@ const vectors = {
         seq: 1_800_000_000_000_001,
         syncKey: syncKeyOf(vaultKey),
         bulk,
+        prev,
+        sealPayload: (key, payload, context) => sealWithNonce(key, payload, context, bulkNonce),
+      }),
+    ),
+    get id() {
+      return bytesToHex(sha256(hexToBytes(this.envelope).subarray(0, -64)));
+    },
+  },
+  deflatedBulkEnvelope: {
+    // The same vault key, device and vault id as `envelope`, and the bulk key and nonce of
+    // `bulkEnvelope` (never reused so in earnest: a bulk key seals one payload).
+    seq: 1_800_000_000_000_002,
+    kind: 'checkpoint',
+    prev: bytesToHex(prev),
+    update: bytesToHex(repeated),
+    deflated: bytesToHex(deflatedPayload),
+    bulk: bytesToHex(deflatedBulk.ciphertext),
+    envelope: bytesToHex(
+      sealEnvelope({
+        kind: 'checkpoint',
+        vaultId,
+        author: device,
+        seq: 1_800_000_000_000_002,
+        syncKey: syncKeyOf(vaultKey),
+        bulk: deflatedBulk,
         prev,
         sealPayload: (key, payload, context) => sealWithNonce(key, payload, context, bulkNonce),
       }),

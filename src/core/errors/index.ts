@@ -128,6 +128,8 @@ export const errorCodes = [
   'recovery-code-invalid',
   'recovery-code-wrong',
   'recovery-not-set',
+  // sync, later
+  'compressed-payload-malformed',
 ] as const;
 
 /**

@@ -22,6 +22,7 @@ import {
 } from '../crypto';
 import { type DeviceIdentity, signAs, signatureLength, verifySignature } from '../device';
 import { type DeviceId, deviceIdOf } from '../ids';
+import { deflateBulkPayload, inflateBulkPayload } from './bulk-deflate';
 import { EnvelopeRejectedError } from './errors';
 
 /**
@@ -29,7 +30,8 @@ import { EnvelopeRejectedError } from './errors';
  *
  *   offset  size  field
  *   0       4     magic "CFSY"
- *   4       1     version: 0x02 sealed payload, 0x03 sealed bulk key and bulk
+ *   4       1     version: 0x02 sealed payload, 0x03 sealed bulk key and bulk, 0x04 the same
+ *                 with the bulk's payload compressed
  *   5       1     kind: 0x01 update, 0x02 checkpoint
  *   6       16    vault id (its 16 bytes)
  *   22      32    author: the Ed25519 public key of the device that wrote it
@@ -40,13 +42,16 @@ import { EnvelopeRejectedError } from './errors';
  *   and in version 0x03 (docs/crypto.md, "Sync envelope"):
  *   94      90    sealed = seal(sync key, bulk key, context("sync-bulk", ...the same fields))
  *   184     m     bulk = AES-256-GCM(bulk key, zero IV, payload), its tag last
+ *   and in version 0x04, the same as 0x03 with the label "sync-bulk-deflate" and
+ *   184     m     bulk = AES-256-GCM(bulk key, zero IV, deflated payload: bulk-deflate.ts)
  *   last    64    signature = Ed25519(author, "coffer/v1/sync-envelope" || 0x00 || id)
  *
  *   id      = SHA-256(everything before the signature)   (what the signature signs)
  *   payload = u32be(len(knowledge)) || knowledge || yjs update
  *
  * Version 0x03 is for megabytes (a vault's checkpoint): native AES-GCM opens them several times
- * faster than XChaCha20-Poly1305 in JavaScript. The bulk is sealed before the envelope (it is
+ * faster than XChaCha20-Poly1305 in JavaScript. Version 0x04, what Coffer writes, compresses the
+ * payload first: a vault's state deflates to a fifth, and every device moves it. The bulk is sealed before the envelope (it is
  * asynchronous, `sealBulkPayload`), so the envelope itself, with its place in the chain, is
  * still made synchronously.
  *
@@ -64,6 +69,12 @@ export const syncEnvelopeMagic = new Uint8Array([0x43, 0x46, 0x53, 0x59]);
 export const syncEnvelopeVersion = 0x02;
 /** The version whose payload is a bulk beside its sealed key (docs/crypto.md, "Sync envelope"). */
 export const syncBulkEnvelopeVersion = 0x03;
+/** The version whose bulk holds the payload deflated (bulk-deflate.ts): what Coffer writes. */
+export const syncDeflatedBulkEnvelopeVersion = 0x04;
+const bulkVersions: ReadonlySet<number> = new Set([
+  syncBulkEnvelopeVersion,
+  syncDeflatedBulkEnvelopeVersion,
+]);
 /** Payloads from this size are worth a bulk (`sealBulkPayload`); below it the seal is quicker. */
 export const bulkPayloadFrom = 64 * 1024;
 const kindCodes: Record<EnvelopeKind, number> = { update: 0x01, checkpoint: 0x02 };
@@ -84,7 +95,7 @@ export const minSyncBulkEnvelopeLength =
 const signatureDomain = 'sync-envelope';
 
 export interface EnvelopeHeader {
-  /** 0x02, or 0x03 for a bulk envelope. */
+  /** 0x02, or 0x03 or 0x04 for a bulk envelope. */
   readonly version: number;
   readonly kind: EnvelopeKind;
   readonly vaultId: string;
@@ -103,9 +114,15 @@ export interface OpenedEnvelope extends EnvelopeHeader {
   readonly update: Uint8Array;
 }
 
+const contextLabels: Readonly<Record<number, string>> = {
+  [syncEnvelopeVersion]: 'sync',
+  [syncBulkEnvelopeVersion]: 'sync-bulk',
+  [syncDeflatedBulkEnvelopeVersion]: 'sync-bulk-deflate',
+};
+
 const contextOf = (header: EnvelopeHeader) =>
   associatedData(
-    header.version === syncBulkEnvelopeVersion ? 'sync-bulk' : 'sync',
+    contextLabels[header.version]!,
     header.vaultId,
     header.author,
     header.seq,
@@ -133,26 +150,35 @@ interface SealEnvelopeFields {
   ) => Uint8Array;
 }
 
+/** A bulk sealed beforehand, and whether what it encrypts is the payload deflated (0x04). */
+export interface SyncBulk extends SealedBulk {
+  readonly deflated: boolean;
+}
+
 /**
  * What to seal: the update (and the author's knowledge before it), or a bulk sealed from them
- * beforehand (`sealBulkPayload`), which makes a version 0x03 envelope.
+ * beforehand (`sealBulkPayload`), which makes a version 0x04 envelope (0x03 if not deflated).
  */
 export type SealEnvelopeInput = SealEnvelopeFields &
   (
     | { readonly update: Uint8Array; readonly knowledge?: Uint8Array; readonly bulk?: undefined }
-    | { readonly bulk: SealedBulk; readonly update?: undefined; readonly knowledge?: undefined }
+    | { readonly bulk: SyncBulk; readonly update?: undefined; readonly knowledge?: undefined }
   );
 
 const payloadOf = (knowledge: Uint8Array, update: Uint8Array) =>
   concat(u32be(knowledge.length), knowledge, update);
 
 /**
- * Seals an envelope's payload as a bulk, for `sealEnvelopeWithId({ ..., bulk })`: worth it from
- * `bulkPayloadFrom` bytes. Asynchronous (WebCrypto), so done before the envelope takes its
- * place in the chain.
+ * Deflates an envelope's payload and seals it as a bulk, for `sealEnvelopeWithId({ ..., bulk })`:
+ * worth it from `bulkPayloadFrom` bytes. Asynchronous (CompressionStream, WebCrypto), so done
+ * before the envelope takes its place in the chain.
  */
-export function sealBulkPayload(update: Uint8Array, knowledge?: Uint8Array): Promise<SealedBulk> {
-  return sealBulk(payloadOf(knowledge ?? new Uint8Array(0), update));
+export async function sealBulkPayload(
+  update: Uint8Array,
+  knowledge?: Uint8Array,
+): Promise<SyncBulk> {
+  const deflated = await deflateBulkPayload(payloadOf(knowledge ?? new Uint8Array(0), update));
+  return { ...(await sealBulk(deflated)), deflated: true };
 }
 
 export function sealEnvelope(input: SealEnvelopeInput): Uint8Array {
@@ -172,7 +198,11 @@ export function sealEnvelopeWithId(input: SealEnvelopeInput): {
     throw new TypeError(`a vault id is 16 bytes, got ${vaultIdBytes.length}`);
   const bulk = input.bulk;
   const header: EnvelopeHeader = {
-    version: bulk ? syncBulkEnvelopeVersion : syncEnvelopeVersion,
+    version: bulk
+      ? bulk.deflated
+        ? syncDeflatedBulkEnvelopeVersion
+        : syncBulkEnvelopeVersion
+      : syncEnvelopeVersion,
     kind: input.kind,
     vaultId: input.vaultId,
     author: input.author.id,
@@ -215,7 +245,7 @@ export function readEnvelopeHeader(envelope: unknown): EnvelopeHeader {
   for (let i = 0; i < 4; i++)
     if (envelope[i] !== syncEnvelopeMagic[i]) throw new EnvelopeRejectedError('malformed');
   const version = envelope[4]!;
-  if (version !== syncEnvelopeVersion && version !== syncBulkEnvelopeVersion)
+  if (version !== syncEnvelopeVersion && !bulkVersions.has(version))
     throw new EnvelopeRejectedError('unsupported');
   const kind =
     envelope[5] === kindCodes.update
@@ -224,8 +254,7 @@ export function readEnvelopeHeader(envelope: unknown): EnvelopeHeader {
         ? 'checkpoint'
         : undefined;
   if (!kind) throw new EnvelopeRejectedError('unsupported');
-  const minimum =
-    version === syncBulkEnvelopeVersion ? minSyncBulkEnvelopeLength : minSyncEnvelopeLength;
+  const minimum = bulkVersions.has(version) ? minSyncBulkEnvelopeLength : minSyncEnvelopeLength;
   if (envelope.length < minimum) throw new EnvelopeRejectedError('malformed');
   const view = new DataView(envelope.buffer, envelope.byteOffset, envelope.byteLength);
   const seq = Number(view.getBigUint64(54, false));
@@ -319,13 +348,15 @@ export async function openEnvelope(
     }
   })();
   let payload = opened;
-  if (header.version === syncBulkEnvelopeVersion) {
+  if (bulkVersions.has(header.version)) {
     // The sealed part is read as exactly one sealed key (sealedBulkKeyLength): what opens is
     // a key's 32 bytes.
     const bytes = envelope as Uint8Array;
     const bulk = bytes.subarray(headerLength + sealedBulkKeyLength, bytes.length - signatureLength);
     try {
       payload = await openBulk(opened as BulkKey, bulk);
+      if (header.version === syncDeflatedBulkEnvelopeVersion)
+        payload = await inflateBulkPayload(payload);
     } catch (error) {
       throw rejectionOf(error, detail);
     }
@@ -367,10 +398,9 @@ function checkEnvelope(
   if (status === 'unchecked') throw new EnvelopeRejectedError('revoked-unchecked', detail);
   if (!verifySignature(header.authorKey, signatureDomain, digest, bytes.subarray(bodyEnd)))
     throw new EnvelopeRejectedError('bad-signature', detail);
-  const sealed =
-    header.version === syncBulkEnvelopeVersion
-      ? body.subarray(headerLength, headerLength + sealedBulkKeyLength)
-      : body.subarray(headerLength);
+  const sealed = bulkVersions.has(header.version)
+    ? body.subarray(headerLength, headerLength + sealedBulkKeyLength)
+    : body.subarray(headerLength);
   const key =
     typeof options.syncKey === 'function'
       ? options.syncKey(sealed.subarray(sealedKeyIdAt, sealedKeyIdAt + keyIdLength))

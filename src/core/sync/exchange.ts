@@ -1,5 +1,4 @@
 import type * as Y from 'yjs';
-import type { SealedBulk } from '../crypto';
 import type { DeviceId } from '../ids';
 import { type Cancel, type Scheduler, systemScheduler } from '../time';
 import type { LocalChange } from '../vault';
@@ -10,7 +9,7 @@ import {
   type Standing,
   summarize,
 } from './acknowledgement';
-import { bulkPayloadFrom, sealBulkPayload } from './envelope';
+import { bulkPayloadFrom, type SyncBulk, sealBulkPayload } from './envelope';
 import { takeFirstEnvelopes } from './first-sync';
 import { KeyVerdicts } from './key-verdicts';
 import type {
@@ -64,7 +63,7 @@ export interface EnvelopeExchangeOptions {
    */
   readonly pruneDelayMs?: number;
   /** Seals a checkpoint's bulk (`sealBulkPayload` by default; tests hold it to see meanwhile). */
-  readonly sealBulk?: (state: Uint8Array) => Promise<SealedBulk>;
+  readonly sealBulk?: (state: Uint8Array) => Promise<SyncBulk>;
 }
 
 /**

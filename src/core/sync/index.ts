@@ -13,7 +13,7 @@
  * - A change travels only as a sealed, signed envelope (`sealEnvelope` / `openEnvelope`): vault
  *   id, author, sequence number, the id of the author's previous envelope (a per-author hash
  *   chain), the change sealed under the vault's sync key (a change of megabytes, a checkpoint,
- *   as a bulk: AES-256-GCM under a one-time key that the sync key seals, `sealBulkPayload`,
+ *   as a bulk: deflated, then AES-256-GCM under a one-time key that the sync key seals, `sealBulkPayload`,
  *   sealed before the envelope takes its place in the chain), the author's signature. A removal
  *   names the removed device's last accepted envelope; only it and its ancestors stand.
  *   `SyncPeer.receive` applies an envelope only if it checks out; anything else (garbage,
@@ -59,6 +59,7 @@ export {
   relayPath,
   relayRoomOf,
 } from '../relay';
+export { CompressedPayloadError, type CompressedPayloadProblem } from './bulk-deflate';
 export { createChunkingWrtc, type NativeWebRtc } from './chunking-wrtc';
 export { combinedStatus, combineTransports } from './combined-transport';
 export {
@@ -71,6 +72,7 @@ export {
   type OpenedEnvelope,
   openEnvelope,
   readEnvelopeHeader,
+  type SyncBulk,
   sealBulkPayload,
   sealEnvelope,
   sealEnvelopeWithId,

@@ -1,5 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { keyIdOf, type SealedBulk, type SymmetricKey, toBase64url, type VaultKey } from '../crypto';
+import { keyIdOf, type SymmetricKey, toBase64url, type VaultKey } from '../crypto';
 import type { DeviceIdentity } from '../device';
 import { signatureLength } from '../device';
 import type { DeviceId } from '../ids';
@@ -15,6 +15,7 @@ import {
   type OpenedEnvelope,
   openEnvelope,
   readEnvelopeHeader,
+  type SyncBulk,
   sealEnvelopeWithId,
 } from './envelope';
 import { EnvelopeRejectedError, type EnvelopeRejection } from './errors';
@@ -190,7 +191,7 @@ export class SyncPeer {
 
   #seal(
     kind: EnvelopeKind,
-    content: { update: Uint8Array; knowledge?: Uint8Array } | { bulk: SealedBulk },
+    content: { update: Uint8Array; knowledge?: Uint8Array } | { bulk: SyncBulk },
   ): SealedEnvelope {
     const seq = this.#nextSeq();
     const prev = this.#prev;
@@ -218,7 +219,7 @@ export class SyncPeer {
    * Seals this device's whole state for new devices: `state` if the caller encoded it, or its
    * bulk (`sealBulkPayload(state)`), as a caller should for megabytes.
    */
-  sealCheckpoint(state: Uint8Array | SealedBulk = this.#vault.encodeState()): SealedEnvelope {
+  sealCheckpoint(state: Uint8Array | SyncBulk = this.#vault.encodeState()): SealedEnvelope {
     return this.#seal(
       'checkpoint',
       state instanceof Uint8Array ? { update: state } : { bulk: state },

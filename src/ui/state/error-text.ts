@@ -55,6 +55,7 @@ import type {
   StorageUnavailableError,
 } from '../../core/storage';
 import type {
+  CompressedPayloadError,
   EnvelopeRejectedError,
   FramingError,
   InviteError,
@@ -106,6 +107,7 @@ export type CoreError =
   | EntryNotFoundError
   | EnvelopeRejectedError
   | FramingError
+  | CompressedPayloadError
   | GrantMissingError
   | HookEngineError
   | HookError
@@ -238,6 +240,7 @@ export function errorText(error: CoreError): string {
     case 'invite-failed':
       return inviteText[error.problem];
     case 'framing-violation':
+    case 'compressed-payload-malformed':
       return 'A connected device sent data Coffer cannot read; it was ignored.';
     case 'invalid-json':
       return error.line !== undefined && error.column !== undefined

@@ -21,6 +21,7 @@ import {
   VaultSync,
 } from '../../../src/core/sync';
 import { handleOf, type VaultHandle } from '../../../src/core/vault';
+import { syncBenchEntries } from './bench-entries';
 import { fastPolicy } from './core';
 
 const now = () => performance.timeOrigin + performance.now();
@@ -169,19 +170,7 @@ export const benchSyncRelay = {
     );
     const handle = need(state.handle, 'vault');
     for (let start = 0; start < n; start += 1000) {
-      const entries = [];
-      for (let i = start; i < Math.min(n, start + 1000); i++) {
-        entries.push({
-          name: `svc_${String(i).padStart(6, '0')}`,
-          value: {
-            host: `db-${i}.internal.example`,
-            port: 5432,
-            user: `svc_${i}`,
-            token: `t_${i}_${'x'.repeat(24)}`,
-          },
-        });
-      }
-      await handle.setMany(entries);
+      await handle.setMany(syncBenchEntries(start, Math.min(n, start + 1000)));
     }
     const doc = need(state.roomDoc, 'room document');
     return {

@@ -19,6 +19,7 @@ import {
   VaultSync,
 } from '../../../src/core/sync';
 import { handleOf, type VaultHandle } from '../../../src/core/vault';
+import { syncBenchEntries } from './bench-entries';
 import { fastPolicy } from './core';
 
 const now = () => performance.timeOrigin + performance.now();
@@ -108,19 +109,7 @@ export const benchSync = {
     await session.createVault('bench');
     state.handle = handleOf(await session.openVault('bench'));
     for (let start = 0; start < n; start += 1000) {
-      const entries = [];
-      for (let i = start; i < Math.min(n, start + 1000); i++) {
-        entries.push({
-          name: `svc_${String(i).padStart(6, '0')}`,
-          value: {
-            host: `db-${i}.internal.example`,
-            port: 5432,
-            user: `svc_${i}`,
-            token: `t_${i}_${'x'.repeat(24)}`,
-          },
-        });
-      }
-      await state.handle.setMany(entries);
+      await state.handle.setMany(syncBenchEntries(start, Math.min(n, start + 1000)));
     }
     state.sync = await VaultSync.start({
       vault: state.handle,

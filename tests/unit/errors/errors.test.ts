@@ -104,6 +104,7 @@ const shipped: Readonly<Record<string, ErrorCode>> = {
   RecoveryCodeInvalidError: 'recovery-code-invalid',
   RecoveryCodeWrongError: 'recovery-code-wrong',
   RecoveryNotSetError: 'recovery-not-set',
+  CompressedPayloadError: 'compressed-payload-malformed',
 };
 
 /** The list as shipped, in order: `errorCodes` only ever grows at the end. */
@@ -192,6 +193,7 @@ const shippedList: readonly string[] = [
   'recovery-code-invalid',
   'recovery-code-wrong',
   'recovery-not-set',
+  'compressed-payload-malformed',
 ];
 
 const classes = exportedErrorClasses();

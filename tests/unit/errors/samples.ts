@@ -98,6 +98,7 @@ export const samples: Readonly<Record<string, () => Error>> = {
   EnvelopeRejectedError: () => new sync.EnvelopeRejectedError('bad-signature'),
   InviteError: () => new sync.InviteError('used'),
   FramingError: () => new sync.FramingError('too-large', 'a message of 9 bytes is over 8'),
+  CompressedPayloadError: () => new sync.CompressedPayloadError('padding'),
   // vault
   InvalidNameError: () =>
     new vault.InvalidNameError({

@@ -5,10 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { SealedBulk } from '../../../src/core/crypto';
 import type { DeviceId } from '../../../src/core/ids';
 import type { Session, ThisDevice } from '../../../src/core/profile';
-import { ENVELOPES_MAP, EnvelopeExchange, sealBulkPayload } from '../../../src/core/sync';
+import {
+  ENVELOPES_MAP,
+  EnvelopeExchange,
+  type SyncBulk,
+  sealBulkPayload,
+} from '../../../src/core/sync';
 import { standingsOf } from '../../../src/core/sync/acknowledgement';
 import { SyncPeer } from '../../../src/core/sync/peer';
 import { createManualScheduler, type ManualScheduler } from '../../../src/core/time';
@@ -84,7 +88,7 @@ async function admitted(by: Device, name: string): Promise<Device> {
 async function online(
   d: Device,
   room: Y.Doc,
-  sealBulk?: (state: Uint8Array) => Promise<SealedBulk>,
+  sealBulk?: (state: Uint8Array) => Promise<SyncBulk>,
 ): Promise<void> {
   const doc = new Y.Doc();
   const vault = d.vault;
@@ -309,8 +313,8 @@ describe('a checkpoint of megabytes, sealed as a bulk first', () => {
     expect(keysOf(room, a)).toEqual([]);
     const carried = a.exchange!.publishedEnvelopes();
     sealing.release();
-    expect((await carried).map((bytes) => bytes[4])).toEqual([3]);
-    expect(versionOf(room, `${a.id}.c`)).toBe(3);
+    expect((await carried).map((bytes) => bytes[4])).toEqual([4]);
+    expect(versionOf(room, `${a.id}.c`)).toBe(4);
 
     sealing.hold();
     const next = a.exchange!.publishCheckpoint();

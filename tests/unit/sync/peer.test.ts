@@ -1,8 +1,9 @@
+import { deflateRawSync } from 'node:zlib';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
-import { concat, generateKey } from '../../../src/core/crypto';
+import { concat, generateKey, sealBulk, u32be } from '../../../src/core/crypto';
 import { generateDeviceIdentity, signAs } from '../../../src/core/device';
-import { readEnvelopeHeader, sealEnvelope } from '../../../src/core/sync/envelope';
+import { readEnvelopeHeader, sealBulkPayload, sealEnvelope } from '../../../src/core/sync/envelope';
 import { syncKeyOf } from '../../../src/core/sync/keys';
 import { vaultKeyOf } from '../../../src/core/vault';
 import { contents, deliverAll, replicas } from './support';
@@ -109,6 +110,39 @@ describe('SyncPeer: what a device accepts from others', () => {
     expect(b!.peer.heldForKeys).toBe(1);
     expect(await contents(b!.vault)).toEqual(before);
     // And the real change still goes through.
+    expect((await b!.peer.receive([good])).accepted).toBe(1);
+    expect(await contents(b!.vault)).toEqual({ kept: 'changed by a' });
+  });
+
+  it('refuses a member’s deflated checkpoint that does not inflate as it says, and changes nothing', async () => {
+    const [a, b] = await replicas(2);
+    await a!.vault.set('kept', 'yes');
+    await deliverAll(a!, b!);
+    const before = await contents(b!.vault);
+    const state = a!.vault.encodeState();
+    // a, a member holding the sync key, frames its own state with a length one byte short:
+    // authentic and signed, but not what version 0x04 allows.
+    const deflated = new Uint8Array(deflateRawSync(concat(u32be(0), state)));
+    const framed = new Uint8Array(Math.ceil((8 + deflated.length) / 4096) * 4096);
+    framed.set(concat(u32be(4 + state.length - 1), u32be(deflated.length), deflated));
+    const sealing = {
+      kind: 'checkpoint' as const,
+      vaultId: a!.vault.id,
+      author: a!.device,
+      seq: readEnvelopeHeader(a!.outbox.at(-1)!).seq + 1,
+      syncKey: syncKeyOf(vaultKeyOf(a!.vault)),
+    };
+    const bad = sealEnvelope({ ...sealing, bulk: { ...(await sealBulk(framed)), deflated: true } });
+    const report = await b!.peer.receive([bad]);
+    expect([report.accepted, report.rejected]).toEqual([0, { malformed: 1 }]);
+    expect(await contents(b!.vault)).toEqual(before);
+    // The same state, sealed as Coffer seals it, is taken.
+    await a!.vault.set('kept', 'changed by a');
+    const good = sealEnvelope({
+      ...sealing,
+      seq: sealing.seq + 1,
+      bulk: await sealBulkPayload(a!.vault.encodeState()),
+    });
     expect((await b!.peer.receive([good])).accepted).toBe(1);
     expect(await contents(b!.vault)).toEqual({ kept: 'changed by a' });
   });

@@ -1,5 +1,6 @@
 import { createDecipheriv, createHash, createPublicKey, hkdfSync, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
 import { bytesToHex, hexToBytes } from '@noble/ciphers/utils.js';
 import { describe, expect, it } from 'vitest';
 import {
@@ -105,10 +106,13 @@ describe('sync known answers (tests/vectors/sync.json)', () => {
     const b = vectors.bulkEnvelope;
     const vaultKey = asKey(hex(e.vaultKey), 'vault');
     const device = deviceIdentityFromSecret(hex(e.deviceSecret));
-    const bulk = await sealBulkWithKey(
-      hex(b.bulkKey) as BulkKey,
-      new Uint8Array([0, 0, 0, 0, ...hex(b.update)]),
-    );
+    const bulk = {
+      ...(await sealBulkWithKey(
+        hex(b.bulkKey) as BulkKey,
+        new Uint8Array([0, 0, 0, 0, ...hex(b.update)]),
+      )),
+      deflated: false,
+    };
     expect(bytesToHex(bulk.ciphertext)).toBe(b.bulk);
     const sealed = sealEnvelope({
       kind: 'checkpoint',
@@ -165,6 +169,69 @@ describe('sync known answers (tests/vectors/sync.json)', () => {
       decipher.final(),
     ]);
     expect(payload.toString('hex')).toBe(`00000000${b.update}`);
+  });
+
+  it('the envelope with a deflated bulk (0x04) is byte for byte the spec’s, and opens', async () => {
+    const e = vectors.envelope;
+    const b = vectors.bulkEnvelope;
+    const d = vectors.deflatedBulkEnvelope;
+    const vaultKey = asKey(hex(e.vaultKey), 'vault');
+    // The bulk's plaintext: both lengths, the deflated payload, zeros to 4096 bytes.
+    const deflated = hex(d.deflated);
+    const framed = new Uint8Array(4096);
+    new DataView(framed.buffer).setUint32(0, 4 + hex(d.update).length);
+    new DataView(framed.buffer).setUint32(4, deflated.length);
+    framed.set(deflated, 8);
+    const bulk = {
+      ...(await sealBulkWithKey(hex(b.bulkKey) as BulkKey, framed)),
+      deflated: true,
+    };
+    expect(bytesToHex(bulk.ciphertext)).toBe(d.bulk);
+    const sealed = sealEnvelope({
+      kind: 'checkpoint',
+      vaultId: e.vaultId,
+      author: deviceIdentityFromSecret(hex(e.deviceSecret)),
+      seq: d.seq,
+      syncKey: syncKeyOf(vaultKey),
+      bulk,
+      prev: hex(d.prev),
+      sealPayload: (key, payload, context) => sealWithNonce(key, payload, context, hex(b.nonce)),
+    });
+    expect(bytesToHex(sealed)).toBe(d.envelope);
+    expect([sealed[4], sealed[5]]).toEqual([4, 2]);
+    const opened = await openEnvelope(sealed, {
+      vaultId: e.vaultId,
+      syncKey: syncKeyOf(vaultKey),
+      authorStatus: () => 'allowed',
+    });
+    expect([bytesToHex(opened.update), bytesToHex(opened.id)]).toEqual([d.update, d.id]);
+    // A second reading: the key under the "sync-bulk-deflate" context, Node's AES-256-GCM and
+    // Node's zlib.
+    const body = sealed.subarray(0, sealed.length - 64);
+    const context = associatedData(
+      'sync-bulk-deflate',
+      e.vaultId,
+      e.deviceId,
+      d.seq,
+      2,
+      hex(d.prev),
+    );
+    const bulkKey = open(
+      asKey(nodeHkdf(hex(e.vaultKey), 'sync', 32), 'sync'),
+      body.subarray(94, 184),
+      context,
+    );
+    const ciphertext = body.subarray(184);
+    const decipher = createDecipheriv('aes-256-gcm', bulkKey, Buffer.alloc(12));
+    decipher.setAuthTag(ciphertext.subarray(ciphertext.length - 16));
+    const plain = Buffer.concat([
+      decipher.update(ciphertext.subarray(0, ciphertext.length - 16)),
+      decipher.final(),
+    ]);
+    const deflatedLength = plain.readUInt32BE(4);
+    const payload = inflateRawSync(plain.subarray(8, 8 + deflatedLength));
+    expect(payload.length).toBe(plain.readUInt32BE(0));
+    expect(payload.toString('hex')).toBe(`00000000${d.update}`);
   });
 
   it('invitation derivations and token', () => {
