@@ -47,9 +47,8 @@ export const syncRelayWorkload: Workload = {
         await a.evaluate(() => window.harness.benchSyncRelay.close());
 
         const wrote = await a.evaluate((o) => window.harness.benchSyncRelay.write(o), { n });
-        const wroteAt = Date.now();
         const held = await whenStored(server, wrote.room, wrote.roomBytes);
-        stored.push(held.at - wroteAt);
+        stored.push(held.at - wrote.writtenAt);
         const finished = await a.evaluate(() => window.harness.benchSyncRelay.finish());
         roomBytes = held.size;
         envelopes = finished.envelopes;
