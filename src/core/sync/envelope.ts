@@ -10,19 +10,15 @@ import {
   KeyMismatchError,
   keyIdLength,
   open,
-  openBulk,
   readU32be,
-  type SealedBulk,
   type SymmetricKey,
   seal,
-  sealBulk,
   toBase64url,
-  u32be,
   u64be,
 } from '../crypto';
 import { type DeviceIdentity, signAs, signatureLength, verifySignature } from '../device';
 import { type DeviceId, deviceIdOf } from '../ids';
-import { deflateBulkPayload, inflateBulkPayload } from './bulk-deflate';
+import { envelopePayload, openBulkPayload, type SyncBulk } from './bulk-payload';
 import { EnvelopeRejectedError } from './errors';
 
 /**
@@ -43,7 +39,7 @@ import { EnvelopeRejectedError } from './errors';
  *   94      90    sealed = seal(sync key, bulk key, context("sync-bulk", ...the same fields))
  *   184     m     bulk = AES-256-GCM(bulk key, zero IV, payload), its tag last
  *   and in version 0x04, the same as 0x03 with the label "sync-bulk-deflate" and
- *   184     m     bulk = AES-256-GCM(bulk key, zero IV, deflated payload: bulk-deflate.ts)
+ *   184     m     bulk = AES-256-GCM(bulk key, zero IV, deflated payload: bulk-payload.ts)
  *   last    64    signature = Ed25519(author, "coffer/v1/sync-envelope" || 0x00 || id)
  *
  *   id      = SHA-256(everything before the signature)   (what the signature signs)
@@ -69,7 +65,7 @@ export const syncEnvelopeMagic = new Uint8Array([0x43, 0x46, 0x53, 0x59]);
 export const syncEnvelopeVersion = 0x02;
 /** The version whose payload is a bulk beside its sealed key (docs/crypto.md, "Sync envelope"). */
 export const syncBulkEnvelopeVersion = 0x03;
-/** The version whose bulk holds the payload deflated (bulk-deflate.ts): what Coffer writes. */
+/** The version whose bulk holds the payload deflated (bulk-payload.ts): what Coffer writes. */
 export const syncDeflatedBulkEnvelopeVersion = 0x04;
 const bulkVersions: ReadonlySet<number> = new Set([
   syncBulkEnvelopeVersion,
@@ -150,11 +146,6 @@ interface SealEnvelopeFields {
   ) => Uint8Array;
 }
 
-/** A bulk sealed beforehand, and whether what it encrypts is the payload deflated (0x04). */
-export interface SyncBulk extends SealedBulk {
-  readonly deflated: boolean;
-}
-
 /**
  * What to seal: the update (and the author's knowledge before it), or a bulk sealed from them
  * beforehand (`sealBulkPayload`), which makes a version 0x04 envelope (0x03 if not deflated).
@@ -164,22 +155,6 @@ export type SealEnvelopeInput = SealEnvelopeFields &
     | { readonly update: Uint8Array; readonly knowledge?: Uint8Array; readonly bulk?: undefined }
     | { readonly bulk: SyncBulk; readonly update?: undefined; readonly knowledge?: undefined }
   );
-
-const payloadOf = (knowledge: Uint8Array, update: Uint8Array) =>
-  concat(u32be(knowledge.length), knowledge, update);
-
-/**
- * Deflates an envelope's payload and seals it as a bulk, for `sealEnvelopeWithId({ ..., bulk })`:
- * worth it from `bulkPayloadFrom` bytes. Asynchronous (CompressionStream, WebCrypto), so done
- * before the envelope takes its place in the chain.
- */
-export async function sealBulkPayload(
-  update: Uint8Array,
-  knowledge?: Uint8Array,
-): Promise<SyncBulk> {
-  const deflated = await deflateBulkPayload(payloadOf(knowledge ?? new Uint8Array(0), update));
-  return { ...(await sealBulk(deflated)), deflated: true };
-}
 
 export function sealEnvelope(input: SealEnvelopeInput): Uint8Array {
   return sealEnvelopeWithId(input).bytes;
@@ -215,7 +190,7 @@ export function sealEnvelopeWithId(input: SealEnvelopeInput): {
     ? sealPart(input.syncKey, bulk.key, contextOf(header))
     : sealPart(
         input.syncKey,
-        payloadOf(input.knowledge ?? new Uint8Array(0), input.update),
+        envelopePayload(input.knowledge ?? new Uint8Array(0), input.update),
         contextOf(header),
       );
   const body = concat(
@@ -354,9 +329,11 @@ export async function openEnvelope(
     const bytes = envelope as Uint8Array;
     const bulk = bytes.subarray(headerLength + sealedBulkKeyLength, bytes.length - signatureLength);
     try {
-      payload = await openBulk(opened as BulkKey, bulk);
-      if (header.version === syncDeflatedBulkEnvelopeVersion)
-        payload = await inflateBulkPayload(payload);
+      payload = await openBulkPayload(
+        opened as BulkKey,
+        bulk,
+        header.version === syncDeflatedBulkEnvelopeVersion,
+      );
     } catch (error) {
       throw rejectionOf(error, detail);
     }

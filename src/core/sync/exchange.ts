@@ -9,7 +9,8 @@ import {
   type Standing,
   summarize,
 } from './acknowledgement';
-import { bulkPayloadFrom, type SyncBulk, sealBulkPayload } from './envelope';
+import { type SyncBulk, sealBulkPayload } from './bulk-payload';
+import { bulkPayloadFrom } from './envelope';
 import { takeFirstEnvelopes } from './first-sync';
 import { KeyVerdicts } from './key-verdicts';
 import type {

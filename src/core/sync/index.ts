@@ -59,7 +59,12 @@ export {
   relayPath,
   relayRoomOf,
 } from '../relay';
-export { CompressedPayloadError, type CompressedPayloadProblem } from './bulk-deflate';
+export {
+  CompressedPayloadError,
+  type CompressedPayloadProblem,
+  type SyncBulk,
+  sealBulkPayload,
+} from './bulk-payload';
 export { createChunkingWrtc, type NativeWebRtc } from './chunking-wrtc';
 export { combinedStatus, combineTransports } from './combined-transport';
 export {
@@ -72,8 +77,6 @@ export {
   type OpenedEnvelope,
   openEnvelope,
   readEnvelopeHeader,
-  type SyncBulk,
-  sealBulkPayload,
   sealEnvelope,
   sealEnvelopeWithId,
 } from './envelope';

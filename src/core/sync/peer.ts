@@ -5,6 +5,7 @@ import { signatureLength } from '../device';
 import type { DeviceId } from '../ids';
 import { type Clock, type Scheduler, systemScheduler } from '../time';
 import { vaultKeyOf } from '../vault';
+import type { SyncBulk } from './bulk-payload';
 import { type AcceptedPoint, AuthorChains, type ChainVault } from './chains';
 import {
   type AuthorCheck,
@@ -15,7 +16,6 @@ import {
   type OpenedEnvelope,
   openEnvelope,
   readEnvelopeHeader,
-  type SyncBulk,
   sealEnvelopeWithId,
 } from './envelope';
 import { EnvelopeRejectedError, type EnvelopeRejection } from './errors';

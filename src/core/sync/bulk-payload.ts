@@ -1,7 +1,18 @@
-import { concat, readU32be, u32be } from '../crypto';
+import {
+  type BulkKey,
+  concat,
+  openBulk,
+  readU32be,
+  type SealedBulk,
+  sealBulk,
+  u32be,
+} from '../crypto';
 import { CofferError } from '../errors';
 
 /**
+ * A sync envelope's payload, and the bulk that carries a large one (docs/crypto.md, "Sync
+ * envelope"): sealing it ahead of the envelope, opening it, and deflating it.
+ *
  * The plaintext of a version 0x04 bulk (docs/crypto.md, "Sync envelope"): the payload
  * compressed with raw DEFLATE (RFC 1951), framed with both lengths and padded with zeros to a
  * multiple of `deflatePadding` bytes.
@@ -44,6 +55,41 @@ export class CompressedPayloadError extends CofferError {
   constructor(readonly problem: CompressedPayloadProblem) {
     super(`the compressed payload of a sync envelope is not well formed (${problem})`);
   }
+}
+
+/** An envelope's payload: the author's knowledge before the change, then the Yjs update. */
+export const envelopePayload = (knowledge: Uint8Array, update: Uint8Array) =>
+  concat(u32be(knowledge.length), knowledge, update);
+
+/** A bulk sealed beforehand, and whether what it encrypts is the payload deflated (0x04). */
+export interface SyncBulk extends SealedBulk {
+  readonly deflated: boolean;
+}
+
+/**
+ * Deflates an envelope's payload and seals it as a bulk, for `sealEnvelopeWithId({ ..., bulk })`:
+ * worth it from `bulkPayloadFrom` bytes. Asynchronous (CompressionStream, WebCrypto), so done
+ * before the envelope takes its place in the chain.
+ */
+export async function sealBulkPayload(
+  update: Uint8Array,
+  knowledge?: Uint8Array,
+): Promise<SyncBulk> {
+  const payload = envelopePayload(knowledge ?? new Uint8Array(0), update);
+  return { ...(await sealBulk(await deflateBulkPayload(payload))), deflated: true };
+}
+
+/**
+ * The payload of an envelope's bulk, opened with its key, and inflated if `deflated` (0x04).
+ * Rejects as `openBulk` does, or with CompressedPayloadError.
+ */
+export async function openBulkPayload(
+  key: BulkKey,
+  bulk: Uint8Array,
+  deflated: boolean,
+): Promise<Uint8Array> {
+  const plaintext = await openBulk(key, bulk);
+  return deflated ? inflateBulkPayload(plaintext) : plaintext;
 }
 
 /** What a version 0x04 bulk encrypts, from the envelope's payload. */
