@@ -262,14 +262,14 @@ test.describe('sync between separate browsers over WebRTC and the project relay'
     expectNothingReadableAtTheRelay(harness, from, secrets, room.room);
   });
 
-  test('a vault of 10,000 entries reaches a newly paired device', async ({
+  test('a vault of 10,000 entries reaches a newly paired device, its checkpoint deflated', async ({
     harness,
     launchDevice,
   }) => {
     test.setTimeout(300_000);
     const from = harness.transcript.length;
     const secrets = new Secrets();
-    const [a, b] = await devices(launchDevice, harness, 'a', 'b');
+    const [a, b, peer] = await devices(launchDevice, harness, 'a', 'b', 'peer');
     const vault = `Large ${CANARY}`;
     const created = await call(a, 'createVault', vault);
     await call(a, 'open', vault);
@@ -291,6 +291,26 @@ test.describe('sync between separate browsers over WebRTC and the project relay'
     expect(digestB).toEqual(digestA);
     expect(digestA.count).toBe(10_000);
     expectNothingReadableAtTheRelay(harness, from, secrets, room.room);
+
+    // What a peer in the room (or a relay) holds of it: A's checkpoint as a version 0x04
+    // envelope, its bulk deflated, a fraction of the vault's Yjs state (docs/crypto.md). B's may
+    // still be the small one it sealed on joining, before the vault's entries came (0x02).
+    await call(peer, 'rogueJoin', room.room, room.password);
+    await expect
+      .poll(
+        async () => (await call(peer, 'rogueEnvelopes')).filter((e) => e.key.endsWith('.c')).length,
+        { timeout: 60_000 },
+      )
+      .toBe(2);
+    const checkpoints = (await call(peer, 'rogueEnvelopes')).filter((e) => e.key.endsWith('.c'));
+    expect(filled.stateBytes).toBeGreaterThan(2_500_000);
+    const large = checkpoints.filter((c) => c.bytes >= 64 * 1024);
+    expect(large.length, JSON.stringify(checkpoints)).toBeGreaterThanOrEqual(1);
+    for (const checkpoint of large) {
+      expect(checkpoint.version, JSON.stringify(checkpoints)).toBe(4);
+      expect(checkpoint.bytes).toBeLessThan(filled.stateBytes / 3);
+    }
+    for (const checkpoint of checkpoints) expect([2, 4]).toContain(checkpoint.version);
   });
 
   test('rogues in the room (no password; password without the key; key without a place in the device list) change nothing, and sync goes on', async ({

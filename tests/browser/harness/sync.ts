@@ -293,7 +293,7 @@ export const sync = {
         }
         await handle.setMany(entries);
       }
-      return { ms: now() - started };
+      return { ms: now() - started, stateBytes: handle.encodeState().length };
     }),
   get: (vault: string, name: string) => attempt(() => opened(vault).handle.get(name)),
   list: (vault: string) =>
@@ -548,6 +548,11 @@ export const sync = {
         keys: [...rogueMap().keys()].sort(),
       };
     }),
+  /** The envelopes the rogue holds: each one's key, version byte and length, as a relay sees them. */
+  rogueEnvelopes: () =>
+    attempt(() =>
+      envelopeEntries().map(([key, bytes]) => ({ key, version: bytes[4]!, bytes: bytes.length })),
+    ),
   /** Waits until the rogue holds at least `count` envelopes, and remembers them as they are. */
   rogueWaitForEnvelopes: (count: number, timeoutMs: number) =>
     attempt(async () => {
