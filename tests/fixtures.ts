@@ -9,7 +9,12 @@
  *   device. It can be restarted with its data kept.
  * - `offlineApp`: an app server of the test's own, so the test can take the network away for real
  *   (`goOffline()` stops the server and sets the context offline).
+ *
+ * COFFER_DEVICE_LOG_DIR: each device's console, with y-webrtc's own log switched on (lib0 reads
+ * `localStorage.log`), goes to a file of its own there, each line with the time it arrived. For
+ * sync flakes that only show under load: what crossed, when, and which connections came and went.
  */
+import { appendFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +68,12 @@ async function launchDeviceAt(name: string, profileDir: string): Promise<Device>
     serviceWorkers: 'allow',
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  const logDir = process.env.COFFER_DEVICE_LOG_DIR;
+  if (logDir) {
+    await context.addInitScript(() => localStorage.setItem('log', 'y-webrtc'));
+    const file = join(logDir, `${name}-${process.pid}-${Date.now()}.log`);
+    page.on('console', (message) => appendFileSync(file, `${Date.now()} ${message.text()}\n`));
+  }
   return {
     name,
     context,
