@@ -101,7 +101,8 @@ export class EpochKeys {
   /**
    * Whether a newer key was made without this device, for a membership change its log does not
    * have (docs/sync.md, "Key epochs"): a record signed by a device whose member may remove this
-   * one's (as this device's log has them), of an epoch above every key held here, that leaves
+   * one (as this device's log has them: its own member, or one that manages its member's role,
+   * as authorize.ts has it for 'remove-device'), of an epoch above every key held here, that leaves
    * this device out and names as its cause an operation unknown here. That is how a removed
    * device learns of its removal when it missed the envelope that carried it: that envelope is
    * in the room, under a key it holds, only until the remover's next checkpoint (sealed under
@@ -119,7 +120,10 @@ export class EpochKeys {
     for (const { info } of this.#records.values()) {
       if (info.epoch <= held || info.recipients.includes(device.id)) continue;
       const signer = activeMemberOf(team, info.signer);
-      if (!signer || !manages(signer.role, me.role)) continue;
+      // Another device of this device's own member may remove it, whatever the member's role:
+      // an owner removing its own old phone is the common case, and `manages` is false for an
+      // owner's devices (nobody manages an owner).
+      if (!signer || (signer.id !== me.id && !manages(signer.role, me.role))) continue;
       if (!team.operations.has(toBase64url(info.cause) as OperationId)) return true;
     }
     return false;

@@ -13,7 +13,7 @@ import { ENVELOPES_MAP } from '../../../src/core/sync';
 import { ROOM_EPOCHS_MAP } from '../../../src/core/sync/epoch-keys';
 import { vaultKeyOf } from '../../../src/core/vault';
 import { eventually, memoryNetwork } from '../../support/memory-transport';
-import { type Device, team } from './team-support';
+import { type Device, founded, joined, memberOf, team } from './team-support';
 
 /** The keys `author` has in `room`'s copy of the envelope map. */
 const keysOf = (room: Device, author: Device) =>
@@ -40,6 +40,37 @@ describe('a removed device that was away when it was removed', () => {
     expect(await c.vault!.has('AFTER')).toBe(false);
     // The others are not misled by the same record.
     for (const x of [a, b, d]) expect(x.sync!.status().membership).toBe('member');
+  }, 30_000);
+
+  it('an owner’s second device, removed by the first while away, learns it from the record too', async () => {
+    // The removal operation itself can be sealed under the new key when the remover's rotation
+    // wins the race with sealing it (a slow IndexedDB commit): then the record is all the
+    // removed device can read. Nobody manages an owner, so the record counts because its
+    // signer is a device of the removed device's own member (seen in an e2e run under load).
+    const network = memoryNetwork();
+    const a = await founded(network);
+    await a.vault!.set('API_KEY', 'sk-1', { kind: 'secret' });
+    const invite = await a.sync!.createInvite({
+      expiresInMs: 60_000,
+      singleUse: true,
+      ownDevice: true,
+    });
+    const phone = await joined(invite.token, network);
+    await eventually(() => phone.sync!.status().membership === 'member');
+    expect(memberOf(a, phone)?.id).toBe(memberOf(a, a)?.id);
+    expect(memberOf(a, a)?.role).toBe('owner');
+    network.setOnline(phone.room!, false);
+    expect(await a.sync!.removeDevice(phone.id)).toBe(true);
+    await eventually(() => a.sync!.epoch > 0);
+    await eventually(() => keysOf(a, a).length === 1 && keysOf(a, a)[0] === `${a.id}.c`);
+    await a.vault!.set('AFTER', 'rotated');
+    expect(phone.sync!.status().membership).toBe('member');
+    network.setOnline(phone.room!, true);
+    await eventually(() => phone.sync!.status().membership === 'removed');
+    // Only the record told it: its own copy of the log still has it.
+    expect(phone.sync!.team.me()).toBeDefined();
+    expect(await phone.vault!.has('AFTER')).toBe(false);
+    expect(a.sync!.status().membership).toBe('member');
   }, 30_000);
 
   it('a newer record without a viewer counts only if signed by a member that may remove it', async () => {
