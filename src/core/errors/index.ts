@@ -128,7 +128,7 @@ export const errorCodes = [
   'recovery-code-invalid',
   'recovery-code-wrong',
   'recovery-not-set',
-  // sync, later
+  // sync (the compressed bulk of envelope version 0x04)
   'compressed-payload-malformed',
 ] as const;
 

@@ -28,13 +28,13 @@ import { CofferError } from '../errors';
  * (docs/crypto.md says what is left). Compression is native (`CompressionStream`, zlib in
  * browsers and Node): nothing here is Coffer's own code but the framing and the bounds.
  */
-export const deflatePadding = 4096;
+const deflatePadding = 4096;
 
 /**
  * The largest payload a reader inflates: a vault's state is a few MB at 10,000 entries, and
  * this bounds what an authentic but hostile envelope can make a reader allocate.
  */
-export const maxInflatedBytes = 256 * 1024 * 1024;
+const maxInflatedBytes = 256 * 1024 * 1024;
 
 /** Raw DEFLATE inflates at most 1032 to 1; a declared length beyond that is a lie. */
 const maxDeflateRatio = 1032;
@@ -93,7 +93,7 @@ export async function openBulkPayload(
 }
 
 /** What a version 0x04 bulk encrypts, from the envelope's payload. */
-export async function deflateBulkPayload(payload: Uint8Array): Promise<Uint8Array> {
+async function deflateBulkPayload(payload: Uint8Array): Promise<Uint8Array> {
   const stream = new Blob([payload as Uint8Array<ArrayBuffer>])
     .stream()
     .pipeThrough(new CompressionStream('deflate-raw'));
@@ -112,7 +112,7 @@ export async function deflateBulkPayload(payload: Uint8Array): Promise<Uint8Arra
  * The payload a version 0x04 bulk holds. Rejects with CompressedPayloadError if the framing, the
  * padding or the compressed data is wrong, without inflating more than the length it names.
  */
-export async function inflateBulkPayload(bulk: Uint8Array): Promise<Uint8Array> {
+async function inflateBulkPayload(bulk: Uint8Array): Promise<Uint8Array> {
   if (bulk.length < frameLength) throw new CompressedPayloadError('short');
   if (bulk.length % deflatePadding !== 0) throw new CompressedPayloadError('padding');
   const declared = readU32be(bulk, 0);

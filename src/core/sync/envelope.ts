@@ -47,9 +47,9 @@ import { EnvelopeRejectedError } from './errors';
  *
  * Version 0x03 is for megabytes (a vault's checkpoint): native AES-GCM opens them several times
  * faster than XChaCha20-Poly1305 in JavaScript. Version 0x04, what Coffer writes, compresses the
- * payload first: a vault's state deflates to a fifth, and every device moves it. The bulk is sealed before the envelope (it is
- * asynchronous, `sealBulkPayload`), so the envelope itself, with its place in the chain, is
- * still made synchronously.
+ * payload first: a vault's state deflates to a fifth, and every device moves it. The bulk is
+ * sealed before the envelope (it is asynchronous, `sealBulkPayload`), so the envelope itself,
+ * with its place in the chain, is still made synchronously.
  *
  * `prev` makes each author's envelopes a hash chain. A removal names the last envelope of the
  * removed device that the remover accepted; from then on only that envelope and its ancestors

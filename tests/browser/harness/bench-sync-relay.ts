@@ -14,6 +14,7 @@ import { randomBytes, type VaultKey } from '../../../src/core/crypto';
 import type { Session } from '../../../src/core/profile';
 import { relayRoomOf } from '../../../src/core/relay';
 import {
+  ENVELOPES_MAP,
   inviteLink,
   joinWithInvite,
   parseInvite,
@@ -176,7 +177,7 @@ export const benchSyncRelay = {
     // What the relay will keep: the envelopes in the room once A's checkpoints have replaced
     // the changes they cover (a checkpoint is sealed asynchronously, and deflated it is a
     // fraction of the changes' size), not the device's copy of the room with what was deleted.
-    const envelopes = need(state.roomDoc, 'room document').getMap<Uint8Array>('envelopes');
+    const envelopes = need(state.roomDoc, 'room document').getMap<Uint8Array>(ENVELOPES_MAP);
     const liveBytes = () => [...envelopes.values()].reduce((sum, bytes) => sum + bytes.length, 0);
     let last = liveBytes();
     let since = now();
@@ -196,7 +197,7 @@ export const benchSyncRelay = {
   async finish() {
     const doc = need(state.roomDoc, 'room document');
     state.roomState = Y.encodeStateAsUpdate(doc);
-    const envelopes = doc.getMap('envelopes').size;
+    const envelopes = doc.getMap(ENVELOPES_MAP).size;
     await closeVault();
     return { roomBytes: state.roomState.length, envelopes };
   },
@@ -269,7 +270,7 @@ export const benchSyncRelay = {
       relayOnline: online - started,
       peers: sync.status().peers,
       /** Envelopes in the room document once all are listed (B's own checkpoint among them). */
-      roomEnvelopes: need(state.roomDoc, 'room document').getMap('envelopes').size,
+      roomEnvelopes: need(state.roomDoc, 'room document').getMap(ENVELOPES_MAP).size,
       phases: {
         open: opened - started,
         start: syncing - opened,
@@ -292,13 +293,13 @@ export const benchSyncRelay = {
       60_000,
       () => 'the plain room was not stored',
     );
-    return { room, token, envelopes: doc.getMap('envelopes').size };
+    return { room, token, envelopes: doc.getMap(ENVELOPES_MAP).size };
   },
 
   /** Device B: from creating a provider until it is synced and holds `envelopes` envelopes. */
   async plainJoin({ room, token, envelopes }: { room: string; token: string; envelopes: number }) {
     const doc = new Y.Doc();
-    const map = doc.getMap<Uint8Array>('envelopes');
+    const map = doc.getMap<Uint8Array>(ENVELOPES_MAP);
     let arrived = Number.NaN;
     onFirstRemote(doc, (at) => {
       arrived = at;
